@@ -1,0 +1,67 @@
+/**
+ * Runs every benchmark case in its own process (so one case's memory never shows in
+ * another's peak RSS) and prints one table. `npm run bench -- merkle` runs matching cases only.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import type { BenchRow } from "./bench/report";
+
+const CASES: { file: string; args?: string[] }[] = [
+  { file: "merkle-tree.ts" },
+  { file: "merkle-tree.ts", args: ["--reference"] },
+  { file: "contract-gas.ts" },
+];
+
+function runCase(file: string, args: string[]): Promise<BenchRow[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", join(__dirname, "bench", file), ...args],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`benchmark ${file} exited with ${code}`));
+      resolve(
+        out
+          .split("\n")
+          .filter((l) => l.startsWith("{"))
+          .map((l) => JSON.parse(l) as BenchRow),
+      );
+    });
+  });
+}
+
+function printTable(rows: BenchRow[]): void {
+  const header: BenchRow = { case: "case", metric: "metric", value: "value", goal: "goal" };
+  const cells = (r: BenchRow) => [r.case, r.metric, r.value, r.goal ?? ""];
+  const widths = cells(header).map((_, i) =>
+    Math.max(...[header, ...rows].map((r) => cells(r)[i]!.length)),
+  );
+  const line = (r: BenchRow) =>
+    `| ${cells(r)
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  rows.forEach((r) => console.log(line(r)));
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv[2];
+  const rows: BenchRow[] = [];
+  for (const c of CASES) {
+    if (filter && !c.file.includes(filter)) continue;
+    rows.push(...(await runCase(c.file, c.args ?? [])));
+  }
+  printTable(rows);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,45 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import type { Signer } from "ethers";
+import { z } from "zod";
+import { EvidenceLedger__factory } from "../../typechain-types";
+
+/** Where an EvidenceLedger lives: what a verifier needs to find an operator's batches. */
+export const DeploymentSchema = z.object({
+  format: z.literal("evidence-ledger-deployment/v1"),
+  chainId: z.string().regex(/^\d+$/),
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  blockNumber: z.number().int().nonnegative(),
+  txHash: z.string().regex(/^0x[0-9a-f]{64}$/),
+  deployer: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  deployedAt: z.string(),
+});
+export type Deployment = z.infer<typeof DeploymentSchema>;
+
+export async function deployLedger(signer: Signer): Promise<Deployment> {
+  const contract = await new EvidenceLedger__factory(signer).deploy();
+  const tx = contract.deploymentTransaction();
+  const receipt = await tx?.wait();
+  if (!tx || !receipt) throw new Error("deployment transaction was not mined");
+  const network = await signer.provider!.getNetwork();
+  const block = await receipt.getBlock();
+  return {
+    format: "evidence-ledger-deployment/v1",
+    chainId: network.chainId.toString(),
+    address: await contract.getAddress(),
+    blockNumber: receipt.blockNumber,
+    txHash: receipt.hash,
+    deployer: await signer.getAddress(),
+    deployedAt: new Date(block.timestamp * 1000).toISOString(),
+  };
+}
+
+/** Writes atomically: a crash never leaves a half-written deployment file behind. */
+export async function saveDeployment(file: string, deployment: Deployment): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(deployment, null, 2) + "\n");
+  await rename(temporary, file);
+}
+
+export async function loadDeployment(file: string): Promise<Deployment> {
+  return DeploymentSchema.parse(JSON.parse(await readFile(file, "utf8")));
+}

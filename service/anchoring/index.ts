@@ -1,0 +1,1 @@
+export { headOfBatches, nextHead, ZERO_HEAD, type OnChainBatch } from "./head";

@@ -1,0 +1,28 @@
+/**
+ * Two kinds of failure, kept apart so callers can tell them apart (STYLE: the caller's mistake
+ * vs our own bug). Every error carries a stable SCREAMING_SNAKE `code`: tests, the HTTP layer
+ * and the CLI switch on codes, never on messages.
+ */
+export interface ErrorOptions {
+  cause?: unknown;
+  /** Machine-readable facts about the failure (the offending values), safe to show a client. */
+  details?: Record<string, unknown>;
+}
+
+export class LedgerError extends Error {
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: string, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/** The caller passed something unusable. Safe to report back to the caller as is. */
+export class InvalidInputError extends LedgerError {}
+
+/** An invariant of our own broke: a bug or corrupted state, never the caller's fault. */
+export class InvariantError extends LedgerError {}
