@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
-import type { Signer } from "ethers";
+import { type AbstractProvider, keccak256, type Signer, type Wallet } from "ethers";
 import { z } from "zod";
 import { EvidenceLedger__factory } from "../../typechain-types";
 
@@ -42,4 +42,45 @@ export async function saveDeployment(file: string, deployment: Deployment): Prom
 
 export async function loadDeployment(file: string): Promise<Deployment> {
   return DeploymentSchema.parse(JSON.parse(await readFile(file, "utf8")));
+}
+
+/**
+ * Deploys with a locally signed transaction sent through `broadcast`, the path every ledger
+ * transaction takes (on the embedded chain it is how the block gets journaled).
+ */
+export async function deployLedgerSigned(
+  wallet: Wallet,
+  provider: AbstractProvider,
+  broadcast: (rawTx: string) => Promise<void>,
+): Promise<Deployment> {
+  const { chainId } = await provider.getNetwork();
+  const request = await new EvidenceLedger__factory().getDeployTransaction();
+  const [nonce, fees, gas] = await Promise.all([
+    provider.getTransactionCount(wallet.address, "pending"),
+    provider.getFeeData(),
+    provider.estimateGas({ ...request, from: wallet.address }),
+  ]);
+  const rawTx = await wallet.signTransaction({
+    ...request,
+    type: 2,
+    chainId,
+    nonce,
+    gasLimit: (gas * 5n) / 4n,
+    maxFeePerGas: fees.maxFeePerGas ?? fees.gasPrice ?? 1n,
+    maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+  });
+  await broadcast(rawTx);
+  const receipt = await provider.waitForTransaction(keccak256(rawTx), 1, 5 * 60_000);
+  if (!receipt?.contractAddress || receipt.status !== 1)
+    throw new Error("the ledger deployment was not mined");
+  const block = await provider.getBlock(receipt.blockNumber);
+  return {
+    format: "evidence-ledger-deployment/v1",
+    chainId: chainId.toString(),
+    address: receipt.contractAddress,
+    blockNumber: receipt.blockNumber,
+    txHash: receipt.hash,
+    deployer: wallet.address,
+    deployedAt: new Date((block?.timestamp ?? 0) * 1000).toISOString(),
+  };
 }

@@ -1,0 +1,109 @@
+import { type AbstractProvider, keccak256, type Wallet } from "ethers";
+import { EvidenceLedger__factory, type EvidenceLedger } from "../../typechain-types";
+
+export interface OnChainAnchoring {
+  batchIndex: number;
+  root: string;
+  firstSeq: number;
+  count: number;
+  txHash: string;
+  blockNumber: number;
+  blockHash: string;
+  blockTimestamp: number;
+}
+
+export interface SignedAnchor {
+  rawTx: string;
+  txHash: string;
+  nonce: number;
+}
+
+/** Sends a signed transaction: to the embedded chain's journal, or to an external node. */
+export type Broadcast = (rawTx: string) => Promise<void>;
+
+/**
+ * The operator's view of its log in an EvidenceLedger: reads, and anchor transactions signed
+ * locally so the exact bytes can be stored before they are sent (and re-sent after a crash).
+ */
+export class LedgerChain {
+  readonly contract: EvidenceLedger;
+
+  constructor(
+    readonly provider: AbstractProvider,
+    readonly operator: Wallet,
+    readonly address: string,
+    readonly chainId: bigint,
+    private readonly broadcastRaw: Broadcast,
+  ) {
+    this.contract = EvidenceLedger__factory.connect(address, provider);
+  }
+
+  async nextSeq(): Promise<number> {
+    return Number(await this.contract.nextSeqOf(this.operator.address));
+  }
+
+  async batchCount(): Promise<number> {
+    return Number(await this.contract.batchCountOf(this.operator.address));
+  }
+
+  async head(): Promise<string> {
+    return this.contract.headOf(this.operator.address);
+  }
+
+  async blockNumber(): Promise<number> {
+    return this.provider.getBlockNumber();
+  }
+
+  /** The BatchAnchored event of batch `batchIndex`, with its block, if it is on chain. */
+  async findAnchoring(batchIndex: number): Promise<OnChainAnchoring | undefined> {
+    const filter = this.contract.filters.BatchAnchored(this.operator.address, batchIndex);
+    const [event] = await this.contract.queryFilter(filter, 0, "latest");
+    if (!event) return undefined;
+    const block = await this.provider.getBlock(event.blockNumber);
+    if (!block?.hash) return undefined;
+    return {
+      batchIndex,
+      root: event.args.root,
+      firstSeq: Number(event.args.firstSeq),
+      count: Number(event.args.count),
+      txHash: event.transactionHash,
+      blockNumber: event.blockNumber,
+      blockHash: block.hash,
+      blockTimestamp: block.timestamp,
+    };
+  }
+
+  async signAnchor(root: string, firstSeq: number, count: number): Promise<SignedAnchor> {
+    const data = this.contract.interface.encodeFunctionData("anchor", [root, firstSeq, count]);
+    const [nonce, fees, gasEstimate] = await Promise.all([
+      this.provider.getTransactionCount(this.operator.address, "pending"),
+      this.provider.getFeeData(),
+      this.provider.estimateGas({ from: this.operator.address, to: this.address, data }),
+    ]);
+    const rawTx = await this.operator.signTransaction({
+      type: 2,
+      chainId: this.chainId,
+      nonce,
+      to: this.address,
+      data,
+      // 25% headroom: state between estimate and inclusion can only grow the log by our own txs.
+      gasLimit: (gasEstimate * 5n) / 4n,
+      maxFeePerGas: fees.maxFeePerGas ?? fees.gasPrice ?? 1n,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+    });
+    return { rawTx, txHash: keccak256(rawTx), nonce };
+  }
+
+  broadcast(rawTx: string): Promise<void> {
+    return this.broadcastRaw(rawTx);
+  }
+
+  /** Waits until the transaction has `confirmations` blocks; its receipt, or null on timeout. */
+  async waitMined(txHash: string, confirmations: number, timeoutMs: number) {
+    return this.provider.waitForTransaction(txHash, confirmations, timeoutMs);
+  }
+
+  async transactionCount(tag: "latest" | "pending"): Promise<number> {
+    return this.provider.getTransactionCount(this.operator.address, tag);
+  }
+}

@@ -1,0 +1,1 @@
+export { Batcher, type BatchPolicy } from "./batcher";

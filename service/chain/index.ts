@@ -1,0 +1,11 @@
+/** The chain at the edge: the embedded, persisted Hardhat chain and read-only JSON-RPC. */
+export { EmbeddedChain, EMBEDDED_CHAIN_ID } from "./embedded-chain";
+export { BlockJournal, JournalEntry } from "./journal";
+export {
+  connectEmbedded,
+  connectExternal,
+  fundOnEmbedded,
+  type ChainConnection,
+  type EmbeddedOptions,
+} from "./connect";
+export { answerJsonRpc, READ_METHODS, serveReadOnlyRpc, type Eip1193 } from "./rpc-server";

@@ -1,0 +1,106 @@
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Every setting comes from the environment and is validated at start: a bad value stops the
+ * service with a message naming the variable, instead of surfacing later as odd behaviour.
+ */
+const Env = z.object({
+  PORT: int(8080).pipe(z.number().max(65_535)),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
+  BATCH_MAX_RECORDS: int(1_000, 1).pipe(z.number().max(1_000_000)),
+  BATCH_MAX_WAIT_MS: int(2_000, 10),
+  ANCHOR_DEADLINE_MS: int(0),
+  CHAIN_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
+  CHAIN_HOST: z.string().min(1).default("127.0.0.1"),
+  CHAIN_PORT: int(8545).pipe(z.number().max(65_535)),
+  CHAIN_CONFIRMATIONS: int(1, 1),
+  LEDGER_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed contract address")
+    .optional(),
+  OPERATOR_KEY_FILE: z.string().min(1).optional(),
+  API_KEYS_FILE: z.string().min(1).optional(),
+  MAX_FILE_BYTES: bytes(4 * 2 ** 30),
+  MAX_FILES: int(20, 1),
+  MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
+  sqliteFile: string;
+  fileStoreDir: string;
+  chainDir: string;
+  batch: { maxRecords: number; maxWaitMs: number };
+  anchorDeadlineMs: number;
+  chain: {
+    rpcUrl: string | undefined;
+    host: string;
+    port: number;
+    confirmations: number;
+    ledgerAddress: string | undefined;
+  };
+  operatorKeyFile: string;
+  apiKeysFile: string;
+  limits: { fileBytes: number; files: number; recordBytes: number };
+  logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const inData = (path: string | undefined, fallback: string) =>
+    path ? (isAbsolute(path) ? path : resolve(path)) : join(dataDir, fallback);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    sqliteFile: join(dataDir, "ledger.sqlite"),
+    fileStoreDir: join(dataDir, "files"),
+    chainDir: join(dataDir, "chain"),
+    batch: { maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT_MS },
+    // The promise in each intake receipt: the batch wait plus ten minutes for the chain.
+    anchorDeadlineMs: e.ANCHOR_DEADLINE_MS || e.BATCH_MAX_WAIT_MS + 10 * 60_000,
+    chain: {
+      rpcUrl: e.CHAIN_RPC_URL,
+      host: e.CHAIN_HOST,
+      port: e.CHAIN_PORT,
+      confirmations: e.CHAIN_CONFIRMATIONS,
+      ledgerAddress: e.LEDGER_ADDRESS,
+    },
+    operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
+    apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
+    limits: { fileBytes: e.MAX_FILE_BYTES, files: e.MAX_FILES, recordBytes: e.MAX_RECORD_BYTES },
+    logLevel: e.LOG_LEVEL,
+  };
+}

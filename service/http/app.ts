@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express } from "express";
+import type { Logger } from "pino";
+import type { ApiKeys } from "../keys";
+import type { Notary } from "../notary";
+import type { Metrics } from "../observability";
+import type { FileStore, LedgerStore } from "../storage";
+import { requireApiKey } from "./auth";
+import { errorMiddleware } from "./errors";
+import { ledgerRouter } from "./ledger-routes";
+import { buildOpenApi } from "./openapi";
+import { recordsRouter } from "./records-routes";
+import { InvalidInputError } from "../errors";
+
+export interface AppDeps {
+  notary: Notary;
+  store: LedgerStore;
+  files: FileStore;
+  keys: ApiKeys;
+  metrics: Metrics;
+  logger: Logger;
+  limits: { fileBytes: number; files: number; recordBytes: number };
+  /** Whether intake is open (false while shutting down). */
+  isAccepting: () => boolean;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  const openApi = buildOpenApi();
+
+  app.use((req, res, next) => {
+    const given = req.headers["x-request-id"];
+    req.id = typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    req.log = deps.logger.child({ requestId: req.id });
+    res.setHeader("X-Request-Id", req.id);
+    const start = process.hrtime.bigint();
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+      deps.metrics.httpDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        seconds,
+      );
+      // Method, path and status only: headers (Authorization) and bodies are never logged.
+      req.log.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+          key: req.apiKey?.id,
+        },
+        "request",
+      );
+    });
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  app.get("/readyz", async (_req, res) => {
+    const ready = await deps.store
+      .nextSeq()
+      .then(() => true)
+      .catch(() => false);
+    const info = ready ? await deps.notary.info() : undefined;
+    const accepting = deps.isAccepting();
+    const status =
+      !ready || !accepting
+        ? "unavailable"
+        : info!.anchoring.consecutiveFailures > 0
+          ? "degraded"
+          : "ok";
+    res
+      .status(status === "unavailable" ? 503 : 200)
+      .json({ status, database: ready, accepting, anchoring: info?.anchoring ?? null });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.setHeader("Content-Type", deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+  app.get("/v1/openapi.json", (_req, res) => void res.json(openApi));
+
+  const ledger = ledgerRouter(deps.notary);
+  app.use("/v1", ledger.public);
+  app.use("/v1", requireApiKey(deps.keys), express.json({ limit: deps.limits.recordBytes }));
+  app.use("/v1", (req, _res, next) => {
+    if (req.method === "POST" && !deps.isAccepting())
+      return next(
+        new InvalidInputError(
+          "SERVICE_SHUTTING_DOWN",
+          "the service is shutting down; retry shortly",
+        ),
+      );
+    next();
+  });
+  app.use("/v1", recordsRouter(deps), ledger.protected);
+  app.use((_req, _res, next) => next(new InvalidInputError("NOT_FOUND", "no such endpoint")));
+  app.use(errorMiddleware);
+  return app;
+}

@@ -1,0 +1,39 @@
+import { Router } from "express";
+import { InvalidInputError } from "../errors";
+import type { Notary } from "../notary";
+import type { StoredBatch } from "../storage";
+
+export function ledgerRouter(notary: Notary): { public: Router; protected: Router } {
+  const open = Router();
+  open.get("/ledger", async (_req, res) => {
+    res.json(await notary.info());
+  });
+
+  const protectedRoutes = Router();
+  protectedRoutes.get("/batches/:index", async (req, res) => {
+    const index = Number(req.params.index);
+    if (!/^\d+$/.test(req.params.index) || !Number.isSafeInteger(index)) {
+      throw new InvalidInputError("BATCH_INDEX_INVALID", "a batch index is a whole number from 0");
+    }
+    res.json(toBatchView(await notary.getBatch(index)));
+  });
+  return { public: open, protected: protectedRoutes };
+}
+
+function toBatchView(b: StoredBatch) {
+  return {
+    batchIndex: b.batch_index,
+    firstSeq: b.first_seq,
+    count: b.count,
+    root: `0x${b.root}`,
+    status: b.status,
+    cutAt: b.cut_at,
+    operator: b.operator,
+    txHash: b.tx_hash,
+    blockNumber: b.block_number,
+    blockHash: b.block_hash,
+    blockTimestamp: b.block_timestamp,
+    anchoredAt: b.anchored_at,
+    attempts: b.attempts,
+  };
+}

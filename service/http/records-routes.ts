@@ -1,0 +1,159 @@
+import { Router, type Request } from "express";
+import multer from "multer";
+import { pipeline } from "node:stream/promises";
+import { InvalidInputError } from "../errors";
+import { HashingStorage, type UploadedFile } from "../fingerprint";
+import { checkFileName, parseRecordInput, type FileDigest } from "../records";
+import type { Notary } from "../notary";
+import type { Metrics } from "../observability";
+import type { FileStore, LedgerStore } from "../storage";
+
+export interface RecordsRouteDeps {
+  notary: Notary;
+  files: FileStore;
+  store: LedgerStore;
+  metrics: Metrics;
+  limits: { fileBytes: number; files: number; recordBytes: number };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function recordsRouter(deps: RecordsRouteDeps): Router {
+  const router = Router();
+  const isReferenced = (sha256: string) => deps.store.isFileReferenced(sha256);
+  const upload = multer({
+    storage: new HashingStorage(deps.files, isReferenced),
+    limits: {
+      fileSize: deps.limits.fileBytes,
+      files: deps.limits.files,
+      fieldSize: deps.limits.recordBytes,
+      fields: 4,
+      parts: deps.limits.files + 4,
+    },
+    // File names in Chinese arrive as UTF-8; multer's default would read them as Latin-1.
+    defParamCharset: "utf8",
+  }).array("files", deps.limits.files);
+  const json = (req: Request) => {
+    const type = req.headers["content-type"] ?? "";
+    return /^application\/json\b/i.test(type);
+  };
+
+  router.post("/records", (req, res, next) => {
+    if (json(req)) return next();
+    if (!/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) {
+      return next(
+        new InvalidInputError(
+          "UNSUPPORTED_MEDIA_TYPE",
+          "send multipart/form-data (a record part and files parts) or application/json",
+        ),
+      );
+    }
+    upload(req, res, next);
+  });
+
+  router.post("/records", async (req, res) => {
+    const uploaded = (req.files as UploadedFile[] | undefined) ?? [];
+    let accepted = false;
+    try {
+      const raw = json(req) ? req.body : parseRecordPart(req.body?.record);
+      const files = describeFiles(uploaded);
+      const input = parseRecordInput(
+        raw,
+        files.map((f) => f.name),
+      );
+      const { id, receipt } = await deps.notary.submit({
+        input,
+        files,
+        submitter: { keyId: req.apiKey!.id, name: req.apiKey!.name },
+      });
+      accepted = true;
+      deps.metrics.recordsAccepted.inc({ kind: input.kind });
+      deps.metrics.bytesHashed.inc(files.reduce((n, f) => n + f.size, 0));
+      res.status(201).location(`/v1/records/${id}`).json({ id, receipt });
+    } finally {
+      // A refused request takes back the files it brought, unless an accepted record uses them.
+      await Promise.all(
+        uploaded.map((f) =>
+          deps.files.release(f.sha256, {
+            discard: !accepted && f.created,
+            isReferenced: () => isReferenced(f.sha256),
+          }),
+        ),
+      );
+    }
+  });
+
+  router.get("/records/:id", async (req, res) => {
+    const { record, status, batchIndex, files } = await deps.notary.getRecord(req.params.id);
+    res.json({
+      id: record.id,
+      seq: record.seq,
+      kind: record.kind,
+      receivedAt: record.receivedAt,
+      status,
+      batchIndex,
+      record,
+      files: files.map((f) => ({
+        name: f.name,
+        mediaType: f.media_type,
+        size: Number(f.size),
+        sha256: f.sha256,
+        url: `/v1/records/${record.id}/files/${f.sha256}`,
+      })),
+    });
+  });
+
+  router.get("/records/:id/receipt", async (req, res) => {
+    res.json(await deps.notary.getReceipt(req.params.id));
+  });
+
+  router.get("/records/:id/files/:sha256", async (req, res) => {
+    const sha256 = req.params.sha256.toLowerCase();
+    if (!SHA256_HEX.test(sha256))
+      throw new InvalidInputError(
+        "FILE_DIGEST_INVALID",
+        "the file is named by its SHA-256, 64 hex digits",
+      );
+    const file = await deps.notary.openFile(req.params.id, sha256);
+    res.setHeader("Content-Type", file.mediaType);
+    res.setHeader("Content-Length", String(file.size));
+    res.setHeader("ETag", `"${sha256}"`);
+    res.attachment(file.name);
+    await pipeline(file.stream, res);
+  });
+
+  return router;
+}
+
+function parseRecordPart(part: unknown): unknown {
+  if (typeof part !== "string")
+    throw new InvalidInputError(
+      "RECORD_MISSING",
+      'a multipart upload needs a part named "record" holding the record as JSON',
+    );
+  try {
+    return JSON.parse(part);
+  } catch {
+    throw new InvalidInputError("RECORD_INVALID_JSON", "the record part is not valid JSON");
+  }
+}
+
+function describeFiles(uploaded: readonly UploadedFile[]): FileDigest[] {
+  const names = new Set<string>();
+  return uploaded.map((file) => {
+    checkFileName(file.originalname);
+    if (names.has(file.originalname)) {
+      throw new InvalidInputError(
+        "FILE_NAME_DUPLICATE",
+        `two files are named ${JSON.stringify(file.originalname)}; names identify files within a record`,
+      );
+    }
+    names.add(file.originalname);
+    return {
+      name: file.originalname,
+      mediaType: (file.mimetype || "application/octet-stream").toLowerCase(),
+      size: file.size,
+      sha256: file.sha256,
+    };
+  });
+}

@@ -1,0 +1,7 @@
+export {
+  Sequencer,
+  type SealedRecord,
+  type SequencerOptions,
+  type Submission,
+  type Submitter,
+} from "./sequencer";

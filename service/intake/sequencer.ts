@@ -1,0 +1,194 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { getBytes, type Wallet } from "ethers";
+import { InvalidInputError } from "../errors";
+import { nativeSha256 } from "../fingerprint";
+import { hashLeaf } from "../merkle";
+import {
+  checkLinks,
+  RECORD_FORMAT,
+  toCanonicalBytes,
+  type CanonicalRecord,
+  type FileDigest,
+  type RecordKind,
+  type ValidRecordInput,
+} from "../records";
+import type { LedgerStore, NewRecordRow } from "../storage";
+
+export interface Submitter {
+  keyId: string;
+  name: string;
+}
+
+export interface Submission {
+  input: ValidRecordInput;
+  files: FileDigest[];
+  submitter: Submitter;
+}
+
+/** A record as committed: everything its intake receipt is built from. */
+export interface SealedRecord {
+  id: string;
+  seq: number;
+  receivedAt: string;
+  canonical: string;
+  leafHash: string;
+  signature: string;
+  anchorDeadline: string;
+}
+
+export interface SequencerOptions {
+  /** Most records committed in one transaction. */
+  maxGroup: number;
+  /** How long after intake the operator promises the anchor. */
+  anchorDeadlineMs: number;
+  onCommitted?: (records: readonly SealedRecord[]) => void;
+}
+
+interface Waiting {
+  submission: Submission;
+  resolve(record: SealedRecord): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Sequencing (tessera's word): gives each accepted record its seq and commits it durably, at
+ * once. Submissions that arrive while a transaction is in flight wait and share the next one
+ * (group commit), so one fsync serves many records and throughput does not hinge on disk latency.
+ */
+export class Sequencer {
+  private queue: Waiting[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private lastReceivedAt = 0;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly operator: Wallet,
+    private readonly options: SequencerOptions,
+  ) {}
+
+  submit(submission: Submission): Promise<SealedRecord> {
+    if (this.closed)
+      return Promise.reject(
+        new InvalidInputError(
+          "SERVICE_SHUTTING_DOWN",
+          "the service is shutting down; retry shortly",
+        ),
+      );
+    return new Promise((resolve, reject) => {
+      this.queue.push({ submission, resolve, reject });
+      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    });
+  }
+
+  /** Stops intake and waits for every accepted submission to commit. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, this.options.maxGroup);
+      await this.commit(group);
+    }
+  }
+
+  private async commit(group: Waiting[]): Promise<void> {
+    const sealed: { waiting: Waiting; record: SealedRecord }[] = [];
+    try {
+      await this.store.transaction(async (tx) => {
+        const kinds = await this.store.kindsOf(
+          tx,
+          group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
+        );
+        const accepted = group.filter((w) => {
+          const { kind, links } = w.submission.input;
+          const problem = checkLinks(kind, links, (id) => kinds.get(id) as RecordKind | undefined);
+          if (problem)
+            w.reject(
+              new InvalidInputError(problem.code, problem.message, {
+                details: { link: problem.link },
+              }),
+            );
+          return !problem;
+        });
+        if (accepted.length === 0) return;
+        const firstSeq = await this.store.reserveSeqs(tx, accepted.length);
+        const receivedAt = this.nextReceivedAt();
+        const rows: NewRecordRow[] = accepted.map((waiting, i) => {
+          const { record, row } = this.seal(waiting.submission, firstSeq + i, receivedAt);
+          sealed.push({ waiting, record });
+          return row;
+        });
+        await this.store.insertRecords(tx, rows);
+      });
+    } catch (error) {
+      // Nothing of the group committed: every still-waiting submission fails with the cause.
+      group.forEach((w) => w.reject(error));
+      return;
+    }
+    sealed.forEach(({ waiting, record }) => waiting.resolve(record));
+    if (sealed.length > 0) this.options.onCommitted?.(sealed.map((s) => s.record));
+  }
+
+  /** Intake times never go backwards along the sequence, even if the wall clock does. */
+  private nextReceivedAt(): Date {
+    this.lastReceivedAt = Math.max(Date.now(), this.lastReceivedAt);
+    return new Date(this.lastReceivedAt);
+  }
+
+  private seal(
+    submission: Submission,
+    seq: number,
+    receivedAt: Date,
+  ): { record: SealedRecord; row: NewRecordRow } {
+    const { input, files, submitter } = submission;
+    const canonicalRecord: CanonicalRecord = {
+      format: RECORD_FORMAT,
+      id: randomUUID(),
+      seq,
+      kind: input.kind,
+      receivedAt: receivedAt.toISOString(),
+      submitter,
+      metadata: input.metadata,
+      files,
+      links: input.links,
+      nonce: randomBytes(16).toString("hex"),
+    };
+    const bytes = toCanonicalBytes(canonicalRecord);
+    const leaf = hashLeaf(bytes, nativeSha256);
+    const record: SealedRecord = {
+      id: canonicalRecord.id,
+      seq,
+      receivedAt: canonicalRecord.receivedAt,
+      canonical: new TextDecoder().decode(bytes),
+      leafHash: Buffer.from(leaf).toString("hex"),
+      signature: this.operator.signMessageSync(getBytes(leaf)),
+      anchorDeadline: new Date(receivedAt.getTime() + this.options.anchorDeadlineMs).toISOString(),
+    };
+    const row: NewRecordRow = {
+      record: {
+        id: record.id,
+        seq,
+        kind: input.kind,
+        received_at: record.receivedAt,
+        submitter_key: submitter.keyId,
+        canonical: record.canonical,
+        leaf_hash: record.leafHash,
+        signature: record.signature,
+        anchor_deadline: record.anchorDeadline,
+      },
+      files: files.map((f, position) => ({
+        record_id: record.id,
+        position,
+        sha256: f.sha256,
+        size: f.size,
+        media_type: f.mediaType,
+        name: f.name,
+      })),
+      links: input.links.map((l) => ({ rel: l.rel, target_id: l.id })),
+    };
+    return { record, row };
+  }
+}

@@ -1,0 +1,3 @@
+/** Secrets at the edge: the operator's signing key and the API keys, both from files. */
+export { ApiKeys, newApiKey, ROLES, type ApiKey, type Role } from "./api-keys";
+export { loadOperatorKey } from "./operator-key";

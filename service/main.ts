@@ -1,0 +1,44 @@
+/** `npm start`: the notary with its embedded chain (or CHAIN_RPC_URL), configured by environment. */
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./observability";
+import { startNotary } from "./server";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const running = await startNotary(config, logger);
+  const lines = [
+    `evidence notary listening on ${running.url}`,
+    `  API         ${running.url}/v1   (OpenAPI: ${running.url}/v1/openapi.json)`,
+    running.rpcUrl
+      ? `  chain RPC   ${running.rpcUrl}   (read-only, chain ${running.binding.chainId})`
+      : `  chain       ${config.chain.rpcUrl ?? ""}`,
+    `  contract    ${running.binding.contract}`,
+    `  operator    ${running.binding.operator}`,
+    `  data        ${config.dataDir}`,
+    running.createdApiKeys
+      ? `  API key     created in ${running.apiKeysFile}`
+      : `  API keys    ${running.apiKeysFile}`,
+  ];
+  process.stderr.write(lines.join("\n") + "\n");
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down: intake closed, flushing the open batch");
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

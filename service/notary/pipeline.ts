@@ -1,0 +1,117 @@
+import type { Anchorer } from "../anchoring";
+import type { Batcher } from "../batching";
+import type { StoredBatch } from "../storage";
+
+export interface PipelineOptions {
+  pollMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  onError?: (error: unknown, attempt: number, retryInMs: number) => void;
+  onAnchored?: (batches: readonly StoredBatch[]) => void;
+}
+
+export interface PipelineState {
+  running: boolean;
+  consecutiveFailures: number;
+  lastError: string | undefined;
+  lastErrorAt: string | undefined;
+  retryAt: string | undefined;
+}
+
+/**
+ * The background loop that cuts batches and anchors them. Chain failures never reach intake:
+ * batches wait and are retried with exponential backoff while records keep being accepted.
+ */
+export class AnchoringPipeline {
+  private stopped = true;
+  private wake: (() => void) | undefined;
+  private nudged = false;
+  private loop: Promise<void> | undefined;
+  readonly state: PipelineState = {
+    running: false,
+    consecutiveFailures: 0,
+    lastError: undefined,
+    lastErrorAt: undefined,
+    retryAt: undefined,
+  };
+
+  constructor(
+    private readonly batcher: Batcher,
+    private readonly anchorer: Anchorer,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.state.running = true;
+    this.loop = this.run();
+  }
+
+  /** Checks for work now rather than at the next poll. */
+  nudge(): void {
+    if (this.wake) this.wake();
+    else this.nudged = true;
+  }
+
+  /** Stops the loop after its current step; with `flush`, cuts what waits and tries once to anchor it. */
+  async stop(options: { flush: boolean }): Promise<void> {
+    this.stopped = true;
+    this.nudge();
+    await this.loop;
+    this.state.running = false;
+    if (options.flush) {
+      await this.batcher.flush();
+      await this.anchorer
+        .anchorPending()
+        .then((anchored) => anchored.length > 0 && this.options.onAnchored?.(anchored))
+        .catch((error: unknown) =>
+          this.options.onError?.(error, this.state.consecutiveFailures + 1, 0),
+        );
+    }
+  }
+
+  /** One pass: cut every due batch, then anchor everything pending. */
+  async step(): Promise<void> {
+    while (await this.batcher.cutIfDue()) {
+      /* cut until nothing is due */
+    }
+    const anchored = await this.anchorer.anchorPending();
+    if (anchored.length > 0) this.options.onAnchored?.(anchored);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let delay = this.options.pollMs;
+      try {
+        await this.step();
+        this.state.consecutiveFailures = 0;
+        this.state.retryAt = undefined;
+      } catch (error) {
+        const attempt = ++this.state.consecutiveFailures;
+        delay = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), this.options.retryMaxMs);
+        this.state.lastError = error instanceof Error ? error.message : String(error);
+        this.state.lastErrorAt = new Date().toISOString();
+        this.state.retryAt = new Date(Date.now() + delay).toISOString();
+        this.options.onError?.(error, attempt, delay);
+      }
+      if (!this.stopped) await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export { createLogger } from "./logger";
+export { Metrics, type LagSource } from "./metrics";

@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export interface LagSource {
+  (): Promise<{ lagRecords: number; lagSeconds: number }>;
+}
+
+/** The service's Prometheus metrics, on a registry of its own (several services can share a process in tests). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly recordsAccepted = new Counter({
+    name: "notary_records_accepted_total",
+    help: "Records accepted, by kind",
+    labelNames: ["kind"],
+    registers: [this.registry],
+  });
+  readonly bytesHashed = new Counter({
+    name: "notary_bytes_hashed_total",
+    help: "Bytes of uploaded files hashed",
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: "notary_batch_size_records",
+    help: "Records per anchored batch",
+    buckets: [1, 10, 100, 1_000, 10_000, 100_000],
+    registers: [this.registry],
+  });
+  readonly chainErrors = new Counter({
+    name: "notary_chain_errors_total",
+    help: "Failed anchoring attempts",
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: "notary_http_request_duration_seconds",
+    help: "HTTP request latency",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+    registers: [this.registry],
+  });
+
+  constructor(lag: LagSource) {
+    const registers = [this.registry];
+    new Gauge({
+      name: "notary_anchoring_lag_records",
+      help: "Records accepted but not yet anchored",
+      registers,
+      async collect() {
+        this.set((await lag()).lagRecords);
+      },
+    });
+    new Gauge({
+      name: "notary_anchoring_lag_seconds",
+      help: "Age of the oldest record not yet anchored",
+      registers,
+      async collect() {
+        this.set((await lag()).lagSeconds);
+      },
+    });
+  }
+}

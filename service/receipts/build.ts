@@ -1,0 +1,79 @@
+import { getBytes, hexlify } from "ethers";
+import { getProof, makeTree, type Sha256 } from "../merkle";
+import { CanonicalRecord } from "../records/canonical";
+import {
+  RECEIPT_FORMAT,
+  type AnchoredReceipt,
+  type IntakeProof,
+  type PendingReceipt,
+  type Receipt,
+} from "./receipt";
+
+export interface IntakeFacts {
+  /** RFC 8785 JSON of the canonical record. */
+  canonical: string;
+  leafHash: string;
+  intake: IntakeProof;
+}
+
+export interface BatchFacts {
+  batchIndex: number;
+  firstSeq: number;
+  /** Leaf hashes of the whole batch, in seq order, 0x-less hex. */
+  leafHashes: readonly string[];
+  root: string;
+  chainId: string;
+  contract: string;
+  operator: string;
+  txHash: string;
+  blockNumber: number;
+  blockHash: string;
+  blockTimestamp: number;
+}
+
+const hex0x = (hex: string) => (hex.startsWith("0x") ? hex : `0x${hex}`).toLowerCase();
+
+export function toPendingReceipt(facts: IntakeFacts): PendingReceipt {
+  return {
+    format: RECEIPT_FORMAT,
+    status: "pending",
+    record: CanonicalRecord.parse(JSON.parse(facts.canonical)),
+    leafHash: hex0x(facts.leafHash),
+    intake: facts.intake,
+  };
+}
+
+/** Upgrades a receipt with its batch's proof: the audit path is computed from the batch's leaves. */
+export function toAnchoredReceipt(
+  facts: IntakeFacts,
+  batch: BatchFacts,
+  options: { sha256?: Sha256 } = {},
+): AnchoredReceipt {
+  const pending = toPendingReceipt(facts);
+  const leafIndex = pending.record.seq - batch.firstSeq;
+  const tree = makeTree(
+    batch.leafHashes.map((h) => getBytes(hex0x(h))),
+    options,
+  );
+  return {
+    ...pending,
+    status: "anchored",
+    anchor: {
+      batchIndex: batch.batchIndex,
+      firstSeq: batch.firstSeq,
+      treeSize: batch.leafHashes.length,
+      leafIndex,
+      auditPath: getProof(tree, leafIndex).map((p) => hexlify(p)),
+      root: hex0x(batch.root),
+      chainId: batch.chainId,
+      contract: batch.contract,
+      operator: batch.operator,
+      txHash: hex0x(batch.txHash),
+      blockNumber: batch.blockNumber,
+      blockHash: hex0x(batch.blockHash),
+      blockTimestamp: batch.blockTimestamp,
+    },
+  };
+}
+
+export type { Receipt };

@@ -1,0 +1,19 @@
+/** Records: what each kind holds, how it links, and the canonical bytes a leaf commits to. */
+export { ACTION_TYPES, METADATA_SCHEMAS, RECORD_KINDS, type RecordKind } from "./kinds";
+export { checkLinks, Link, LINK_RELS, LINK_RULES, type LinkProblem } from "./links";
+export {
+  CanonicalRecord,
+  FileDigest,
+  leafHashOfRecord,
+  RECORD_FORMAT,
+  toCanonicalBytes,
+} from "./canonical";
+export {
+  checkFileName,
+  issuesOf,
+  parseRecordInput,
+  RecordInput,
+  referencedFileNames,
+  type Issue,
+  type ValidRecordInput,
+} from "./input";

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { InvalidInputError } from "../errors";
+import { METADATA_SCHEMAS, RECORD_KINDS, type RecordKind } from "./kinds";
+import { Link } from "./links";
+
+/** What a client sends: the `record` part of a multipart upload, or the JSON body. */
+export const RecordInput = z.strictObject({
+  kind: z.string(),
+  metadata: z.unknown(),
+  links: z.array(Link).max(100).default([]),
+});
+
+export interface ValidRecordInput {
+  kind: RecordKind;
+  metadata: Record<string, unknown>;
+  links: Link[];
+}
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export function issuesOf(error: z.ZodError, prefix = ""): Issue[] {
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join("."),
+    message: i.message,
+  }));
+}
+
+/**
+ * Validates a record as sent, against the schema of its kind and the names of the files that
+ * came with it. Throws InvalidInputError with a stable code naming what is wrong.
+ */
+export function parseRecordInput(raw: unknown, fileNames: readonly string[]): ValidRecordInput {
+  const shape = RecordInput.safeParse(raw);
+  if (!shape.success) {
+    throw new InvalidInputError(
+      "RECORD_INVALID",
+      "the record must be an object with kind, metadata and optional links",
+      {
+        details: { issues: issuesOf(shape.error) },
+      },
+    );
+  }
+  const { kind, metadata, links } = shape.data;
+  if (!isKind(kind)) {
+    throw new InvalidInputError(
+      "RECORD_UNKNOWN_KIND",
+      `unknown record kind "${kind}"; expected one of ${RECORD_KINDS.join(", ")}`,
+      {
+        details: { kind, kinds: RECORD_KINDS },
+      },
+    );
+  }
+  const parsed = METADATA_SCHEMAS[kind].safeParse(metadata);
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error, "metadata");
+    throw new InvalidInputError(
+      "RECORD_INVALID_METADATA",
+      `invalid ${kind} metadata: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      {
+        details: { kind, issues },
+      },
+    );
+  }
+  const valid = { kind, metadata: parsed.data as Record<string, unknown>, links };
+  const missing = referencedFileNames(valid).filter((name) => !fileNames.includes(name));
+  if (missing.length > 0) {
+    throw new InvalidInputError(
+      "RECORD_FILE_NOT_ATTACHED",
+      `the metadata names files that were not attached: ${missing.join(", ")}`,
+      {
+        details: { missing },
+      },
+    );
+  }
+  return valid;
+}
+
+function isKind(kind: string): kind is RecordKind {
+  return (RECORD_KINDS as string[]).includes(kind);
+}
+
+/** File names a record's metadata refers to, which must be among its attached files. */
+export function referencedFileNames(record: ValidRecordInput): string[] {
+  const m = record.metadata as Record<string, unknown> & {
+    right?: { proofFiles?: string[]; evaluationReportFile?: string; markImageFile?: string };
+    agent?: { powerOfAttorneyFile?: string };
+    identityProofFiles?: string[];
+  };
+  const names = [
+    ...(m.right?.proofFiles ?? []),
+    m.right?.evaluationReportFile,
+    m.right?.markImageFile,
+    m.agent?.powerOfAttorneyFile,
+    ...(m.identityProofFiles ?? []),
+  ];
+  return names.filter((n): n is string => typeof n === "string");
+}
+
+/**
+ * A file name as given by a client must be a plain name: never a path, never a control
+ * character. It is notarised as sent, and used in downloads' Content-Disposition.
+ */
+export function checkFileName(name: string): void {
+  const problem =
+    name.length === 0 || name.length > 255
+      ? "must be 1 to 255 characters"
+      : /[/\\]/.test(name) || name === "." || name === ".."
+        ? "must not be a path"
+        : // eslint-disable-next-line no-control-regex
+          /[\u0000-\u001f\u007f]/.test(name)
+          ? "must not contain control characters"
+          : undefined;
+  if (problem) {
+    throw new InvalidInputError(
+      "FILE_NAME_INVALID",
+      `file name ${JSON.stringify(name)} ${problem}`,
+      { details: { name } },
+    );
+  }
+}

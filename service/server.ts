@@ -1,0 +1,232 @@
+import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Wallet } from "ethers";
+import {
+  Anchorer,
+  deployLedgerSigned,
+  LedgerChain,
+  loadDeployment,
+  saveDeployment,
+} from "./anchoring";
+import { Batcher } from "./batching";
+import { connectEmbedded, connectExternal, fundOnEmbedded, type ChainConnection } from "./chain";
+import type { Config } from "./config";
+import { createApp } from "./http/app";
+import { Sequencer } from "./intake";
+import { ApiKeys, loadOperatorKey } from "./keys";
+import { AnchoringPipeline, Notary } from "./notary";
+import { createLogger, Metrics } from "./observability";
+import { FileStore, LedgerStore, openDatabase, type LedgerBinding } from "./storage";
+
+export interface RunningNotary {
+  url: string;
+  rpcUrl: string | null;
+  notary: Notary;
+  store: LedgerStore;
+  files: FileStore;
+  pipeline: AnchoringPipeline;
+  chain: ChainConnection;
+  binding: LedgerBinding;
+  apiKeysFile: string;
+  createdApiKeys: boolean;
+  /** Graceful stop: refuse new intake, finish what was accepted, cut and anchor it, close. */
+  stop(): Promise<void>;
+}
+
+export async function startNotary(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningNotary> {
+  await mkdir(config.dataDir, { recursive: true });
+  const { db, description: dbDescription } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: config.sqliteFile,
+    pgSchema: config.databaseSchema,
+  });
+  const store = new LedgerStore(db);
+  const files = new FileStore(config.fileStoreDir);
+  await files.init();
+  // Nothing is in flight before we listen: any temporary file is a crashed upload's leftover.
+  const swept = await files.sweepTemp(0);
+
+  const { wallet: operator, created: createdOperator } = await loadOperatorKey(
+    config.operatorKeyFile,
+    { createIfMissing: true },
+  );
+  const { keys, created: createdApiKeys } = await ApiKeys.load(config.apiKeysFile, {
+    createIfMissing: true,
+  });
+  const existing = await store.binding();
+
+  const chain = config.chain.rpcUrl
+    ? connectExternal(config.chain.rpcUrl, { chainId: existing?.chainId })
+    : await connectEmbedded({
+        dir: config.chainDir,
+        host: config.chain.host,
+        port: config.chain.port,
+      });
+  const deployment = await resolveDeployment(config, chain, operator);
+  const binding: LedgerBinding = {
+    chainId: deployment.chainId,
+    contract: deployment.address,
+    operator: operator.address,
+  };
+  if (!existing) await store.bind(binding);
+  else if (
+    existing.chainId !== binding.chainId ||
+    existing.contract.toLowerCase() !== binding.contract.toLowerCase() ||
+    existing.operator !== binding.operator
+  ) {
+    throw new Error(
+      `the database belongs to chain ${existing.chainId}, contract ${existing.contract}, operator ${existing.operator}, ` +
+        `but the configuration gives chain ${binding.chainId}, contract ${binding.contract}, operator ${binding.operator}`,
+    );
+  }
+
+  // The lag gauges read the notary, which is built below; they are only read once serving.
+  const metrics: Metrics = new Metrics(async () => notary.info().then((i) => i.anchoring));
+  const ledgerChain = new LedgerChain(
+    chain.provider,
+    operator,
+    binding.contract,
+    BigInt(binding.chainId),
+    (raw) => chain.broadcast(raw),
+  );
+  const batcher = new Batcher(store, operator.address, config.batch);
+  const anchorer = new Anchorer(store, ledgerChain, {
+    confirmations: config.chain.confirmations,
+    mineTimeoutMs: 60_000,
+  });
+  const pipeline = new AnchoringPipeline(batcher, anchorer, {
+    pollMs: Math.min(250, config.batch.maxWaitMs),
+    retryBaseMs: 500,
+    retryMaxMs: 30_000,
+    onAnchored: (batches) => batches.forEach((b) => metrics.batchSize.observe(b.count)),
+    onError: (error, attempt, retryInMs) => {
+      metrics.chainErrors.inc();
+      logger.warn(
+        { err: error, attempt, retryInMs },
+        "anchoring failed; batches wait and will be retried",
+      );
+    },
+  });
+  const sequencer = new Sequencer(store, operator, {
+    maxGroup: 500,
+    anchorDeadlineMs: config.anchorDeadlineMs,
+  });
+  const readHead = () => withTimeout(ledgerChain.head(), 2_000);
+  const notary = new Notary({
+    store,
+    files,
+    sequencer,
+    pipeline,
+    binding,
+    rpcUrl: chain.rpcUrl,
+    readHead,
+  });
+  let accepting = true;
+  const app = createApp({
+    notary,
+    store,
+    files,
+    keys,
+    metrics,
+    logger,
+    limits: config.limits,
+    isAccepting: () => accepting,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  // Large uploads take long; the default request timeout (5 min) would cut a 4 GiB upload.
+  server.requestTimeout = 0;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  pipeline.start();
+
+  logger.info(
+    {
+      url,
+      database: dbDescription,
+      fileStore: config.fileStoreDir,
+      chain: chain.description,
+      chainId: binding.chainId,
+      contract: binding.contract,
+      operator: binding.operator,
+      batch: config.batch,
+      sweptTempFiles: swept,
+      createdOperatorKey: createdOperator,
+    },
+    "evidence notary started",
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      accepting = false;
+      await sequencer.close();
+      await pipeline.stop({ flush: true });
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await chain.close();
+      await db.destroy();
+      logger.info("evidence notary stopped");
+    })());
+
+  return {
+    url,
+    rpcUrl: chain.rpcUrl,
+    notary,
+    store,
+    files,
+    pipeline,
+    chain,
+    binding,
+    apiKeysFile: config.apiKeysFile,
+    createdApiKeys,
+    stop,
+  };
+}
+
+/** The ledger contract: configured, remembered from an earlier start, or deployed now. */
+async function resolveDeployment(
+  config: Config,
+  chain: ChainConnection,
+  operator: Wallet,
+): Promise<{ chainId: string; address: string }> {
+  const file = join(config.chainDir, "deployment.json");
+  if (config.chain.ledgerAddress) {
+    const { chainId } = await chain.provider.getNetwork();
+    const code = await chain.provider.getCode(config.chain.ledgerAddress);
+    if (code === "0x")
+      throw new Error(
+        `LEDGER_ADDRESS ${config.chain.ledgerAddress} holds no contract on chain ${chainId}`,
+      );
+    return { chainId: chainId.toString(), address: config.chain.ledgerAddress };
+  }
+  const saved = await loadDeployment(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (saved) return saved;
+  if (chain.kind === "embedded") await fundOnEmbedded(chain, operator.address);
+  const deployment = await deployLedgerSigned(operator, chain.provider, (raw) =>
+    chain.broadcast(raw),
+  );
+  await mkdir(config.chainDir, { recursive: true });
+  await saveDeployment(file, deployment);
+  return deployment;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+}

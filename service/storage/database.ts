@@ -1,0 +1,65 @@
+import { Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
+import Database from "libsql";
+import pg from "pg";
+import type { Schema } from "./schema";
+import { migrate } from "./migrations";
+
+export type Db = Kysely<Schema>;
+
+export interface DatabaseOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise the SQLite file is used. */
+  databaseUrl?: string;
+  sqliteFile: string;
+  /** PostgreSQL only: a schema to use (created if missing), so several ledgers share one database. */
+  pgSchema?: string;
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  engine: "sqlite" | "postgres";
+  /** Where the data lives, without credentials, for the startup line. */
+  description: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
+  const opened = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.pgSchema)
+    : openSqlite(options.sqliteFile);
+  if (opened.engine === "postgres" && options.pgSchema) {
+    await sql`create schema if not exists ${sql.id(options.pgSchema)}`.execute(opened.db);
+  }
+  await migrate(opened.db);
+  return opened;
+}
+
+function openSqlite(file: string): OpenedDatabase {
+  const database = new Database(file);
+  // WAL with FULL sync: a committed intake survives power loss, not just a process crash.
+  database.exec(
+    "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; pragma busy_timeout = 5000;",
+  );
+  // libsql implements the better-sqlite3 interface Kysely's SqliteDialect expects.
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: database as never }) });
+  return { db, engine: "sqlite", description: `sqlite ${file}` };
+}
+
+function openPostgres(url: string, schema: string | undefined): OpenedDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // int8 as number: every bigint here (seq, block numbers, sizes) stays below 2^53.
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text"),
+    },
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const safe = new URL(url);
+  safe.password = "";
+  return {
+    db,
+    engine: "postgres",
+    description: `postgres ${safe.host}${safe.pathname}${schema ? ` schema ${schema}` : ""}`,
+  };
+}

@@ -1,0 +1,332 @@
+import { sql, type Transaction } from "kysely";
+import { InvariantError } from "../errors";
+import type { Db } from "./database";
+import type { BatchStatus, BatchTable, RecordFileTable, RecordTable, Schema } from "./schema";
+
+export type StoredRecord = RecordTable & { files: RecordFileTable[] };
+export type StoredBatch = Omit<BatchTable, "attempts"> & { attempts: number };
+export type Tx = Transaction<Schema>;
+
+export interface NewRecordRow {
+  record: Omit<RecordTable, "batch_index">;
+  files: RecordFileTable[];
+  links: { rel: string; target_id: string }[];
+}
+
+export interface LedgerBinding {
+  chainId: string;
+  contract: string;
+  operator: string;
+}
+
+export interface LedgerStats {
+  nextSeq: number;
+  batchCount: number;
+  anchoredBatches: number;
+  /** Records with seq below this are anchored. */
+  anchoredSeq: number;
+  /** Records with seq below this are in a batch. */
+  batchedSeq: number;
+  oldestUnanchoredAt: string | null;
+}
+
+// SQLite allows 32,766 bound variables per statement; PostgreSQL 65,535.
+const INSERT_CHUNK = 500;
+
+/**
+ * Every read and write of the ledger's tables, on SQLite or PostgreSQL alike. Sequence numbers
+ * are handed out by one row update inside the intake transaction, so they are gap-free however
+ * many writers there are: a rolled-back transaction rolls back its numbers too.
+ */
+export class LedgerStore {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  /** Reserves `count` consecutive sequence numbers in `tx` and returns the first. */
+  async reserveSeqs(tx: Tx, count: number): Promise<number> {
+    const row = await tx
+      .updateTable("ledger_state")
+      .set({ next_seq: sql`next_seq + ${count}` })
+      .where("id", "=", 1)
+      .returning("next_seq")
+      .executeTakeFirstOrThrow();
+    return Number(row.next_seq) - count;
+  }
+
+  /** The chain binding of this ledger, or undefined before the first start bound it. */
+  async binding(): Promise<LedgerBinding | undefined> {
+    const row = await this.db
+      .selectFrom("ledger_state")
+      .selectAll()
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow();
+    return row.chain_id && row.contract && row.operator
+      ? { chainId: row.chain_id, contract: row.contract, operator: row.operator }
+      : undefined;
+  }
+
+  async bind(binding: LedgerBinding): Promise<void> {
+    await this.db
+      .updateTable("ledger_state")
+      .set({ chain_id: binding.chainId, contract: binding.contract, operator: binding.operator })
+      .where("id", "=", 1)
+      .where("chain_id", "is", null)
+      .execute();
+  }
+
+  async kindsOf(tx: Tx | Db, ids: readonly string[]): Promise<Map<string, string>> {
+    const kinds = new Map<string, string>();
+    for (const chunk of chunks([...new Set(ids)], INSERT_CHUNK)) {
+      const rows = await tx
+        .selectFrom("records")
+        .select(["id", "kind"])
+        .where("id", "in", chunk)
+        .execute();
+      rows.forEach((r) => kinds.set(r.id, r.kind));
+    }
+    return kinds;
+  }
+
+  async insertRecords(tx: Tx, rows: readonly NewRecordRow[]): Promise<void> {
+    for (const chunk of chunks(rows, INSERT_CHUNK)) {
+      await tx
+        .insertInto("records")
+        .values(chunk.map((r) => ({ ...r.record, batch_index: null })))
+        .execute();
+    }
+    const files = rows.flatMap((r) => r.files);
+    for (const chunk of chunks(files, INSERT_CHUNK))
+      await tx.insertInto("record_files").values(chunk).execute();
+    const links = rows.flatMap((r) => r.links.map((l) => ({ record_id: r.record.id, ...l })));
+    for (const chunk of chunks(links, INSERT_CHUNK))
+      await tx.insertInto("record_links").values(chunk).execute();
+  }
+
+  async getRecord(id: string): Promise<StoredRecord | undefined> {
+    const record = await this.db
+      .selectFrom("records")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!record) return undefined;
+    const files = await this.db
+      .selectFrom("record_files")
+      .selectAll()
+      .where("record_id", "=", id)
+      .orderBy("position")
+      .execute();
+    return { ...record, files };
+  }
+
+  async isFileReferenced(sha256: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("record_files")
+      .select("record_id")
+      .where("sha256", "=", sha256)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async recordHasFile(recordId: string, sha256: string): Promise<RecordFileTable | undefined> {
+    return this.db
+      .selectFrom("record_files")
+      .selectAll()
+      .where("record_id", "=", recordId)
+      .where("sha256", "=", sha256)
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async nextSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom("ledger_state")
+      .select("next_seq")
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow();
+    return Number(row.next_seq);
+  }
+
+  /** First seq not yet in any batch. */
+  async batchedSeq(tx: Tx | Db = this.db): Promise<number> {
+    const row = await tx
+      .selectFrom("batches")
+      .select(["first_seq", "count"])
+      .orderBy("batch_index", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.first_seq) + Number(row.count) : 0;
+  }
+
+  async batchCount(tx: Tx | Db = this.db): Promise<number> {
+    const row = await tx
+      .selectFrom("batches")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Leaf hashes of the records from `fromSeq`, in seq order, at most `limit`. */
+  async leafHashesFrom(
+    tx: Tx | Db,
+    fromSeq: number,
+    limit: number,
+  ): Promise<{ seq: number; leaf_hash: string; received_at: string }[]> {
+    const rows = await tx
+      .selectFrom("records")
+      .select(["seq", "leaf_hash", "received_at"])
+      .where("seq", ">=", fromSeq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  async leafHashesOfBatch(batch: Pick<StoredBatch, "batch_index">): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("records")
+      .select("leaf_hash")
+      .where("batch_index", "=", batch.batch_index)
+      .orderBy("seq")
+      .execute();
+    return rows.map((r) => r.leaf_hash);
+  }
+
+  async insertBatch(
+    tx: Tx,
+    batch: Pick<BatchTable, "batch_index" | "first_seq" | "count" | "root" | "cut_at" | "operator">,
+  ): Promise<void> {
+    await tx
+      .insertInto("batches")
+      .values({ ...batch, status: "cut" })
+      .execute();
+    await tx
+      .updateTable("records")
+      .set({ batch_index: batch.batch_index })
+      .where("seq", ">=", batch.first_seq)
+      .where("seq", "<", batch.first_seq + batch.count)
+      .execute();
+  }
+
+  async getBatch(batchIndex: number): Promise<StoredBatch | undefined> {
+    const row = await this.db
+      .selectFrom("batches")
+      .selectAll()
+      .where("batch_index", "=", batchIndex)
+      .executeTakeFirst();
+    return row ? normaliseBatch(row) : undefined;
+  }
+
+  /** Batches not yet anchored, oldest first: they must reach the chain in this order. */
+  async unanchoredBatches(): Promise<StoredBatch[]> {
+    const rows = await this.db
+      .selectFrom("batches")
+      .selectAll()
+      .where("status", "!=", "anchored")
+      .orderBy("batch_index")
+      .execute();
+    return rows.map(normaliseBatch);
+  }
+
+  async markSent(
+    batchIndex: number,
+    sent: { tx_hash: string; raw_tx: string; nonce: number; sent_at: string },
+  ): Promise<void> {
+    await this.updateBatch(batchIndex, ["cut", "sent"], { ...sent, status: "sent" });
+  }
+
+  async markAnchored(
+    batchIndex: number,
+    anchored: Pick<
+      BatchTable,
+      "tx_hash" | "block_number" | "block_hash" | "block_timestamp" | "anchored_at"
+    >,
+  ): Promise<void> {
+    await this.updateBatch(batchIndex, ["cut", "sent"], {
+      ...anchored,
+      status: "anchored",
+      last_error: null,
+    });
+  }
+
+  async recordAnchorError(batchIndex: number, message: string): Promise<void> {
+    await this.db
+      .updateTable("batches")
+      .set({ last_error: message.slice(0, 2_000), attempts: sql`attempts + 1` })
+      .where("batch_index", "=", batchIndex)
+      .execute();
+  }
+
+  async stats(): Promise<LedgerStats> {
+    const [nextSeq, batchCount, batchedSeq] = await Promise.all([
+      this.nextSeq(),
+      this.batchCount(),
+      this.batchedSeq(),
+    ]);
+    const anchored = await this.db
+      .selectFrom("batches")
+      .select(["batch_index", "first_seq", "count"])
+      .where("status", "=", "anchored")
+      .orderBy("batch_index", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const anchoredSeq = anchored ? Number(anchored.first_seq) + Number(anchored.count) : 0;
+    const oldest = await this.db
+      .selectFrom("records")
+      .select("received_at")
+      .where("seq", "=", anchoredSeq)
+      .executeTakeFirst();
+    return {
+      nextSeq,
+      batchCount,
+      anchoredBatches: anchored ? Number(anchored.batch_index) + 1 : 0,
+      anchoredSeq,
+      batchedSeq,
+      oldestUnanchoredAt: oldest?.received_at ?? null,
+    };
+  }
+
+  private async updateBatch(
+    batchIndex: number,
+    from: BatchStatus[],
+    values: Partial<Omit<BatchTable, "attempts">>,
+  ): Promise<void> {
+    const result = await this.db
+      .updateTable("batches")
+      .set(values)
+      .where("batch_index", "=", batchIndex)
+      .where("status", "in", from)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) {
+      throw new InvariantError(
+        "BATCH_STATE_CONFLICT",
+        `batch ${batchIndex} is not in state ${from.join(" or ")}`,
+        {
+          details: { batchIndex, from },
+        },
+      );
+    }
+  }
+}
+
+function normaliseBatch(row: StoredBatch): StoredBatch {
+  return {
+    ...row,
+    batch_index: Number(row.batch_index),
+    first_seq: Number(row.first_seq),
+    count: Number(row.count),
+    nonce: row.nonce === null ? null : Number(row.nonce),
+    block_number: row.block_number === null ? null : Number(row.block_number),
+    block_timestamp: row.block_timestamp === null ? null : Number(row.block_timestamp),
+    attempts: Number(row.attempts),
+  };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,101 @@
+import { type Kysely, sql } from "kysely";
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against any past schema */
+
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("ledger_state")
+      .addColumn("id", "integer", (c) => c.primaryKey())
+      .addColumn("next_seq", "bigint", (c) => c.notNull())
+      .addColumn("chain_id", "text")
+      .addColumn("contract", "text")
+      .addColumn("operator", "text")
+      .execute();
+    await db.insertInto("ledger_state").values({ id: 1, next_seq: 0 }).execute();
+
+    await db.schema
+      .createTable("records")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("seq", "bigint", (c) => c.notNull().unique())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("received_at", "text", (c) => c.notNull())
+      .addColumn("submitter_key", "text", (c) => c.notNull())
+      .addColumn("canonical", "text", (c) => c.notNull())
+      .addColumn("leaf_hash", "text", (c) => c.notNull())
+      .addColumn("signature", "text", (c) => c.notNull())
+      .addColumn("anchor_deadline", "text", (c) => c.notNull())
+      .addColumn("batch_index", "bigint")
+      .execute();
+    await db.schema.createIndex("records_batch").on("records").column("batch_index").execute();
+    await db.schema
+      .createIndex("records_kind_time")
+      .on("records")
+      .columns(["kind", "received_at"])
+      .execute();
+
+    await db.schema
+      .createTable("record_files")
+      .addColumn("record_id", "text", (c) => c.notNull().references("records.id"))
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addColumn("sha256", "text", (c) => c.notNull())
+      .addColumn("size", "bigint", (c) => c.notNull())
+      .addColumn("media_type", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("record_files_pk", ["record_id", "position"])
+      .execute();
+    await db.schema
+      .createIndex("record_files_sha256")
+      .on("record_files")
+      .column("sha256")
+      .execute();
+
+    await db.schema
+      .createTable("record_links")
+      .addColumn("record_id", "text", (c) => c.notNull().references("records.id"))
+      .addColumn("rel", "text", (c) => c.notNull())
+      .addColumn("target_id", "text", (c) => c.notNull().references("records.id"))
+      .addPrimaryKeyConstraint("record_links_pk", ["record_id", "rel", "target_id"])
+      .execute();
+    await db.schema
+      .createIndex("record_links_target")
+      .on("record_links")
+      .column("target_id")
+      .execute();
+
+    await db.schema
+      .createTable("batches")
+      .addColumn("batch_index", "bigint", (c) => c.primaryKey())
+      .addColumn("first_seq", "bigint", (c) => c.notNull().unique())
+      .addColumn("count", "integer", (c) => c.notNull())
+      .addColumn("root", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("cut_at", "text", (c) => c.notNull())
+      .addColumn("operator", "text", (c) => c.notNull())
+      .addColumn("tx_hash", "text")
+      .addColumn("raw_tx", "text")
+      .addColumn("nonce", "bigint")
+      .addColumn("sent_at", "text")
+      .addColumn("block_number", "bigint")
+      .addColumn("block_hash", "text")
+      .addColumn("block_timestamp", "bigint")
+      .addColumn("anchored_at", "text")
+      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(sql`0`))
+      .addColumn("last_error", "text")
+      .execute();
+    await db.schema.createIndex("batches_status").on("batches").column("status").execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = { "0001_initial": initial };
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrate(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`database migration ${failed ?? ""} failed`, { cause: error });
+  }
+}

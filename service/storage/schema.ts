@@ -1,0 +1,75 @@
+import type { Generated } from "kysely";
+
+/**
+ * The SQL schema, the same on SQLite and PostgreSQL. Hashes are lowercase hex text and the
+ * canonical record is its RFC 8785 JSON text: portable across both engines and readable by a
+ * regulator with nothing but an SQL client.
+ */
+export interface LedgerStateTable {
+  id: number;
+  next_seq: number;
+  /** The chain, contract and operator this ledger anchors to, fixed at first start. */
+  chain_id: string | null;
+  contract: string | null;
+  operator: string | null;
+}
+
+export interface RecordTable {
+  id: string;
+  seq: number;
+  kind: string;
+  received_at: string;
+  submitter_key: string;
+  /** RFC 8785 JSON of the canonical record: the leaf's data, byte for byte (UTF-8). */
+  canonical: string;
+  leaf_hash: string;
+  /** EIP-191 signature by the operator over the 32 leaf-hash bytes, 0x-hex. */
+  signature: string;
+  anchor_deadline: string;
+  batch_index: number | null;
+}
+
+export interface RecordFileTable {
+  record_id: string;
+  position: number;
+  sha256: string;
+  size: number;
+  media_type: string;
+  name: string;
+}
+
+export interface RecordLinkTable {
+  record_id: string;
+  rel: string;
+  target_id: string;
+}
+
+export type BatchStatus = "cut" | "sent" | "anchored";
+
+export interface BatchTable {
+  batch_index: number;
+  first_seq: number;
+  count: number;
+  root: string;
+  status: BatchStatus;
+  cut_at: string;
+  operator: string;
+  tx_hash: string | null;
+  raw_tx: string | null;
+  nonce: number | null;
+  sent_at: string | null;
+  block_number: number | null;
+  block_hash: string | null;
+  block_timestamp: number | null;
+  anchored_at: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface Schema {
+  ledger_state: LedgerStateTable;
+  records: RecordTable;
+  record_files: RecordFileTable;
+  record_links: RecordLinkTable;
+  batches: BatchTable;
+}
