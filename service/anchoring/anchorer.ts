@@ -1,4 +1,5 @@
 import { InvariantError } from "../errors";
+import { failpoint } from "../observability/failpoints";
 import type { LedgerStore, StoredBatch } from "../storage";
 import type { LedgerChain } from "./ledger-chain";
 
@@ -80,7 +81,9 @@ export class Anchorer {
       nonce: signed.nonce,
       sent_at: new Date().toISOString(),
     });
+    failpoint("after-anchor-signed");
     await this.chain.broadcast(signed.rawTx);
+    failpoint("after-anchor-sent");
     return signed.txHash;
   }
 

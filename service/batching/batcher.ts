@@ -1,6 +1,7 @@
 import { hexlify } from "ethers";
 import { nativeSha256 } from "../fingerprint";
 import { makeTree, rootOf } from "../merkle";
+import { failpoint } from "../observability/failpoints";
 import type { LedgerStore, StoredBatch } from "../storage";
 
 export interface BatchPolicy {
@@ -54,6 +55,7 @@ export class Batcher {
       });
       return batchIndex;
     });
+    if (index !== undefined) failpoint("after-batch-cut");
     return index === undefined ? undefined : this.store.getBatch(index);
   }
 

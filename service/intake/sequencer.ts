@@ -3,6 +3,7 @@ import { getBytes, type Wallet } from "ethers";
 import { InvalidInputError } from "../errors";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf } from "../merkle";
+import { failpoint } from "../observability/failpoints";
 import {
   checkLinks,
   RECORD_FORMAT,
@@ -128,6 +129,7 @@ export class Sequencer {
       group.forEach((w) => w.reject(error));
       return;
     }
+    failpoint("after-intake-commit");
     sealed.forEach(({ waiting, record }) => waiting.resolve(record));
     if (sealed.length > 0) this.options.onCommitted?.(sealed.map((s) => s.record));
   }

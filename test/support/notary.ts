@@ -1,0 +1,44 @@
+import { readFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../service/config";
+import { createLogger } from "../../service/observability";
+import { startNotary, type RunningNotary } from "../../service/server";
+import type { Receipt } from "../../service/receipts";
+import { HttpClient } from "./http-client";
+
+export interface TestNotary extends RunningNotary {
+  dataDir: string;
+  client: HttpClient;
+}
+
+export async function newDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "notary-"));
+}
+
+/** A real notary in this process: real HTTP on a free port, real SQLite file, embedded chain. */
+export async function startTestNotary(env: Record<string, string> = {}, dataDir?: string): Promise<TestNotary> {
+  const dir = dataDir ?? (await newDataDir());
+  const config = loadConfig({ DATA_DIR: dir, PORT: "0", CHAIN_PORT: "0", BATCH_MAX_WAIT_MS: "100", LOG_LEVEL: "silent", ...env });
+  const running = await startNotary(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  const key = await firstApiKey(config.apiKeysFile);
+  return { ...running, dataDir: dir, client: new HttpClient(running.url, key) };
+}
+
+export async function firstApiKey(file: string): Promise<string> {
+  const keys = JSON.parse(await readFile(file, "utf8")) as { keys: { key: string }[] };
+  return keys.keys[0]!.key;
+}
+
+/** Polls the receipt until it is anchored. */
+export async function waitAnchored(client: HttpClient, id: string, timeoutMs = 20_000): Promise<Extract<Receipt, { status: "anchored" }>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await client.get(`/v1/records/${id}/receipt`);
+    if (status !== 200) throw new Error(`receipt of ${id}: HTTP ${status} ${JSON.stringify(body)}`);
+    const receipt = body as Receipt;
+    if (receipt.status === "anchored") return receipt;
+    if (Date.now() > deadline) throw new Error(`record ${id} not anchored within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
