@@ -32,6 +32,8 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     },
     // File names in Chinese arrive as UTF-8; multer's default would read them as Latin-1.
     defParamCharset: "utf8",
+    // Keep the name as sent so a path-like name is refused rather than silently cut to its base.
+    preservePath: true,
   }).array("files", deps.limits.files);
   const json = (req: Request) => {
     const type = req.headers["content-type"] ?? "";
