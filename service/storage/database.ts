@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import Database from "libsql";
 import pg from "pg";
 import type { Schema } from "./schema";
@@ -22,14 +22,23 @@ export interface OpenedDatabase {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
+  if (options.databaseUrl && options.pgSchema) await createSchema(options.databaseUrl, options.pgSchema);
   const opened = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options.sqliteFile);
-  if (opened.engine === "postgres" && options.pgSchema) {
-    await sql`create schema if not exists ${sql.id(options.pgSchema)}`.execute(opened.db);
-  }
-  await migrate(opened.db);
+  await migrate(opened.db, { schema: opened.engine === "postgres" ? (options.pgSchema ?? "public") : undefined });
   return opened;
+}
+
+/** Before the pool exists: its connections must find the schema in their search path. */
+async function createSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schema.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 function openSqlite(file: string): OpenedDatabase {

@@ -92,8 +92,13 @@ const MIGRATIONS: Record<string, Migration> = { "0001_initial": initial };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-export async function migrate(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the schema up to date. On PostgreSQL the schema name must be given: Kysely looks for
+ * its bookkeeping tables in every schema otherwise, and would find another ledger's.
+ */
+export async function migrate(db: Kysely<any>, options: { schema?: string } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider, ...(options.schema ? { migrationTableSchema: options.schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
     throw new Error(`database migration ${failed ?? ""} failed`, { cause: error });
