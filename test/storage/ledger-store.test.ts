@@ -1,14 +1,10 @@
 import { expect } from "chai";
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
-import pg from "pg";
 import { LedgerStore, openDatabase, type NewRecordRow, type OpenedDatabase } from "../../service/storage";
-
-export { PG_URL };
 import { newDataDir } from "../support/notary";
+import { dropSchema, newSchemaName, PG_URL } from "../support/postgres";
 
-/** PostgreSQL of the test machine (trust auth); each run uses a schema of its own. */
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 interface Engine {
   name: string;
@@ -23,18 +19,12 @@ const engines: Engine[] = [
   {
     name: "PostgreSQL",
     open: async () => {
-      const schema = `t_${randomBytes(6).toString("hex")}`;
+      const schema = newSchemaName();
       return { ...(await openDatabase({ databaseUrl: PG_URL, sqliteFile: "", pgSchema: schema })), drop: () => dropSchema(schema) };
     },
   },
 ];
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
-}
 
 function row(seq: number, links: NewRecordRow["links"] = []): NewRecordRow {
   const id = randomUUID();
