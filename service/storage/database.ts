@@ -22,11 +22,14 @@ export interface OpenedDatabase {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
-  if (options.databaseUrl && options.pgSchema) await createSchema(options.databaseUrl, options.pgSchema);
+  if (options.databaseUrl && options.pgSchema)
+    await createSchema(options.databaseUrl, options.pgSchema);
   const opened = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.pgSchema)
     : openSqlite(options.sqliteFile);
-  await migrate(opened.db, { schema: opened.engine === "postgres" ? (options.pgSchema ?? "public") : undefined });
+  await migrate(opened.db, {
+    schema: opened.engine === "postgres" ? (options.pgSchema ?? "public") : undefined,
+  });
   return opened;
 }
 

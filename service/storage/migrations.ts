@@ -97,7 +97,11 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * its bookkeeping tables in every schema otherwise, and would find another ledger's.
  */
 export async function migrate(db: Kysely<any>, options: { schema?: string } = {}): Promise<void> {
-  const migrator = new Migrator({ db, provider, ...(options.schema ? { migrationTableSchema: options.schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;

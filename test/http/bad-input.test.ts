@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import { readdir } from "node:fs/promises";
-import { exampleRecord, type HttpAnswer, type HttpClient, type UploadFile } from "../support/http-client";
+import {
+  exampleRecord,
+  type HttpAnswer,
+  type HttpClient,
+  type UploadFile,
+} from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 
 interface BadCase {
@@ -19,16 +24,29 @@ describe("HTTP API: bad input", function () {
   let evidenceId: string;
 
   before(async () => {
-    notary = await startTestNotary({ MAX_FILE_BYTES: String(FILE_LIMIT), MAX_FILES: "2", MAX_RECORD_BYTES: String(32 * 1024) });
+    notary = await startTestNotary({
+      MAX_FILE_BYTES: String(FILE_LIMIT),
+      MAX_FILES: "2",
+      MAX_RECORD_BYTES: String(32 * 1024),
+    });
     const evidence = await notary.client.postRecord(await exampleRecord("evidence"));
     evidenceId = (evidence.body as { id: string }).id;
-    const notice = await notary.client.postRecord(await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]));
+    const notice = await notary.client.postRecord(
+      await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]),
+    );
     noticeId = (notice.body as { id: string }).id;
   });
   after(async () => notary?.stop());
 
-  const file = (name: string, size = 10): UploadFile => ({ name, content: new Uint8Array(size).fill(size % 251) });
-  const withMetadata = async (kind: string, change: (m: Record<string, unknown>) => void, links: { rel: string; id: string }[] = []) => {
+  const file = (name: string, size = 10): UploadFile => ({
+    name,
+    content: new Uint8Array(size).fill(size % 251),
+  });
+  const withMetadata = async (
+    kind: string,
+    change: (m: Record<string, unknown>) => void,
+    links: { rel: string; id: string }[] = [],
+  ) => {
     const record = await exampleRecord(kind, links);
     change(record.metadata as Record<string, unknown>);
     return record;
@@ -36,20 +54,48 @@ describe("HTTP API: bad input", function () {
   const unknownId = "00000000-0000-4000-8000-0000000000aa";
 
   const cases: BadCase[] = [
-    { name: "invalid JSON in the record part", send: (c) => c.postRecord("{not json", [file("a.txt")]), status: 400, code: "RECORD_INVALID_JSON" },
-    { name: "invalid JSON body", send: (c) => c.postRaw("/v1/records", "{not json", "application/json"), status: 400, code: "RECORD_INVALID_JSON" },
-    { name: "a multipart upload without a record part", send: (c) => c.postRaw("/v1/records", "--x--\r\n", "multipart/form-data; boundary=x"), status: 400, code: "RECORD_MISSING" },
-    { name: "an unknown kind", send: async (c) => c.postRecord({ ...(await exampleRecord("filing")), kind: "complaint" }, [file("a.txt")]), status: 400, code: "RECORD_UNKNOWN_KIND" },
-    { name: "a record that is not an object", send: (c) => c.postRecord("[1,2,3]"), status: 400, code: "RECORD_INVALID" },
+    {
+      name: "invalid JSON in the record part",
+      send: (c) => c.postRecord("{not json", [file("a.txt")]),
+      status: 400,
+      code: "RECORD_INVALID_JSON",
+    },
+    {
+      name: "invalid JSON body",
+      send: (c) => c.postRaw("/v1/records", "{not json", "application/json"),
+      status: 400,
+      code: "RECORD_INVALID_JSON",
+    },
+    {
+      name: "a multipart upload without a record part",
+      send: (c) => c.postRaw("/v1/records", "--x--\r\n", "multipart/form-data; boundary=x"),
+      status: 400,
+      code: "RECORD_MISSING",
+    },
+    {
+      name: "an unknown kind",
+      send: async (c) =>
+        c.postRecord({ ...(await exampleRecord("filing")), kind: "complaint" }, [file("a.txt")]),
+      status: 400,
+      code: "RECORD_UNKNOWN_KIND",
+    },
+    {
+      name: "a record that is not an object",
+      send: (c) => c.postRecord("[1,2,3]"),
+      status: 400,
+      code: "RECORD_INVALID",
+    },
     {
       name: "missing required fields",
-      send: async (c) => c.postRecord(await withMetadata("filing", (m) => delete m.merchant), [file("a.txt")]),
+      send: async (c) =>
+        c.postRecord(await withMetadata("filing", (m) => delete m.merchant), [file("a.txt")]),
       status: 400,
       code: "RECORD_INVALID_METADATA",
     },
     {
       name: "wrong types",
-      send: async (c) => c.postRecord(await withMetadata("commitment", (m) => (m.signedAt = 20260105))),
+      send: async (c) =>
+        c.postRecord(await withMetadata("commitment", (m) => (m.signedAt = 20260105))),
       status: 400,
       code: "RECORD_INVALID_METADATA",
     },
@@ -83,57 +129,131 @@ describe("HTTP API: bad input", function () {
     },
     {
       name: "metadata naming a file that was not attached",
-      send: async (c) => c.postRecord(await withMetadata("filing", (m) => (m.identityProofFiles = ["licence.pdf"])), [file("other.pdf")]),
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata("filing", (m) => (m.identityProofFiles = ["licence.pdf"])),
+          [file("other.pdf")],
+        ),
       status: 400,
       code: "RECORD_FILE_NOT_ATTACHED",
     },
-    { name: "an oversized file", send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("big.bin", FILE_LIMIT + 1)]), status: 413, code: "FILE_TOO_LARGE" },
+    {
+      name: "an oversized file",
+      send: async (c) =>
+        c.postRecord(await exampleRecord("evidence"), [file("big.bin", FILE_LIMIT + 1)]),
+      status: 413,
+      code: "FILE_TOO_LARGE",
+    },
     {
       name: "too many files",
-      send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("1.bin", 1), file("2.bin", 2), file("3.bin", 3)]),
+      send: async (c) =>
+        c.postRecord(await exampleRecord("evidence"), [
+          file("1.bin", 1),
+          file("2.bin", 2),
+          file("3.bin", 3),
+        ]),
       status: 413,
       code: "TOO_MANY_FILES",
     },
-    { name: "an oversized record part", send: async (c) => c.postRecord(await withMetadata("commitment", (m) => (m.text = "x".repeat(40_000)))), status: 413, code: "RECORD_TOO_LARGE" },
+    {
+      name: "an oversized record part",
+      send: async (c) =>
+        c.postRecord(await withMetadata("commitment", (m) => (m.text = "x".repeat(40_000)))),
+      status: 413,
+      code: "RECORD_TOO_LARGE",
+    },
     {
       name: "a link to an unknown record",
-      send: async (c) => c.postRecord(await exampleRecord("evidence", [{ rel: "supports", id: unknownId }]), [file("a.txt")]),
+      send: async (c) =>
+        c.postRecord(await exampleRecord("evidence", [{ rel: "supports", id: unknownId }]), [
+          file("a.txt"),
+        ]),
       status: 422,
       code: "LINK_UNKNOWN_RECORD",
     },
-    { name: "a counter-notice without a notice", send: async (c) => c.postRecord(await exampleRecord("counter_notice"), [file("a.txt")]), status: 422, code: "LINK_MISSING" },
+    {
+      name: "a counter-notice without a notice",
+      send: async (c) => c.postRecord(await exampleRecord("counter_notice"), [file("a.txt")]),
+      status: 422,
+      code: "LINK_MISSING",
+    },
     {
       name: "a counter-notice answering an unknown notice",
-      send: async (c) => c.postRecord(await exampleRecord("counter_notice", [{ rel: "answers", id: unknownId }])),
+      send: async (c) =>
+        c.postRecord(await exampleRecord("counter_notice", [{ rel: "answers", id: unknownId }])),
       status: 422,
       code: "LINK_UNKNOWN_RECORD",
     },
     {
       name: "a counter-notice answering a record that is not a notice",
-      send: async (c) => c.postRecord(await exampleRecord("counter_notice", [{ rel: "answers", id: evidenceId }])),
+      send: async (c) =>
+        c.postRecord(await exampleRecord("counter_notice", [{ rel: "answers", id: evidenceId }])),
       status: 422,
       code: "LINK_WRONG_KIND",
     },
-    { name: "a notice without evidence", send: async (c) => c.postRecord(await exampleRecord("notice")), status: 422, code: "LINK_MISSING" },
-    { name: "an action concerning nothing", send: async (c) => c.postRecord(await exampleRecord("action")), status: 422, code: "LINK_MISSING" },
+    {
+      name: "a notice without evidence",
+      send: async (c) => c.postRecord(await exampleRecord("notice")),
+      status: 422,
+      code: "LINK_MISSING",
+    },
+    {
+      name: "an action concerning nothing",
+      send: async (c) => c.postRecord(await exampleRecord("action")),
+      status: 422,
+      code: "LINK_MISSING",
+    },
     {
       name: "a link the kind may not carry",
-      send: async (c) => c.postRecord(await exampleRecord("filing", [{ rel: "answers", id: noticeId }])),
+      send: async (c) =>
+        c.postRecord(await exampleRecord("filing", [{ rel: "answers", id: noticeId }])),
       status: 422,
       code: "LINK_NOT_ALLOWED",
     },
-    { name: "a wrong content type", send: (c) => c.postRaw("/v1/records", "kind=notice", "application/x-www-form-urlencoded"), status: 415, code: "UNSUPPORTED_MEDIA_TYPE" },
-    { name: "a missing API key", send: async (c) => c.withKey(undefined).postRecord(await exampleRecord("filing")), status: 401, code: "AUTH_MISSING" },
-    { name: "a wrong API key", send: async (c) => c.withKey("enk_wrong_key_wrong_key_wrong").postRecord(await exampleRecord("filing")), status: 401, code: "AUTH_INVALID" },
-    { name: "a path-like file name", send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("../../etc/passwd")]), status: 400, code: "FILE_NAME_INVALID" },
-    { name: "a Windows path file name", send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("C:\\evil\\x.txt")]), status: 400, code: "FILE_NAME_INVALID" },
+    {
+      name: "a wrong content type",
+      send: (c) => c.postRaw("/v1/records", "kind=notice", "application/x-www-form-urlencoded"),
+      status: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+    },
+    {
+      name: "a missing API key",
+      send: async (c) => c.withKey(undefined).postRecord(await exampleRecord("filing")),
+      status: 401,
+      code: "AUTH_MISSING",
+    },
+    {
+      name: "a wrong API key",
+      send: async (c) =>
+        c.withKey("enk_wrong_key_wrong_key_wrong").postRecord(await exampleRecord("filing")),
+      status: 401,
+      code: "AUTH_INVALID",
+    },
+    {
+      name: "a path-like file name",
+      send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("../../etc/passwd")]),
+      status: 400,
+      code: "FILE_NAME_INVALID",
+    },
+    {
+      name: "a Windows path file name",
+      send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("C:\\evil\\x.txt")]),
+      status: 400,
+      code: "FILE_NAME_INVALID",
+    },
     {
       name: "two files with the same name",
-      send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("same.txt", 1), file("same.txt", 2)]),
+      send: async (c) =>
+        c.postRecord(await exampleRecord("evidence"), [file("same.txt", 1), file("same.txt", 2)]),
       status: 400,
       code: "FILE_NAME_DUPLICATE",
     },
-    { name: "a bad batch index", send: (c) => c.get("/v1/batches/abc"), status: 400, code: "BATCH_INDEX_INVALID" },
+    {
+      name: "a bad batch index",
+      send: (c) => c.get("/v1/batches/abc"),
+      status: 400,
+      code: "BATCH_INDEX_INVALID",
+    },
   ];
 
   for (const bad of cases) {
@@ -153,13 +273,21 @@ describe("HTTP API: bad input", function () {
     const seqBefore = await notary.store.nextSeq();
     const answer = await notary.client.postRecord(await exampleRecord("filing"));
     expect(answer.status).to.equal(201);
-    expect((answer.body as { receipt: { record: { seq: number } } }).receipt.record.seq).to.equal(seqBefore);
+    expect((answer.body as { receipt: { record: { seq: number } } }).receipt.record.seq).to.equal(
+      seqBefore,
+    );
   });
 });
 
 /** What a refused request must not change: records, stored files, leftover temporary files. */
-async function snapshot(notary: TestNotary): Promise<{ nextSeq: number; files: string[]; temp: string[] }> {
+async function snapshot(
+  notary: TestNotary,
+): Promise<{ nextSeq: number; files: string[]; temp: string[] }> {
   const files: string[] = [];
   for await (const digest of notary.files.digests()) files.push(digest);
-  return { nextSeq: await notary.store.nextSeq(), files: files.sort(), temp: await readdir(notary.files.tempDir) };
+  return {
+    nextSeq: await notary.store.nextSeq(),
+    files: files.sort(),
+    temp: await readdir(notary.files.tempDir),
+  };
 }

@@ -16,7 +16,11 @@ describe("HTTP API: records", function () {
   let notary: TestNotary;
 
   before(async () => {
-    notary = await startTestNotary({ BATCH_MAX_RECORDS: "20", MAX_FILE_BYTES: String(64 * 1024), MAX_FILES: "3" });
+    notary = await startTestNotary({
+      BATCH_MAX_RECORDS: "20",
+      MAX_FILE_BYTES: String(64 * 1024),
+      MAX_FILES: "3",
+    });
   });
   after(async () => notary?.stop());
 
@@ -29,7 +33,11 @@ describe("HTTP API: records", function () {
   describe("intake", () => {
     it("answers an evidence upload with a signed intake receipt, then anchors it verifiably", async () => {
       const files = [
-        { name: "capture.png", content: new Uint8Array([137, 80, 78, 71, 1, 2, 3]), type: "image/png" },
+        {
+          name: "capture.png",
+          content: new Uint8Array([137, 80, 78, 71, 1, 2, 3]),
+          type: "image/png",
+        },
         { name: "录屏说明.txt", content: "screen recording notes 说明", type: "text/plain" },
       ];
       const answer = await notary.client.postRecord(await exampleRecord("evidence"), files);
@@ -41,14 +49,18 @@ describe("HTTP API: records", function () {
       expect(receipt.record.files.map((f) => [f.name, f.sha256, f.size])).to.deep.equal(
         files.map((f) => [f.name, sha256(f.content), Buffer.byteLength(f.content)]),
       );
-      expect(verifyMessage(getBytes(receipt.leafHash), receipt.intake.signature)).to.equal(notary.binding.operator);
+      expect(verifyMessage(getBytes(receipt.leafHash), receipt.intake.signature)).to.equal(
+        notary.binding.operator,
+      );
 
       const anchored = await waitAnchored(notary.client, id);
       expect(anchored.record).to.deep.equal(receipt.record);
       expect(await checkAnchoredReceipt(anchored, notary.chain.provider)).to.deep.equal([]);
 
       for (const f of files) {
-        const download = await notary.client.getBytes(`/v1/records/${id}/files/${sha256(f.content)}`);
+        const download = await notary.client.getBytes(
+          `/v1/records/${id}/files/${sha256(f.content)}`,
+        );
         expect(download.status).to.equal(200);
         expect(sha256(download.bytes)).to.equal(sha256(f.content));
         expect(download.headers.get("content-type")).to.match(new RegExp(`^${f.type}`));
@@ -62,7 +74,9 @@ describe("HTTP API: records", function () {
       const counter = await submit("counter_notice", [{ rel: "answers", id: notice.id }]);
       const filing = await submit("filing");
       const commitment = await submit("commitment", [{ rel: "supports", id: filing.id }]);
-      const kinds = [evidence, notice, action, counter, filing, commitment].map((r) => r.receipt.record.kind);
+      const kinds = [evidence, notice, action, counter, filing, commitment].map(
+        (r) => r.receipt.record.kind,
+      );
       expect([...kinds].sort()).to.deep.equal([...RECORD_KINDS].sort());
       expect(counter.receipt.record.links).to.deep.equal([{ rel: "answers", id: notice.id }]);
     });
@@ -77,7 +91,9 @@ describe("HTTP API: records", function () {
       const content = `same bytes ${Date.now()}`;
       const before = await countFiles(notary);
       for (const name of ["a.txt", "b.txt"]) {
-        const answer = await notary.client.postRecord(await exampleRecord("evidence"), [{ name, content }]);
+        const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+          { name, content },
+        ]);
         expect(answer.status).to.equal(201);
       }
       expect(await countFiles(notary)).to.equal(before + 1);
@@ -86,20 +102,33 @@ describe("HTTP API: records", function () {
     it("gives 50 concurrent uploads 50 distinct consecutive seqs, anchored once per batch", async () => {
       const record = await exampleRecord("evidence");
       const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => notary.client.postRecord(record, [{ name: "f.bin", content: `upload ${i}` }])),
+        Array.from({ length: 50 }, (_, i) =>
+          notary.client.postRecord(record, [{ name: "f.bin", content: `upload ${i}` }]),
+        ),
       );
       expect(answers.map((a) => a.status)).to.deep.equal(Array(50).fill(201));
-      const seqs = answers.map((a) => (a.body as { receipt: Receipt }).receipt.record.seq).sort((x, y) => x - y);
+      const seqs = answers
+        .map((a) => (a.body as { receipt: Receipt }).receipt.record.seq)
+        .sort((x, y) => x - y);
       expect(seqs).to.deep.equal(Array.from({ length: 50 }, (_, i) => seqs[0]! + i));
 
-      const receipts = await Promise.all(answers.map((a) => waitAnchored(notary.client, (a.body as { id: string }).id)));
+      const receipts = await Promise.all(
+        answers.map((a) => waitAnchored(notary.client, (a.body as { id: string }).id)),
+      );
       const batchIndexes = [...new Set(receipts.map((r) => r.anchor.batchIndex))];
-      const ledger = EvidenceLedger__factory.connect(notary.binding.contract, notary.chain.provider);
+      const ledger = EvidenceLedger__factory.connect(
+        notary.binding.contract,
+        notary.chain.provider,
+      );
       for (const index of batchIndexes) {
-        const events = await ledger.queryFilter(ledger.filters.BatchAnchored(notary.binding.operator, index));
+        const events = await ledger.queryFilter(
+          ledger.filters.BatchAnchored(notary.binding.operator, index),
+        );
         expect(events, `BatchAnchored events of batch ${index}`).to.have.length(1);
       }
-      const problems = await Promise.all(receipts.slice(0, 10).map((r) => checkAnchoredReceipt(r, notary.chain.provider)));
+      const problems = await Promise.all(
+        receipts.slice(0, 10).map((r) => checkAnchoredReceipt(r, notary.chain.provider)),
+      );
       expect(problems.flat()).to.deep.equal([]);
     });
   });
@@ -114,14 +143,21 @@ describe("HTTP API: records", function () {
 
     it("answers 404 with a code for an unknown record, receipt, file and batch", async () => {
       const unknown = "00000000-0000-4000-8000-00000000dead";
-      for (const path of [`/v1/records/${unknown}`, `/v1/records/${unknown}/receipt`, `/v1/batches/999999`]) {
+      for (const path of [
+        `/v1/records/${unknown}`,
+        `/v1/records/${unknown}/receipt`,
+        `/v1/batches/999999`,
+      ]) {
         const { status, body } = await notary.client.get(path);
         expect(status, path).to.equal(404);
         expect((body as { error: { code: string } }).error.code).to.match(/_NOT_FOUND$/);
       }
       const { id } = await submit("filing");
       const { status, body } = await notary.client.get(`/v1/records/${id}/files/${"0".repeat(64)}`);
-      expect([status, (body as { error: { code: string } }).error.code]).to.deep.equal([404, "FILE_NOT_FOUND"]);
+      expect([status, (body as { error: { code: string } }).error.code]).to.deep.equal([
+        404,
+        "FILE_NOT_FOUND",
+      ]);
     });
 
     it("shows an anchored batch", async () => {
@@ -129,14 +165,24 @@ describe("HTTP API: records", function () {
       const receipt = await waitAnchored(notary.client, id);
       const { status, body } = await notary.client.get(`/v1/batches/${receipt.anchor.batchIndex}`);
       expect(status).to.equal(200);
-      expect(body).to.include({ status: "anchored", root: receipt.anchor.root, txHash: receipt.anchor.txHash, blockNumber: receipt.anchor.blockNumber });
+      expect(body).to.include({
+        status: "anchored",
+        root: receipt.anchor.root,
+        txHash: receipt.anchor.txHash,
+        blockNumber: receipt.anchor.blockNumber,
+      });
     });
 
     it("serves the ledger state, health and readiness without a key", async () => {
       const open = notary.client.withKey(undefined);
       const ledger = await open.get("/v1/ledger");
       expect(ledger.status).to.equal(200);
-      expect(ledger.body).to.include({ chainId: "31337", contract: notary.binding.contract, operator: notary.binding.operator, rpcUrl: notary.rpcUrl });
+      expect(ledger.body).to.include({
+        chainId: "31337",
+        contract: notary.binding.contract,
+        operator: notary.binding.operator,
+        rpcUrl: notary.rpcUrl,
+      });
       expect((await open.get("/healthz")).status).to.equal(200);
       const ready = await open.get("/readyz");
       expect(ready.status).to.equal(200);
@@ -146,14 +192,29 @@ describe("HTTP API: records", function () {
     it("publishes an OpenAPI document with an example for every kind", async () => {
       const { status, body } = await notary.client.withKey(undefined).get("/v1/openapi.json");
       expect(status).to.equal(200);
-      const examples = (body as { paths: Record<string, { post?: { requestBody: { content: Record<string, { examples: object }> } } }> }).paths["/v1/records"]!.post!.requestBody.content["application/json"]!.examples;
+      const examples = (
+        body as {
+          paths: Record<
+            string,
+            { post?: { requestBody: { content: Record<string, { examples: object }> } } }
+          >;
+        }
+      ).paths["/v1/records"]!.post!.requestBody.content["application/json"]!.examples;
       expect(Object.keys(examples).sort()).to.deep.equal([...RECORD_KINDS].sort());
     });
 
     it("exports Prometheus metrics", async () => {
       const { status, body } = await notary.client.withKey(undefined).get("/metrics");
       expect(status).to.equal(200);
-      for (const name of ["notary_records_accepted_total", "notary_bytes_hashed_total", "notary_batch_size_records", "notary_anchoring_lag_records", "notary_anchoring_lag_seconds", "notary_chain_errors_total", "notary_http_request_duration_seconds"]) {
+      for (const name of [
+        "notary_records_accepted_total",
+        "notary_bytes_hashed_total",
+        "notary_batch_size_records",
+        "notary_anchoring_lag_records",
+        "notary_anchoring_lag_seconds",
+        "notary_chain_errors_total",
+        "notary_http_request_duration_seconds",
+      ]) {
         expect(body as string).to.include(name);
       }
     });
@@ -165,4 +226,3 @@ async function countFiles(notary: TestNotary): Promise<number> {
   for await (const _ of notary.files.digests()) n++;
   return n;
 }
-

@@ -20,21 +20,31 @@ async function submitMany(notary: NotaryProcess, count: number): Promise<string[
 }
 
 /** Every accepted record anchored exactly once, seqs gap-free, the chain and the database agreeing. */
-async function expectAllAnchoredOnce(notary: NotaryProcess, ids: readonly string[]): Promise<AnchoredReceipt[]> {
+async function expectAllAnchoredOnce(
+  notary: NotaryProcess,
+  ids: readonly string[],
+): Promise<AnchoredReceipt[]> {
   const receipts = await Promise.all(ids.map((id) => waitAnchored(notary.client, id, 30_000)));
   const provider = new JsonRpcProvider(notary.rpcUrl!, undefined, { staticNetwork: true });
   try {
     const { operator, contract } = receipts[0]!.anchor;
     const ledger = EvidenceLedger__factory.connect(contract, provider);
-    const info = (await notary.client.get("/v1/ledger")).body as { nextSeq: number; batchCount: number; anchoredSeq: number };
+    const info = (await notary.client.get("/v1/ledger")).body as {
+      nextSeq: number;
+      batchCount: number;
+      anchoredSeq: number;
+    };
     expect(info.anchoredSeq, "every accepted record is anchored").to.equal(info.nextSeq);
     expect(Number(await ledger.nextSeqOf(operator))).to.equal(info.nextSeq);
     expect(Number(await ledger.batchCountOf(operator))).to.equal(info.batchCount);
     const events = await ledger.queryFilter(ledger.filters.BatchAnchored(operator));
-    expect(events.map((e) => Number(e.args.batchIndex))).to.deep.equal(Array.from({ length: info.batchCount }, (_, i) => i));
+    expect(events.map((e) => Number(e.args.batchIndex))).to.deep.equal(
+      Array.from({ length: info.batchCount }, (_, i) => i),
+    );
     const seqs = receipts.map((r) => r.record.seq);
     expect(new Set(seqs).size).to.equal(seqs.length);
-    for (const r of receipts) expect(await checkAnchoredReceipt(r, provider), r.record.id).to.deep.equal([]);
+    for (const r of receipts)
+      expect(await checkAnchoredReceipt(r, provider), r.record.id).to.deep.equal([]);
     return receipts;
   } finally {
     provider.destroy();
@@ -79,11 +89,18 @@ describe("restarts and crashes (separate processes)", function () {
     first.child.kill("SIGTERM");
     expect(await first.exited).to.equal(0);
     const again = await start(dir, { BATCH_MAX_WAIT_MS: "3600000" });
-    const receipts = await Promise.all(ids.map((id) => again.client.get(`/v1/records/${id}/receipt`)));
+    const receipts = await Promise.all(
+      ids.map((id) => again.client.get(`/v1/records/${id}/receipt`)),
+    );
     expect(receipts.map((r) => (r.body as Receipt).status)).to.deep.equal(["anchored", "anchored"]);
   });
 
-  for (const point of ["after-intake-commit", "after-batch-cut", "after-anchor-signed", "after-anchor-sent"]) {
+  for (const point of [
+    "after-intake-commit",
+    "after-batch-cut",
+    "after-anchor-signed",
+    "after-anchor-sent",
+  ]) {
     it(`anchors every accepted record exactly once after kill -9 ${point.replace(/-/g, " ")}`, async () => {
       const dir = await newDataDir();
       const healthy = await start(dir);
@@ -102,10 +119,16 @@ describe("restarts and crashes (separate processes)", function () {
 
       const restarted = await start(dir);
       const later = await submitMany(restarted, 1);
-      const receipts = await expectAllAnchoredOnce(restarted, [...ids, ...(acceptedId ? [acceptedId] : []), ...later]);
+      const receipts = await expectAllAnchoredOnce(restarted, [
+        ...ids,
+        ...(acceptedId ? [acceptedId] : []),
+        ...later,
+      ]);
       const info = (await restarted.client.get("/v1/ledger")).body as { nextSeq: number };
       expect(info.nextSeq).to.equal(4);
-      expect(receipts.map((r) => r.record.seq).sort()).to.deep.equal(acceptedId ? [0, 1, 2, 3] : [0, 1, 3]);
+      expect(receipts.map((r) => r.record.seq).sort()).to.deep.equal(
+        acceptedId ? [0, 1, 2, 3] : [0, 1, 3],
+      );
     });
   }
 

@@ -29,17 +29,30 @@ export class HttpClient {
 
   async getBytes(path: string): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
     const response = await fetch(this.baseUrl + path, { headers: this.auth() });
-    return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+    return {
+      status: response.status,
+      bytes: Buffer.from(await response.arrayBuffer()),
+      headers: response.headers,
+    };
   }
 
   async postJson(path: string, body: unknown): Promise<HttpAnswer> {
-    return this.send(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    return this.send(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   }
 
   async postRecord(record: unknown, files: UploadFile[] = []): Promise<HttpAnswer> {
     const form = new FormData();
     form.append("record", typeof record === "string" ? record : JSON.stringify(record));
-    for (const f of files) form.append("files", new Blob([f.content], { type: f.type ?? "application/octet-stream" }), f.name);
+    for (const f of files)
+      form.append(
+        "files",
+        new Blob([f.content], { type: f.type ?? "application/octet-stream" }),
+        f.name,
+      );
     return this.send("/v1/records", { method: "POST", body: form });
   }
 
@@ -52,7 +65,10 @@ export class HttpClient {
   }
 
   private async send(path: string, init: RequestInit): Promise<HttpAnswer> {
-    const response = await fetch(this.baseUrl + path, { ...init, headers: { ...this.auth(), ...(init.headers as Record<string, string>) } });
+    const response = await fetch(this.baseUrl + path, {
+      ...init,
+      headers: { ...this.auth(), ...(init.headers as Record<string, string>) },
+    });
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -64,7 +80,13 @@ export class HttpClient {
   }
 }
 
-export async function exampleRecord(kind: string, links: { rel: string; id: string }[] = []): Promise<Record<string, unknown>> {
-  const example = JSON.parse(await readFile(`examples/records/${kind}.json`, "utf8")) as Record<string, unknown>;
+export async function exampleRecord(
+  kind: string,
+  links: { rel: string; id: string }[] = [],
+): Promise<Record<string, unknown>> {
+  const example = JSON.parse(await readFile(`examples/records/${kind}.json`, "utf8")) as Record<
+    string,
+    unknown
+  >;
   return { ...example, links };
 }

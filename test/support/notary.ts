@@ -17,9 +17,19 @@ export async function newDataDir(): Promise<string> {
 }
 
 /** A real notary in this process: real HTTP on a free port, real SQLite file, embedded chain. */
-export async function startTestNotary(env: Record<string, string> = {}, dataDir?: string): Promise<TestNotary> {
+export async function startTestNotary(
+  env: Record<string, string> = {},
+  dataDir?: string,
+): Promise<TestNotary> {
   const dir = dataDir ?? (await newDataDir());
-  const config = loadConfig({ DATA_DIR: dir, PORT: "0", CHAIN_PORT: "0", BATCH_MAX_WAIT_MS: "100", LOG_LEVEL: "silent", ...env });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    PORT: "0",
+    CHAIN_PORT: "0",
+    BATCH_MAX_WAIT_MS: "100",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
   const running = await startNotary(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const key = await firstApiKey(config.apiKeysFile);
   return { ...running, dataDir: dir, client: new HttpClient(running.url, key) };
@@ -31,7 +41,11 @@ export async function firstApiKey(file: string): Promise<string> {
 }
 
 /** Polls the receipt until it is anchored. */
-export async function waitAnchored(client: HttpClient, id: string, timeoutMs = 20_000): Promise<Extract<Receipt, { status: "anchored" }>> {
+export async function waitAnchored(
+  client: HttpClient,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<Extract<Receipt, { status: "anchored" }>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await client.get(`/v1/records/${id}/receipt`);

@@ -7,12 +7,12 @@ export interface RpcServer {
 }
 
 /** Serves the in-process Hardhat chain as JSON-RPC over real HTTP on a free port. */
-export async function serveHardhatChain(): Promise<RpcServer> {
+export async function serveHardhatChain(port = 0): Promise<RpcServer> {
   const server = (await hre.run(TASK_NODE_CREATE_SERVER, {
     hostname: "127.0.0.1",
-    port: 0,
+    port,
     provider: hre.network.provider,
   })) as { listen(): Promise<{ address: string; port: number }>; close(): Promise<void> };
-  const { port } = await server.listen();
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  const listening = await server.listen();
+  return { url: `http://127.0.0.1:${listening.port}`, close: () => server.close() };
 }
