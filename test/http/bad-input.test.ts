@@ -263,7 +263,7 @@ describe("HTTP API: bad input", function () {
       expect(status, JSON.stringify(body)).to.equal(bad.status);
       const error = (body as { error: { code: string; message: string; requestId: string } }).error;
       expect(error.code).to.equal(bad.code);
-      expect(error.message).to.be.a("string").that.is.not.empty;
+      expect(error.message).to.be.a("string").with.length.greaterThan(0);
       expect(error.requestId).to.be.a("string");
       expect(await snapshot(notary)).to.deep.equal(before);
     });

@@ -222,7 +222,7 @@ describe("HTTP API: records", function () {
 });
 
 async function countFiles(notary: TestNotary): Promise<number> {
-  let n = 0;
-  for await (const _ of notary.files.digests()) n++;
-  return n;
+  const digests: string[] = [];
+  for await (const digest of notary.files.digests()) digests.push(digest);
+  return digests.length;
 }
