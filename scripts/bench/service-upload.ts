@@ -1,0 +1,85 @@
+/**
+ * One 1 GiB file uploaded end to end over HTTP to the service (its own process), against
+ * `openssl dgst -sha256` on the same file; and the service's RSS growth during the upload.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnNotary } from "../notary-process";
+import { mebibytes, millis, report } from "./report";
+
+const SIZE = 1 << 30;
+const run = async (cmd: string, args: string[]) => (await promisify(execFile)(cmd, args, { maxBuffer: 1 << 24 })).stdout;
+const name = "upload 1 GiB over HTTP";
+
+async function writeRandomFile(path: string): Promise<void> {
+  const out = createWriteStream(path);
+  const chunk = Buffer.alloc(1 << 20);
+  for (let written = 0; written < SIZE; written += chunk.length) {
+    for (let i = 0; i < chunk.length; i += 4) chunk.writeInt32LE((written + i) ^ 0x9e3779b9, i);
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
+  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-upload-"));
+  const file = join(dir, "big.bin");
+  await writeRandomFile(file);
+  // Flush the new file's dirty pages now, or their write-back would compete with the upload's.
+  execFileSync("sync");
+  execFileSync("openssl", ["dgst", "-sha256", file]); // warm the page cache for both
+  const opensslStart = process.hrtime.bigint();
+  const opensslOut = execFileSync("openssl", ["dgst", "-sha256", file]).toString();
+  const opensslSeconds = millis(opensslStart) / 1000;
+  const expected = opensslOut.trim().split(/\s+/).pop()!;
+
+  const notary = await spawnNotary(join(dir, "data"), { MAX_FILE_BYTES: String(2 * SIZE) });
+  try {
+    const pid = notary.child.pid!;
+    const before = await rssOf(pid);
+    let peak = before.rss;
+    const sampler = setInterval(() => void rssOf(pid).then((r) => (peak = Math.max(peak, r.rss, r.hwm))), 50);
+    // curl as the client: it streams the file at well over 1 GiB/s here, so the service is measured.
+    const start = process.hrtime.bigint();
+    const out = await run("curl", [
+      "-sS", "-w", "\n%{http_code}",
+      "-H", `Authorization: Bearer ${notary.apiKey}`,
+      "-F", "record=<examples/records/evidence.json",
+      "-F", `files=@${file};type=application/octet-stream`,
+      `${notary.url}/v1/records`,
+    ]);
+    const seconds = millis(start) / 1000;
+    clearInterval(sampler);
+    const after = await rssOf(pid);
+    peak = Math.max(peak, after.hwm);
+    const [json, status] = [out.slice(0, out.lastIndexOf("\n")), out.slice(out.lastIndexOf("\n") + 1)];
+    const body = JSON.parse(json) as { receipt?: { record: { files: { sha256: string }[] } } };
+    if (status !== "201" || body.receipt?.record.files[0]?.sha256 !== expected) {
+      throw new Error(`upload failed or digest differs: ${status} ${json.slice(0, 300)}`);
+    }
+    const mbps = (s: number) => SIZE / 2 ** 20 / s;
+    report({ case: name, metric: "service end to end", value: `${mbps(seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)` });
+    report({ case: name, metric: "openssl dgst -sha256, same file", value: `${mbps(opensslSeconds).toFixed(0)} MiB/s (${opensslSeconds.toFixed(2)} s)` });
+    report({ case: name, metric: "service / openssl throughput", value: `${((100 * opensslSeconds) / seconds).toFixed(0)} %`, goal: ">= 60 %" });
+    report({ case: name, metric: "service RSS growth (peak - before)", value: mebibytes(peak - before.rss), goal: "< 100 MB" });
+  } finally {
+    notary.child.kill("SIGKILL");
+    await notary.exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
