@@ -17,10 +17,27 @@ const ROOT = join(__dirname, "..");
  * Runs `service/main.ts` in its own process, as `npm start` does, on free ports, and waits
  * until it listens. For tests that crash or restart the service, and benchmarks that measure it.
  */
-export async function spawnNotary(dataDir: string, env: Record<string, string> = {}): Promise<NotaryChild> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "service", "main.ts")], {
+export async function spawnNotary(
+  dataDir: string,
+  env: Record<string, string> = {},
+  options: { nodeArgs?: string[] } = {},
+): Promise<NotaryChild> {
+  const args = [
+    ...(options.nodeArgs ?? []),
+    "-r",
+    "ts-node/register/transpile-only",
+    join(ROOT, "service", "main.ts"),
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0", CHAIN_PORT: "0", LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: "0",
+      CHAIN_PORT: "0",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -29,7 +46,8 @@ export async function spawnNotary(dataDir: string, env: Record<string, string> =
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   while (!/listening on (http:\/\/\S+)/.test(output)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`notary exited before listening:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`notary exited before listening:\n${output}`);
     if (Date.now() > deadline) throw new Error(`notary did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -16,7 +16,7 @@ import { connectEmbedded, connectExternal, fundOnEmbedded, type ChainConnection 
 import type { Config } from "./config";
 import { createApp } from "./http/app";
 import { Sequencer } from "./intake";
-import { ApiKeys, loadOperatorKey } from "./keys";
+import { ApiKeys, loadOperatorKey, makeLeafSigner } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { FileStore, LedgerStore, openDatabase, type LedgerBinding } from "./storage";
@@ -102,6 +102,7 @@ export async function startNotary(
   });
   const pipeline = new AnchoringPipeline(batcher, anchorer, {
     pollMs: Math.min(250, config.batch.maxWaitMs),
+    wakeAfterRecords: config.batch.maxRecords,
     retryBaseMs: 500,
     retryMaxMs: 30_000,
     onAnchored: (batches) => batches.forEach((b) => metrics.batchSize.observe(b.count)),
@@ -113,7 +114,7 @@ export async function startNotary(
       );
     },
   });
-  const sequencer = new Sequencer(store, operator, {
+  const sequencer = new Sequencer(store, makeLeafSigner(operator), {
     maxGroup: 500,
     anchorDeadlineMs: config.anchorDeadlineMs,
   });

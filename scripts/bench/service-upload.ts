@@ -12,7 +12,8 @@ import { spawnNotary } from "../notary-process";
 import { mebibytes, millis, report } from "./report";
 
 const SIZE = 1 << 30;
-const run = async (cmd: string, args: string[]) => (await promisify(execFile)(cmd, args, { maxBuffer: 1 << 24 })).stdout;
+const run = async (cmd: string, args: string[]) =>
+  (await promisify(execFile)(cmd, args, { maxBuffer: 1 << 24 })).stdout;
 const name = "upload 1 GiB over HTTP";
 
 async function writeRandomFile(path: string): Promise<void> {
@@ -27,7 +28,8 @@ async function writeRandomFile(path: string): Promise<void> {
 
 async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
+  const kb = (field: string) =>
+    Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
 
@@ -48,30 +50,59 @@ async function main(): Promise<void> {
     const pid = notary.child.pid!;
     const before = await rssOf(pid);
     let peak = before.rss;
-    const sampler = setInterval(() => void rssOf(pid).then((r) => (peak = Math.max(peak, r.rss, r.hwm))), 50);
+    const sampler = setInterval(
+      () => void rssOf(pid).then((r) => (peak = Math.max(peak, r.rss, r.hwm))),
+      50,
+    );
     // curl as the client: it streams the file at well over 1 GiB/s here, so the service is measured.
     const start = process.hrtime.bigint();
     const out = await run("curl", [
-      "-sS", "-w", "\n%{http_code}",
-      "-H", `Authorization: Bearer ${notary.apiKey}`,
-      "-F", "record=<examples/records/evidence.json",
-      "-F", `files=@${file};type=application/octet-stream`,
+      "-sS",
+      "-w",
+      "\n%{http_code}",
+      "-H",
+      `Authorization: Bearer ${notary.apiKey}`,
+      "-F",
+      "record=<examples/records/evidence.json",
+      "-F",
+      `files=@${file};type=application/octet-stream`,
       `${notary.url}/v1/records`,
     ]);
     const seconds = millis(start) / 1000;
     clearInterval(sampler);
     const after = await rssOf(pid);
     peak = Math.max(peak, after.hwm);
-    const [json, status] = [out.slice(0, out.lastIndexOf("\n")), out.slice(out.lastIndexOf("\n") + 1)];
+    const [json, status] = [
+      out.slice(0, out.lastIndexOf("\n")),
+      out.slice(out.lastIndexOf("\n") + 1),
+    ];
     const body = JSON.parse(json) as { receipt?: { record: { files: { sha256: string }[] } } };
     if (status !== "201" || body.receipt?.record.files[0]?.sha256 !== expected) {
       throw new Error(`upload failed or digest differs: ${status} ${json.slice(0, 300)}`);
     }
     const mbps = (s: number) => SIZE / 2 ** 20 / s;
-    report({ case: name, metric: "service end to end", value: `${mbps(seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)` });
-    report({ case: name, metric: "openssl dgst -sha256, same file", value: `${mbps(opensslSeconds).toFixed(0)} MiB/s (${opensslSeconds.toFixed(2)} s)` });
-    report({ case: name, metric: "service / openssl throughput", value: `${((100 * opensslSeconds) / seconds).toFixed(0)} %`, goal: ">= 60 %" });
-    report({ case: name, metric: "service RSS growth (peak - before)", value: mebibytes(peak - before.rss), goal: "< 100 MB" });
+    report({
+      case: name,
+      metric: "service end to end",
+      value: `${mbps(seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)`,
+    });
+    report({
+      case: name,
+      metric: "openssl dgst -sha256, same file",
+      value: `${mbps(opensslSeconds).toFixed(0)} MiB/s (${opensslSeconds.toFixed(2)} s)`,
+    });
+    report({
+      case: name,
+      metric: "service / openssl throughput",
+      value: `${((100 * opensslSeconds) / seconds).toFixed(0)} %`,
+      goal: ">= 60 %",
+    });
+    report({
+      case: name,
+      metric: "service RSS growth (peak - before)",
+      value: mebibytes(peak - before.rss),
+      goal: "< 100 MB",
+    });
   } finally {
     notary.child.kill("SIGKILL");
     await notary.exited;

@@ -29,17 +29,22 @@ export class Batcher {
     const now = options.now ?? Date.now();
     const index = await this.store.transaction(async (tx) => {
       const from = await this.store.batchedSeq(tx);
+      // Decide from two cheap reads before loading any leaves: this runs every poll.
+      const [waiting, oldest] = await Promise.all([
+        this.store.nextSeq(tx).then((next) => next - from),
+        this.store.receivedAtOf(tx, from),
+      ]);
+      if (waiting <= 0 || oldest === undefined) return undefined;
+      const due =
+        options.force ||
+        waiting >= this.policy.maxRecords ||
+        now - Date.parse(oldest) >= this.policy.maxWaitMs;
+      if (!due) return undefined;
       const rows = await this.store.leafHashesFrom(tx, from, this.policy.maxRecords);
       // Only a contiguous run from `from`: a seq still in an uncommitted transaction elsewhere
       // must not be skipped, or the batch would leave a hole in the sequence.
       const run = rows.filter((r, i) => r.seq === from + i);
       if (run.length === 0) return undefined;
-      const oldest = Date.parse(run[0]!.received_at);
-      const due =
-        options.force ||
-        run.length >= this.policy.maxRecords ||
-        now - oldest >= this.policy.maxWaitMs;
-      if (!due) return undefined;
       const tree = makeTree(
         run.map((r) => Buffer.from(r.leaf_hash, "hex")),
         { sha256: nativeSha256 },

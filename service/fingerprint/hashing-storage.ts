@@ -114,6 +114,8 @@ class CoalescingWriter {
     this.unsynced += buffer.length;
     const syncNow = this.unsynced >= SYNC_EVERY_BYTES;
     if (syncNow) this.unsynced = 0;
-    this.inFlight = this.file.write(buffer).then(() => (syncNow ? this.file.datasync() : undefined));
+    this.inFlight = this.file
+      .write(buffer)
+      .then(() => (syncNow ? this.file.datasync() : undefined));
   }
 }

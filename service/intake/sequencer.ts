@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { getBytes, type Wallet } from "ethers";
 import { InvalidInputError } from "../errors";
+import type { LeafSigner } from "../keys";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf } from "../merkle";
 import { failpoint } from "../observability/failpoints";
@@ -64,7 +64,7 @@ export class Sequencer {
 
   constructor(
     private readonly store: LedgerStore,
-    private readonly operator: Wallet,
+    private readonly signer: LeafSigner,
     private readonly options: SequencerOptions,
   ) {}
 
@@ -89,9 +89,12 @@ export class Sequencer {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const group = this.queue.splice(0, this.options.maxGroup);
-      await this.commit(group);
+    for (;;) {
+      // Yield to the event loop first: the SQLite driver is synchronous, so without this every
+      // request would commit alone; after it, all requests parsed meanwhile share one commit.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.queue.length === 0) return;
+      await this.commit(this.queue.splice(0, this.options.maxGroup));
     }
   }
 
@@ -166,7 +169,7 @@ export class Sequencer {
       receivedAt: canonicalRecord.receivedAt,
       canonical: new TextDecoder().decode(bytes),
       leafHash: Buffer.from(leaf).toString("hex"),
-      signature: this.operator.signMessageSync(getBytes(leaf)),
+      signature: this.signer.signLeaf(leaf),
       anchorDeadline: new Date(receivedAt.getTime() + this.options.anchorDeadlineMs).toISOString(),
     };
     const row: NewRecordRow = {

@@ -54,7 +54,7 @@ export class Notary {
     submission: Submission,
   ): Promise<{ id: string; receipt: Receipt; sealed: SealedRecord }> {
     const sealed = await this.deps.sequencer.submit(submission);
-    this.deps.pipeline.nudge();
+    this.deps.pipeline.recordsArrived(1);
     return {
       id: sealed.id,
       sealed,

@@ -4,6 +4,8 @@ import type { StoredBatch } from "../storage";
 
 export interface PipelineOptions {
   pollMs: number;
+  /** Wake early once this many records arrived since the last pass (a full batch). */
+  wakeAfterRecords: number;
   retryBaseMs: number;
   retryMaxMs: number;
   onError?: (error: unknown, attempt: number, retryInMs: number) => void;
@@ -26,6 +28,7 @@ export class AnchoringPipeline {
   private stopped = true;
   private wake: (() => void) | undefined;
   private nudged = false;
+  private arrived = 0;
   private loop: Promise<void> | undefined;
   readonly state: PipelineState = {
     running: false,
@@ -46,6 +49,15 @@ export class AnchoringPipeline {
     this.stopped = false;
     this.state.running = true;
     this.loop = this.run();
+  }
+
+  /** Counts new records; a full batch's worth wakes the loop instead of waiting for the poll. */
+  recordsArrived(count: number): void {
+    this.arrived += count;
+    if (this.arrived >= this.options.wakeAfterRecords) {
+      this.arrived = 0;
+      this.nudge();
+    }
   }
 
   /** Checks for work now rather than at the next poll. */

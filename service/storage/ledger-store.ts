@@ -141,13 +141,22 @@ export class LedgerStore {
       .executeTakeFirst();
   }
 
-  async nextSeq(): Promise<number> {
-    const row = await this.db
+  async nextSeq(tx: Tx | Db = this.db): Promise<number> {
+    const row = await tx
       .selectFrom("ledger_state")
       .select("next_seq")
       .where("id", "=", 1)
       .executeTakeFirstOrThrow();
     return Number(row.next_seq);
+  }
+
+  async receivedAtOf(tx: Tx | Db, seq: number): Promise<string | undefined> {
+    const row = await tx
+      .selectFrom("records")
+      .select("received_at")
+      .where("seq", "=", seq)
+      .executeTakeFirst();
+    return row?.received_at;
   }
 
   /** First seq not yet in any batch. */
