@@ -10,6 +10,8 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "merkle-tree.ts" },
   { file: "merkle-tree.ts", args: ["--reference"] },
   { file: "contract-gas.ts" },
+  { file: "service-intake.ts" },
+  { file: "service-upload.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {
