@@ -27,7 +27,11 @@ async function main(): Promise<void> {
     const receipt = await (await ledger.anchor(root(10 + i), seq, batchSize)).wait();
     seq += batchSize;
     const perRecord = Number(receipt!.gasUsed) / batchSize;
-    report({ case: name, metric: `anchor gas per record, batch of ${batchSize.toLocaleString("en")}`, value: perRecord >= 10 ? perRecord.toFixed(0) : perRecord.toFixed(2) });
+    report({
+      case: name,
+      metric: `anchor gas per record, batch of ${batchSize.toLocaleString("en")}`,
+      value: perRecord >= 10 ? perRecord.toFixed(0) : perRecord.toFixed(2),
+    });
   }
 
   for (const exponent of [10, 20]) {

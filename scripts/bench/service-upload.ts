@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   const expected = opensslOut.trim().split(/\s+/).pop()!;
   // The floor any durable store pays here: copying the file with an fsync, no hashing, no HTTP.
   const ddStart = process.hrtime.bigint();
-  execFileSync("dd", [`if=${file}`, `of=${join(dir, "copy.bin")}`, "bs=1M", "conv=fsync"], { stdio: "ignore" });
+  execFileSync("dd", [`if=${file}`, `of=${join(dir, "copy.bin")}`, "bs=1M", "conv=fsync"], {
+    stdio: "ignore",
+  });
   const ddSeconds = millis(ddStart) / 1000;
   await rm(join(dir, "copy.bin"));
   execFileSync("sync");
@@ -97,7 +99,11 @@ async function main(): Promise<void> {
       metric: "openssl dgst -sha256, same file",
       value: `${mbps(opensslSeconds).toFixed(0)} MiB/s (${opensslSeconds.toFixed(2)} s)`,
     });
-    report({ case: name, metric: "dd with fsync, same file (disk floor)", value: `${mbps(ddSeconds).toFixed(0)} MiB/s (${ddSeconds.toFixed(2)} s)` });
+    report({
+      case: name,
+      metric: "dd with fsync, same file (disk floor)",
+      value: `${mbps(ddSeconds).toFixed(0)} MiB/s (${ddSeconds.toFixed(2)} s)`,
+    });
     report({
       case: name,
       metric: "service / openssl throughput",
