@@ -4,6 +4,7 @@ import { deployLedger } from "../../service/anchoring/deployment";
 import { EvidenceLedger__factory } from "../../typechain-types";
 import { nativeSha256 } from "../../service/fingerprint/native-sha256";
 import { getProof, leafHashOf, makeTree, rootOf } from "../../service/merkle";
+import { runBenchmark } from "./harness";
 import { report } from "./report";
 
 const name = "EvidenceLedger gas";
@@ -60,7 +61,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

@@ -3,10 +3,9 @@
  * clients, and seconds from intake to anchored receipt at the default batch settings.
  */
 import autocannon from "autocannon";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { spawnNotary, type NotaryChild } from "../notary-process";
+import { readFile } from "node:fs/promises";
+import type { NotaryChild } from "../notary-process";
+import { runBenchmark, withNotary } from "./harness";
 import { millis, report } from "./report";
 
 const CLIENTS = 32;
@@ -79,20 +78,11 @@ async function anchorLatency(notary: NotaryChild, body: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "bench-intake-"));
   const body = await kiloByteRecord();
-  const notary = await spawnNotary(join(dir, "data"));
-  try {
+  await withNotary({}, async (notary) => {
     await intakeRate(notary, body);
     await anchorLatency(notary, body);
-  } finally {
-    notary.child.kill("SIGKILL");
-    await notary.exited;
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

@@ -5,10 +5,10 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { spawnNotary } from "../notary-process";
+import type { NotaryChild } from "../notary-process";
+import { runBenchmark, withNotary } from "./harness";
 import { mebibytes, millis, report } from "./report";
 
 const SIZE = 1 << 30;
@@ -34,7 +34,10 @@ async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "bench-upload-"));
+  await withNotary({ MAX_FILE_BYTES: String(2 * SIZE) }, (notary, dir) => measure(notary, dir));
+}
+
+async function measure(notary: NotaryChild, dir: string): Promise<void> {
   const file = join(dir, "big.bin");
   await writeRandomFile(file);
   // Flush the new file's dirty pages now, or their write-back would compete with the upload's.
@@ -53,77 +56,67 @@ async function main(): Promise<void> {
   await rm(join(dir, "copy.bin"));
   execFileSync("sync");
 
-  const notary = await spawnNotary(join(dir, "data"), { MAX_FILE_BYTES: String(2 * SIZE) });
-  try {
-    const pid = notary.child.pid!;
-    const before = await rssOf(pid);
-    let peak = before.rss;
-    const sampler = setInterval(
-      () => void rssOf(pid).then((r) => (peak = Math.max(peak, r.rss, r.hwm))),
-      50,
-    );
-    // curl as the client: it streams the file at well over 1 GiB/s here, so the service is measured.
-    const start = process.hrtime.bigint();
-    const out = await run("curl", [
-      "-sS",
-      "-w",
-      "\n%{http_code}",
-      "-H",
-      `Authorization: Bearer ${notary.apiKey}`,
-      "-F",
-      "record=<examples/records/evidence.json",
-      "-F",
-      `files=@${file};type=application/octet-stream`,
-      `${notary.url}/v1/records`,
-    ]);
-    const seconds = millis(start) / 1000;
-    clearInterval(sampler);
-    const after = await rssOf(pid);
-    peak = Math.max(peak, after.hwm);
-    const [json, status] = [
-      out.slice(0, out.lastIndexOf("\n")),
-      out.slice(out.lastIndexOf("\n") + 1),
-    ];
-    const body = JSON.parse(json) as { receipt?: { record: { files: { sha256: string }[] } } };
-    if (status !== "201" || body.receipt?.record.files[0]?.sha256 !== expected) {
-      throw new Error(`upload failed or digest differs: ${status} ${json.slice(0, 300)}`);
-    }
-    const mbps = (s: number) => SIZE / 2 ** 20 / s;
-    report({
-      case: name,
-      metric: "service end to end",
-      value: `${mbps(seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)`,
-    });
-    report({
-      case: name,
-      metric: "openssl dgst -sha256, same file",
-      value: `${mbps(opensslSeconds).toFixed(0)} MiB/s (${opensslSeconds.toFixed(2)} s)`,
-    });
-    report({
-      case: name,
-      metric: "dd with fsync, same file (disk floor)",
-      value: `${mbps(ddSeconds).toFixed(0)} MiB/s (${ddSeconds.toFixed(2)} s)`,
-    });
-    report({
-      case: name,
-      metric: "service / openssl throughput",
-      value: `${((100 * opensslSeconds) / seconds).toFixed(0)} %`,
-      goal: ">= 60 %",
-    });
-    report({
-      case: name,
-      metric: "service RSS growth (peak - before)",
-      value: mebibytes(peak - before.rss),
-      goal: "< 100 MB",
-    });
-  } finally {
-    notary.child.kill("SIGKILL");
-    await notary.exited;
-    await rm(dir, { recursive: true, force: true });
+  const pid = notary.child.pid!;
+  const before = await rssOf(pid);
+  let peak = before.rss;
+  const sampler = setInterval(
+    () => void rssOf(pid).then((r) => (peak = Math.max(peak, r.rss, r.hwm))),
+    50,
+  );
+  // curl as the client: it streams the file at well over 1 GiB/s here, so the service is measured.
+  const start = process.hrtime.bigint();
+  const out = await run("curl", [
+    "-sS",
+    "-w",
+    "\n%{http_code}",
+    "-H",
+    `Authorization: Bearer ${notary.apiKey}`,
+    "-F",
+    "record=<examples/records/evidence.json",
+    "-F",
+    `files=@${file};type=application/octet-stream`,
+    `${notary.url}/v1/records`,
+  ]);
+  const seconds = millis(start) / 1000;
+  clearInterval(sampler);
+  const after = await rssOf(pid);
+  peak = Math.max(peak, after.hwm);
+  const [json, status] = [
+    out.slice(0, out.lastIndexOf("\n")),
+    out.slice(out.lastIndexOf("\n") + 1),
+  ];
+  const body = JSON.parse(json) as { receipt?: { record: { files: { sha256: string }[] } } };
+  if (status !== "201" || body.receipt?.record.files[0]?.sha256 !== expected) {
+    throw new Error(`upload failed or digest differs: ${status} ${json.slice(0, 300)}`);
   }
+  const mbps = (s: number) => SIZE / 2 ** 20 / s;
+  report({
+    case: name,
+    metric: "service end to end",
+    value: `${mbps(seconds).toFixed(0)} MiB/s (${seconds.toFixed(2)} s)`,
+  });
+  report({
+    case: name,
+    metric: "openssl dgst -sha256, same file",
+    value: `${mbps(opensslSeconds).toFixed(0)} MiB/s (${opensslSeconds.toFixed(2)} s)`,
+  });
+  report({
+    case: name,
+    metric: "dd with fsync, same file (disk floor)",
+    value: `${mbps(ddSeconds).toFixed(0)} MiB/s (${ddSeconds.toFixed(2)} s)`,
+  });
+  report({
+    case: name,
+    metric: "service / openssl throughput",
+    value: `${((100 * opensslSeconds) / seconds).toFixed(0)} %`,
+    goal: ">= 60 %",
+  });
+  report({
+    case: name,
+    metric: "service RSS growth (peak - before)",
+    value: mebibytes(peak - before.rss),
+    goal: "< 100 MB",
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark(main);

@@ -29,6 +29,7 @@ export interface Submission {
 /** A record as committed: everything its intake receipt is built from. */
 export interface SealedRecord {
   id: string;
+  record: CanonicalRecord;
   seq: number;
   receivedAt: string;
   canonical: string;
@@ -165,6 +166,7 @@ export class Sequencer {
     const leaf = hashLeaf(bytes, nativeSha256);
     const record: SealedRecord = {
       id: canonicalRecord.id,
+      record: canonicalRecord,
       seq,
       receivedAt: canonicalRecord.receivedAt,
       canonical: new TextDecoder().decode(bytes),

@@ -58,13 +58,7 @@ export class Notary {
     return {
       id: sealed.id,
       sealed,
-      receipt: toPendingReceipt(
-        this.intakeFacts({
-          ...sealed,
-          leaf_hash: sealed.leafHash,
-          anchor_deadline: sealed.anchorDeadline,
-        }),
-      ),
+      receipt: toPendingReceipt(this.intakeFacts(sealed.record, sealed)),
     };
   }
 
@@ -89,7 +83,7 @@ export class Notary {
 
   async getReceipt(id: string): Promise<Receipt> {
     const stored = await this.requireRecord(id);
-    const facts = this.intakeFacts(stored);
+    const facts = this.storedIntakeFacts(stored);
     const batch =
       stored.batch_index === null
         ? undefined
@@ -167,23 +161,29 @@ export class Notary {
     return stored;
   }
 
-  private intakeFacts(stored: {
-    canonical: string;
-    leaf_hash: string;
-    signature: string;
-    anchor_deadline: string;
-  }): IntakeFacts {
+  private intakeFacts(
+    record: CanonicalRecord,
+    sealed: { leafHash: string; signature: string; anchorDeadline: string },
+  ): IntakeFacts {
     return {
-      canonical: stored.canonical,
-      leafHash: stored.leaf_hash,
+      record,
+      leafHash: sealed.leafHash,
       intake: {
         operator: this.binding.operator,
-        signature: stored.signature,
+        signature: sealed.signature,
         chainId: this.binding.chainId,
         contract: this.binding.contract,
-        anchorDeadline: stored.anchor_deadline,
+        anchorDeadline: sealed.anchorDeadline,
       },
     };
+  }
+
+  private storedIntakeFacts(stored: StoredRecord): IntakeFacts {
+    return this.intakeFacts(CanonicalRecord.parse(JSON.parse(stored.canonical)), {
+      leafHash: stored.leaf_hash,
+      signature: stored.signature,
+      anchorDeadline: stored.anchor_deadline,
+    });
   }
 
   private async leavesOf(batch: StoredBatch): Promise<string[]> {

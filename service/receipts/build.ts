@@ -1,6 +1,6 @@
 import { getBytes, hexlify } from "ethers";
 import { getProof, makeTree, type Sha256 } from "../merkle";
-import { CanonicalRecord } from "../records/canonical";
+import type { CanonicalRecord } from "../records/canonical";
 import {
   RECEIPT_FORMAT,
   type AnchoredReceipt,
@@ -10,8 +10,8 @@ import {
 } from "./receipt";
 
 export interface IntakeFacts {
-  /** RFC 8785 JSON of the canonical record. */
-  canonical: string;
+  /** The canonical record; its RFC 8785 bytes are the leaf data. */
+  record: CanonicalRecord;
   leafHash: string;
   intake: IntakeProof;
 }
@@ -37,7 +37,7 @@ export function toPendingReceipt(facts: IntakeFacts): PendingReceipt {
   return {
     format: RECEIPT_FORMAT,
     status: "pending",
-    record: CanonicalRecord.parse(JSON.parse(facts.canonical)),
+    record: facts.record,
     leafHash: hex0x(facts.leafHash),
     intake: facts.intake,
   };

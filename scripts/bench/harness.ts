@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnNotary, type NotaryChild } from "../notary-process";
+
+/** Runs a benchmark case's main; a failure exits non-zero so `npm run bench` reports it. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
+
+/** Gives `work` a scratch directory and the service running in its own process on it. */
+export async function withNotary(
+  env: Record<string, string>,
+  work: (notary: NotaryChild, dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-"));
+  let notary: NotaryChild | undefined;
+  try {
+    notary = await spawnNotary(join(dir, "data"), env);
+    await work(notary, dir);
+  } finally {
+    notary?.child.kill("SIGKILL");
+    await notary?.exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
