@@ -26,3 +26,6 @@ export class InvalidInputError extends LedgerError {}
 
 /** An invariant of our own broke: a bug or corrupted state, never the caller's fault. */
 export class InvariantError extends LedgerError {}
+
+/** The caller asked for something that does not exist (a record, a batch, a file). */
+export class NotFoundError extends InvalidInputError {}

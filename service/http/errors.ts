@@ -1,7 +1,6 @@
 import type { ErrorRequestHandler } from "express";
 import multer from "multer";
 import { InvalidInputError, LedgerError } from "../errors";
-import { NotFoundError } from "../notary";
 
 /** One table maps stable error codes to HTTP statuses; a code not listed is a 400 if it is the caller's. */
 export const HTTP_STATUS: Record<string, number> = {
@@ -60,7 +59,7 @@ export function toHttpError(error: unknown): {
       internal: false,
     };
   }
-  if (error instanceof InvalidInputError || error instanceof NotFoundError) {
+  if (error instanceof InvalidInputError) {
     return {
       status: HTTP_STATUS[error.code] ?? 400,
       body: { code: error.code, message: error.message, details: error.details },

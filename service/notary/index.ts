@@ -1,2 +1,2 @@
-export { Notary, NotFoundError, type LedgerInfo, type NotaryDeps } from "./notary";
+export { Notary, type LedgerInfo, type NotaryDeps } from "./notary";
 export { AnchoringPipeline, type PipelineOptions, type PipelineState } from "./pipeline";

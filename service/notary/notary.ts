@@ -1,12 +1,10 @@
 import type { ReadStream } from "node:fs";
-import { InvalidInputError } from "../errors";
+import { NotFoundError } from "../errors";
 import type { SealedRecord, Sequencer, Submission } from "../intake";
 import { CanonicalRecord } from "../records";
 import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
 import type { FileStore, LedgerBinding, LedgerStore, StoredBatch, StoredRecord } from "../storage";
 import type { AnchoringPipeline } from "./pipeline";
-
-export class NotFoundError extends InvalidInputError {}
 
 export interface LedgerInfo {
   chainId: string;

@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { exampleRecord } from "../support/http-client";
+import { newDataDir, waitAnchored } from "../support/notary";
+import { kill9, spawnNotary } from "../support/notary-process";
+import { checkAnchoredReceipt } from "../support/receipt-check";
+
+describe("npm run chain, and what the service leaves on disk and in its logs", function () {
+  this.timeout(90_000);
+
+  it("serves the persisted chain alone, and the receipts verify against it while the service is down", async () => {
+    const dir = await newDataDir();
+    const notary = await spawnNotary(dir, { LOG_LEVEL: "info" });
+    const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+      { name: "e.txt", content: "chain only" },
+    ]);
+    const receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
+    notary.child.kill("SIGTERM");
+    await notary.exited;
+
+    // Secrets never reach the logs: not the API key, not the operator's private key.
+    const operatorKey = (await readFile(join(dir, "keys", "operator.key"), "utf8")).trim();
+    expect(notary.output()).not.to.include(notary.apiKey);
+    expect(notary.output()).not.to.include(operatorKey.slice(2));
+    expect(notary.output()).to.include('"msg":"evidence notary started"');
+
+    const chain = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "service/chain-main.ts"],
+      {
+        env: { ...process.env, DATA_DIR: dir, CHAIN_PORT: "0" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    try {
+      let output = "";
+      chain.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+      while (!/served at (http:\/\/\S+)/.test(output)) {
+        if (chain.exitCode !== null) throw new Error(output);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const provider = new JsonRpcProvider(
+        output.match(/served at (http:\/\/\S+)/)![1]!,
+        undefined,
+        { staticNetwork: true },
+      );
+      expect(await checkAnchoredReceipt(receipt, provider)).to.deep.equal([]);
+      provider.destroy();
+    } finally {
+      chain.kill("SIGKILL");
+    }
+  });
+
+  it("sweeps temporary files a crashed upload left behind", async () => {
+    const dir = await newDataDir();
+    const first = await spawnNotary(dir);
+    await kill9(first);
+    const leftover = join(dir, "files", "tmp", "123-crashed.part");
+    await writeFile(leftover, "half an upload");
+    const second = await spawnNotary(dir);
+    try {
+      await expect(readFile(leftover)).to.be.rejectedWith(/ENOENT/);
+    } finally {
+      await kill9(second);
+    }
+  });
+
+  it("refuses to start, naming the variable, when the configuration is bad", async () => {
+    const dir = await newDataDir();
+    await expect(spawnNotary(dir, { BATCH_MAX_RECORDS: "many" })).to.be.rejectedWith(
+      /BATCH_MAX_RECORDS/,
+    );
+  });
+});
