@@ -55,9 +55,9 @@ export class LedgerChain {
   }
 
   /** The BatchAnchored event of batch `batchIndex`, with its block, if it is on chain. */
-  async findAnchoring(batchIndex: number): Promise<OnChainAnchoring | undefined> {
+  async findAnchoring(batchIndex: number, fromBlock = 0): Promise<OnChainAnchoring | undefined> {
     const filter = this.contract.filters.BatchAnchored(this.operator.address, batchIndex);
-    const [event] = await this.contract.queryFilter(filter, 0, "latest");
+    const [event] = await this.contract.queryFilter(filter, fromBlock, "latest");
     if (!event) return undefined;
     const block = await this.provider.getBlock(event.blockNumber);
     if (!block?.hash) return undefined;
