@@ -41,12 +41,16 @@ export async function startNotary(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningNotary> {
   await mkdir(config.dataDir, { recursive: true });
-  const { db, description: dbDescription } = await openDatabase({
+  const {
+    db,
+    description: dbDescription,
+    flushCommits,
+  } = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: config.sqliteFile,
     pgSchema: config.databaseSchema,
   });
-  const store = new LedgerStore(db);
+  const store = new LedgerStore(db, flushCommits);
   const files = new FileStore(config.fileStoreDir);
   await files.init();
   // Nothing is in flight before we listen: any temporary file is a crashed upload's leftover.

@@ -79,7 +79,15 @@ export class Sequencer {
       );
     return new Promise((resolve, reject) => {
       this.queue.push({ submission, resolve, reject });
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      this.startDrain();
+    });
+  }
+
+  private startDrain(): void {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      // A submission queued in the instant between the drain's end and this line.
+      if (this.queue.length > 0) this.startDrain();
     });
   }
 
@@ -90,52 +98,80 @@ export class Sequencer {
   }
 
   private async drain(): Promise<void> {
+    // Each group is acknowledged once its commit is durable; meanwhile the next group commits,
+    // so the disk flush of one group overlaps the work of the next. Acknowledgements stay in order.
+    let acknowledged: Promise<void> = Promise.resolve();
     for (;;) {
       // Yield to the event loop first: the SQLite driver is synchronous, so without this every
       // request would commit alone; after it, all requests parsed meanwhile share one commit.
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.queue.length === 0) return;
-      await this.commit(this.queue.splice(0, this.options.maxGroup));
+      if (this.queue.length === 0) {
+        // Submissions that arrive while the last acknowledgement is pending must not be left
+        // behind: this drain is still registered, so no other one would start for them.
+        await acknowledged;
+        if (this.queue.length === 0) return;
+        continue;
+      }
+      const sealed = await this.commit(this.queue.splice(0, this.options.maxGroup));
+      if (sealed.length > 0) acknowledged = acknowledged.then(() => this.acknowledge(sealed));
     }
   }
 
-  private async commit(group: Waiting[]): Promise<void> {
-    const sealed: { waiting: Waiting; record: SealedRecord }[] = [];
+  private async acknowledge(sealed: { waiting: Waiting; record: SealedRecord }[]): Promise<void> {
     try {
-      await this.store.transaction(async (tx) => {
-        const kinds = await this.store.kindsOf(
-          tx,
-          group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
-        );
-        const accepted = group.filter((w) => {
-          const { kind, links } = w.submission.input;
-          const problem = checkLinks(kind, links, (id) => kinds.get(id) as RecordKind | undefined);
-          if (problem)
-            w.reject(
-              new InvalidInputError(problem.code, problem.message, {
-                details: { link: problem.link },
-              }),
-            );
-          return !problem;
-        });
-        if (accepted.length === 0) return;
-        const firstSeq = await this.store.reserveSeqs(tx, accepted.length);
-        const receivedAt = this.nextReceivedAt();
-        const rows: NewRecordRow[] = accepted.map((waiting, i) => {
-          const { record, row } = this.seal(waiting.submission, firstSeq + i, receivedAt);
-          sealed.push({ waiting, record });
-          return row;
-        });
-        await this.store.insertRecords(tx, rows);
-      });
+      await this.store.flush();
     } catch (error) {
-      // Nothing of the group committed: every still-waiting submission fails with the cause.
-      group.forEach((w) => w.reject(error));
+      sealed.forEach(({ waiting }) => waiting.reject(error));
       return;
     }
     failpoint("after-intake-commit");
     sealed.forEach(({ waiting, record }) => waiting.resolve(record));
-    if (sealed.length > 0) this.options.onCommitted?.(sealed.map((s) => s.record));
+    this.options.onCommitted?.(sealed.map((s) => s.record));
+  }
+
+  /** Commits a group (not yet durably); returns the records it sealed. */
+  private async commit(group: Waiting[]): Promise<{ waiting: Waiting; record: SealedRecord }[]> {
+    const sealed: { waiting: Waiting; record: SealedRecord }[] = [];
+    try {
+      await this.store.transaction(
+        async (tx) => {
+          const kinds = await this.store.kindsOf(
+            tx,
+            group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
+          );
+          const accepted = group.filter((w) => {
+            const { kind, links } = w.submission.input;
+            const problem = checkLinks(
+              kind,
+              links,
+              (id) => kinds.get(id) as RecordKind | undefined,
+            );
+            if (problem)
+              w.reject(
+                new InvalidInputError(problem.code, problem.message, {
+                  details: { link: problem.link },
+                }),
+              );
+            return !problem;
+          });
+          if (accepted.length === 0) return;
+          const firstSeq = await this.store.reserveSeqs(tx, accepted.length);
+          const receivedAt = this.nextReceivedAt();
+          const rows: NewRecordRow[] = accepted.map((waiting, i) => {
+            const { record, row } = this.seal(waiting.submission, firstSeq + i, receivedAt);
+            sealed.push({ waiting, record });
+            return row;
+          });
+          await this.store.insertRecords(tx, rows);
+        },
+        { durable: false },
+      );
+    } catch (error) {
+      // Nothing of the group committed: every still-waiting submission fails with the cause.
+      group.forEach((w) => w.reject(error));
+      return [];
+    }
+    return sealed;
   }
 
   /** Intake times never go backwards along the sequence, even if the wall clock does. */

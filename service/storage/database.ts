@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import Database from "libsql";
+import { open, type FileHandle } from "node:fs/promises";
 import pg from "pg";
 import type { Schema } from "./schema";
 import { migrate } from "./migrations";
@@ -19,6 +20,11 @@ export interface OpenedDatabase {
   engine: "sqlite" | "postgres";
   /** Where the data lives, without credentials, for the startup line. */
   description: string;
+  /**
+   * Makes every transaction committed so far durable against power loss. PostgreSQL's commit
+   * already is (synchronous_commit); SQLite's is once the WAL is fsynced.
+   */
+  flushCommits: () => Promise<void>;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
@@ -46,13 +52,25 @@ async function createSchema(url: string, schema: string): Promise<void> {
 
 function openSqlite(file: string): OpenedDatabase {
   const database = new Database(file);
-  // WAL with FULL sync: a committed intake survives power loss, not just a process crash.
+  // WAL with synchronous = NORMAL, plus our own fsync of the WAL after every commit (below):
+  // as durable as FULL, which differs from NORMAL only by that fsync, but the fsync runs on
+  // libuv's thread pool instead of blocking the event loop inside the synchronous driver.
   database.exec(
-    "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; pragma busy_timeout = 5000;",
+    "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; pragma busy_timeout = 5000;",
   );
   // libsql implements the better-sqlite3 interface Kysely's SqliteDialect expects.
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: database as never }) });
-  return { db, engine: "sqlite", description: `sqlite ${file}` };
+  let wal: Promise<FileHandle> | undefined;
+  const flushCommits = async () => {
+    wal ??= open(`${file}-wal`, "r");
+    await (await wal).datasync();
+  };
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    await destroy();
+    if (wal) await (await wal).close();
+  };
+  return { db, engine: "sqlite", description: `sqlite ${file}`, flushCommits };
 }
 
 function openPostgres(url: string, schema: string | undefined): OpenedDatabase {
@@ -71,6 +89,7 @@ function openPostgres(url: string, schema: string | undefined): OpenedDatabase {
   safe.password = "";
   return {
     db,
+    flushCommits: async () => undefined,
     engine: "postgres",
     description: `postgres ${safe.host}${safe.pathname}${schema ? ` schema ${schema}` : ""}`,
   };

@@ -39,10 +39,27 @@ const INSERT_CHUNK = 500;
  * many writers there are: a rolled-back transaction rolls back its numbers too.
  */
 export class LedgerStore {
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    private readonly flushCommits: () => Promise<void> = async () => undefined,
+  ) {}
 
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
+  /**
+   * Runs `work` in a transaction; resolves once the commit is durable, or, with
+   * `durable: false`, once committed, leaving the caller to `flush` before relying on it.
+   */
+  async transaction<T>(
+    work: (tx: Tx) => Promise<T>,
+    options: { durable?: boolean } = {},
+  ): Promise<T> {
+    const result = await this.db.transaction().execute(work);
+    if (options.durable !== false) await this.flushCommits();
+    return result;
+  }
+
+  /** Makes every commit so far durable. */
+  flush(): Promise<void> {
+    return this.flushCommits();
   }
 
   /** Reserves `count` consecutive sequence numbers in `tx` and returns the first. */
@@ -75,6 +92,7 @@ export class LedgerStore {
       .where("id", "=", 1)
       .where("chain_id", "is", null)
       .execute();
+    await this.flushCommits();
   }
 
   async kindsOf(tx: Tx | Db, ids: readonly string[]): Promise<Map<string, string>> {
@@ -309,6 +327,8 @@ export class LedgerStore {
       .where("batch_index", "=", batchIndex)
       .where("status", "in", from)
       .executeTakeFirst();
+    // A sent transaction's bytes must be on disk before it is broadcast (DESIGN §3).
+    await this.flushCommits();
     if (Number(result.numUpdatedRows) !== 1) {
       throw new InvariantError(
         "BATCH_STATE_CONFLICT",

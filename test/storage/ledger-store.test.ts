@@ -70,7 +70,7 @@ for (const engine of engines) {
 
     beforeEach(async () => {
       opened = await engine.open();
-      store = new LedgerStore(opened.db);
+      store = new LedgerStore(opened.db, opened.flushCommits);
     });
     afterEach(async () => {
       await opened.db.destroy();
