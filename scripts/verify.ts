@@ -1,0 +1,155 @@
+/**
+ * Verifies a receipt with nothing but the files, the receipt and a chain RPC:
+ *
+ *   npm run verify -- --receipt r.json --file a.pdf [--file b.png] --rpc URL [--rpc URL2]
+ *                     [--min-confirmations N] [--json]
+ *
+ * Exit codes: 0 valid, 1 invalid (the failed check is named), 2 could not check (bad
+ * arguments, unreadable file, RPC down).
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { rpcChainReader, verifyReceipt, type Verification } from "../service/verify";
+
+const EXIT = { valid: 0, invalid: 1, unverifiable: 2 } as const;
+
+class UsageError extends Error {}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+    hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+function describe(v: Verification, rpc: string): string {
+  const lines = v.steps.map(
+    (s) =>
+      `  ${s.status === "pass" ? "✓" : s.status === "skip" ? "-" : "✗"} ${s.step.padEnd(9)} ${s.status === "pass" ? "" : `${s.code}: `}${s.message}`,
+  );
+  const record = v.receipt?.record;
+  let verdict: string;
+  if (v.verdict === "valid" && v.proves && record) {
+    verdict =
+      `VALID: integrity of record ${record.id} (${record.kind}) and its files; existed no later than ` +
+      `${v.proves.existedBy.replace(".000Z", "Z")} (block time); position seq ${v.proves.seq} with no gap before it.`;
+    if (v.proves.developmentChain)
+      verdict += `\n  NOTE: chain ${v.proves.chainId} is a local development chain: this proves integrity only as far as its operator is trusted.`;
+  } else if (v.verdict === "invalid") {
+    const failed = v.steps.find((s) => s.status === "fail")!;
+    verdict = `INVALID: ${failed.step} check failed (${failed.code}).`;
+  } else {
+    const why = v.steps.find((s) => s.status === "error" || s.code === "RECEIPT_PENDING");
+    verdict = `COULD NOT CHECK: ${why ? `${why.code}: ${why.message}` : "not all checks could run"}.`;
+  }
+  return [`receipt checked against ${rpc}`, ...lines, verdict].join("\n");
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        receipt: { type: "string" },
+        file: { type: "string", multiple: true, default: [] },
+        rpc: { type: "string", multiple: true, default: [] },
+        "min-confirmations": { type: "string", default: "1" },
+        json: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (!args.receipt) throw new UsageError("--receipt FILE is required");
+  if (args.rpc.length === 0) throw new UsageError("at least one --rpc URL is required");
+  const minConfirmations = Number(args["min-confirmations"]);
+  if (!Number.isInteger(minConfirmations) || minConfirmations < 0)
+    throw new UsageError("--min-confirmations takes a whole number");
+
+  const text = await readFile(args.receipt, "utf8").catch((e: Error) => {
+    throw new UsageError(`cannot read the receipt: ${e.message}`);
+  });
+  let receipt: unknown;
+  try {
+    receipt = JSON.parse(text);
+  } catch {
+    receipt = { malformed: "the receipt file is not valid JSON (truncated?)" };
+  }
+  const fileDigests = await Promise.all(
+    args.file.map((f) =>
+      sha256OfFile(f).catch((e: Error) => {
+        throw new UsageError(`cannot read ${f}: ${e.message}`);
+      }),
+    ),
+  );
+
+  const results: { rpc: string; verification: Verification }[] = [];
+  for (const rpc of args.rpc) {
+    let verification: Verification;
+    try {
+      const { reader, close } = await rpcChainReader(rpc);
+      try {
+        verification = await verifyReceipt({
+          receipt,
+          fileDigests,
+          chain: reader,
+          minConfirmations,
+        });
+      } finally {
+        close();
+      }
+    } catch (error) {
+      verification = {
+        verdict: "unverifiable",
+        steps: [
+          {
+            step: "batch",
+            status: "error",
+            code: "CHAIN_UNREACHABLE",
+            message: `${rpc}: ${(error as Error).message}`,
+          },
+        ],
+      };
+    }
+    results.push({ rpc, verification });
+  }
+  // Several RPCs are a cross-check: valid only if every one says so.
+  const verdicts = results.map((r) => r.verification.verdict);
+  const verdict = verdicts.includes("invalid")
+    ? "invalid"
+    : verdicts.includes("unverifiable")
+      ? "unverifiable"
+      : "valid";
+  if (args.json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          verdict,
+          results: results.map((r) => ({
+            rpc: r.rpc,
+            verdict: r.verification.verdict,
+            steps: r.verification.steps,
+            proves: r.verification.proves,
+          })),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } else {
+    process.stdout.write(results.map((r) => describe(r.verification, r.rpc)).join("\n\n") + "\n");
+  }
+  return EXIT[verdict];
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof UsageError ? "usage: " : ""}${(error as Error).message ?? String(error)}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,13 @@
+/** Verification anyone can run: pure steps over a receipt, file digests and a chain reader. */
+export type { ChainReader, OnChainBatchView } from "./chain-reader";
+export {
+  DEV_CHAIN_IDS,
+  verifyReceipt,
+  type StepName,
+  type StepResult,
+  type StepStatus,
+  type Verdict,
+  type Verification,
+  type VerifyInput,
+} from "./verifier";
+export { providerChainReader, rpcChainReader } from "./rpc-chain-reader";

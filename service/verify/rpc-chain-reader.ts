@@ -1,0 +1,61 @@
+import { Contract, FetchRequest, JsonRpcProvider, Network, type AbstractProvider } from "ethers";
+import type { ChainReader, OnChainBatchView } from "./chain-reader";
+
+const ABI = [
+  "function batchOf(address operator, uint256 batchIndex) view returns (bytes32 root, uint64 firstSeq, uint64 count, uint64 timestamp, uint64 blockNumber)",
+  "function batchCountOf(address operator) view returns (uint256)",
+];
+
+/** Reads the ledger through any ethers provider (Node or browser). */
+export function providerChainReader(provider: AbstractProvider): ChainReader {
+  return {
+    chainId: async () => (await provider.getNetwork()).chainId.toString(),
+    async batchOf(contract, operator, batchIndex): Promise<OnChainBatchView | undefined> {
+      if ((await provider.getCode(contract)) === "0x") return undefined;
+      const ledger = new Contract(contract, ABI, provider);
+      if (BigInt(batchIndex) >= ((await ledger.getFunction("batchCountOf")(operator)) as bigint))
+        return undefined;
+      const [root, firstSeq, count, timestamp, blockNumber] = (await ledger.getFunction("batchOf")(
+        operator,
+        batchIndex,
+      )) as [string, bigint, bigint, bigint, bigint];
+      return {
+        root,
+        firstSeq: Number(firstSeq),
+        count: Number(count),
+        timestamp: Number(timestamp),
+        blockNumber: Number(blockNumber),
+      };
+    },
+    async block(blockNumber) {
+      const block = await provider.getBlock(blockNumber);
+      return block?.hash ? { hash: block.hash, timestamp: block.timestamp } : undefined;
+    },
+    latestBlockNumber: () => provider.getBlockNumber(),
+  };
+}
+
+/**
+ * A reader over a JSON-RPC URL that fails fast when the node does not answer: the chain id is
+ * asked once, directly, because ethers would otherwise retry network detection forever.
+ */
+export async function rpcChainReader(
+  url: string,
+  options: { timeoutMs?: number } = {},
+): Promise<{ reader: ChainReader; close(): void }> {
+  const request = () => {
+    const r = new FetchRequest(url);
+    r.timeout = options.timeoutMs ?? 10_000;
+    return r;
+  };
+  const probe = request();
+  probe.body = { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] };
+  const answer = (await probe.send()).bodyJson as { result?: string };
+  if (typeof answer?.result !== "string") throw new Error(`${url} did not answer eth_chainId`);
+  const network = Network.from(BigInt(answer.result));
+  const provider = new JsonRpcProvider(request(), network, {
+    staticNetwork: network,
+    batchMaxCount: 1,
+  });
+  return { reader: providerChainReader(provider), close: () => provider.destroy() };
+}

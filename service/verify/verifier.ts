@@ -1,0 +1,246 @@
+import { getBytes, verifyMessage } from "ethers";
+import { LedgerError } from "../errors";
+import { equalBytes, verifyInclusion } from "../merkle";
+import { leafHashOfRecord } from "../records/canonical";
+import { assertReceiptV1, type Receipt } from "../receipts/receipt";
+import type { ChainReader } from "./chain-reader";
+
+export const DEV_CHAIN_IDS: ReadonlySet<string> = new Set(["31337", "1337"]);
+
+export type StepName = "format" | "files" | "leaf" | "inclusion" | "batch" | "block" | "signature";
+export type StepStatus = "pass" | "fail" | "skip" | "error";
+
+export interface StepResult {
+  step: StepName;
+  status: StepStatus;
+  /** Stable code: `OK`, or what failed (`FILE_DIGEST_MISMATCH`, `ROOT_NOT_ON_CHAIN`, …). */
+  code: string;
+  message: string;
+}
+
+export type Verdict = "valid" | "invalid" | "unverifiable";
+
+export interface Verification {
+  verdict: Verdict;
+  steps: StepResult[];
+  receipt?: Receipt;
+  /** What a valid receipt proves, in words. */
+  proves?: {
+    existedBy: string;
+    seq: number;
+    chainId: string;
+    developmentChain: boolean;
+    confirmations: number;
+  };
+}
+
+export interface VerifyInput {
+  receipt: unknown;
+  /** SHA-256 (hex) of each file the verifier holds; every one must be in the record. */
+  fileDigests: readonly string[];
+  chain: ChainReader;
+  minConfirmations?: number;
+}
+
+/**
+ * Verifies a receipt trusting nothing but the chain (DESIGN §4), in named steps, in order.
+ * Pure: the files' digests and a chain reader are passed in. A step that cannot run because
+ * an earlier one failed is skipped; a chain that cannot be read makes the verdict
+ * "unverifiable", never "invalid".
+ */
+export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
+  const steps: StepResult[] = [];
+  const pass = (step: StepName, message: string) =>
+    steps.push({ step, status: "pass", code: "OK", message });
+  const fail = (step: StepName, code: string, message: string) =>
+    steps.push({ step, status: "fail", code, message });
+
+  let receipt: Receipt;
+  try {
+    receipt = assertReceiptV1(input.receipt);
+    pass("format", `${receipt.format}, ${receipt.status}`);
+  } catch (error) {
+    const code = error instanceof LedgerError ? error.code : "RECEIPT_MALFORMED";
+    fail("format", code, error instanceof Error ? error.message : String(error));
+    return finish(steps, skipRest(["files", "leaf", "inclusion", "batch", "block", "signature"]));
+  }
+
+  const named = new Map(receipt.record.files.map((f) => [f.sha256, f.name]));
+  const unknown = input.fileDigests.filter((d) => !named.has(d.toLowerCase()));
+  if (unknown.length > 0)
+    fail(
+      "files",
+      "FILE_DIGEST_MISMATCH",
+      `${unknown.length} file(s) given are not in the record (their SHA-256 is not among its digests)`,
+    );
+  else if (input.fileDigests.length === 0)
+    steps.push({
+      step: "files",
+      status: "skip",
+      code: "NO_FILES_GIVEN",
+      message: `no files given; the record names ${named.size}`,
+    });
+  else
+    pass(
+      "files",
+      `${input.fileDigests.length} of ${named.size} file(s) match their digests: ${input.fileDigests.map((d) => named.get(d.toLowerCase())).join(", ")}`,
+    );
+
+  const leaf = leafHashOfRecord(receipt.record);
+  const leafOk = equalBytes(leaf, getBytes(receipt.leafHash));
+  if (leafOk) pass("leaf", "the record's canonical bytes hash to the leaf hash");
+  else
+    fail(
+      "leaf",
+      "LEAF_HASH_MISMATCH",
+      "the record does not hash to the receipt's leaf hash: the record was altered",
+    );
+
+  let signer: string | undefined;
+  try {
+    signer = verifyMessage(getBytes(receipt.leafHash), receipt.intake.signature);
+  } catch {
+    signer = undefined;
+  }
+  const signatureStep = (): void => {
+    if (signer?.toLowerCase() === receipt.intake.operator.toLowerCase())
+      pass("signature", `signed at intake by operator ${receipt.intake.operator}`);
+    else
+      fail(
+        "signature",
+        "SIGNATURE_INVALID",
+        "the intake signature is not the operator's signature over the leaf hash",
+      );
+  };
+
+  if (receipt.status !== "anchored") {
+    steps.push(
+      ...skipRest(
+        ["inclusion", "batch", "block"],
+        "RECEIPT_PENDING",
+        "the receipt is pending: fetch its anchored form",
+      ),
+    );
+    signatureStep();
+    return finish(steps, [], receipt);
+  }
+  const a = receipt.anchor;
+  const proof = {
+    leafHash: leaf,
+    leafIndex: a.leafIndex,
+    treeSize: a.treeSize,
+    auditPath: a.auditPath.map((p) => getBytes(p)),
+    root: getBytes(a.root),
+  };
+  const inclusionOk =
+    leafOk && verifyInclusion(proof) && receipt.record.seq === a.firstSeq + a.leafIndex;
+  if (inclusionOk)
+    pass("inclusion", `leaf ${a.leafIndex} of ${a.treeSize} leads to root ${a.root}`);
+  else
+    fail(
+      "inclusion",
+      "PROOF_INVALID",
+      "the audit path does not lead from the leaf to the root for this index and size",
+    );
+
+  let confirmations = 0;
+  try {
+    const chainId = await input.chain.chainId();
+    if (chainId !== a.chainId) {
+      fail(
+        "batch",
+        "WRONG_CHAIN",
+        `the RPC serves chain ${chainId}, the receipt names chain ${a.chainId}`,
+      );
+      steps.push(...skipRest(["block"]));
+    } else {
+      const batch = await input.chain.batchOf(a.contract, a.operator, a.batchIndex);
+      if (!batch)
+        fail(
+          "batch",
+          "BATCH_NOT_ON_CHAIN",
+          `contract ${a.contract} holds no batch ${a.batchIndex} for operator ${a.operator}`,
+        );
+      else if (batch.root.toLowerCase() !== a.root.toLowerCase())
+        fail(
+          "batch",
+          "ROOT_NOT_ON_CHAIN",
+          `batch ${a.batchIndex} on chain has root ${batch.root}, not ${a.root}`,
+        );
+      else if (batch.firstSeq !== a.firstSeq || batch.count !== a.treeSize)
+        fail(
+          "batch",
+          "BATCH_RANGE_MISMATCH",
+          `batch ${a.batchIndex} on chain covers ${batch.count} records from seq ${batch.firstSeq}`,
+        );
+      else
+        pass(
+          "batch",
+          `batch ${a.batchIndex} of operator ${a.operator} holds this root, seqs ${batch.firstSeq}..${batch.firstSeq + batch.count - 1}`,
+        );
+      const block = await input.chain.block(a.blockNumber);
+      const latest = await input.chain.latestBlockNumber();
+      confirmations = Math.max(0, latest - a.blockNumber + 1);
+      const minimum = input.minConfirmations ?? 1;
+      if (!block || block.hash.toLowerCase() !== a.blockHash.toLowerCase())
+        fail("block", "BLOCK_MISMATCH", `block ${a.blockNumber} on chain is not ${a.blockHash}`);
+      else if (
+        block.timestamp !== a.blockTimestamp ||
+        (batch && (batch.blockNumber !== a.blockNumber || batch.timestamp !== a.blockTimestamp))
+      )
+        fail("block", "BLOCK_MISMATCH", "the block's number or time differs from the receipt");
+      else if (confirmations < minimum)
+        fail(
+          "block",
+          "NOT_ENOUGH_CONFIRMATIONS",
+          `${confirmations} confirmation(s), ${minimum} required`,
+        );
+      else
+        pass(
+          "block",
+          `block ${a.blockNumber} at ${new Date(a.blockTimestamp * 1000).toISOString()}, ${confirmations} confirmation(s)`,
+        );
+    }
+  } catch (error) {
+    const reached = steps.some((s) => s.step === "batch");
+    steps.push({
+      step: reached ? "block" : "batch",
+      status: "error",
+      code: "CHAIN_UNREACHABLE",
+      message: `could not read the chain: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    if (!reached) steps.push(...skipRest(["block"]));
+  }
+  signatureStep();
+  const result = finish(steps, [], receipt);
+  if (result.verdict === "valid") {
+    result.proves = {
+      existedBy: new Date(a.blockTimestamp * 1000).toISOString(),
+      seq: receipt.record.seq,
+      chainId: a.chainId,
+      developmentChain: DEV_CHAIN_IDS.has(a.chainId),
+      confirmations,
+    };
+  }
+  return result;
+}
+
+function skipRest(
+  names: StepName[],
+  code = "SKIPPED",
+  message = "not checked: an earlier step failed",
+): StepResult[] {
+  return names.map((step) => ({ step, status: "skip" as const, code, message }));
+}
+
+function finish(steps: StepResult[], more: StepResult[], receipt?: Receipt): Verification {
+  const all = [...steps, ...more];
+  const verdict: Verdict = all.some((s) => s.status === "fail")
+    ? "invalid"
+    : all.some((s) => s.status === "error")
+      ? "unverifiable"
+      : receipt?.status === "anchored"
+        ? "valid"
+        : "unverifiable";
+  return { verdict, steps: all, receipt };
+}

@@ -1,0 +1,265 @@
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Wallet, getBytes } from "ethers";
+import type { AnchoredReceipt } from "../../service/receipts";
+import { providerChainReader, verifyReceipt, type ChainReader } from "../../service/verify";
+import { exampleRecord } from "../support/http-client";
+import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
+const flipHex = (hex: string, at = 10) =>
+  hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);
+type Mutable = AnchoredReceipt & Record<string, unknown>;
+
+describe("receipt verification", function () {
+  this.timeout(60_000);
+  let notary: TestNotary;
+  let chain: ChainReader;
+  let receipt: AnchoredReceipt;
+  const fileContent = "evidence bytes 证据";
+
+  before(async () => {
+    notary = await startTestNotary({ BATCH_MAX_WAIT_MS: "300" });
+    chain = providerChainReader(notary.chain.provider);
+    // Three records in one batch, so the proof has a path and the last leaf is promoted.
+    const answers = await Promise.all(
+      ["a", "b", fileContent].map(async (content) =>
+        notary.client.postRecord(await exampleRecord("evidence"), [{ name: "f.txt", content }]),
+      ),
+    );
+    receipt = await waitAnchored(notary.client, (answers[2]!.body as { id: string }).id);
+  });
+  after(async () => notary?.stop());
+
+  const tamper = (change: (r: Mutable) => void): Mutable => {
+    const copy = structuredClone(receipt) as Mutable;
+    change(copy);
+    return copy;
+  };
+  const run = (r: unknown, fileDigests = [sha256(fileContent)], reader = chain) =>
+    verifyReceipt({ receipt: r, fileDigests, chain: reader });
+
+  it("accepts a genuine receipt and says what it proves", async () => {
+    const result = await run(receipt);
+    expect(result.steps.map((s) => `${s.step}:${s.status}`)).to.deep.equal([
+      "format:pass",
+      "files:pass",
+      "leaf:pass",
+      "inclusion:pass",
+      "batch:pass",
+      "block:pass",
+      "signature:pass",
+    ]);
+    expect(result.verdict).to.equal("valid");
+    expect(result.proves).to.deep.include({
+      seq: receipt.record.seq,
+      chainId: "31337",
+      developmentChain: true,
+    });
+    expect(result.proves!.existedBy).to.equal(
+      new Date(receipt.anchor.blockTimestamp * 1000).toISOString(),
+    );
+  });
+
+  const cases: {
+    name: string;
+    receipt: () => unknown;
+    files?: string[];
+    reader?: () => ChainReader;
+    step: string;
+    code: string;
+  }[] = [
+    {
+      name: "a file that is not the one in the record",
+      receipt: () => receipt,
+      files: [sha256(fileContent + "!")],
+      step: "files",
+      code: "FILE_DIGEST_MISMATCH",
+    },
+    {
+      name: "an altered record",
+      receipt: () => tamper((r) => (r.record.receivedAt = "2020-01-01T00:00:00.000Z")),
+      step: "leaf",
+      code: "LEAF_HASH_MISMATCH",
+    },
+    {
+      name: "a flipped proof byte",
+      receipt: () => tamper((r) => (r.anchor.auditPath[0] = flipHex(r.anchor.auditPath[0]!))),
+      step: "inclusion",
+      code: "PROOF_INVALID",
+    },
+    {
+      name: "a wrong leaf index",
+      receipt: () =>
+        tamper((r) => (r.anchor.leafIndex = (r.anchor.leafIndex + 1) % r.anchor.treeSize)),
+      step: "inclusion",
+      code: "PROOF_INVALID",
+    },
+    // RFC 9162 uses the size only for the path's shape, so some wrong sizes still walk to the
+    // root; the count the chain holds for the batch refuses them.
+    {
+      name: "a wrong tree size",
+      receipt: () => tamper((r) => (r.anchor.treeSize += 1)),
+      step: "inclusion|batch",
+      code: "PROOF_INVALID|BATCH_RANGE_MISMATCH",
+    },
+    {
+      name: "a wrong root",
+      receipt: () => tamper((r) => (r.anchor.root = flipHex(r.anchor.root))),
+      step: "inclusion",
+      code: "PROOF_INVALID",
+    },
+    {
+      name: "a batch index the chain does not hold",
+      receipt: () => tamper((r) => (r.anchor.batchIndex += 1000)),
+      step: "batch",
+      code: "BATCH_NOT_ON_CHAIN",
+    },
+    {
+      name: "a wrong contract",
+      receipt: () => tamper((r) => (r.anchor.contract = Wallet.createRandom().address)),
+      step: "batch",
+      code: "BATCH_NOT_ON_CHAIN",
+    },
+    {
+      name: "a wrong chain id",
+      receipt: () => tamper((r) => (r.anchor.chainId = "1")),
+      step: "batch",
+      code: "WRONG_CHAIN",
+    },
+    {
+      name: "a wrong block hash",
+      receipt: () => tamper((r) => (r.anchor.blockHash = flipHex(r.anchor.blockHash))),
+      step: "block",
+      code: "BLOCK_MISMATCH",
+    },
+    {
+      name: "a bad intake signature",
+      receipt: () =>
+        tamper(
+          (r) => (r.intake.signature = Wallet.createRandom().signMessageSync(getBytes(r.leafHash))),
+        ),
+      step: "signature",
+      code: "SIGNATURE_INVALID",
+    },
+    {
+      name: "an unknown format version",
+      receipt: () => tamper((r) => (r.format = "evidence-receipt/v2" as never)),
+      step: "format",
+      code: "RECEIPT_UNSUPPORTED_FORMAT",
+    },
+    {
+      name: "a truncated receipt",
+      receipt: () => JSON.stringify(receipt).slice(0, 200),
+      step: "format",
+      code: "RECEIPT_UNSUPPORTED_FORMAT",
+    },
+  ];
+
+  for (const c of cases) {
+    it(`refuses ${c.name}, naming the ${c.step} check (${c.code})`, async () => {
+      const result = await run(c.receipt(), c.files, c.reader?.());
+      expect(result.verdict).to.equal("invalid");
+      const failed = result.steps.find((s) => s.status === "fail");
+      expect(c.step.split("|")).to.include(failed?.step);
+      expect(c.code.split("|")).to.include(failed?.code);
+    });
+  }
+
+  it("says it could not check when the chain is unreachable", async () => {
+    const down: ChainReader = {
+      chainId: () => Promise.reject(new Error("ECONNREFUSED")),
+      batchOf: async () => undefined,
+      block: async () => undefined,
+      latestBlockNumber: async () => 0,
+    };
+    const result = await run(receipt, undefined, down);
+    expect(result.verdict).to.equal("unverifiable");
+    expect(result.steps.find((s) => s.status === "error")?.code).to.equal("CHAIN_UNREACHABLE");
+  });
+
+  describe("scripts/verify.ts (needs only the RPC)", () => {
+    const exec = promisify(execFile);
+    const cli = async (args: string[]) =>
+      exec(process.execPath, [
+        "-r",
+        "ts-node/register/transpile-only",
+        "scripts/verify.ts",
+        ...args,
+      ]).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (e: { code: number; stdout: string; stderr: string }) => ({
+          code: e.code,
+          stdout: e.stdout + e.stderr,
+        }),
+      );
+    let dir: string;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "verify-cli-"));
+      await writeFile(join(dir, "receipt.json"), JSON.stringify(receipt));
+      await writeFile(join(dir, "f.txt"), fileContent);
+      await writeFile(join(dir, "other.txt"), "not the evidence");
+      await writeFile(join(dir, "truncated.json"), JSON.stringify(receipt).slice(0, 100));
+    });
+
+    it("exits 0 with every check ticked and the verdict for a valid receipt", async () => {
+      const { code, stdout } = await cli([
+        "--receipt",
+        join(dir, "receipt.json"),
+        "--file",
+        join(dir, "f.txt"),
+        "--rpc",
+        notary.rpcUrl!,
+      ]);
+      expect(code, stdout).to.equal(0);
+      expect(stdout.match(/✓/g)).to.have.length(7);
+      expect(stdout).to.include(`VALID: integrity of record ${receipt.record.id}`);
+      expect(stdout).to.include(`position seq ${receipt.record.seq}`);
+      expect(stdout).to.include("local development chain");
+    });
+
+    it("exits 1 naming the failed check for the wrong file", async () => {
+      const { code, stdout } = await cli([
+        "--receipt",
+        join(dir, "receipt.json"),
+        "--file",
+        join(dir, "other.txt"),
+        "--rpc",
+        notary.rpcUrl!,
+        "--json",
+      ]);
+      expect(code).to.equal(1);
+      const json = JSON.parse(stdout) as {
+        verdict: string;
+        results: { steps: { step: string; code: string; status: string }[] }[];
+      };
+      expect(json.verdict).to.equal("invalid");
+      expect(json.results[0]!.steps.find((s) => s.status === "fail")).to.include({
+        step: "files",
+        code: "FILE_DIGEST_MISMATCH",
+      });
+    });
+
+    it("exits 1 for a truncated receipt, 2 when the RPC is down or the arguments are bad", async () => {
+      expect(
+        (await cli(["--receipt", join(dir, "truncated.json"), "--rpc", notary.rpcUrl!])).code,
+      ).to.equal(1);
+      const down = await cli([
+        "--receipt",
+        join(dir, "receipt.json"),
+        "--rpc",
+        "http://127.0.0.1:9",
+      ]);
+      expect([down.code, down.stdout.includes("CHAIN_UNREACHABLE")]).to.deep.equal([2, true]);
+      expect((await cli(["--rpc", notary.rpcUrl!])).code).to.equal(2);
+      expect(
+        (await cli(["--receipt", join(dir, "missing.json"), "--rpc", notary.rpcUrl!])).code,
+      ).to.equal(2);
+    });
+  });
+});
