@@ -19,6 +19,7 @@ import { Sequencer } from "./intake";
 import { ApiKeys, loadOperatorKey, makeLeafSigner } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
+import { providerChainReader } from "./verify";
 import { FileStore, LedgerStore, openDatabase, type LedgerBinding } from "./storage";
 
 export interface RunningNotary {
@@ -141,6 +142,7 @@ export async function startNotary(
     metrics,
     logger,
     limits: config.limits,
+    verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193 },
     isAccepting: () => accepting,
   });
   const server: Server = await new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import {
 } from "ethers";
 import type { Server } from "node:http";
 import { EmbeddedChain } from "./embedded-chain";
-import { serveReadOnlyRpc } from "./rpc-server";
+import { serveReadOnlyRpc, type Eip1193 } from "./rpc-server";
 
 /** Hardhat's well-known first development account: funds the operator on the embedded chain only. */
 const DEV_FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -17,6 +17,8 @@ const DEV_FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d
 export interface ChainConnection {
   kind: "embedded" | "external";
   provider: AbstractProvider;
+  /** The same chain as a raw EIP-1193 request function, for the read-only RPC proxy. */
+  eip1193: Eip1193;
   broadcast(rawTx: string): Promise<void>;
   /** The read-only JSON-RPC URL of the embedded chain; null for an external chain. */
   rpcUrl: string | null;
@@ -55,6 +57,7 @@ export async function connectEmbedded(
     kind: "embedded",
     chain,
     provider,
+    eip1193: chain.provider,
     broadcast: async (rawTx) => void (await chain.submit(rawTx)),
     rpcUrl,
     description: `embedded hardhat chain 31337 (${chain.replayedBlocks} blocks replayed)${rpcUrl ? ` served at ${rpcUrl}` : ""}`,
@@ -85,6 +88,7 @@ export function connectExternal(
   return {
     kind: "external",
     provider,
+    eip1193: { request: ({ method, params }) => provider.send(method, params ?? []) },
     broadcast: async (rawTx) => void (await provider.broadcastTransaction(rawTx)),
     rpcUrl: null,
     description: `external chain at ${safe.origin}`,

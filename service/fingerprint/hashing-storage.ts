@@ -119,3 +119,34 @@ class CoalescingWriter {
       .then(() => (syncNow ? this.file.datasync() : undefined));
   }
 }
+
+/**
+ * A multer storage engine that only hashes: for verification, where the caller's files are
+ * checked against a receipt and must not be kept.
+ */
+export class DigestOnlyStorage implements StorageEngine {
+  _handleFile(
+    _req: Request,
+    file: Express.Multer.File,
+    callback: (error?: unknown, info?: Partial<UploadedFile>) => void,
+  ): void {
+    const hash = createHash("sha256");
+    let size = 0;
+    file.stream.on("data", (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+    });
+    file.stream.on("error", (error) => callback(error));
+    file.stream.on("end", () =>
+      callback(null, { sha256: hash.digest("hex"), size, created: false }),
+    );
+  }
+
+  _removeFile(
+    _req: Request,
+    _file: Express.Multer.File,
+    callback: (error: Error | null) => void,
+  ): void {
+    callback(null);
+  }
+}

@@ -10,6 +10,7 @@ import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
 import { buildOpenApi } from "./openapi";
 import { recordsRouter } from "./records-routes";
+import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
 import { InvalidInputError } from "../errors";
 
 export interface AppDeps {
@@ -20,6 +21,7 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   limits: { fileBytes: number; files: number; recordBytes: number };
+  verify: Omit<VerifyRouteDeps, "limits">;
   /** Whether intake is open (false while shutting down). */
   isAccepting: () => boolean;
 }
@@ -83,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/v1/openapi.json", (_req, res) => void res.json(openApi));
 
   const ledger = ledgerRouter(deps.notary);
-  app.use("/v1", ledger.public);
+  app.use("/v1", ledger.public, verifyRouter({ ...deps.verify, limits: deps.limits }));
   app.use("/v1", requireApiKey(deps.keys), express.json({ limit: deps.limits.recordBytes }));
   app.use("/v1", (req, _res, next) => {
     if (req.method === "POST" && !deps.isAccepting())

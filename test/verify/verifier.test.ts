@@ -263,3 +263,95 @@ describe("receipt verification", function () {
     });
   });
 });
+
+describe("POST /v1/verify and /v1/rpc (public)", function () {
+  this.timeout(60_000);
+  let notary: TestNotary;
+  let receipt: AnchoredReceipt;
+  const content = "verify over HTTP";
+
+  before(async () => {
+    notary = await startTestNotary();
+    const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+      { name: "v.txt", content },
+    ]);
+    receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
+  });
+  after(async () => notary?.stop());
+
+  const open = () => notary.client.withKey(undefined);
+
+  const storedFiles = async () => {
+    const digests: string[] = [];
+    for await (const d of notary.files.digests()) digests.push(d);
+    return digests.sort();
+  };
+
+  it("verifies a receipt with the files uploaded, storing none of them", async () => {
+    const before = await storedFiles();
+    const form = new FormData();
+    form.append("receipt", JSON.stringify(receipt));
+    form.append("files", new Blob([content]), "v.txt");
+    const response = await fetch(`${notary.url}/v1/verify`, { method: "POST", body: form });
+    const body = (await response.json()) as {
+      verdict: string;
+      steps: { step: string; status: string }[];
+    };
+    expect(response.status).to.equal(200);
+    expect(body.verdict).to.equal("valid");
+    expect(body.steps.every((s) => s.status === "pass")).to.equal(true);
+    expect(await storedFiles()).to.deep.equal(before);
+  });
+
+  it("verifies a receipt with digests as JSON, and names the failed check of a wrong file", async () => {
+    const good = await open().postJson("/v1/verify", { receipt, fileDigests: [sha256(content)] });
+    expect((good.body as { verdict: string }).verdict).to.equal("valid");
+    const bad = await open().postJson("/v1/verify", { receipt, fileDigests: [sha256("other")] });
+    const body = bad.body as {
+      verdict: string;
+      steps: { step: string; status: string; code: string }[];
+    };
+    expect(body.verdict).to.equal("invalid");
+    expect(body.steps.find((s) => s.status === "fail")).to.include({
+      step: "files",
+      code: "FILE_DIGEST_MISMATCH",
+    });
+  });
+
+  it("answers malformed input with a code, never a 500", async () => {
+    const truncated = await open().postRaw(
+      "/v1/verify",
+      JSON.stringify({ receipt }).slice(0, 50),
+      "application/json",
+    );
+    expect([
+      truncated.status,
+      (truncated.body as { error: { code: string } }).error.code,
+    ]).to.deep.equal([400, "RECORD_INVALID_JSON"]);
+    const digests = await open().postJson("/v1/verify", { receipt, fileDigests: ["xyz"] });
+    expect([
+      digests.status,
+      (digests.body as { error: { code: string } }).error.code,
+    ]).to.deep.equal([400, "FILE_DIGEST_INVALID"]);
+    const garbage = await open().postJson("/v1/verify", { receipt: { format: "nope" } });
+    expect((garbage.body as { steps: { code: string }[] }).steps[0]!.code).to.equal(
+      "RECEIPT_UNSUPPORTED_FORMAT",
+    );
+  });
+
+  it("proxies read methods to the ledger's chain and refuses the others", async () => {
+    const call = (method: string, params: unknown[] = []) =>
+      open().postJson("/v1/rpc", { jsonrpc: "2.0", id: 7, method, params });
+    const chainId = await call("eth_chainId");
+    expect(chainId.body).to.deep.equal({ jsonrpc: "2.0", id: 7, result: "0x7a69" });
+    const block = await call("eth_getBlockByNumber", [
+      `0x${receipt.anchor.blockNumber.toString(16)}`,
+      false,
+    ]);
+    expect((block.body as { result: { hash: string } }).result.hash).to.equal(
+      receipt.anchor.blockHash,
+    );
+    const refused = await call("eth_sendRawTransaction", ["0x00"]);
+    expect((refused.body as { error: { code: number } }).error.code).to.equal(-32601);
+  });
+});

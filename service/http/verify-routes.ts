@@ -1,0 +1,87 @@
+import express, { Router } from "express";
+import multer from "multer";
+import { InvalidInputError } from "../errors";
+import { answerJsonRpc, type Eip1193 } from "../chain";
+import { DigestOnlyStorage, type UploadedFile } from "../fingerprint";
+import { verifyReceipt, type ChainReader } from "../verify";
+
+export interface VerifyRouteDeps {
+  chain: ChainReader;
+  /** The ledger's chain as EIP-1193, for the read-only RPC proxy. */
+  rpc: Eip1193;
+  limits: { fileBytes: number; files: number; recordBytes: number };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Public endpoints for people without the CLI: `POST /v1/verify` runs the same verifier on a
+ * receipt and files (hashed, never stored), and `POST /v1/rpc` proxies read-only JSON-RPC to the
+ * ledger's chain for the verification page.
+ */
+export function verifyRouter(deps: VerifyRouteDeps): Router {
+  const router = Router();
+  const upload = multer({
+    storage: new DigestOnlyStorage(),
+    limits: {
+      fileSize: deps.limits.fileBytes,
+      files: deps.limits.files,
+      fieldSize: deps.limits.recordBytes,
+      fields: 4,
+    },
+    defParamCharset: "utf8",
+  }).array("files", deps.limits.files);
+  const json = express.json({ limit: deps.limits.recordBytes });
+
+  router.post("/verify", (req, res, next) => {
+    if (/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? ""))
+      return upload(req, res, next);
+    if (/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
+      return json(req, res, next);
+    next(
+      new InvalidInputError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        "send the receipt as JSON ({receipt, fileDigests}) or multipart (receipt part, files parts)",
+      ),
+    );
+  });
+  router.post("/verify", async (req, res) => {
+    const uploaded = (req.files as UploadedFile[] | undefined) ?? [];
+    let receipt: unknown;
+    let fileDigests: string[];
+    if (uploaded.length > 0 || typeof req.body?.receipt === "string") {
+      try {
+        receipt = JSON.parse(String(req.body?.receipt ?? ""));
+      } catch {
+        receipt = { malformed: "the receipt part is not valid JSON" };
+      }
+      fileDigests = uploaded.map((f) => f.sha256);
+    } else {
+      receipt = req.body?.receipt;
+      const digests: unknown = req.body?.fileDigests ?? [];
+      if (
+        !Array.isArray(digests) ||
+        !digests.every((d) => typeof d === "string" && SHA256_HEX.test(d.toLowerCase()))
+      ) {
+        throw new InvalidInputError(
+          "FILE_DIGEST_INVALID",
+          "fileDigests is a list of SHA-256 digests, 64 hex digits each",
+        );
+      }
+      fileDigests = digests.map((d: string) => d.toLowerCase());
+    }
+    const minConfirmations = Number(req.query.minConfirmations ?? 1);
+    const result = await verifyReceipt({
+      receipt,
+      fileDigests,
+      chain: deps.chain,
+      minConfirmations: Number.isInteger(minConfirmations) ? minConfirmations : 1,
+    });
+    res.json({ verdict: result.verdict, steps: result.steps, proves: result.proves ?? null });
+  });
+
+  router.post("/rpc", express.json({ limit: "256kb" }), async (req, res) => {
+    res.json(await answerJsonRpc(req.body, deps.rpc));
+  });
+  return router;
+}
