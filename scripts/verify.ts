@@ -6,10 +6,14 @@
  *
  * Exit codes: 0 valid, 1 invalid (the failed check is named), 2 could not check (bad
  * arguments, unreadable file, RPC down).
+ *
+ * Refreshing a pending receipt: add `--upgrade --service URL --api-key-file FILE`. The anchored
+ * form is fetched from the service, must be for the same record, and must verify against the
+ * RPC before it replaces the receipt file (or goes to `--out FILE`).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { rpcChainReader, verifyReceipt, type Verification } from "../service/verify";
 
@@ -57,6 +61,10 @@ async function main(): Promise<number> {
         rpc: { type: "string", multiple: true, default: [] },
         "min-confirmations": { type: "string", default: "1" },
         json: { type: "boolean", default: false },
+        upgrade: { type: "boolean", default: false },
+        service: { type: "string" },
+        "api-key-file": { type: "string" },
+        out: { type: "string" },
       },
     }).values;
   } catch (error) {
@@ -76,6 +84,11 @@ async function main(): Promise<number> {
     receipt = JSON.parse(text);
   } catch {
     receipt = { malformed: "the receipt file is not valid JSON (truncated?)" };
+  }
+  if (args.upgrade) {
+    if (!args.service || !args["api-key-file"])
+      throw new UsageError("--upgrade needs --service URL and --api-key-file FILE");
+    receipt = await fetchAnchored(receipt, args.service, args["api-key-file"]);
   }
   const fileDigests = await Promise.all(
     args.file.map((f) =>
@@ -141,7 +154,42 @@ async function main(): Promise<number> {
   } else {
     process.stdout.write(results.map((r) => describe(r.verification, r.rpc)).join("\n\n") + "\n");
   }
+  if (args.upgrade && verdict === "valid") {
+    await writeFile(args.out ?? args.receipt, JSON.stringify(receipt, null, 2) + "\n");
+    process.stderr.write(`anchored receipt saved to ${args.out ?? args.receipt}\n`);
+  }
   return EXIT[verdict];
+}
+
+/** The anchored form of a pending receipt, from the service; it must be for the same record. */
+async function fetchAnchored(
+  pending: unknown,
+  service: string,
+  apiKeyFile: string,
+): Promise<unknown> {
+  const old = pending as { record?: { id?: string }; leafHash?: string };
+  if (typeof old?.record?.id !== "string")
+    throw new UsageError("the receipt names no record id to upgrade");
+  const key = (
+    await readFile(apiKeyFile, "utf8").catch((e: Error) => {
+      throw new UsageError(`cannot read the API key: ${e.message}`);
+    })
+  ).trim();
+  const response = await fetch(
+    `${service.replace(/\/$/, "")}/v1/records/${encodeURIComponent(old.record.id)}/receipt`,
+    {
+      headers: { authorization: `Bearer ${key}` },
+    },
+  ).catch((e: Error) => {
+    throw new UsageError(`cannot reach the service: ${e.message}`);
+  });
+  if (response.status !== 200)
+    throw new UsageError(`the service answered ${response.status}: ${await response.text()}`);
+  const fresh = (await response.json()) as { leafHash?: string };
+  // The service must not swap in another record: the leaf hash commits to the whole record.
+  if (fresh.leafHash !== old.leafHash)
+    throw new UsageError("the service returned a receipt for a different record; not saved");
+  return fresh;
 }
 
 main().then(

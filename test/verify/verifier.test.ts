@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -243,6 +243,33 @@ describe("receipt verification", function () {
         step: "files",
         code: "FILE_DIGEST_MISMATCH",
       });
+    });
+
+    it("upgrades a pending receipt from the service after checking it, and saves it", async () => {
+      const answer = await notary.client.postRecord(await exampleRecord("filing"));
+      const pending = answer.body as { id: string; receipt: { status: string } };
+      expect(pending.receipt.status).to.equal("pending");
+      await writeFile(join(dir, "pending.json"), JSON.stringify(pending.receipt));
+      await writeFile(join(dir, "key"), notary.client.apiKey!);
+      await waitAnchored(notary.client, pending.id);
+      const args = [
+        "--upgrade",
+        "--receipt",
+        join(dir, "pending.json"),
+        "--service",
+        notary.url,
+        "--api-key-file",
+        join(dir, "key"),
+        "--rpc",
+        notary.rpcUrl!,
+      ];
+      const { code, stdout } = await cli(args);
+      expect(code, stdout).to.equal(0);
+      const saved = JSON.parse(await readFile(join(dir, "pending.json"), "utf8")) as {
+        status: string;
+        record: { id: string };
+      };
+      expect([saved.status, saved.record.id]).to.deep.equal(["anchored", pending.id]);
     });
 
     it("exits 1 for a truncated receipt, 2 when the RPC is down or the arguments are bad", async () => {
