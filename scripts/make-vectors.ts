@@ -1,0 +1,229 @@
+/**
+ * Generates the shared verification vectors in test/vectors/<case>[_fail]/ from a real run of
+ * the service on an embedded chain whose journal is kept beside them (test/vectors/chain/), so
+ * every verifier can replay the same chain and check the same receipts.
+ *
+ *   npm run make-vectors
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getBytes, Wallet } from "ethers";
+import { loadConfig } from "../service/config";
+import { createLogger } from "../service/observability";
+import type { AnchoredReceipt } from "../service/receipts";
+import { startNotary } from "../service/server";
+
+const OUT = join(__dirname, "..", "test", "vectors");
+
+interface Vector {
+  name: string;
+  why: string;
+  receipt: unknown;
+  files: { name: string; content: string }[];
+  expect: { verdict: "valid" | "invalid"; step?: string; code?: string };
+}
+
+const flipHex = (hex: string, at = 10) =>
+  hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "vectors-"));
+  const running = await startNotary(
+    loadConfig({ DATA_DIR: dir, PORT: "0", CHAIN_PORT: "0", BATCH_MAX_WAIT_MS: "800" }),
+    createLogger("warn"),
+  );
+  const key = (
+    JSON.parse(await readFile(join(dir, "keys", "api-keys.json"), "utf8")) as {
+      keys: { key: string }[];
+    }
+  ).keys[0]!.key;
+  const post = async (kind: string, files: { name: string; content: string }[]) => {
+    const form = new FormData();
+    form.append("record", await readFile(`examples/records/${kind}.json`, "utf8"));
+    for (const f of files)
+      form.append("files", new Blob([f.content], { type: "text/plain" }), f.name);
+    const response = await fetch(`${running.url}/v1/records`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
+    return ((await response.json()) as { id: string }).id;
+  };
+  const anchored = async (id: string): Promise<AnchoredReceipt> => {
+    for (;;) {
+      const r = (await (
+        await fetch(`${running.url}/v1/records/${id}/receipt`, {
+          headers: { authorization: `Bearer ${key}` },
+        })
+      ).json()) as AnchoredReceipt;
+      if (r.status === "anchored") return r;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  try {
+    const single = [{ name: "capture.txt", content: "listing 889123 capture, 2026-11-20" }];
+    const multi = [
+      { name: "page.html", content: "<html>listing 889123</html>" },
+      { name: "说明.txt", content: "截图说明 capture notes" },
+    ];
+    const third = [{ name: "order.txt", content: "test purchase order 55120" }];
+    // Three records in one batch (an odd tree: the last leaf is promoted), then one alone.
+    const ids = [
+      await post("evidence", single),
+      await post("evidence", multi),
+      await post("evidence", third),
+    ];
+    const [r1, r2, r3] = await Promise.all(ids.map(anchored));
+    const alone = await anchored(
+      await post("evidence", [{ name: "alone.txt", content: "a batch of one" }]),
+    );
+    if (
+      r1!.anchor.batchIndex !== r3!.anchor.batchIndex ||
+      r3!.anchor.treeSize !== 3 ||
+      alone.anchor.treeSize !== 1
+    ) {
+      throw new Error("the batches did not come out as planned; run again");
+    }
+    const tampered = (change: (r: AnchoredReceipt) => void) => {
+      const copy = structuredClone(r1!);
+      change(copy);
+      return copy;
+    };
+    const vectors: Vector[] = [
+      {
+        name: "valid_single_file",
+        why: "A genuine receipt for a record with one file.",
+        receipt: r1,
+        files: single,
+        expect: { verdict: "valid" },
+      },
+      {
+        name: "valid_multi_file",
+        why: "A genuine receipt for a record with two files, one with a Chinese name.",
+        receipt: r2,
+        files: multi,
+        expect: { verdict: "valid" },
+      },
+      {
+        name: "valid_last_leaf_odd_tree",
+        why: "The last leaf of a three-leaf tree: it is promoted, its path is one node shorter.",
+        receipt: r3,
+        files: third,
+        expect: { verdict: "valid" },
+      },
+      {
+        name: "valid_single_leaf_batch",
+        why: "A batch of one record: the root is the leaf hash, the audit path is empty.",
+        receipt: alone,
+        files: [{ name: "alone.txt", content: "a batch of one" }],
+        expect: { verdict: "valid" },
+      },
+      {
+        name: "flipped_file_byte_fail",
+        why: "The file differs from the one notarised by one byte.",
+        receipt: r1,
+        files: [{ name: "capture.txt", content: "listing 889124 capture, 2026-11-20" }],
+        expect: { verdict: "invalid", step: "files", code: "FILE_DIGEST_MISMATCH" },
+      },
+      {
+        name: "flipped_proof_byte_fail",
+        why: "One byte of the audit path is changed.",
+        receipt: tampered((r) => (r.anchor.auditPath[0] = flipHex(r.anchor.auditPath[0]!))),
+        files: single,
+        expect: { verdict: "invalid", step: "inclusion", code: "PROOF_INVALID" },
+      },
+      {
+        name: "wrong_leaf_index_fail",
+        why: "The leaf index points at another leaf of the tree.",
+        receipt: tampered((r) => (r.anchor.leafIndex = 1)),
+        files: single,
+        expect: { verdict: "invalid", step: "inclusion", code: "PROOF_INVALID" },
+      },
+      {
+        name: "wrong_tree_size_fail",
+        why: "The tree size is not the batch's (here the path's shape changes, so the proof fails).",
+        receipt: tampered((r) => (r.anchor.treeSize = 7)),
+        files: single,
+        expect: { verdict: "invalid", step: "inclusion", code: "PROOF_INVALID" },
+      },
+      {
+        name: "wrong_root_fail",
+        why: "The root is not the one the path leads to.",
+        receipt: tampered((r) => (r.anchor.root = flipHex(r.anchor.root))),
+        files: single,
+        expect: { verdict: "invalid", step: "inclusion", code: "PROOF_INVALID" },
+      },
+      {
+        name: "root_not_on_chain_fail",
+        why: "The proof is consistent but names a batch whose root on chain is another.",
+        receipt: tampered((r) => (r.anchor.batchIndex = alone.anchor.batchIndex)),
+        files: single,
+        expect: { verdict: "invalid", step: "batch", code: "ROOT_NOT_ON_CHAIN" },
+      },
+      {
+        name: "wrong_contract_fail",
+        why: "The contract address holds no ledger.",
+        receipt: tampered(
+          (r) => (r.anchor.contract = "0x000000000000000000000000000000000000dEaD"),
+        ),
+        files: single,
+        expect: { verdict: "invalid", step: "batch", code: "BATCH_NOT_ON_CHAIN" },
+      },
+      {
+        name: "wrong_chain_id_fail",
+        why: "The receipt names chain 1; the ledger's chain is 31337.",
+        receipt: tampered((r) => (r.anchor.chainId = "1")),
+        files: single,
+        expect: { verdict: "invalid", step: "batch", code: "WRONG_CHAIN" },
+      },
+      {
+        name: "bad_signature_fail",
+        why: "The intake signature is by another key than the operator's.",
+        receipt: tampered(
+          (r) =>
+            (r.intake.signature = new Wallet("0x" + "11".repeat(32)).signMessageSync(
+              getBytes(r.leafHash),
+            )),
+        ),
+        files: single,
+        expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
+      },
+      {
+        name: "unknown_format_version_fail",
+        why: "Format evidence-receipt/v2 is not one this verifier knows.",
+        receipt: tampered((r) => ((r as { format: string }).format = "evidence-receipt/v2")),
+        files: single,
+        expect: { verdict: "invalid", step: "format", code: "RECEIPT_UNSUPPORTED_FORMAT" },
+      },
+    ];
+    await running.stop();
+    await rm(OUT, { recursive: true, force: true });
+    await mkdir(join(OUT, "chain"), { recursive: true });
+    await cp(join(dir, "chain", "blocks.jsonl"), join(OUT, "chain", "blocks.jsonl"));
+    for (const v of vectors) {
+      const folder = join(OUT, v.name);
+      await mkdir(join(folder, "files"), { recursive: true });
+      await writeFile(join(folder, "receipt.json"), JSON.stringify(v.receipt, null, 2) + "\n");
+      for (const f of v.files) await writeFile(join(folder, "files", f.name), f.content);
+      await writeFile(join(folder, "expected.json"), JSON.stringify(v.expect, null, 2) + "\n");
+      await writeFile(
+        join(folder, "README.md"),
+        `# ${v.name}\n\n${v.why}\n\nExpected: ${v.expect.verdict}${v.expect.step ? `, the ${v.expect.step} check fails with ${v.expect.code}` : ""}.\n`,
+      );
+    }
+    await writeFile(
+      join(OUT, "README.md"),
+      "# Verification vectors\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`.\n",
+    );
+    console.log(`wrote ${vectors.length} vectors to ${OUT}`);
+  } finally {
+    await running.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
