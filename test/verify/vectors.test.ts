@@ -192,7 +192,7 @@ describe("shared verification vectors (test/vectors)", function () {
       for (const v of vectors) {
         const form = new FormData();
         form.append("receipt", v.receiptText);
-        for (const f of v.files) form.append("files", new Blob([f.bytes]), f.name);
+        for (const f of v.files) form.append("files", new Blob([new Uint8Array(f.bytes)]), f.name);
         const response = await fetch(`${notary.url}/v1/verify`, { method: "POST", body: form });
         expect(response.status, v.name).to.equal(200);
         expectOutcome(v, (await response.json()) as Verification, "service");
