@@ -134,6 +134,8 @@ export async function startNotary(
     readHead,
   });
   let accepting = true;
+  // Known once listening; read only by requests, which come after.
+  let url = "";
   const app = createApp({
     notary,
     store,
@@ -143,6 +145,7 @@ export async function startNotary(
     logger,
     limits: config.limits,
     verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193 },
+    publicUrl: () => config.publicUrl ?? url,
     isAccepting: () => accepting,
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -152,7 +155,7 @@ export async function startNotary(
   // Large uploads take long; the default request timeout (5 min) would cut a 4 GiB upload.
   server.requestTimeout = 0;
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  url = `http://${config.host}:${port}`;
   pipeline.start();
 
   logger.info(

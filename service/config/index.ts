@@ -35,6 +35,7 @@ const Env = z.object({
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -60,6 +61,8 @@ export interface Config {
   apiKeysFile: string;
   limits: { fileBytes: number; files: number; recordBytes: number };
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  /** Base URL printed on certificates; the listening URL when unset. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -102,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
     limits: { fileBytes: e.MAX_FILE_BYTES, files: e.MAX_FILES, recordBytes: e.MAX_RECORD_BYTES },
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
   };
 }

@@ -22,6 +22,7 @@ export interface AppDeps {
   logger: Logger;
   limits: { fileBytes: number; files: number; recordBytes: number };
   verify: Omit<VerifyRouteDeps, "limits">;
+  publicUrl: () => string;
   /** Whether intake is open (false while shutting down). */
   isAccepting: () => boolean;
 }

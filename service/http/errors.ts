@@ -23,6 +23,8 @@ export const HTTP_STATUS: Record<string, number> = {
   LINK_NOT_ALLOWED: 422,
   LINK_DUPLICATE: 422,
   SERVICE_SHUTTING_DOWN: 503,
+  CERTIFICATE_NOT_READY: 409,
+  CERTIFICATE_FONT_MISSING: 503,
 };
 
 const MULTER_CODES: Record<string, { code: string; message: string }> = {

@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { InvalidInputError } from "../errors";
 import { HashingStorage, type UploadedFile } from "../fingerprint";
 import { checkFileName, parseRecordInput, type FileDigest } from "../records";
+import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
 import type { Notary } from "../notary";
 import type { Metrics } from "../observability";
 import type { FileStore, LedgerStore } from "../storage";
@@ -14,6 +15,8 @@ export interface RecordsRouteDeps {
   store: LedgerStore;
   metrics: Metrics;
   limits: { fileBytes: number; files: number; recordBytes: number };
+  /** The service's public base URL, for the verification link on certificates. */
+  publicUrl: () => string;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -107,6 +110,30 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
 
   router.get("/records/:id/receipt", async (req, res) => {
     res.json(await deps.notary.getReceipt(req.params.id));
+  });
+
+  router.get("/records/:id/certificate", async (req, res) => {
+    const format = req.query.format ?? "html";
+    if (format !== "html" && format !== "pdf")
+      throw new InvalidInputError("CERTIFICATE_FORMAT_INVALID", "format is html or pdf");
+    const receipt = await deps.notary.getReceipt(req.params.id);
+    if (receipt.status !== "anchored") {
+      throw new InvalidInputError(
+        "CERTIFICATE_NOT_READY",
+        "the record is not anchored yet; a certificate is issued once it is",
+      );
+    }
+    const certificate = toCertificate(receipt, {
+      verifyUrl: `${deps.publicUrl()}/verify?record=${receipt.record.id}`,
+    });
+    if (format === "pdf") {
+      res
+        .type("application/pdf")
+        .attachment(`${certificate.number}.pdf`)
+        .send(await renderCertificatePdf(certificate));
+    } else {
+      res.type("text/html").send(await renderCertificateHtml(certificate));
+    }
   });
 
   router.get("/records/:id/files/:sha256", async (req, res) => {

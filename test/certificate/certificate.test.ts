@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import type { AnchoredReceipt } from "../../service/receipts";
+import { exampleRecord } from "../support/http-client";
+import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+const run = promisify(execFile);
+
+describe("evidence certificate (存证证书)", function () {
+  this.timeout(60_000);
+  let notary: TestNotary;
+  let receipt: AnchoredReceipt;
+
+  before(async () => {
+    notary = await startTestNotary({ PUBLIC_URL: "https://notary.example.com" });
+    const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+      { name: "截图.png", content: new Uint8Array([1, 2, 3]), type: "image/png" },
+    ]);
+    receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
+  });
+  after(async () => notary?.stop());
+
+  const verifyUrl = () => `https://notary.example.com/verify?record=${receipt.record.id}`;
+  const mustShow = () => [
+    receipt.record.id,
+    String(receipt.record.seq),
+    receipt.record.submitter.name,
+    "截图.png",
+    "image/png",
+    receipt.record.files[0]!.sha256,
+    receipt.leafHash,
+    receipt.anchor.contract,
+    receipt.anchor.txHash,
+    String(receipt.anchor.blockNumber),
+    receipt.anchor.blockHash,
+    receipt.intake.operator,
+    receipt.intake.signature,
+    "存证证书",
+    "Evidence certificate",
+    "SHA-256",
+    "RFC 9162",
+  ];
+
+  it("prints every field as HTML, in Chinese and English, with the verification link", async () => {
+    const { status, body, headers } = await notary.client.get(
+      `/v1/records/${receipt.record.id}/certificate`,
+    );
+    expect(status).to.equal(200);
+    expect(headers.get("content-type")).to.match(/^text\/html/);
+    for (const text of [...mustShow(), verifyUrl(), "<svg"])
+      expect(body as string).to.include(text);
+  });
+
+  it("renders a PDF whose text holds every field and whose QR code opens the verification page", async () => {
+    const { status, bytes, headers } = await notary.client.getBytes(
+      `/v1/records/${receipt.record.id}/certificate?format=pdf`,
+    );
+    expect(status).to.equal(200);
+    expect(headers.get("content-type")).to.equal("application/pdf");
+    const dir = await mkdtemp(join(tmpdir(), "certificate-"));
+    const pdf = join(dir, "c.pdf");
+    await writeFile(pdf, bytes);
+    // pdftotext wraps long lines: compare without white space.
+    const text = (await run("pdftotext", [pdf, "-"])).stdout.replace(/\s+/g, "");
+    for (const field of mustShow()) expect(text, field).to.include(field.replace(/\s+/g, ""));
+
+    await run("pdftoppm", ["-png", "-r", "150", "-f", "1", "-l", "1", pdf, join(dir, "page")]);
+    const png = PNG.sync.read(await readFile(join(dir, "page-1.png")));
+    const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(code?.data).to.equal(verifyUrl());
+  });
+
+  it("refuses a certificate for a record not yet anchored, and an unknown format", async () => {
+    const slow = await startTestNotary({ BATCH_MAX_WAIT_MS: "3600000" });
+    try {
+      const answer = await slow.client.postRecord(await exampleRecord("filing"));
+      const { status, body } = await slow.client.get(
+        `/v1/records/${(answer.body as { id: string }).id}/certificate`,
+      );
+      expect([status, (body as { error: { code: string } }).error.code]).to.deep.equal([
+        409,
+        "CERTIFICATE_NOT_READY",
+      ]);
+    } finally {
+      await slow.stop();
+    }
+    const { status, body } = await notary.client.get(
+      `/v1/records/${receipt.record.id}/certificate?format=docx`,
+    );
+    expect([status, (body as { error: { code: string } }).error.code]).to.deep.equal([
+      400,
+      "CERTIFICATE_FORMAT_INVALID",
+    ]);
+  });
+});
