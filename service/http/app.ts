@@ -11,6 +11,7 @@ import { ledgerRouter } from "./ledger-routes";
 import { buildOpenApi } from "./openapi";
 import { recordsRouter } from "./records-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
+import { VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
 import { InvalidInputError } from "../errors";
 
 export interface AppDeps {
@@ -84,6 +85,18 @@ export function createApp(deps: AppDeps): Express {
     res.send(await deps.metrics.registry.metrics());
   });
   app.get("/v1/openapi.json", (_req, res) => void res.json(openApi));
+  app.get("/verify", (_req, res) => {
+    // Scripts only from here; RPC calls to any endpoint the user chooses.
+    res.setHeader(
+      "Content-Security-Policy",
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src *",
+    );
+    res.type("html").send(VERIFY_PAGE_HTML);
+  });
+  app.get("/verify/app.js", async (_req, res) => {
+    res.type("application/javascript").setHeader("Cache-Control", "public, max-age=300");
+    res.send(await verifyPageScript());
+  });
 
   const ledger = ledgerRouter(deps.notary);
   app.use("/v1", ledger.public, verifyRouter({ ...deps.verify, limits: deps.limits }));

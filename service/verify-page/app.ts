@@ -1,0 +1,120 @@
+/**
+ * The public verification page's script (bundled for browsers by esbuild at service start).
+ * Files are hashed here, in 4 MiB slices, so a 2 GiB file is never read into memory whole;
+ * the chain is read through the service's read-only proxy or any RPC URL the user types.
+ */
+import { sha256 } from "@noble/hashes/sha2";
+import { rpcChainReader, verifyReceipt, type StepResult, type Verification } from "../verify";
+
+const CHUNK = 4 << 20;
+const STEP_NAMES: Record<string, string> = {
+  format: "格式 Format",
+  files: "文件 Files",
+  leaf: "记录哈希 Record hash",
+  inclusion: "默克尔证明 Merkle proof",
+  batch: "链上批次 Batch on chain",
+  block: "区块 Block",
+  signature: "运营方签名 Operator signature",
+};
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+async function hashFile(file: File, progress: (fraction: number) => void): Promise<string> {
+  const hash = sha256.create();
+  for (let offset = 0; offset < file.size; offset += CHUNK) {
+    hash.update(new Uint8Array(await file.slice(offset, offset + CHUNK).arrayBuffer()));
+    progress(Math.min(1, (offset + CHUNK) / file.size));
+  }
+  return Array.from(hash.digest(), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function show(step: Pick<StepResult, "step" | "status" | "code" | "message">): void {
+  const li = document.createElement("li");
+  li.dataset.step = step.step;
+  li.dataset.status = step.status;
+  const mark = step.status === "pass" ? "✓" : step.status === "skip" ? "–" : "✗";
+  li.textContent = `${mark} ${STEP_NAMES[step.step] ?? step.step}: ${step.status === "pass" ? "" : `${step.code} — `}${step.message}`;
+  $("steps").appendChild(li);
+}
+
+function verdictText(v: Verification): string {
+  if (v.verdict === "valid" && v.proves) {
+    const dev = v.proves.developmentChain
+      ? " 注意：本地开发链，仅在信任运营方的范围内证明完整性。 Note: local development chain, integrity only as far as the operator is trusted."
+      : "";
+    return `有效 VALID — 完整性已验证；不晚于 ${v.proves.existedBy} 已存在；序号 ${v.proves.seq}，此前无缺失。 Integrity proven; existed no later than ${v.proves.existedBy}; position seq ${v.proves.seq} with no gap before it.${dev}`;
+  }
+  if (v.verdict === "invalid") {
+    const failed = v.steps.find((s) => s.status === "fail");
+    return `无效 INVALID — ${STEP_NAMES[failed?.step ?? ""] ?? ""} (${failed?.code})`;
+  }
+  const why = v.steps.find((s) => s.status === "error" || s.code === "RECEIPT_PENDING");
+  return `无法验证 COULD NOT CHECK — ${why?.code ?? ""} ${why?.message ?? ""}`;
+}
+
+async function run(): Promise<void> {
+  $("steps").replaceChildren();
+  const verdict = $("verdict");
+  verdict.dataset.verdict = "running";
+  verdict.textContent = "验证中… Verifying…";
+  const receiptFile = $<HTMLInputElement>("receipt").files?.[0];
+  if (!receiptFile) {
+    verdict.dataset.verdict = "error";
+    verdict.textContent = "请选择回执文件 Choose a receipt file (JSON).";
+    return;
+  }
+  let receipt: unknown;
+  try {
+    receipt = JSON.parse(await receiptFile.text());
+  } catch {
+    receipt = { malformed: "the receipt file is not valid JSON (truncated?)" };
+  }
+  const files = Array.from($<HTMLInputElement>("files").files ?? []);
+  const digests: string[] = [];
+  for (const file of files) {
+    if (file.size === 0)
+      show({
+        step: "files",
+        status: "skip",
+        code: "EMPTY_FILE",
+        message: `${file.name}: 文件为空 the file is empty (0 bytes)`,
+      });
+    digests.push(
+      await hashFile(
+        file,
+        (f) => (verdict.textContent = `计算哈希 Hashing ${file.name}: ${Math.round(f * 100)}%`),
+      ),
+    );
+  }
+  let result: Verification;
+  try {
+    const { reader, close } = await rpcChainReader(
+      new URL($<HTMLInputElement>("rpc").value, location.href).toString(),
+    );
+    try {
+      result = await verifyReceipt({ receipt, fileDigests: digests, chain: reader });
+    } finally {
+      close();
+    }
+  } catch (error) {
+    result = {
+      verdict: "unverifiable",
+      steps: [
+        {
+          step: "batch",
+          status: "error",
+          code: "CHAIN_UNREACHABLE",
+          message: String((error as Error).message ?? error),
+        },
+      ],
+    };
+  }
+  result.steps.forEach(show);
+  verdict.dataset.verdict = result.verdict;
+  verdict.textContent = verdictText(result);
+}
+
+$("rpc").setAttribute("value", new URL("/v1/rpc", location.href).toString());
+const record = new URLSearchParams(location.search).get("record");
+if (record) $("record").textContent = `记录 Record ${record}`;
+$("verify").addEventListener("click", () => void run());

@@ -1,0 +1,42 @@
+import { build } from "esbuild";
+import { join } from "node:path";
+
+/** The verification page: static HTML; its script is bundled once, on first request. */
+export const VERIFY_PAGE_HTML = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>回执验证 Receipt verification</title>
+<style>
+body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}
+label{display:block;margin:.8rem 0 .2rem}input[type=text]{width:100%}button{margin-top:1rem;font-size:1.1rem}
+li[data-status=pass]{color:#060}li[data-status=fail],li[data-status=error]{color:#a00}li[data-status=skip]{color:#666}
+#verdict{margin-top:1rem;font-weight:bold}#verdict[data-verdict=valid]{color:#060}#verdict[data-verdict=invalid]{color:#a00}
+</style></head><body>
+<h1>回执验证 <small>Receipt verification</small></h1>
+<p>文件只在本浏览器中计算哈希，不会上传。 Files are hashed in this browser and never uploaded.</p>
+<p id="record"></p>
+<label for="receipt">回执 (JSON) Receipt</label><input id="receipt" type="file" accept="application/json,.json">
+<label for="files">文件 Files</label><input id="files" type="file" multiple>
+<label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text">
+<button id="verify">验证 Verify</button>
+<ul id="steps"></ul>
+<div id="verdict"></div>
+<script src="/verify/app.js"></script>
+</body></html>
+`;
+
+let bundle: Promise<string> | undefined;
+
+/** The page's script for browsers: the same verifier core the CLI and the service run. */
+export function verifyPageScript(): Promise<string> {
+  bundle ??= build({
+    entryPoints: [join(__dirname, "app.ts")],
+    bundle: true,
+    write: false,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    minify: true,
+    logLevel: "silent",
+  }).then((result) => result.outputFiles[0]!.text);
+  return bundle;
+}
