@@ -43,13 +43,29 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
         if (chain.exitCode !== null) throw new Error(output);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const provider = new JsonRpcProvider(
-        output.match(/served at (http:\/\/\S+)/)![1]!,
-        undefined,
-        { staticNetwork: true },
-      );
+      const rpcUrl = output.match(/served at (http:\/\/\S+)/)![1]!;
+      const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
       expect(await checkAnchoredReceipt(receipt, provider)).to.deep.equal([]);
       provider.destroy();
+
+      // The CLI needs nothing but the RPC; two endpoints cross-check each other.
+      await writeFile(join(dir, "receipt.json"), JSON.stringify(receipt));
+      await writeFile(join(dir, "e.txt"), "chain only");
+      const args = [
+        "-r",
+        "ts-node/register/transpile-only",
+        "scripts/verify.ts",
+        "--receipt",
+        join(dir, "receipt.json"),
+        "--file",
+        join(dir, "e.txt"),
+        "--rpc",
+        rpcUrl,
+        "--rpc",
+        rpcUrl,
+      ];
+      const { stdout } = await promisify(execFile)(process.execPath, args);
+      expect(stdout).to.include(`VALID: integrity of record ${receipt.record.id}`);
     } finally {
       chain.kill("SIGKILL");
     }
