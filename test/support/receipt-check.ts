@@ -1,46 +1,37 @@
-import { getBytes, verifyMessage, type AbstractProvider } from "ethers";
+import { getBytes, type AbstractProvider } from "ethers";
 import { EvidenceLedger__factory } from "../../typechain-types";
-import { verifyInclusion } from "../../service/merkle";
 import { leafHashOfRecord } from "../../service/records";
 import type { AnchoredReceipt } from "../../service/receipts";
+import { providerChainReader, verifyReceipt } from "../../service/verify";
 
 /**
- * Checks an anchored receipt the way a stranger would: recompute the leaf from the record,
- * walk the proof with the Merkle core and with the contract, and compare with the chain.
+ * Checks an anchored receipt the way a stranger would: the verifier core against the chain,
+ * plus the contract's own `verifyInclusion` on the same proof. Returns what failed.
  */
 export async function checkAnchoredReceipt(
   receipt: AnchoredReceipt,
   provider: AbstractProvider,
 ): Promise<string[]> {
-  const problems: string[] = [];
-  const leaf = leafHashOfRecord(receipt.record);
-  if (Buffer.from(leaf).toString("hex") !== receipt.leafHash.slice(2)) problems.push("leaf hash");
+  const result = await verifyReceipt({
+    receipt,
+    fileDigests: [],
+    chain: providerChainReader(provider),
+  });
+  const problems = result.steps
+    .filter((s) => s.status === "fail" || s.status === "error")
+    .map((s) => `${s.step}: ${s.code}`);
   const a = receipt.anchor;
-  const proof = {
-    leafHash: leaf,
-    leafIndex: a.leafIndex,
-    treeSize: a.treeSize,
-    auditPath: a.auditPath.map((p) => getBytes(p)),
-    root: getBytes(a.root),
-  };
-  if (!verifyInclusion(proof)) problems.push("inclusion (core)");
   const ledger = EvidenceLedger__factory.connect(a.contract, provider);
-  if (!(await ledger.verifyInclusion(proof.leafHash, a.leafIndex, a.treeSize, a.auditPath, a.root)))
-    problems.push("inclusion (contract)");
-  const [root, firstSeq, count, timestamp, blockNumber] = await ledger.batchOf(
-    a.operator,
-    a.batchIndex,
-  );
-  if (root !== a.root || Number(firstSeq) !== a.firstSeq || Number(count) !== a.treeSize)
-    problems.push("batch on chain");
-  if (Number(blockNumber) !== a.blockNumber || Number(timestamp) !== a.blockTimestamp)
-    problems.push("batch block");
-  const block = await provider.getBlock(a.blockNumber);
-  if (block?.hash !== a.blockHash) problems.push("block hash");
-  if (receipt.record.seq !== a.firstSeq + a.leafIndex) problems.push("seq position");
+  const leaf = leafHashOfRecord(receipt.record);
   if (
-    verifyMessage(getBytes(receipt.leafHash), receipt.intake.signature) !== receipt.intake.operator
+    !(await ledger.verifyInclusion(
+      leaf,
+      a.leafIndex,
+      a.treeSize,
+      a.auditPath.map((p) => getBytes(p)),
+      a.root,
+    ))
   )
-    problems.push("intake signature");
+    problems.push("inclusion (contract)");
   return problems;
 }
