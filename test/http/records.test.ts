@@ -64,6 +64,8 @@ describe("HTTP API: records", function () {
         expect(download.status).to.equal(200);
         expect(sha256(download.bytes)).to.equal(sha256(f.content));
         expect(download.headers.get("content-type")).to.match(new RegExp(`^${f.type}`));
+        expect(download.headers.get("content-disposition")).to.match(/^attachment/);
+        expect(download.headers.get("x-content-type-options")).to.equal("nosniff");
       }
     });
 
