@@ -120,6 +120,7 @@ export async function startNotary(
     },
   });
   const sequencer = new Sequencer(store, makeLeafSigner(operator), {
+    maxQueue: 10_000,
     maxGroup: 500,
     anchorDeadlineMs: config.anchorDeadlineMs,
   });

@@ -23,6 +23,7 @@ export const HTTP_STATUS: Record<string, number> = {
   LINK_NOT_ALLOWED: 422,
   LINK_DUPLICATE: 422,
   SERVICE_SHUTTING_DOWN: 503,
+  SERVICE_OVERLOADED: 503,
   CERTIFICATE_NOT_READY: 409,
   CERTIFICATE_FONT_MISSING: 503,
 };
@@ -110,6 +111,6 @@ export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => 
   if (internal) req.log?.error({ err: error }, "request failed");
   else req.log?.info({ code: body.code }, "request refused");
   if (res.headersSent) return void res.destroy();
-  if (body.code === "SERVICE_SHUTTING_DOWN") res.setHeader("Retry-After", "5");
+  if (status === 503) res.setHeader("Retry-After", body.code === "SERVICE_OVERLOADED" ? "1" : "5");
   res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);
 };

@@ -41,6 +41,8 @@ export interface SealedRecord {
 export interface SequencerOptions {
   /** Most records committed in one transaction. */
   maxGroup: number;
+  /** Most submissions waiting for a commit; beyond it intake pushes back (503, retry). */
+  maxQueue: number;
   /** How long after intake the operator promises the anchor. */
   anchorDeadlineMs: number;
   onCommitted?: (records: readonly SealedRecord[]) => void;
@@ -77,6 +79,13 @@ export class Sequencer {
           "the service is shutting down; retry shortly",
         ),
       );
+    if (this.queue.length >= this.options.maxQueue) {
+      return Promise.reject(
+        new InvalidInputError("SERVICE_OVERLOADED", "intake is saturated; retry shortly", {
+          details: { waiting: this.queue.length },
+        }),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ submission, resolve, reject });
       this.startDrain();
