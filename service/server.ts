@@ -16,7 +16,7 @@ import { connectEmbedded, connectExternal, fundOnEmbedded, type ChainConnection 
 import type { Config } from "./config";
 import { createApp } from "./http/app";
 import { Sequencer } from "./intake";
-import { ApiKeys, loadOperatorKey, makeLeafSigner } from "./keys";
+import { ApiKeyFile, loadOperatorKey, makeLeafSigner } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./verify";
@@ -61,7 +61,7 @@ export async function startNotary(
     config.operatorKeyFile,
     { createIfMissing: true },
   );
-  const { keys, created: createdApiKeys } = await ApiKeys.load(config.apiKeysFile, {
+  const { keyFile: keys, created: createdApiKeys } = await ApiKeyFile.open(config.apiKeysFile, {
     createIfMissing: true,
   });
   const existing = await store.binding();

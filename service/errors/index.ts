@@ -29,3 +29,6 @@ export class InvariantError extends LedgerError {}
 
 /** The caller asked for something that does not exist (a record, a batch, a file). */
 export class NotFoundError extends InvalidInputError {}
+
+/** The caller is known but its role may not do this. */
+export class ForbiddenError extends InvalidInputError {}

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
-import type { ApiKeys } from "../keys";
+import type { ApiKeyFile } from "../keys";
 import type { Notary } from "../notary";
 import type { Metrics } from "../observability";
 import type { FileStore, LedgerStore } from "../storage";
@@ -18,7 +18,7 @@ export interface AppDeps {
   notary: Notary;
   store: LedgerStore;
   files: FileStore;
-  keys: ApiKeys;
+  keys: ApiKeyFile;
   metrics: Metrics;
   logger: Logger;
   limits: { fileBytes: number; files: number; recordBytes: number };

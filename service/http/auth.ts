@@ -1,19 +1,34 @@
 import type { RequestHandler } from "express";
-import { InvalidInputError } from "../errors";
-import type { ApiKeys } from "../keys";
+import { ForbiddenError, InvalidInputError } from "../errors";
+import type { ApiKeyFile, Role } from "../keys";
 
 /** Requires `Authorization: Bearer <key>` naming a key from the keys file. */
-export function requireApiKey(keys: ApiKeys): RequestHandler {
-  return (req, _res, next) => {
+export function requireApiKey(keys: ApiKeyFile): RequestHandler {
+  return async (req, _res, next) => {
     const header = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match)
       return next(
         new InvalidInputError("AUTH_MISSING", "send an API key as Authorization: Bearer <key>"),
       );
-    const key = keys.find(match[1]!);
+    const key = await keys.find(match[1]!);
     if (!key) return next(new InvalidInputError("AUTH_INVALID", "the API key is not valid"));
     req.apiKey = key;
     next();
+  };
+}
+
+/** Lets only keys of these roles through; others get 403 FORBIDDEN_ROLE. */
+export function allowRoles(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const role = req.apiKey?.role;
+    if (role && roles.includes(role)) return next();
+    next(
+      new ForbiddenError(
+        "FORBIDDEN_ROLE",
+        `a ${role ?? "missing"} key may not do this; it needs one of: ${roles.join(", ")}`,
+        { details: { role, allowed: roles } },
+      ),
+    );
   };
 }

@@ -6,7 +6,8 @@ import { InvalidInputError, LedgerError } from "../errors";
 export const HTTP_STATUS: Record<string, number> = {
   AUTH_MISSING: 401,
   AUTH_INVALID: 401,
-  FORBIDDEN: 403,
+  FORBIDDEN_ROLE: 403,
+  RECORD_FORBIDDEN: 403,
   NOT_FOUND: 404,
   RECORD_NOT_FOUND: 404,
   BATCH_NOT_FOUND: 404,

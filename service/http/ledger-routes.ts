@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { InvalidInputError } from "../errors";
+import { allowRoles } from "./auth";
 import type { Notary } from "../notary";
 import type { StoredBatch } from "../storage";
 
@@ -10,13 +11,21 @@ export function ledgerRouter(notary: Notary): { public: Router; protected: Route
   });
 
   const protectedRoutes = Router();
-  protectedRoutes.get("/batches/:index", async (req, res) => {
-    const index = Number(req.params.index);
-    if (!/^\d+$/.test(req.params.index) || !Number.isSafeInteger(index)) {
-      throw new InvalidInputError("BATCH_INDEX_INVALID", "a batch index is a whole number from 0");
-    }
-    res.json(toBatchView(await notary.getBatch(index)));
-  });
+  protectedRoutes.get(
+    "/batches/:index",
+    allowRoles("platform", "regulator", "rights_holder", "merchant"),
+    async (req, res) => {
+      const raw = String(req.params.index);
+      const index = Number(raw);
+      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(index)) {
+        throw new InvalidInputError(
+          "BATCH_INDEX_INVALID",
+          "a batch index is a whole number from 0",
+        );
+      }
+      res.json(toBatchView(await notary.getBatch(index)));
+    },
+  );
   return { public: open, protected: protectedRoutes };
 }
 

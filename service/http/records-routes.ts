@@ -2,6 +2,7 @@ import { Router, type Request } from "express";
 import multer from "multer";
 import { pipeline } from "node:stream/promises";
 import { InvalidInputError } from "../errors";
+import { allowRoles } from "./auth";
 import { HashingStorage, type UploadedFile } from "../fingerprint";
 import { checkFileName, parseRecordInput, type FileDigest } from "../records";
 import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
@@ -43,7 +44,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     return /^application\/json\b/i.test(type);
   };
 
-  router.post("/records", (req, res, next) => {
+  router.post("/records", allowRoles("platform"), (req, res, next) => {
     if (json(req)) return next();
     if (!/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) {
       return next(
@@ -86,6 +87,13 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         ),
       );
     }
+  });
+
+  // Every read of a record, its receipt, files or certificate checks the key may see it.
+  router.use("/records/:id", async (req, _res, next) => {
+    if (req.method !== "GET") return next();
+    await deps.notary.assertReadable(req.params.id!, req.apiKey!);
+    next();
   });
 
   router.get("/records/:id", async (req, res) => {

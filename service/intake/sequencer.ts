@@ -6,6 +6,7 @@ import { hashLeaf } from "../merkle";
 import { failpoint } from "../observability/failpoints";
 import {
   checkLinks,
+  partiesOf,
   RECORD_FORMAT,
   toCanonicalBytes,
   type CanonicalRecord,
@@ -240,6 +241,7 @@ export class Sequencer {
         name: f.name,
       })),
       links: input.links.map((l) => ({ rel: l.rel, target_id: l.id })),
+      parties: partiesOf(input.metadata),
     };
     return { record, row };
   }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 
@@ -11,6 +11,11 @@ const KeyEntry = z
     id: z.string().min(1).max(100),
     name: z.string().min(1).max(300),
     role: z.enum(ROLES).default("platform"),
+    /**
+     * Identifiers the key's holder is known by in records (identity document or credit code
+     * numbers): a rights holder or merchant key reads the records that name one of them.
+     */
+    parties: z.array(z.string().min(1).max(100)).max(100).default([]),
     /** The key itself, or only its SHA-256 (hex): a file of hashes is safe to back up. */
     key: z.string().min(24).optional(),
     keySha256: z
@@ -28,7 +33,10 @@ export interface ApiKey {
   id: string;
   name: string;
   role: Role;
+  parties: string[];
 }
+
+export type KeyEntry = z.input<typeof KeyEntry>;
 
 /**
  * API keys from a JSON file. Presented keys are hashed and compared with every stored hash in
@@ -66,7 +74,7 @@ export class ApiKeys {
     if (!parsed.success)
       throw new Error(`${file} is not a valid API keys file: ${z.prettifyError(parsed.error)}`);
     const entries = parsed.data.keys.map((k) => ({
-      key: { id: k.id, name: k.name, role: k.role },
+      key: { id: k.id, name: k.name, role: k.role, parties: k.parties },
       hash: Buffer.from(k.keySha256 ?? sha256Hex(k.key!), "hex"),
     }));
     return { keys: new ApiKeys(entries), created };
@@ -81,10 +89,76 @@ export class ApiKeys {
   }
 }
 
+/** Reads a keys file as entries (for the keys command). */
+export async function readKeyEntries(file: string): Promise<KeyEntry[]> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return JSON.stringify({ keys: [] });
+    throw error;
+  });
+  const parsed = KeysFile.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new Error(`${file} is not a valid API keys file: ${z.prettifyError(parsed.error)}`);
+  return parsed.data.keys;
+}
+
+/** Writes a keys file atomically, owner-only. */
+export async function writeKeyEntries(file: string, keys: readonly KeyEntry[]): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify({ keys }, null, 2) + "\n", { mode: 0o600 });
+  await rename(temporary, file);
+}
+
+export function hashApiKey(key: string): string {
+  return sha256Hex(key);
+}
+
 export function newApiKey(): string {
   return `enk_${randomBytes(24).toString("base64url")}`;
 }
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * The keys file as the service sees it: re-read when it changes (checked at most once a
+ * second), so keys added or revoked with `npm run keys` take effect without a restart. A file
+ * that fails to parse keeps the previous keys in force.
+ */
+export class ApiKeyFile {
+  private checkedAt = 0;
+
+  private constructor(
+    readonly file: string,
+    private keys: ApiKeys,
+    private mtimeMs: number,
+  ) {}
+
+  static async open(
+    file: string,
+    options: { createIfMissing: boolean },
+  ): Promise<{ keyFile: ApiKeyFile; created: boolean }> {
+    const { keys, created } = await ApiKeys.load(file, options);
+    return { keyFile: new ApiKeyFile(file, keys, (await stat(file)).mtimeMs), created };
+  }
+
+  async find(presented: string): Promise<ApiKey | undefined> {
+    const now = Date.now();
+    if (now - this.checkedAt >= 1_000) {
+      this.checkedAt = now;
+      const mtimeMs = await stat(this.file).then(
+        (s) => s.mtimeMs,
+        () => this.mtimeMs,
+      );
+      if (mtimeMs !== this.mtimeMs) {
+        this.mtimeMs = mtimeMs;
+        this.keys = await ApiKeys.load(this.file, { createIfMissing: false }).then(
+          (r) => r.keys,
+          () => this.keys,
+        );
+      }
+    }
+    return this.keys.find(presented);
+  }
 }

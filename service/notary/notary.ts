@@ -1,5 +1,6 @@
 import type { ReadStream } from "node:fs";
-import { NotFoundError } from "../errors";
+import { ForbiddenError, NotFoundError } from "../errors";
+import type { ApiKey } from "../keys";
 import type { SealedRecord, Sequencer, Submission } from "../intake";
 import { CanonicalRecord } from "../records";
 import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
@@ -150,6 +151,26 @@ export class Notary {
         retryAt: state.retryAt ?? null,
       },
     };
+  }
+
+  /**
+   * Platforms and regulators read every record; rights holders and merchants read those they
+   * submitted or that name one of their parties; admin keys manage keys only.
+   */
+  async assertReadable(id: string, key: ApiKey): Promise<void> {
+    if (key.role === "platform" || key.role === "regulator") return;
+    if (key.role === "admin")
+      throw new ForbiddenError("FORBIDDEN_ROLE", "an admin key manages keys and reads no records", {
+        details: { role: key.role },
+      });
+    await this.requireRecord(id);
+    if (!(await this.deps.store.concerns(id, { keyId: key.id, parties: key.parties }))) {
+      throw new ForbiddenError(
+        "RECORD_FORBIDDEN",
+        `record ${id} neither was submitted with this key nor names its parties`,
+        { details: { id, role: key.role } },
+      );
+    }
   }
 
   private async requireRecord(id: string): Promise<StoredRecord> {

@@ -17,3 +17,4 @@ export {
   type Issue,
   type ValidRecordInput,
 } from "./input";
+export { partiesOf } from "./parties";

@@ -11,6 +11,8 @@ export interface NewRecordRow {
   record: Omit<RecordTable, "batch_index">;
   files: RecordFileTable[];
   links: { rel: string; target_id: string }[];
+  /** Identifiers of the parties the record names (see records/parties). */
+  parties?: string[];
 }
 
 export interface LedgerBinding {
@@ -118,6 +120,11 @@ export class LedgerStore {
     const files = rows.flatMap((r) => r.files);
     for (const chunk of chunks(files, INSERT_CHUNK))
       await tx.insertInto("record_files").values(chunk).execute();
+    const parties = rows.flatMap((r) =>
+      [...new Set(r.parties ?? [])].map((party) => ({ record_id: r.record.id, party })),
+    );
+    for (const chunk of chunks(parties, INSERT_CHUNK))
+      await tx.insertInto("record_parties").values(chunk).execute();
     const links = rows.flatMap((r) => r.links.map((l) => ({ record_id: r.record.id, ...l })));
     for (const chunk of chunks(links, INSERT_CHUNK))
       await tx.insertInto("record_links").values(chunk).execute();
@@ -137,6 +144,29 @@ export class LedgerStore {
       .orderBy("position")
       .execute();
     return { ...record, files };
+  }
+
+  /** Whether the record was submitted with `keyId` or names one of `parties`. */
+  async concerns(
+    recordId: string,
+    viewer: { keyId: string; parties: readonly string[] },
+  ): Promise<boolean> {
+    const submitted = await this.db
+      .selectFrom("records")
+      .select("id")
+      .where("id", "=", recordId)
+      .where("submitter_key", "=", viewer.keyId)
+      .executeTakeFirst();
+    if (submitted) return true;
+    if (viewer.parties.length === 0) return false;
+    const named = await this.db
+      .selectFrom("record_parties")
+      .select("record_id")
+      .where("record_id", "=", recordId)
+      .where("party", "in", [...viewer.parties])
+      .limit(1)
+      .executeTakeFirst();
+    return named !== undefined;
   }
 
   async isFileReferenced(sha256: string): Promise<boolean> {

@@ -88,7 +88,27 @@ const initial: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = { "0001_initial": initial };
+/** Who a record names, so rights-holder and merchant keys can read what concerns them. */
+const recordParties: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("record_parties")
+      .addColumn("record_id", "text", (c) => c.notNull().references("records.id"))
+      .addColumn("party", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("record_parties_pk", ["record_id", "party"])
+      .execute();
+    await db.schema
+      .createIndex("record_parties_party")
+      .on("record_parties")
+      .column("party")
+      .execute();
+  },
+};
+
+const MIGRATIONS: Record<string, Migration> = {
+  "0001_initial": initial,
+  "0002_record_parties": recordParties,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -44,6 +44,11 @@ export interface RecordLinkTable {
   target_id: string;
 }
 
+export interface RecordPartyTable {
+  record_id: string;
+  party: string;
+}
+
 export type BatchStatus = "cut" | "sent" | "anchored";
 
 export interface BatchTable {
@@ -71,5 +76,6 @@ export interface Schema {
   records: RecordTable;
   record_files: RecordFileTable;
   record_links: RecordLinkTable;
+  record_parties: RecordPartyTable;
   batches: BatchTable;
 }

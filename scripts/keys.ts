@@ -1,0 +1,79 @@
+/**
+ * Manages API keys in the keys file (API_KEYS_FILE, or DATA_DIR/keys/api-keys.json). Keys are
+ * stored as SHA-256 only; a new key is printed once, here, and nowhere else. The running
+ * service picks changes up within a second.
+ *
+ *   npm run keys -- add --role regulator --name "SAMR inspector" [--party 91310000MA1FL0XX1X] [--id ID]
+ *   npm run keys -- list
+ *   npm run keys -- revoke --id ID
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../service/config";
+import {
+  hashApiKey,
+  newApiKey,
+  readKeyEntries,
+  ROLES,
+  writeKeyEntries,
+  type Role,
+} from "../service/keys";
+
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      role: { type: "string" },
+      name: { type: "string" },
+      party: { type: "string", multiple: true, default: [] },
+      id: { type: "string" },
+    },
+  });
+  const file = loadConfig().apiKeysFile;
+  const keys = await readKeyEntries(file);
+  if (command === "add") {
+    if (!values.role || !(ROLES as readonly string[]).includes(values.role))
+      throw new UsageError(`--role is one of ${ROLES.join(", ")}`);
+    if (!values.name) throw new UsageError("--name is required");
+    const id = values.id ?? `k_${randomBytes(6).toString("hex")}`;
+    if (keys.some((k) => k.id === id)) throw new UsageError(`a key with id ${id} exists`);
+    const key = newApiKey();
+    await writeKeyEntries(file, [
+      ...keys,
+      {
+        id,
+        name: values.name,
+        role: values.role as Role,
+        parties: values.party,
+        keySha256: hashApiKey(key),
+      },
+    ]);
+    process.stderr.write(`added key ${id} (${values.role}) to ${file}; it is shown once:\n`);
+    process.stdout.write(`${key}\n`);
+  } else if (command === "list") {
+    for (const k of keys)
+      process.stdout.write(
+        `${k.id}\t${k.role ?? "platform"}\t${k.name}\t${(k.parties ?? []).join(",")}\n`,
+      );
+  } else if (command === "revoke") {
+    if (!values.id || !keys.some((k) => k.id === values.id))
+      throw new UsageError("--id names no key");
+    await writeKeyEntries(
+      file,
+      keys.filter((k) => k.id !== values.id),
+    );
+    process.stderr.write(`revoked key ${values.id}\n`);
+  } else {
+    throw new UsageError("commands: add, list, revoke");
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof UsageError ? "usage: " : ""}${(error as Error).message}\n`,
+  );
+  process.exitCode = error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+});

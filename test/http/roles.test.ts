@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import {
+  hashApiKey,
+  newApiKey,
+  readKeyEntries,
+  writeKeyEntries,
+  type Role,
+} from "../../service/keys";
+import { exampleRecord, type HttpClient } from "../support/http-client";
+import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+const ROLE_KEYS: { id: string; role: Role; parties?: string[] }[] = [
+  { id: "platform", role: "platform" },
+  { id: "regulator", role: "regulator" },
+  // The notice example's notifier (unified social credit code) and the shop its listing is in.
+  { id: "rights_holder", role: "rights_holder", parties: ["91310000MA1FL0XX1X"] },
+  { id: "merchant", role: "merchant", parties: ["shop:s-5521"] },
+  { id: "stranger", role: "rights_holder", parties: ["nobody"] },
+  { id: "admin", role: "admin" },
+];
+
+describe("roles on API keys", function () {
+  this.timeout(60_000);
+  let notary: TestNotary;
+  const secrets = new Map<string, string>();
+  const as = (id: string): HttpClient => notary.client.withKey(secrets.get(id));
+  let noticeId: string;
+  let evidenceId: string;
+  let batchIndex: number;
+
+  before(async () => {
+    const dir = await newDataDir();
+    for (const k of ROLE_KEYS) secrets.set(k.id, newApiKey());
+    await writeKeyEntries(
+      join(dir, "keys", "api-keys.json"),
+      ROLE_KEYS.map((k) => ({
+        id: k.id,
+        name: `${k.id} key`,
+        role: k.role,
+        parties: k.parties ?? [],
+        keySha256: hashApiKey(secrets.get(k.id)!),
+      })),
+    );
+    notary = await startTestNotary({}, dir);
+    const evidence = await as("platform").postRecord(await exampleRecord("evidence"), [
+      { name: "e.txt", content: "evidence" },
+    ]);
+    evidenceId = (evidence.body as { id: string }).id;
+    const notice = await as("platform").postRecord(
+      await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]),
+    );
+    noticeId = (notice.body as { id: string }).id;
+    batchIndex = (await waitAnchored(as("platform"), noticeId)).anchor.batchIndex;
+  });
+  after(async () => notary?.stop());
+
+  const status = async (client: HttpClient, path: string) => {
+    const answer = await client.get(path);
+    return answer.status === 200
+      ? 200
+      : `${answer.status} ${(answer.body as { error: { code: string } }).error.code}`;
+  };
+
+  it("lets only platform keys write records", async () => {
+    const outcomes: Record<string, unknown> = {};
+    for (const k of ROLE_KEYS) {
+      const answer = await as(k.id).postRecord(await exampleRecord("filing"));
+      outcomes[k.id] =
+        answer.status === 201
+          ? 201
+          : `${answer.status} ${(answer.body as { error: { code: string } }).error.code}`;
+    }
+    expect(outcomes).to.deep.equal({
+      platform: 201,
+      regulator: "403 FORBIDDEN_ROLE",
+      rights_holder: "403 FORBIDDEN_ROLE",
+      merchant: "403 FORBIDDEN_ROLE",
+      stranger: "403 FORBIDDEN_ROLE",
+      admin: "403 FORBIDDEN_ROLE",
+    });
+  });
+
+  it("lets each role read exactly the records it may see, on every record endpoint", async () => {
+    const notice = [
+      `/v1/records/${noticeId}`,
+      `/v1/records/${noticeId}/receipt`,
+      `/v1/records/${noticeId}/certificate`,
+    ];
+    const evidenceFile = `/v1/records/${evidenceId}/files/${await readRecordFile()}`;
+    const table: Record<string, unknown[]> = {};
+    for (const k of ROLE_KEYS) {
+      table[k.id] = [
+        ...(await Promise.all(notice.map((p) => status(as(k.id), p)))),
+        await status(as(k.id), `/v1/records/${evidenceId}`),
+        await status(as(k.id), evidenceFile),
+        await status(as(k.id), `/v1/batches/${batchIndex}`),
+      ];
+    }
+    const forbidden = "403 RECORD_FORBIDDEN";
+    const role = "403 FORBIDDEN_ROLE";
+    expect(table).to.deep.equal({
+      platform: [200, 200, 200, 200, 200, 200],
+      regulator: [200, 200, 200, 200, 200, 200],
+      rights_holder: [200, 200, 200, forbidden, forbidden, 200],
+      merchant: [200, 200, 200, forbidden, forbidden, 200],
+      stranger: [forbidden, forbidden, forbidden, forbidden, forbidden, 200],
+      admin: [role, role, role, role, role, role],
+    });
+  });
+
+  async function readRecordFile(): Promise<string> {
+    const record = (await as("platform").get(`/v1/records/${evidenceId}`)).body as {
+      files: { sha256: string }[];
+    };
+    return record.files[0]!.sha256;
+  }
+
+  it("keeps the public endpoints public", async () => {
+    const open = notary.client.withKey(undefined);
+    for (const path of [
+      "/v1/ledger",
+      "/healthz",
+      "/readyz",
+      "/v1/openapi.json",
+      "/metrics",
+      "/verify",
+    ])
+      expect(await status(open, path), path).to.equal(200);
+  });
+
+  it("takes keys added and revoked with npm run keys without a restart, storing only hashes", async () => {
+    const file = join(notary.dataDir, "keys", "api-keys.json");
+    const env = { ...process.env, DATA_DIR: notary.dataDir };
+    const run = promisify(execFile);
+    const script = ["-r", "ts-node/register/transpile-only", "scripts/keys.ts"];
+    const { stdout } = await run(
+      process.execPath,
+      [...script, "add", "--role", "regulator", "--name", "SAMR inspector", "--id", "inspector"],
+      { env },
+    );
+    const key = stdout.trim();
+    expect(await readFile(file, "utf8")).not.to.include(key);
+    expect((await readKeyEntries(file)).find((k) => k.id === "inspector")).to.include({
+      role: "regulator",
+      keySha256: hashApiKey(key),
+    });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await status(notary.client.withKey(key), `/v1/records/${noticeId}`)).to.equal(200);
+
+    await run(process.execPath, [...script, "revoke", "--id", "inspector"], { env });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await status(notary.client.withKey(key), `/v1/records/${noticeId}`)).to.equal(
+      "401 AUTH_INVALID",
+    );
+  });
+});
