@@ -9,6 +9,7 @@ import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
 import { buildOpenApi } from "./openapi";
+import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
 import { VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
@@ -111,7 +112,7 @@ export function createApp(deps: AppDeps): Express {
       );
     next();
   });
-  app.use("/v1", recordsRouter(deps), ledger.protected);
+  app.use("/v1", recordsRouter(deps), ledger.protected, keysRouter(deps.keys.file));
   app.use((_req, _res, next) => next(new InvalidInputError("NOT_FOUND", "no such endpoint")));
   app.use(errorMiddleware);
   return app;

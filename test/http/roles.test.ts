@@ -157,4 +157,33 @@ describe("roles on API keys", function () {
       "401 AUTH_INVALID",
     );
   });
+
+  it("lets only admin keys list, create and revoke keys over HTTP", async () => {
+    expect(await status(as("platform"), "/v1/keys")).to.equal("403 FORBIDDEN_ROLE");
+    expect(await status(as("regulator"), "/v1/keys")).to.equal("403 FORBIDDEN_ROLE");
+    const created = await as("admin").postJson("/v1/keys", {
+      role: "merchant",
+      name: "Happy Feet",
+      parties: ["shop:s-5521"],
+    });
+    expect(created.status).to.equal(201);
+    const { id, key } = created.body as { id: string; key: string };
+    const listed = (await as("admin").get("/v1/keys")).body as {
+      keys: { id: string; role: string }[];
+    };
+    expect(listed.keys.find((k) => k.id === id)).to.deep.include({ role: "merchant" });
+    expect(JSON.stringify(listed)).not.to.include(hashApiKey(key));
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await status(notary.client.withKey(key), `/v1/records/${noticeId}`)).to.equal(200);
+    const bad = await as("admin").postJson("/v1/keys", { role: "emperor", name: "x" });
+    expect([bad.status, (bad.body as { error: { code: string } }).error.code]).to.deep.equal([
+      400,
+      "KEY_INVALID",
+    ]);
+    const revoked = await fetch(`${notary.url}/v1/keys/${id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${secrets.get("admin")}` },
+    });
+    expect(revoked.status).to.equal(204);
+  });
 });

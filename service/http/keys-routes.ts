@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import express, { Router } from "express";
+import { z } from "zod";
+import { InvalidInputError } from "../errors";
+import { hashApiKey, newApiKey, readKeyEntries, ROLES, writeKeyEntries } from "../keys";
+import { issuesOf } from "../records";
+import { allowRoles } from "./auth";
+
+const NewKey = z.strictObject({
+  role: z.enum(ROLES),
+  name: z.string().trim().min(1).max(300),
+  parties: z.array(z.string().min(1).max(100)).max(100).default([]),
+});
+
+/** Key management for admin keys; the same file `npm run keys` edits. Keys are shown once. */
+export function keysRouter(file: string): Router {
+  const router = Router();
+  router.use("/keys", allowRoles("admin"));
+  router.get("/keys", async (_req, res) => {
+    const keys = await readKeyEntries(file);
+    res.json({
+      keys: keys.map((k) => ({
+        id: k.id,
+        name: k.name,
+        role: k.role ?? "platform",
+        parties: k.parties ?? [],
+      })),
+    });
+  });
+  router.post("/keys", express.json({ limit: "16kb" }), async (req, res) => {
+    const parsed = NewKey.safeParse(req.body);
+    if (!parsed.success)
+      throw new InvalidInputError("KEY_INVALID", "a key needs role, name and optional parties", {
+        details: { issues: issuesOf(parsed.error) },
+      });
+    const id = `k_${randomBytes(6).toString("hex")}`;
+    const key = newApiKey();
+    await writeKeyEntries(file, [
+      ...(await readKeyEntries(file)),
+      { id, ...parsed.data, keySha256: hashApiKey(key) },
+    ]);
+    res.status(201).json({ id, ...parsed.data, key });
+  });
+  router.delete("/keys/:id", async (req, res) => {
+    const keys = await readKeyEntries(file);
+    if (!keys.some((k) => k.id === req.params.id))
+      throw new InvalidInputError("KEY_NOT_FOUND", `no key ${req.params.id}`);
+    await writeKeyEntries(
+      file,
+      keys.filter((k) => k.id !== req.params.id),
+    );
+    res.status(204).end();
+  });
+  return router;
+}
