@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../service/config";
+import { readInitialApiKey } from "../service/keys";
 import { createLogger } from "../service/observability";
 import { startNotary } from "../service/server";
 
@@ -18,11 +19,7 @@ async function main(): Promise<void> {
     createLogger("warn"),
   );
   try {
-    const key = (
-      JSON.parse(await readFile(join(dir, "keys", "api-keys.json"), "utf8")) as {
-        keys: { key: string }[];
-      }
-    ).keys[0]!.key;
+    const key = await readInitialApiKey(join(dir, "keys", "api-keys.json"));
     const auth = { authorization: `Bearer ${key}` };
     const evidenceFile = await readFile(join(OUT, "capture.txt"));
     const form = new FormData();

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getBytes, Wallet } from "ethers";
 import { loadConfig } from "../service/config";
+import { readInitialApiKey } from "../service/keys";
 import { createLogger } from "../service/observability";
 import type { AnchoredReceipt } from "../service/receipts";
 import { startNotary } from "../service/server";
@@ -33,11 +34,7 @@ async function main(): Promise<void> {
     loadConfig({ DATA_DIR: dir, PORT: "0", CHAIN_PORT: "0", BATCH_MAX_WAIT_MS: "800" }),
     createLogger("warn"),
   );
-  const key = (
-    JSON.parse(await readFile(join(dir, "keys", "api-keys.json"), "utf8")) as {
-      keys: { key: string }[];
-    }
-  ).keys[0]!.key;
+  const key = await readInitialApiKey(join(dir, "keys", "api-keys.json"));
   const post = async (kind: string, files: { name: string; content: string }[]) => {
     const form = new FormData();
     form.append("record", await readFile(`examples/records/${kind}.json`, "utf8"));

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readInitialApiKey } from "../service/keys";
 
 export interface NotaryChild {
   child: ChildProcess;
@@ -52,12 +52,12 @@ export async function spawnNotary(
     await new Promise((r) => setTimeout(r, 50));
   }
   const keysFile = env.API_KEYS_FILE ?? join(dataDir, "keys", "api-keys.json");
-  const keys = JSON.parse(await readFile(keysFile, "utf8")) as { keys: { key: string }[] };
+  const apiKey = await readInitialApiKey(keysFile).catch(() => "");
   return {
     child,
     url: output.match(/listening on (http:\/\/\S+)/)![1]!,
     rpcUrl: output.match(/chain RPC\s+(http:\/\/\S+)/)?.[1] ?? null,
-    apiKey: keys.keys[0]!.key,
+    apiKey,
     output: () => output,
     exited,
   };

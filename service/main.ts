@@ -1,6 +1,7 @@
 /** `npm start`: the notary with its embedded chain (or CHAIN_RPC_URL), configured by environment. */
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./observability";
+import { initialKeyFile } from "./keys";
 import { startNotary } from "./server";
 
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     `  operator    ${running.binding.operator}`,
     `  data        ${config.dataDir}`,
     running.createdApiKeys
-      ? `  API key     created in ${running.apiKeysFile}`
+      ? `  API key     created in ${initialKeyFile(running.apiKeysFile)} (keys: ${running.apiKeysFile})`
       : `  API keys    ${running.apiKeysFile}`,
   ];
   process.stderr.write(lines.join("\n") + "\n");

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 
 export const ROLES = ["platform", "rights_holder", "merchant", "regulator", "admin"] as const;
@@ -56,17 +56,26 @@ export class ApiKeys {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !options.createIfMissing)
         throw error;
+      // Only the hash goes in the keys file; the key itself is written once, beside it, for
+      // the operator to hand out (and delete).
+      const key = newApiKey();
       text =
         JSON.stringify(
           {
             keys: [
-              { id: "initial", name: "initial platform key", role: "platform", key: newApiKey() },
+              {
+                id: "initial",
+                name: "initial platform key",
+                role: "platform",
+                keySha256: sha256Hex(key),
+              },
             ],
           },
           null,
           2,
         ) + "\n";
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(initialKeyFile(file), key + "\n", { mode: 0o600 });
       await writeFile(file, text, { mode: 0o600, flag: "wx" });
       created = true;
     }
@@ -87,6 +96,15 @@ export class ApiKeys {
     for (const entry of this.entries) if (timingSafeEqual(entry.hash, hash)) found ??= entry.key;
     return found;
   }
+}
+
+/** Where the first start leaves the initial platform key, beside the keys file. */
+export function initialKeyFile(keysFile: string): string {
+  return join(dirname(keysFile), "initial-api-key");
+}
+
+export async function readInitialApiKey(keysFile: string): Promise<string> {
+  return (await readFile(initialKeyFile(keysFile), "utf8")).trim();
 }
 
 /** Reads a keys file as entries (for the keys command). */

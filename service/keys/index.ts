@@ -3,6 +3,8 @@ export {
   ApiKeyFile,
   ApiKeys,
   hashApiKey,
+  initialKeyFile,
+  readInitialApiKey,
   newApiKey,
   readKeyEntries,
   ROLES,

@@ -1,7 +1,8 @@
-import { readFile, mkdtemp } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../service/config";
+import { readInitialApiKey } from "../../service/keys";
 import { createLogger } from "../../service/observability";
 import { startNotary, type RunningNotary } from "../../service/server";
 import type { Receipt } from "../../service/receipts";
@@ -35,9 +36,9 @@ export async function startTestNotary(
   return { ...running, dataDir: dir, client: new HttpClient(running.url, key) };
 }
 
-export async function firstApiKey(file: string): Promise<string> {
-  const keys = JSON.parse(await readFile(file, "utf8")) as { keys: { key: string }[] };
-  return keys.keys[0]!.key;
+/** The platform key the first start created (tests that write their own keys file have none). */
+export async function firstApiKey(file: string): Promise<string | undefined> {
+  return readInitialApiKey(file).catch(() => undefined);
 }
 
 /** Polls the receipt until it is anchored. */
