@@ -9,6 +9,7 @@ import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
 import { buildOpenApi } from "./openapi";
+import { auditRouter } from "./audit-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
@@ -112,7 +113,18 @@ export function createApp(deps: AppDeps): Express {
       );
     next();
   });
-  app.use("/v1", recordsRouter(deps), ledger.protected, keysRouter(deps.keys.file));
+  app.use(
+    "/v1",
+    recordsRouter(deps),
+    ledger.protected,
+    keysRouter(deps.keys.file),
+    auditRouter({
+      store: deps.store,
+      files: deps.files,
+      binding: deps.notary.binding,
+      chain: deps.verify.chain,
+    }),
+  );
   app.use((_req, _res, next) => next(new InvalidInputError("NOT_FOUND", "no such endpoint")));
   app.use(errorMiddleware);
   return app;

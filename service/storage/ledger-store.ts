@@ -169,6 +169,45 @@ export class LedgerStore {
     return named !== undefined;
   }
 
+  /** Every record with its file rows, in seq order, a page at a time (memory stays flat). */
+  async *streamRecords(pageSize = 1_000): AsyncGenerator<StoredRecord> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("records")
+        .selectAll()
+        .where("seq", ">", after)
+        .orderBy("seq")
+        .limit(pageSize)
+        .execute();
+      if (rows.length === 0) return;
+      const files = await this.db
+        .selectFrom("record_files")
+        .selectAll()
+        .where(
+          "record_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .orderBy("position")
+        .execute();
+      const byRecord = new Map<string, StoredRecord["files"]>();
+      for (const f of files)
+        byRecord.set(f.record_id, [
+          ...(byRecord.get(f.record_id) ?? []),
+          { ...f, size: Number(f.size) },
+        ]);
+      for (const row of rows)
+        yield { ...row, seq: Number(row.seq), files: byRecord.get(row.id) ?? [] };
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+
+  async allBatches(): Promise<StoredBatch[]> {
+    const rows = await this.db.selectFrom("batches").selectAll().orderBy("batch_index").execute();
+    return rows.map(normaliseBatch);
+  }
+
   async isFileReferenced(sha256: string): Promise<boolean> {
     const row = await this.db
       .selectFrom("record_files")

@@ -17,4 +17,7 @@ export interface ChainReader {
   ): Promise<OnChainBatchView | undefined>;
   block(blockNumber: number): Promise<{ hash: string; timestamp: number } | undefined>;
   latestBlockNumber(): Promise<number>;
+  /** For audits: the operator's head and batch count, when the reader offers them. */
+  headOf?(contract: string, operator: string): Promise<string>;
+  batchCount?(contract: string, operator: string): Promise<number>;
 }

@@ -4,6 +4,7 @@ import type { ChainReader, OnChainBatchView } from "./chain-reader";
 const ABI = [
   "function batchOf(address operator, uint256 batchIndex) view returns (bytes32 root, uint64 firstSeq, uint64 count, uint64 timestamp, uint64 blockNumber)",
   "function batchCountOf(address operator) view returns (uint256)",
+  "function headOf(address operator) view returns (bytes32)",
 ];
 
 /** Reads the ledger through any ethers provider (Node or browser). */
@@ -32,6 +33,10 @@ export function providerChainReader(provider: AbstractProvider): ChainReader {
       return block?.hash ? { hash: block.hash, timestamp: block.timestamp } : undefined;
     },
     latestBlockNumber: () => provider.getBlockNumber(),
+    headOf: async (contract, operator) =>
+      (await new Contract(contract, ABI, provider).getFunction("headOf")(operator)) as string,
+    batchCount: async (contract, operator) =>
+      Number(await new Contract(contract, ABI, provider).getFunction("batchCountOf")(operator)),
   };
 }
 

@@ -1,0 +1,300 @@
+import { createHash } from "node:crypto";
+import { getBytes, hexlify, verifyMessage } from "ethers";
+import { headOfBatches, type OnChainBatch } from "../anchoring/head";
+import { nativeSha256 } from "../fingerprint";
+import { hashLeaf, makeTree, rootOf } from "../merkle";
+import { CanonicalRecord, toCanonicalBytes } from "../records";
+import type { FileStore, LedgerBinding, LedgerStore } from "../storage";
+import type { ChainReader } from "../verify";
+
+export type AuditCheck = "sequence" | "record" | "signature" | "file" | "batch" | "chain" | "head";
+
+/** One thing found wrong, named precisely enough to act on. */
+export interface Discrepancy {
+  check: AuditCheck;
+  code: string;
+  message: string;
+  seq?: number;
+  recordId?: string;
+  sha256?: string;
+  batchIndex?: number;
+}
+
+export interface AuditReport {
+  format: "evidence-audit/v1";
+  startedAt: string;
+  finishedAt: string;
+  ledger: LedgerBinding;
+  counted: {
+    records: number;
+    files: number;
+    fileBytes: number;
+    batches: number;
+    anchoredBatches: number;
+  };
+  ok: boolean;
+  discrepancies: Discrepancy[];
+}
+
+export interface AuditDeps {
+  store: LedgerStore;
+  files: FileStore;
+  binding: LedgerBinding;
+  chain: ChainReader;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+/**
+ * Re-derives everything the ledger claims from what it stores, and compares with the chain:
+ * every record re-canonicalised and re-hashed, every signature checked, every file re-hashed,
+ * every batch root rebuilt from the recomputed leaves and read back from the contract, the
+ * sequence checked for gaps and the head chain recomputed (GB/T 39550 5.3-5.5).
+ */
+export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
+  const startedAt = new Date().toISOString();
+  const found: Discrepancy[] = [];
+  const { store, files, binding } = deps;
+  const nextSeq = await store.nextSeq();
+
+  // Records, in seq order: gaps, canonical form, leaf hash, signature, files listed.
+  const leaves = new Map<number, string>();
+  const digests = new Map<string, { recordId: string; size: number }>();
+  let expected = 0;
+  let count = 0;
+  for await (const row of store.streamRecords()) {
+    for (; expected < row.seq; expected++)
+      found.push({
+        check: "sequence",
+        code: "RECORD_MISSING",
+        seq: expected,
+        message: `no record with seq ${expected}: it was deleted`,
+      });
+    expected = row.seq + 1;
+    count++;
+    deps.onProgress?.("records", count, nextSeq);
+    let record: CanonicalRecord;
+    try {
+      record = CanonicalRecord.parse(JSON.parse(row.canonical));
+    } catch {
+      found.push({
+        check: "record",
+        code: "RECORD_UNREADABLE",
+        seq: row.seq,
+        recordId: row.id,
+        message: `record ${row.id} is not a valid canonical record`,
+      });
+      continue;
+    }
+    const leaf = hexlify(hashLeaf(toCanonicalBytes(record), nativeSha256)).slice(2);
+    leaves.set(row.seq, leaf);
+    if (record.id !== row.id || record.seq !== row.seq || record.kind !== row.kind) {
+      found.push({
+        check: "record",
+        code: "RECORD_COLUMNS_MISMATCH",
+        seq: row.seq,
+        recordId: row.id,
+        message: `record ${row.id}: its columns (id, seq, kind) differ from its canonical form`,
+      });
+    }
+    if (
+      leaf !== row.leaf_hash ||
+      new TextDecoder().decode(toCanonicalBytes(record)) !== row.canonical
+    ) {
+      found.push({
+        check: "record",
+        code: "RECORD_ALTERED",
+        seq: row.seq,
+        recordId: row.id,
+        message: `record ${row.id} (seq ${row.seq}) no longer hashes to its leaf hash`,
+      });
+    }
+    if (!signedBy(row.leaf_hash, row.signature, binding.operator)) {
+      found.push({
+        check: "signature",
+        code: "SIGNATURE_INVALID",
+        seq: row.seq,
+        recordId: row.id,
+        message: `record ${row.id}: the intake signature is not the operator's`,
+      });
+    }
+    const listed = row.files
+      .map((f) => `${f.sha256}:${f.size}`)
+      .sort()
+      .join();
+    if (
+      listed !==
+      record.files
+        .map((f) => `${f.sha256}:${f.size}`)
+        .sort()
+        .join()
+    ) {
+      found.push({
+        check: "record",
+        code: "RECORD_FILES_MISMATCH",
+        seq: row.seq,
+        recordId: row.id,
+        message: `record ${row.id}: the file rows differ from the files it notarised`,
+      });
+    }
+    for (const f of record.files) digests.set(f.sha256, { recordId: record.id, size: f.size });
+  }
+  for (; expected < nextSeq; expected++)
+    found.push({
+      check: "sequence",
+      code: "RECORD_MISSING",
+      seq: expected,
+      message: `no record with seq ${expected}: it was deleted`,
+    });
+
+  // Files: present, and their bytes still hash to their name.
+  let fileBytes = 0;
+  let hashed = 0;
+  for (const [sha256, { recordId, size }] of digests) {
+    deps.onProgress?.("files", ++hashed, digests.size);
+    const actual = await hashStored(files, sha256);
+    if (actual === undefined)
+      found.push({
+        check: "file",
+        code: "FILE_MISSING",
+        sha256,
+        recordId,
+        message: `file ${sha256} of record ${recordId} is missing from the file store`,
+      });
+    else {
+      fileBytes += actual.size;
+      if (actual.sha256 !== sha256 || actual.size !== size)
+        found.push({
+          check: "file",
+          code: "FILE_ALTERED",
+          sha256,
+          recordId,
+          message: `file ${sha256} of record ${recordId} no longer has that SHA-256`,
+        });
+    }
+  }
+
+  // Batches: contiguous, roots rebuilt from the recomputed leaves, and the same on chain.
+  const batches = await store.allBatches();
+  const onChain: OnChainBatch[] = [];
+  let batchEnd = 0;
+  for (const batch of batches) {
+    deps.onProgress?.("batches", batch.batch_index + 1, batches.length);
+    if (batch.first_seq !== batchEnd)
+      found.push({
+        check: "batch",
+        code: "BATCH_NOT_CONTIGUOUS",
+        batchIndex: batch.batch_index,
+        message: `batch ${batch.batch_index} starts at seq ${batch.first_seq}, not ${batchEnd}`,
+      });
+    batchEnd = batch.first_seq + batch.count;
+    const batchLeaves: Uint8Array[] = [];
+    for (let seq = batch.first_seq; seq < batchEnd; seq++) {
+      const leaf = leaves.get(seq);
+      if (leaf) batchLeaves.push(getBytes(`0x${leaf}`));
+    }
+    const rebuilt =
+      batchLeaves.length === batch.count
+        ? hexlify(rootOf(makeTree(batchLeaves, { sha256: nativeSha256 }))).slice(2)
+        : undefined;
+    if (rebuilt !== batch.root) {
+      found.push({
+        check: "batch",
+        code: "BATCH_ROOT_MISMATCH",
+        batchIndex: batch.batch_index,
+        message: `batch ${batch.batch_index}: the root rebuilt from its records differs from the stored root`,
+      });
+    }
+    if (batch.status !== "anchored") continue;
+    const chain = await deps.chain.batchOf(binding.contract, binding.operator, batch.batch_index);
+    if (!chain) {
+      found.push({
+        check: "chain",
+        code: "BATCH_NOT_ON_CHAIN",
+        batchIndex: batch.batch_index,
+        message: `batch ${batch.batch_index} is marked anchored but the contract does not hold it`,
+      });
+      continue;
+    }
+    onChain.push({
+      root: getBytes(chain.root),
+      firstSeq: BigInt(chain.firstSeq),
+      count: BigInt(chain.count),
+      timestamp: BigInt(chain.timestamp),
+      blockNumber: BigInt(chain.blockNumber),
+    });
+    if (
+      chain.root !== `0x${batch.root}` ||
+      chain.firstSeq !== batch.first_seq ||
+      chain.count !== batch.count ||
+      chain.blockNumber !== batch.block_number
+    ) {
+      found.push({
+        check: "chain",
+        code: "BATCH_CHAIN_MISMATCH",
+        batchIndex: batch.batch_index,
+        message: `batch ${batch.batch_index} stored here differs from batch ${batch.batch_index} on chain`,
+      });
+    }
+  }
+  if (
+    deps.chain.headOf &&
+    onChain.length === batches.filter((b) => b.status === "anchored").length
+  ) {
+    const head = await deps.chain.headOf(binding.contract, binding.operator);
+    const batchesOnChain = await deps.chain.batchCount?.(binding.contract, binding.operator);
+    if (batchesOnChain === undefined || batchesOnChain === onChain.length) {
+      if (hexlify(headOfBatches(onChain)) !== head)
+        found.push({
+          check: "head",
+          code: "HEAD_MISMATCH",
+          message: "the head recomputed from the batches differs from the contract's headOf",
+        });
+    } else {
+      found.push({
+        check: "head",
+        code: "BATCH_COUNT_MISMATCH",
+        message: `the contract holds ${batchesOnChain} batches for the operator, the ledger ${onChain.length} anchored`,
+      });
+    }
+  }
+
+  return {
+    format: "evidence-audit/v1",
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ledger: binding,
+    counted: {
+      records: count,
+      files: digests.size,
+      fileBytes,
+      batches: batches.length,
+      anchoredBatches: onChain.length,
+    },
+    ok: found.length === 0,
+    discrepancies: found,
+  };
+}
+
+function signedBy(leafHash: string, signature: string, operator: string): boolean {
+  try {
+    return (
+      verifyMessage(getBytes(`0x${leafHash}`), signature).toLowerCase() === operator.toLowerCase()
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function hashStored(
+  files: FileStore,
+  sha256: string,
+): Promise<{ sha256: string; size: number } | undefined> {
+  if (!(await files.has(sha256))) return undefined;
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of files.openRead(sha256)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}

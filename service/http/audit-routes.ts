@@ -1,0 +1,27 @@
+import { Router } from "express";
+import { runAudit, renderAuditHtml } from "../audit";
+import { InvalidInputError } from "../errors";
+import type { FileStore, LedgerBinding, LedgerStore } from "../storage";
+import type { ChainReader } from "../verify";
+import { allowRoles } from "./auth";
+
+export interface AuditRouteDeps {
+  store: LedgerStore;
+  files: FileStore;
+  binding: LedgerBinding;
+  chain: ChainReader;
+}
+
+/** `GET /v1/audit` for regulators (and platforms proving preservation): JSON or `?format=html`. */
+export function auditRouter(deps: AuditRouteDeps): Router {
+  const router = Router();
+  router.get("/audit", allowRoles("regulator", "platform"), async (req, res) => {
+    const format = req.query.format ?? "json";
+    if (format !== "json" && format !== "html")
+      throw new InvalidInputError("AUDIT_FORMAT_INVALID", "format is json or html");
+    const report = await runAudit(deps);
+    if (format === "html") res.type("html").send(renderAuditHtml(report));
+    else res.json(report);
+  });
+  return router;
+}

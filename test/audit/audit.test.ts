@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { appendFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
+import { runAudit, type AuditReport } from "../../service/audit";
+import { providerChainReader } from "../../service/verify";
+import { exampleRecord } from "../support/http-client";
+import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+describe("audit", function () {
+  this.timeout(120_000);
+
+  /** A small ledger: three evidence records with files, anchored, then the service stopped. */
+  async function ledger(): Promise<{
+    notary: TestNotary;
+    ids: string[];
+    audit: () => Promise<AuditReport>;
+  }> {
+    const notary = await startTestNotary({ BATCH_MAX_RECORDS: "2" });
+    const ids: string[] = [];
+    for (const content of ["first file", "second file", "third file"]) {
+      const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+        { name: "f.txt", content },
+      ]);
+      ids.push((answer.body as { id: string }).id);
+    }
+    await Promise.all(ids.map((id) => waitAnchored(notary.client, id)));
+    const audit = () =>
+      runAudit({
+        store: notary.store,
+        files: notary.files,
+        binding: notary.binding,
+        chain: providerChainReader(notary.chain.provider),
+      });
+    return { notary, ids, audit };
+  }
+
+  const codes = (report: AuditReport) => report.discrepancies.map((d) => d.code);
+
+  it("finds nothing wrong with an untouched ledger", async () => {
+    const { notary, audit } = await ledger();
+    try {
+      const report = await audit();
+      expect(report.discrepancies).to.deep.equal([]);
+      expect(report.counted).to.deep.include({
+        records: 3,
+        files: 3,
+        batches: 2,
+        anchoredBatches: 2,
+      });
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names a stored file whose bytes were changed, and one that is missing", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      const [first, second] = await Promise.all(
+        ids.slice(0, 2).map((id) => notary.store.getRecord(id)),
+      );
+      await appendFile(notary.files.pathOf(first!.files[0]!.sha256), "x");
+      await rm(notary.files.pathOf(second!.files[0]!.sha256));
+      const report = await audit();
+      expect(report.discrepancies.map((d) => [d.code, d.sha256, d.recordId])).to.deep.equal([
+        ["FILE_ALTERED", first!.files[0]!.sha256, ids[0]],
+        ["FILE_MISSING", second!.files[0]!.sha256, ids[1]],
+      ]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names a record row edited in the database, and the batch whose root no longer rebuilds", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      const row = (await notary.store.getRecord(ids[1]!))!;
+      await notary.store.db
+        .updateTable("records")
+        .set({ canonical: row.canonical.replace("Screen capture", "Scrubbed capture") })
+        .where("id", "=", ids[1]!)
+        .execute();
+      const report = await audit();
+      expect(report.discrepancies.map((d) => [d.code, d.recordId ?? d.batchIndex])).to.deep.equal([
+        ["RECORD_ALTERED", ids[1]],
+        ["BATCH_ROOT_MISMATCH", 0],
+      ]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names a dropped record by its seq", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      for (const table of ["record_files", "record_parties", "record_links"] as const)
+        await notary.store.db.deleteFrom(table).where("record_id", "=", ids[2]!).execute();
+      await notary.store.db.deleteFrom("records").where("id", "=", ids[2]!).execute();
+      const report = await audit();
+      expect(codes(report)).to.deep.equal(["RECORD_MISSING", "BATCH_ROOT_MISMATCH"]);
+      expect(report.discrepancies[0]).to.include({ seq: 2 });
+      expect(report.discrepancies[1]).to.include({ batchIndex: 1 });
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names a forged batch row that differs from the chain", async () => {
+    const { notary, audit } = await ledger();
+    try {
+      await notary.store.db
+        .updateTable("batches")
+        .set({ root: "ab".repeat(32) })
+        .where("batch_index", "=", 0)
+        .execute();
+      const report = await audit();
+      expect(report.discrepancies.map((d) => [d.code, d.batchIndex])).to.deep.equal([
+        ["BATCH_ROOT_MISMATCH", 0],
+        ["BATCH_CHAIN_MISMATCH", 0],
+      ]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("runs as npm run audit against the replayed chain, and as GET /v1/audit for regulators", async () => {
+    const { notary, ids, audit } = await ledger();
+    const clean = await promisify(execFile)(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "scripts/audit.ts", "--json"],
+      { env: { ...process.env, DATA_DIR: notary.dataDir } },
+    );
+    expect((JSON.parse(clean.stdout) as AuditReport).discrepancies).to.deep.equal([]);
+    try {
+      const row = (await notary.store.getRecord(ids[0]!))!;
+      await rm(notary.files.pathOf(row.files[0]!.sha256));
+      const cli = await promisify(execFile)(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "scripts/audit.ts"],
+        { env: { ...process.env, DATA_DIR: notary.dataDir } },
+      ).then(
+        () => ({ code: 0, stdout: "" }),
+        (e: { code: number; stdout: string }) => e,
+      );
+      expect(cli.code).to.equal(1);
+      expect(cli.stdout).to.include("FILE_MISSING");
+
+      const keys = [
+        { id: "reg", role: "regulator" as const },
+        { id: "rh", role: "rights_holder" as const },
+      ];
+      const secrets = keys.map(() => newApiKey());
+      const file = join(notary.dataDir, "keys", "api-keys.json");
+      await writeKeyEntries(file, [
+        ...(await readKeyEntries(file)),
+        ...keys.map((k, i) => ({ ...k, name: k.id, keySha256: hashApiKey(secrets[i]!) })),
+      ]);
+      await new Promise((r) => setTimeout(r, 1_100));
+      const json = await notary.client.withKey(secrets[0]).get("/v1/audit");
+      expect((json.body as AuditReport).discrepancies.map((d) => d.code)).to.deep.equal([
+        "FILE_MISSING",
+      ]);
+      const html = await notary.client.withKey(secrets[0]).get("/v1/audit?format=html");
+      expect(html.body as string).to.include("FILE_MISSING");
+      expect((await notary.client.withKey(secrets[1]).get("/v1/audit")).status).to.equal(403);
+      expect((await audit()).ok).to.equal(false);
+    } finally {
+      await notary.stop();
+    }
+  });
+});
