@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import { getBytes, hexlify, verifyMessage } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
@@ -285,16 +286,24 @@ function signedBy(leafHash: string, signature: string, operator: string): boolea
   }
 }
 
-async function hashStored(
-  files: FileStore,
-  sha256: string,
-): Promise<{ sha256: string; size: number } | undefined> {
-  if (!(await files.has(sha256))) return undefined;
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of files.openRead(sha256)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+const READ_BYTES = 8 << 20;
+
+/** Re-hashes a stored file with one reused 8 MiB buffer: no per-chunk allocation, few syscalls. */
+async function hashStored(files: FileStore, sha256: string): Promise<{ sha256: string; size: number } | undefined> {
+  const file = await open(files.pathOf(sha256), "r").catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const hash = createHash("sha256");
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, READ_BYTES, size);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { sha256: hash.digest("hex"), size };
+  } finally {
+    await file.close();
   }
-  return { sha256: hash.digest("hex"), size };
 }
