@@ -137,9 +137,19 @@ async function auditFiles(dataDir: string): Promise<{ bytes: number; seconds: nu
   const store = new LedgerStore(db);
   const binding = (await store.binding())!;
   // Only the files are timed: no batch is anchored yet, so the chain is never asked.
-  const noChain = { chainId: async () => "", batchOf: async () => undefined, block: async () => undefined, latestBlockNumber: async () => 0 };
+  const noChain = {
+    chainId: async () => "",
+    batchOf: async () => undefined,
+    block: async () => undefined,
+    latestBlockNumber: async () => 0,
+  };
   const start = process.hrtime.bigint();
-  const report = await runAudit({ store, files: new FileStore(config.fileStoreDir), binding, chain: noChain });
+  const report = await runAudit({
+    store,
+    files: new FileStore(config.fileStoreDir),
+    binding,
+    chain: noChain,
+  });
   const seconds = millis(start) / 1000;
   await db.destroy();
   return { bytes: report.counted.fileBytes, seconds };

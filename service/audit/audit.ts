@@ -289,7 +289,10 @@ function signedBy(leafHash: string, signature: string, operator: string): boolea
 const READ_BYTES = 8 << 20;
 
 /** Re-hashes a stored file with one reused 8 MiB buffer: no per-chunk allocation, few syscalls. */
-async function hashStored(files: FileStore, sha256: string): Promise<{ sha256: string; size: number } | undefined> {
+async function hashStored(
+  files: FileStore,
+  sha256: string,
+): Promise<{ sha256: string; size: number } | undefined> {
   const file = await open(files.pathOf(sha256), "r").catch(() => undefined);
   if (!file) return undefined;
   try {

@@ -7,6 +7,7 @@ import { failpoint } from "../observability/failpoints";
 import {
   checkLinks,
   partiesOf,
+  termsOf,
   RECORD_FORMAT,
   toCanonicalBytes,
   type CanonicalRecord,
@@ -242,6 +243,7 @@ export class Sequencer {
       })),
       links: input.links.map((l) => ({ rel: l.rel, target_id: l.id })),
       parties: partiesOf(input.metadata),
+      terms: termsOf(input.kind, input.metadata),
     };
     return { record, row };
   }

@@ -18,3 +18,4 @@ export {
   type ValidRecordInput,
 } from "./input";
 export { partiesOf } from "./parties";
+export { SEARCH_FIELDS, termsOf, type SearchField } from "./terms";

@@ -3,6 +3,7 @@ export {
   LedgerStore,
   type LedgerBinding,
   type LedgerStats,
+  type RecordQuery,
   type NewRecordRow,
   type StoredBatch,
   type StoredRecord,

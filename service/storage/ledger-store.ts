@@ -13,6 +13,18 @@ export interface NewRecordRow {
   links: { rel: string; target_id: string }[];
   /** Identifiers of the parties the record names (see records/parties). */
   parties?: string[];
+  /** Searchable terms (see records/terms). */
+  terms?: { field: string; value: string }[];
+}
+
+export interface RecordQuery {
+  kind?: string;
+  /** ISO-8601 bounds on received_at: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+  terms?: Partial<Record<string, string>>;
+  afterSeq?: number;
+  limit: number;
 }
 
 export interface LedgerBinding {
@@ -125,6 +137,11 @@ export class LedgerStore {
     );
     for (const chunk of chunks(parties, INSERT_CHUNK))
       await tx.insertInto("record_parties").values(chunk).execute();
+    const terms = rows.flatMap((r) =>
+      (r.terms ?? []).map((t) => ({ record_id: r.record.id, ...t })),
+    );
+    for (const chunk of chunks(terms, INSERT_CHUNK))
+      await tx.insertInto("record_terms").values(chunk).execute();
     const links = rows.flatMap((r) => r.links.map((l) => ({ record_id: r.record.id, ...l })));
     for (const chunk of chunks(links, INSERT_CHUNK))
       await tx.insertInto("record_links").values(chunk).execute();
@@ -201,6 +218,37 @@ export class LedgerStore {
         yield { ...row, seq: Number(row.seq), files: byRecord.get(row.id) ?? [] };
       after = Number(rows[rows.length - 1]!.seq);
     }
+  }
+
+  /**
+   * Records matching every given filter, in seq order after `afterSeq` (keyset pagination).
+   * Term filters match exact lower-cased values.
+   */
+  async search(query: RecordQuery): Promise<RecordTable[]> {
+    let q = this.db
+      .selectFrom("records")
+      .selectAll("records")
+      .where("seq", ">", query.afterSeq ?? -1);
+    if (query.kind) q = q.where("kind", "=", query.kind);
+    if (query.from) q = q.where("received_at", ">=", query.from);
+    if (query.to) q = q.where("received_at", "<", query.to);
+    for (const [field, value] of Object.entries(query.terms ?? {})) {
+      q = q.where(
+        "id",
+        "in",
+        this.db
+          .selectFrom("record_terms")
+          .select("record_id")
+          .where("field", "=", field)
+          .where("value", "=", (value ?? "").toLowerCase()),
+      );
+    }
+    const rows = await q.orderBy("seq").limit(query.limit).execute();
+    return rows.map((r) => ({
+      ...r,
+      seq: Number(r.seq),
+      batch_index: r.batch_index === null ? null : Number(r.batch_index),
+    }));
   }
 
   async allBatches(): Promise<StoredBatch[]> {

@@ -105,9 +105,28 @@ const recordParties: Migration = {
   },
 };
 
+/** Searchable terms (merchant, rights holder, right number, listing URL) for regulators. */
+const recordTerms: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("record_terms")
+      .addColumn("record_id", "text", (c) => c.notNull().references("records.id"))
+      .addColumn("field", "text", (c) => c.notNull())
+      .addColumn("value", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("record_terms_pk", ["record_id", "field", "value"])
+      .execute();
+    await db.schema
+      .createIndex("record_terms_lookup")
+      .on("record_terms")
+      .columns(["field", "value"])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_record_parties": recordParties,
+  "0003_record_terms": recordTerms,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

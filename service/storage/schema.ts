@@ -49,6 +49,12 @@ export interface RecordPartyTable {
   party: string;
 }
 
+export interface RecordTermTable {
+  record_id: string;
+  field: string;
+  value: string;
+}
+
 export type BatchStatus = "cut" | "sent" | "anchored";
 
 export interface BatchTable {
@@ -77,5 +83,6 @@ export interface Schema {
   record_files: RecordFileTable;
   record_links: RecordLinkTable;
   record_parties: RecordPartyTable;
+  record_terms: RecordTermTable;
   batches: BatchTable;
 }
