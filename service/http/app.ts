@@ -12,6 +12,7 @@ import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
+import { reportRouter } from "./report-routes";
 import { searchRouter } from "./search-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
 import { VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/v1",
     searchRouter(deps.store),
+    reportRouter(deps.store),
     recordsRouter(deps),
     ledger.protected,
     keysRouter(deps.keys.file),

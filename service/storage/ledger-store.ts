@@ -251,6 +251,25 @@ export class LedgerStore {
     }));
   }
 
+  /** Records that link to any of `targetIds` with `rel`, with the target each links to. */
+  async linkingTo(
+    targetIds: readonly string[],
+    rel: string,
+  ): Promise<{ target: string; canonical: string }[]> {
+    const out: { target: string; canonical: string }[] = [];
+    for (const chunk of chunks([...targetIds], INSERT_CHUNK)) {
+      const rows = await this.db
+        .selectFrom("record_links")
+        .innerJoin("records", "records.id", "record_links.record_id")
+        .select(["record_links.target_id as target", "records.canonical as canonical"])
+        .where("record_links.rel", "=", rel)
+        .where("record_links.target_id", "in", chunk)
+        .execute();
+      out.push(...rows);
+    }
+    return out;
+  }
+
   async allBatches(): Promise<StoredBatch[]> {
     const rows = await this.db.selectFrom("batches").selectAll().orderBy("batch_index").execute();
     return rows.map(normaliseBatch);

@@ -1,0 +1,62 @@
+import { Router } from "express";
+import { z } from "zod";
+import { InvalidInputError } from "../errors";
+import { CanonicalRecord, issuesOf } from "../records";
+import { computeStatistics, statisticsCsv } from "../reports";
+import type { LedgerStore } from "../storage";
+import { allowRoles } from "./auth";
+
+const Range = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+
+const PAGE = 1_000;
+
+/** `GET /v1/reports/statistics?from&to[&format=csv]`: campaign statistics for regulators. */
+export function reportRouter(store: LedgerStore): Router {
+  const router = Router();
+  router.get("/reports/statistics", allowRoles("regulator", "platform"), async (req, res) => {
+    const parsed = Range.safeParse(req.query);
+    if (!parsed.success) {
+      const issues = issuesOf(parsed.error);
+      throw new InvalidInputError(
+        "REPORT_INVALID",
+        `give from and to as ISO-8601 times: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+        { details: { issues } },
+      );
+    }
+    const from = new Date(parsed.data.from).toISOString();
+    const to = new Date(parsed.data.to).toISOString();
+    if (from >= to)
+      throw new InvalidInputError(
+        "REPORT_REVERSED_RANGE",
+        `from (${parsed.data.from}) must be before to (${parsed.data.to})`,
+      );
+
+    const records: CanonicalRecord[] = [];
+    for (let cursor = -1; ;) {
+      const page = await store.search({ from, to, afterSeq: cursor, limit: PAGE });
+      records.push(...page.map((r) => CanonicalRecord.parse(JSON.parse(r.canonical))));
+      if (page.length < PAGE) break;
+      cursor = page[page.length - 1]!.seq;
+    }
+    const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
+    const actions = new Map<string, CanonicalRecord[]>();
+    for (const { target, canonical } of await store.linkingTo(notices, "concerns")) {
+      actions.set(target, [
+        ...(actions.get(target) ?? []),
+        CanonicalRecord.parse(JSON.parse(canonical)),
+      ]);
+    }
+    const stats = computeStatistics({ from, to }, records, (id) => actions.get(id) ?? []);
+    if (parsed.data.format === "csv")
+      res
+        .type("text/csv; charset=utf-8")
+        .attachment(`statistics-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`)
+        .send(statisticsCsv(stats));
+    else res.json(stats);
+  });
+  return router;
+}

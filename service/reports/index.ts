@@ -1,0 +1,2 @@
+/** Reports for regulators: campaign statistics. */
+export { computeStatistics, statisticsCsv, type Statistics } from "./statistics";

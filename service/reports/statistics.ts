@@ -1,0 +1,134 @@
+import type { CanonicalRecord } from "../records";
+
+/** Measures that decide on infringement (a takedown-like action counts as a determination). */
+const MEASURES = new Set(["takedown", "block", "delink", "terminate_transactions"]);
+
+export interface Statistics {
+  format: "evidence-statistics/v1";
+  from: string;
+  to: string;
+  notices: {
+    total: number;
+    byChannel: Record<string, number>;
+    byRightType: Record<string, number>;
+  };
+  listingsInvolved: number;
+  rightsInvolved: number;
+  measures: { total: number; byType: Record<string, number> };
+  counterNotices: number;
+  restorations: number;
+  maliciousNoticeFlags: number;
+  /** Notices that led to a measure, over notices; null with no notice. */
+  infringementDeterminationRate: number | null;
+  /** Median hours from a notice's receipt to the first action concerning it; null with none. */
+  medianHoursToAct: number | null;
+}
+
+const bump = (counts: Record<string, number>, key: string) =>
+  void (counts[key] = (counts[key] ?? 0) + 1);
+
+/**
+ * The monthly statistics of an enforcement campaign (DOMAIN.md), from the records received in
+ * [from, to) and the actions that concern their notices. Pure: the caller streams records in.
+ */
+export function computeStatistics(
+  range: { from: string; to: string },
+  records: Iterable<CanonicalRecord>,
+  actionsConcerning: (noticeId: string) => readonly CanonicalRecord[],
+): Statistics {
+  const stats: Statistics = {
+    format: "evidence-statistics/v1",
+    ...range,
+    notices: { total: 0, byChannel: {}, byRightType: {} },
+    listingsInvolved: 0,
+    rightsInvolved: 0,
+    measures: { total: 0, byType: {} },
+    counterNotices: 0,
+    restorations: 0,
+    maliciousNoticeFlags: 0,
+    infringementDeterminationRate: null,
+    medianHoursToAct: null,
+  };
+  const listings = new Set<string>();
+  const rights = new Set<string>();
+  const hoursToAct: number[] = [];
+  let determined = 0;
+  for (const record of records) {
+    const m = record.metadata as {
+      channel?: string;
+      right?: { type?: string; registrationNumber?: string; description?: string };
+      targets?: { url: string }[];
+      type?: string;
+    };
+    if (record.kind === "notice") {
+      stats.notices.total++;
+      bump(stats.notices.byChannel, m.channel ?? "unknown");
+      bump(stats.notices.byRightType, m.right?.type ?? "unknown");
+      for (const t of m.targets ?? []) listings.add(t.url);
+      rights.add(
+        `${m.right?.type}:${m.right?.registrationNumber ?? m.right?.description ?? record.id}`,
+      );
+      const actions = actionsConcerning(record.id);
+      if (actions.some((a) => MEASURES.has((a.metadata as { type?: string }).type ?? "")))
+        determined++;
+      const first = Math.min(
+        ...actions.map((a) =>
+          Date.parse((a.metadata as { effectiveAt?: string }).effectiveAt ?? a.receivedAt),
+        ),
+      );
+      if (Number.isFinite(first))
+        hoursToAct.push(Math.max(0, (first - Date.parse(record.receivedAt)) / 3_600_000));
+    } else if (record.kind === "counter_notice") {
+      stats.counterNotices++;
+    } else if (record.kind === "action") {
+      stats.measures.total++;
+      bump(stats.measures.byType, m.type ?? "unknown");
+      if (m.type === "restore") stats.restorations++;
+      if (m.type === "malicious_notice_flag") stats.maliciousNoticeFlags++;
+    }
+  }
+  stats.listingsInvolved = listings.size;
+  stats.rightsInvolved = rights.size;
+  stats.infringementDeterminationRate =
+    stats.notices.total > 0 ? determined / stats.notices.total : null;
+  stats.medianHoursToAct = median(hoursToAct);
+  return stats;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The statistics as CSV rows (metric, key, value), UTF-8 with BOM for spreadsheet tools. */
+export function statisticsCsv(s: Statistics): string {
+  const rows: [string, string, string | number | null][] = [
+    ["from", "", s.from],
+    ["to", "", s.to],
+    ["notices", "total", s.notices.total],
+    ...Object.entries(s.notices.byChannel).map(
+      ([k, v]) => ["notices by channel", k, v] as [string, string, number],
+    ),
+    ...Object.entries(s.notices.byRightType).map(
+      ([k, v]) => ["notices by right type", k, v] as [string, string, number],
+    ),
+    ["listings involved", "", s.listingsInvolved],
+    ["IP rights involved", "", s.rightsInvolved],
+    ["measures", "total", s.measures.total],
+    ...Object.entries(s.measures.byType).map(
+      ([k, v]) => ["measures by type", k, v] as [string, string, number],
+    ),
+    ["counter-notices", "", s.counterNotices],
+    ["restorations", "", s.restorations],
+    ["malicious-notice flags", "", s.maliciousNoticeFlags],
+    ["infringement determination rate", "", s.infringementDeterminationRate],
+    ["median hours to act", "", s.medianHoursToAct],
+  ];
+  const cell = (v: string | number | null) =>
+    v === null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+  return (
+    "\uFEFF" + ["metric,key,value", ...rows.map((r) => r.map(cell).join(","))].join("\r\n") + "\r\n"
+  );
+}

@@ -1,0 +1,155 @@
+import { expect } from "chai";
+import { computeStatistics, statisticsCsv } from "../../service/reports";
+import type { CanonicalRecord } from "../../service/records";
+import { exampleRecord } from "../support/http-client";
+import { startTestNotary, type TestNotary } from "../support/notary";
+
+let seq = 0;
+function record(
+  kind: CanonicalRecord["kind"],
+  receivedAt: string,
+  metadata: Record<string, unknown>,
+): CanonicalRecord {
+  return {
+    format: "evidence-record/v1",
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
+    seq: seq++,
+    kind,
+    receivedAt,
+    submitter: { keyId: "k", name: "K" },
+    metadata,
+    files: [],
+    links: [],
+    nonce: "0".repeat(32),
+  };
+}
+
+describe("campaign statistics", () => {
+  it("counts notices, measures, listings, rights, determinations and the median time to act", () => {
+    const n1 = record("notice", "2026-03-01T00:00:00.000Z", {
+      channel: "system",
+      right: { type: "trademark", registrationNumber: "1" },
+      targets: [{ url: "https://a/1" }, { url: "https://a/2" }],
+    });
+    const n2 = record("notice", "2026-03-02T00:00:00.000Z", {
+      channel: "email",
+      right: { type: "trademark", registrationNumber: "1" },
+      targets: [{ url: "https://a/2" }],
+    });
+    const n3 = record("notice", "2026-03-03T00:00:00.000Z", {
+      channel: "system",
+      right: { type: "patent", registrationNumber: "9" },
+      targets: [{ url: "https://b/1" }],
+    });
+    const takedown = record("action", "2026-03-01T06:00:00.000Z", {
+      type: "takedown",
+      effectiveAt: "2026-03-01T04:00:00.000Z",
+    });
+    const forward = record("action", "2026-03-02T12:00:00.000Z", {
+      type: "forward_notice",
+      effectiveAt: "2026-03-02T10:00:00.000Z",
+    });
+    const restore = record("action", "2026-03-05T00:00:00.000Z", {
+      type: "restore",
+      effectiveAt: "2026-03-05T00:00:00.000Z",
+    });
+    const flag = record("action", "2026-03-06T00:00:00.000Z", {
+      type: "malicious_notice_flag",
+      effectiveAt: "2026-03-06T00:00:00.000Z",
+    });
+    const counter = record("counter_notice", "2026-03-04T00:00:00.000Z", {});
+    const concerning: Record<string, CanonicalRecord[]> = {
+      [n1.id]: [takedown],
+      [n2.id]: [forward],
+    };
+    const stats = computeStatistics(
+      { from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" },
+      [n1, n2, n3, takedown, forward, restore, flag, counter],
+      (id) => concerning[id] ?? [],
+    );
+    expect(stats.notices).to.deep.equal({
+      total: 3,
+      byChannel: { system: 2, email: 1 },
+      byRightType: { trademark: 2, patent: 1 },
+    });
+    expect(stats).to.deep.include({
+      listingsInvolved: 3,
+      rightsInvolved: 2,
+      counterNotices: 1,
+      restorations: 1,
+      maliciousNoticeFlags: 1,
+    });
+    expect(stats.measures).to.deep.equal({
+      total: 4,
+      byType: { takedown: 1, forward_notice: 1, restore: 1, malicious_notice_flag: 1 },
+    });
+    expect(stats.infringementDeterminationRate).to.be.closeTo(1 / 3, 1e-9);
+    expect(stats.medianHoursToAct).to.equal(7); // 4 h and 10 h
+    const csv = statisticsCsv(stats);
+    expect(csv.startsWith("\uFEFFmetric,key,value\r\n")).to.equal(true);
+    expect(csv).to.include("notices by channel,system,2");
+  });
+
+  it("has no rate and no median without notices", () => {
+    const stats = computeStatistics({ from: "a", to: "b" }, [], () => []);
+    expect([stats.infringementDeterminationRate, stats.medianHoursToAct]).to.deep.equal([
+      null,
+      null,
+    ]);
+  });
+
+  describe("GET /v1/reports/statistics", function () {
+    this.timeout(60_000);
+    let notary: TestNotary;
+    before(async () => {
+      notary = await startTestNotary();
+      const evidence = (await notary.client.postRecord(await exampleRecord("evidence"))).body as {
+        id: string;
+      };
+      const notice = (
+        await notary.client.postRecord(
+          await exampleRecord("notice", [{ rel: "evidence", id: evidence.id }]),
+        )
+      ).body as { id: string };
+      const action = await exampleRecord("action", [{ rel: "concerns", id: notice.id }]);
+      (action.metadata as { effectiveAt: string }).effectiveAt = new Date(
+        Date.now() + 2 * 3_600_000,
+      ).toISOString();
+      await notary.client.postRecord(action);
+    });
+    after(async () => notary?.stop());
+
+    it("reports the range as JSON and as CSV", async () => {
+      const range = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+      const { status, body } = await notary.client.get(`/v1/reports/statistics?${range}`);
+      expect(status).to.equal(200);
+      const stats = body as {
+        notices: { total: number };
+        measures: { byType: Record<string, number> };
+        infringementDeterminationRate: number;
+        medianHoursToAct: number;
+      };
+      expect(stats.notices.total).to.equal(1);
+      expect(stats.measures.byType).to.deep.equal({ takedown: 1 });
+      expect(stats.infringementDeterminationRate).to.equal(1);
+      expect(stats.medianHoursToAct).to.be.closeTo(2, 0.05);
+      const csv = await notary.client.getBytes(`/v1/reports/statistics?${range}&format=csv`);
+      expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
+      expect(csv.bytes.subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]));
+    });
+
+    it("refuses a missing, malformed or reversed range with a code", async () => {
+      for (const [query, code] of [
+        ["", "REPORT_INVALID"],
+        ["from=last-month&to=2026-01-01T00:00:00Z", "REPORT_INVALID"],
+        ["from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "REPORT_REVERSED_RANGE"],
+      ]) {
+        const { status, body } = await notary.client.get(`/v1/reports/statistics?${query}`);
+        expect([status, (body as { error: { code: string } }).error.code], query).to.deep.equal([
+          400,
+          code,
+        ]);
+      }
+    });
+  });
+});
