@@ -147,6 +147,7 @@ export async function startNotary(
     limits: config.limits,
     verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193 },
     publicUrl: () => config.publicUrl ?? url,
+    cases: { holidays: config.holidays, inTimeWorkingDays: config.inTimeWorkingDays },
     isAccepting: () => accepting,
   });
   const server: Server = await new Promise((resolve, reject) => {

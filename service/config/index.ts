@@ -35,6 +35,11 @@ const Env = z.object({
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
+  HOLIDAYS: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
+    .optional(),
+  IN_TIME_WORKING_DAYS: int(3, 1),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -61,6 +66,10 @@ export interface Config {
   apiKeysFile: string;
   limits: { fileBytes: number; files: number; recordBytes: number };
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
+  /** Public holidays (ISO dates) the case timelines skip as non-working days. */
+  holidays: string[];
+  /** "In time" for forwarding and measures, in working days (our reading of art. 42-43). */
+  inTimeWorkingDays: number;
   /** Base URL printed on certificates; the listening URL when unset. */
   publicUrl: string | undefined;
 }
@@ -105,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
     limits: { fileBytes: e.MAX_FILE_BYTES, files: e.MAX_FILES, recordBytes: e.MAX_RECORD_BYTES },
     logLevel: e.LOG_LEVEL,
+    holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
+    inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
   };
 }

@@ -10,6 +10,7 @@ import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
 import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
+import { caseRouter } from "./case-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
 import { reportRouter } from "./report-routes";
@@ -28,6 +29,7 @@ export interface AppDeps {
   limits: { fileBytes: number; files: number; recordBytes: number };
   verify: Omit<VerifyRouteDeps, "limits">;
   publicUrl: () => string;
+  cases: { holidays: readonly string[]; inTimeWorkingDays: number };
   /** Whether intake is open (false while shutting down). */
   isAccepting: () => boolean;
 }
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
     "/v1",
     searchRouter(deps.store),
     reportRouter(deps.store),
+    caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
     recordsRouter(deps),
     ledger.protected,
     keysRouter(deps.keys.file),

@@ -1,0 +1,10 @@
+/** Case timelines: a notice, what answered it, and the time rules each step is held to. */
+export { WorkingCalendar } from "./calendar";
+export {
+  buildTimeline,
+  type CaseRecords,
+  type Jurisdiction,
+  type StepState,
+  type TimelineOptions,
+  type TimelineStep,
+} from "./timeline";

@@ -1,0 +1,56 @@
+import { Router } from "express";
+import { buildTimeline, WorkingCalendar, type Jurisdiction } from "../cases";
+import { InvalidInputError, NotFoundError } from "../errors";
+import type { Notary } from "../notary";
+import { CanonicalRecord } from "../records";
+import type { LedgerStore } from "../storage";
+
+const JURISDICTIONS: readonly Jurisdiction[] = ["CN", "DMCA", "DSA"];
+const parse = (canonical: string) => CanonicalRecord.parse(JSON.parse(canonical));
+
+/** `GET /v1/cases/:noticeId?jurisdiction=CN|DMCA|DSA`: the notarised timeline of a case. */
+export function caseRouter(deps: {
+  store: LedgerStore;
+  notary: Notary;
+  holidays: readonly string[];
+  inTimeWorkingDays: number;
+}): Router {
+  const router = Router();
+  const calendar = new WorkingCalendar(deps.holidays);
+  router.get("/cases/:id", async (req, res) => {
+    const jurisdiction = String(req.query.jurisdiction ?? "CN").toUpperCase() as Jurisdiction;
+    if (!JURISDICTIONS.includes(jurisdiction))
+      throw new InvalidInputError(
+        "CASE_JURISDICTION_INVALID",
+        `jurisdiction is one of ${JURISDICTIONS.join(", ")}`,
+      );
+    await deps.notary.assertReadable(req.params.id, req.apiKey!);
+    const stored = await deps.store.getRecord(req.params.id);
+    if (!stored || stored.kind !== "notice")
+      throw new NotFoundError(
+        "CASE_NOT_FOUND",
+        `a case is named by its notice's id; ${req.params.id} is not a notice`,
+      );
+    const notice = parse(stored.canonical);
+    const counterNotices = (await deps.store.linkingTo([notice.id], "answers")).map((r) =>
+      parse(r.canonical),
+    );
+    const actions = (
+      await deps.store.linkingTo([notice.id, ...counterNotices.map((c) => c.id)], "concerns")
+    ).map((r) => parse(r.canonical));
+    const unique = [...new Map(actions.map((a) => [a.id, a])).values()];
+    const steps = buildTimeline(
+      { notice, counterNotices, actions: unique },
+      { jurisdiction, calendar, now: new Date(), inTimeWorkingDays: deps.inTimeWorkingDays },
+    );
+    res.json({
+      caseId: notice.id,
+      jurisdiction,
+      steps,
+      flagged: steps.filter(
+        (s) => s.state === "late" || s.state === "early" || s.state === "missing",
+      ).length,
+    });
+  });
+  return router;
+}
