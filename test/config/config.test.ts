@@ -31,6 +31,14 @@ describe("configuration from the environment", () => {
       API_KEYS_FILE: "/run/secrets/keys.json",
       MAX_FILE_BYTES: "1000",
       MAX_FILES: "3",
+      HOLIDAYS: "2026-10-01,2026-10-02",
+      IN_TIME_WORKING_DAYS: "5",
+      PUBLIC_URL: "https://notary.example.com/",
+    });
+    expect(config).to.deep.include({
+      holidays: ["2026-10-01", "2026-10-02"],
+      inTimeWorkingDays: 5,
+      publicUrl: "https://notary.example.com",
     });
     expect(config).to.deep.include({
       port: 9000,
@@ -59,6 +67,7 @@ describe("configuration from the environment", () => {
     ["CHAIN_RPC_URL", "not a url"],
     ["LEDGER_ADDRESS", "0x123"],
     ["LOG_LEVEL", "loud"],
+    ["HOLIDAYS", "1 October"],
   ]) {
     it(`refuses ${variable}=${value} with a message naming the variable`, () => {
       expect(() => loadConfig({ [variable!]: value })).to.throw(ConfigError, variable);
