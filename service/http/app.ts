@@ -11,6 +11,7 @@ import { ledgerRouter } from "./ledger-routes";
 import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
 import { caseRouter } from "./case-routes";
+import { exportRouter } from "./export-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
 import { reportRouter } from "./report-routes";
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
     "/v1",
     searchRouter(deps.store),
     reportRouter(deps.store),
+    exportRouter(deps.store, deps.notary),
     caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
     recordsRouter(deps),
     ledger.protected,

@@ -1,12 +1,12 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { RECORD_KINDS, issuesOf } from "../records";
+import { LEDGER_KINDS, issuesOf } from "../records";
 import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
 
 const SearchQuery = z.strictObject({
-  kind: z.enum(RECORD_KINDS as [string, ...string[]]).optional(),
+  kind: z.enum(LEDGER_KINDS as [string, ...string[]]).optional(),
   merchant: z.string().min(1).max(300).optional(),
   rightsHolder: z.string().min(1).max(300).optional(),
   rightNumber: z.string().min(1).max(100).optional(),

@@ -1,7 +1,7 @@
 import canonicalize from "canonicalize";
 import { z } from "zod";
 import { hashLeaf, type Sha256 } from "../merkle";
-import { RECORD_KINDS, type RecordKind } from "./kinds";
+import { LEDGER_KINDS, type RecordKind } from "./kinds";
 import { Link } from "./links";
 
 export const RECORD_FORMAT = "evidence-record/v1";
@@ -22,7 +22,7 @@ export const CanonicalRecord = z.strictObject({
   format: z.literal(RECORD_FORMAT),
   id: z.uuid(),
   seq: z.number().int().nonnegative(),
-  kind: z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]]),
+  kind: z.enum(LEDGER_KINDS as [RecordKind, ...RecordKind[]]),
   receivedAt: z.iso.datetime(),
   submitter: z.strictObject({ keyId: z.string(), name: z.string() }),
   metadata: z.record(z.string(), z.unknown()),

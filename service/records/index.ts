@@ -1,5 +1,13 @@
 /** Records: what each kind holds, how it links, and the canonical bytes a leaf commits to. */
-export { ACTION_TYPES, METADATA_SCHEMAS, RECORD_KINDS, type RecordKind } from "./kinds";
+export {
+  ACTION_TYPES,
+  ExportMetadata,
+  LEDGER_KINDS,
+  METADATA_SCHEMAS,
+  RECORD_KINDS,
+  type ClientKind,
+  type RecordKind,
+} from "./kinds";
 export { checkLinks, Link, LINK_RELS, LINK_RULES, type LinkProblem } from "./links";
 export {
   CanonicalRecord,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { METADATA_SCHEMAS, RECORD_KINDS, type RecordKind } from "./kinds";
+import { METADATA_SCHEMAS, RECORD_KINDS, type ClientKind, type RecordKind } from "./kinds";
 import { Link } from "./links";
 
 /** What a client sends: the `record` part of a multipart upload, or the JSON body. */
@@ -78,7 +78,7 @@ export function parseRecordInput(raw: unknown, fileNames: readonly string[]): Va
   return valid;
 }
 
-function isKind(kind: string): kind is RecordKind {
+function isKind(kind: string): kind is ClientKind {
   return (RECORD_KINDS as string[]).includes(kind);
 }
 

@@ -179,5 +179,19 @@ export const METADATA_SCHEMAS = {
   commitment: CommitmentMetadata,
 } as const;
 
-export type RecordKind = keyof typeof METADATA_SCHEMAS;
-export const RECORD_KINDS = Object.keys(METADATA_SCHEMAS) as RecordKind[];
+/** Kinds a client may submit. */
+export type ClientKind = keyof typeof METADATA_SCHEMAS;
+export const RECORD_KINDS = Object.keys(METADATA_SCHEMAS) as ClientKind[];
+
+/** The service's own records: an export's manifest, notarised so the export is too. */
+export const ExportMetadata = z.strictObject({
+  manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  entries: z.number().int().nonnegative(),
+  records: z.number().int().nonnegative(),
+  filters: z.record(z.string(), z.string()),
+  requestedBy: z.string(),
+});
+
+/** Every kind a ledger holds: the client kinds and `export`. */
+export type RecordKind = ClientKind | "export";
+export const LEDGER_KINDS: readonly RecordKind[] = [...RECORD_KINDS, "export"];

@@ -57,6 +57,7 @@ export const LINK_RULES: Record<RecordKind, readonly LinkRule[]> = {
   action: [{ rel: "concerns", min: 1, why: "an action concerns the records it decides on" }],
   filing: [],
   commitment: [{ rel: "supports", min: 0, why: "a commitment may support a filing" }],
+  export: [],
 };
 
 /** Links every kind may carry whatever its rules say. */

@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
+import type { Receipt } from "../../service/receipts";
+import { exampleRecord, type HttpClient } from "../support/http-client";
+import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+describe("exports for regulators", function () {
+  this.timeout(60_000);
+  let notary: TestNotary;
+  let regulator: HttpClient;
+  let noticeId: string;
+
+  before(async () => {
+    notary = await startTestNotary();
+    const secret = newApiKey();
+    const file = join(notary.dataDir, "keys", "api-keys.json");
+    await writeKeyEntries(file, [
+      ...(await readKeyEntries(file)),
+      { id: "samr", name: "SAMR inspector", role: "regulator", keySha256: hashApiKey(secret) },
+    ]);
+    regulator = notary.client.withKey(secret);
+    const evidence = (
+      await notary.client.postRecord(await exampleRecord("evidence"), [
+        { name: "e.txt", content: "e" },
+      ])
+    ).body as { id: string };
+    noticeId = (
+      (
+        await notary.client.postRecord(
+          await exampleRecord("notice", [{ rel: "evidence", id: evidence.id }]),
+        )
+      ).body as { id: string }
+    ).id;
+    await notary.client.postRecord(
+      await exampleRecord("counter_notice", [{ rel: "answers", id: noticeId }]),
+    );
+    await notary.client.postRecord(await exampleRecord("filing"));
+    await waitAnchored(notary.client, noticeId);
+    await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
+  });
+  after(async () => notary?.stop());
+
+  it("streams a ZIP of the eight data types with receipts, a manifest of digests, and the manifest notarised", async () => {
+    const download = await regulator.getBytes("/v1/exports");
+    expect(download.status).to.equal(200);
+    expect(download.headers.get("content-type")).to.equal("application/zip");
+    const dir = await mkdtemp(join(tmpdir(), "export-"));
+    await writeFile(join(dir, "x.zip"), download.bytes);
+    await promisify(execFile)("unzip", ["-q", join(dir, "x.zip"), "-d", join(dir, "out")]);
+    const names = (await readdir(join(dir, "out"))).sort();
+    expect(names).to.include.members([
+      "manifest.json",
+      "export-receipt.json",
+      "3-notices.jsonl",
+      "3-notices.csv",
+      "8-goods-and-transactions.csv",
+    ]);
+    expect(names.filter((n) => /^[1-8]-/.test(n)).map((n) => n[0])).to.include.members([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+    ]);
+
+    const manifestBytes = await readFile(join(dir, "out", "manifest.json"));
+    const manifest = JSON.parse(manifestBytes.toString()) as {
+      entries: { name: string; sha256: string; rows: number }[];
+    };
+    for (const e of manifest.entries) {
+      expect(
+        createHash("sha256")
+          .update(await readFile(join(dir, "out", e.name)))
+          .digest("hex"),
+        e.name,
+      ).to.equal(e.sha256);
+    }
+    expect(manifest.entries.find((e) => e.name === "3-notices.jsonl")!.rows).to.equal(1);
+    const notices = (await readFile(join(dir, "out", "3-notices.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { record: { id: string }; receipt: Receipt });
+    expect(notices[0]!.record.id).to.equal(noticeId);
+    expect(notices[0]!.receipt.status).to.equal("anchored");
+    const csv = await readFile(join(dir, "out", "3-notices.csv"));
+    expect(csv.subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.toString()).to.include("卢马鞋业有限公司");
+
+    // The export is notarised: a ledger record of kind export commits to the manifest's digest.
+    const exportReceipt = JSON.parse(
+      await readFile(join(dir, "out", "export-receipt.json"), "utf8"),
+    ) as Receipt;
+    expect(exportReceipt.record.kind).to.equal("export");
+    expect((exportReceipt.record.metadata as { manifestSha256: string }).manifestSha256).to.equal(
+      createHash("sha256").update(manifestBytes).digest("hex"),
+    );
+    expect((await notary.client.get(`/v1/records/${exportReceipt.record.id}`)).status).to.equal(
+      200,
+    );
+  });
+
+  it("filters by kind, and refuses bad filters and other roles", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "export-"));
+    const filtered = await regulator.getBytes("/v1/exports?kind=counter_notice");
+    await writeFile(join(dir, "f.zip"), filtered.bytes);
+    const { stdout } = await promisify(execFile)("unzip", [
+      "-p",
+      join(dir, "f.zip"),
+      "manifest.json",
+    ]);
+    const rows = Object.fromEntries(
+      (JSON.parse(stdout) as { entries: { name: string; rows: number }[] }).entries.map((e) => [
+        e.name,
+        e.rows,
+      ]),
+    );
+    expect([rows["4-declarations.jsonl"], rows["3-notices.jsonl"]]).to.deep.equal([1, 0]);
+    for (const [query, code] of [
+      ["seller=x", "EXPORT_UNKNOWN_FILTER"],
+      ["from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "EXPORT_REVERSED_RANGE"],
+      ["from=soon", "EXPORT_INVALID"],
+    ]) {
+      const { status, body } = await regulator.get(`/v1/exports?${query}`);
+      expect([status, (body as { error: { code: string } }).error.code], query).to.deep.equal([
+        400,
+        code,
+      ]);
+    }
+    expect((await notary.client.get("/v1/exports")).status).to.equal(403);
+  });
+
+  it("refuses a client record of kind export", async () => {
+    const { status, body } = await notary.client.postJson("/v1/records", {
+      kind: "export",
+      metadata: {},
+    });
+    expect([status, (body as { error: { code: string } }).error.code]).to.deep.equal([
+      400,
+      "RECORD_UNKNOWN_KIND",
+    ]);
+  });
+});
