@@ -186,4 +186,27 @@ describe("roles on API keys", function () {
     });
     expect(revoked.status).to.equal(204);
   });
+
+  it("gives each role exactly its access to search, statistics, audit, exports and cases", async () => {
+    const range = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+    const paths = [
+      "/v1/records?kind=notice",
+      `/v1/reports/statistics?${range}`,
+      "/v1/audit",
+      "/v1/exports?kind=filing",
+      `/v1/cases/${noticeId}`,
+    ];
+    const table: Record<string, unknown[]> = {};
+    for (const k of ROLE_KEYS)
+      table[k.id] = await Promise.all(paths.map((p) => status(as(k.id), p)));
+    const role = "403 FORBIDDEN_ROLE";
+    expect(table).to.deep.equal({
+      platform: [200, 200, 200, role, 200],
+      regulator: [200, 200, 200, 200, 200],
+      rights_holder: [role, role, role, role, 200],
+      merchant: [role, role, role, role, 200],
+      stranger: [role, role, role, role, "403 RECORD_FORBIDDEN"],
+      admin: [role, role, role, role, role],
+    });
+  });
 });
