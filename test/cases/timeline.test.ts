@@ -1,26 +1,10 @@
 import { expect } from "chai";
 import { buildTimeline, WorkingCalendar, type TimelineStep } from "../../service/cases";
-import type { CanonicalRecord } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
+import { makeRecord } from "../support/records";
 
-let n = 0;
-const record = (
-  kind: CanonicalRecord["kind"],
-  receivedAt: string,
-  metadata: Record<string, unknown> = {},
-): CanonicalRecord => ({
-  format: "evidence-record/v1",
-  id: `00000000-0000-4000-8000-${String(n++).padStart(12, "0")}`,
-  seq: n,
-  kind,
-  receivedAt,
-  submitter: { keyId: "k", name: "K" },
-  metadata,
-  files: [],
-  links: [],
-  nonce: "0".repeat(32),
-});
+const record = makeRecord;
 const action = (type: string, effectiveAt: string) =>
   record("action", effectiveAt, { type, effectiveAt });
 const states = (steps: TimelineStep[]) => Object.fromEntries(steps.map((s) => [s.step, s.state]));

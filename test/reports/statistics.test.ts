@@ -3,26 +3,9 @@ import { computeStatistics, statisticsCsv } from "../../service/reports";
 import type { CanonicalRecord } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
+import { makeRecord } from "../support/records";
 
-let seq = 0;
-function record(
-  kind: CanonicalRecord["kind"],
-  receivedAt: string,
-  metadata: Record<string, unknown>,
-): CanonicalRecord {
-  return {
-    format: "evidence-record/v1",
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
-    seq: seq++,
-    kind,
-    receivedAt,
-    submitter: { keyId: "k", name: "K" },
-    metadata,
-    files: [],
-    links: [],
-    nonce: "0".repeat(32),
-  };
-}
+const record = makeRecord;
 
 describe("campaign statistics", () => {
   it("counts notices, measures, listings, rights, determinations and the median time to act", () => {
