@@ -47,7 +47,6 @@ export interface SequencerOptions {
   maxQueue: number;
   /** How long after intake the operator promises the anchor. */
   anchorDeadlineMs: number;
-  onCommitted?: (records: readonly SealedRecord[]) => void;
 }
 
 interface Waiting {
@@ -137,7 +136,6 @@ export class Sequencer {
     }
     failpoint("after-intake-commit");
     sealed.forEach(({ waiting, record }) => waiting.resolve(record));
-    this.options.onCommitted?.(sealed.map((s) => s.record));
   }
 
   /** Commits a group (not yet durably); returns the records it sealed. */

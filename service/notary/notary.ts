@@ -1,7 +1,7 @@
 import type { ReadStream } from "node:fs";
 import { ForbiddenError, NotFoundError } from "../errors";
 import type { ApiKey } from "../keys";
-import type { SealedRecord, Sequencer, Submission } from "../intake";
+import type { Sequencer, Submission } from "../intake";
 import { CanonicalRecord } from "../records";
 import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
 import type { FileStore, LedgerBinding, LedgerStore, StoredBatch, StoredRecord } from "../storage";
@@ -49,14 +49,11 @@ export class Notary {
     return this.deps.binding;
   }
 
-  async submit(
-    submission: Submission,
-  ): Promise<{ id: string; receipt: Receipt; sealed: SealedRecord }> {
+  async submit(submission: Submission): Promise<{ id: string; receipt: Receipt }> {
     const sealed = await this.deps.sequencer.submit(submission);
     this.deps.pipeline.recordsArrived(1);
     return {
       id: sealed.id,
-      sealed,
       receipt: toPendingReceipt(this.intakeFacts(sealed.record, sealed)),
     };
   }

@@ -65,10 +65,6 @@ export class FileStore {
     await rm(this.pathOf(sha256), { force: true });
   }
 
-  async has(sha256: string): Promise<boolean> {
-    return exists(this.pathOf(sha256));
-  }
-
   openRead(sha256: string): ReadStream {
     return createReadStream(this.pathOf(sha256), { highWaterMark: 1 << 20 });
   }

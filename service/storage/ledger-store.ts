@@ -337,10 +337,10 @@ export class LedgerStore {
     tx: Tx | Db,
     fromSeq: number,
     limit: number,
-  ): Promise<{ seq: number; leaf_hash: string; received_at: string }[]> {
+  ): Promise<{ seq: number; leaf_hash: string }[]> {
     const rows = await tx
       .selectFrom("records")
-      .select(["seq", "leaf_hash", "received_at"])
+      .select(["seq", "leaf_hash"])
       .where("seq", ">=", fromSeq)
       .orderBy("seq")
       .limit(limit)
