@@ -92,7 +92,7 @@ export async function startNotary(
   }
 
   // The lag gauges read the notary, which is built below; they are only read once serving.
-  const metrics: Metrics = new Metrics(async () => notary.info().then((i) => i.anchoring));
+  const metrics: Metrics = new Metrics(() => notary.lag());
   const ledgerChain = new LedgerChain(
     chain.provider,
     operator,

@@ -75,17 +75,13 @@ export function createApp(deps: AppDeps): Express {
       .nextSeq()
       .then(() => true)
       .catch(() => false);
-    const info = ready ? await deps.notary.info() : undefined;
+    const anchoring = ready ? await deps.notary.lag() : undefined;
     const accepting = deps.isAccepting();
     const status =
-      !ready || !accepting
-        ? "unavailable"
-        : info!.anchoring.consecutiveFailures > 0
-          ? "degraded"
-          : "ok";
+      !ready || !accepting ? "unavailable" : anchoring!.consecutiveFailures > 0 ? "degraded" : "ok";
     res
       .status(status === "unavailable" ? 503 : 200)
-      .json({ status, database: ready, accepting, anchoring: info?.anchoring ?? null });
+      .json({ status, database: ready, accepting, anchoring: anchoring ?? null });
   });
   app.get("/metrics", async (_req, res) => {
     res.setHeader("Content-Type", deps.metrics.registry.contentType);

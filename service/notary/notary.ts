@@ -4,7 +4,14 @@ import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
 import { CanonicalRecord } from "../records";
 import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
-import type { FileStore, LedgerBinding, LedgerStore, StoredBatch, StoredRecord } from "../storage";
+import type {
+  FileStore,
+  LedgerBinding,
+  LedgerStats,
+  LedgerStore,
+  StoredBatch,
+  StoredRecord,
+} from "../storage";
 import type { AnchoringPipeline } from "./pipeline";
 
 export interface LedgerInfo {
@@ -129,7 +136,6 @@ export class Notary {
 
   async info(): Promise<LedgerInfo> {
     const stats = await this.deps.store.stats();
-    const state = this.deps.pipeline.state;
     return {
       ...this.binding,
       nextSeq: stats.nextSeq,
@@ -138,15 +144,28 @@ export class Notary {
       anchoredSeq: stats.anchoredSeq,
       head: await this.deps.readHead().catch(() => null),
       rpcUrl: this.deps.rpcUrl,
-      anchoring: {
-        lagRecords: stats.nextSeq - stats.anchoredSeq,
-        lagSeconds: stats.oldestUnanchoredAt
-          ? Math.max(0, (Date.now() - Date.parse(stats.oldestUnanchoredAt)) / 1000)
-          : 0,
-        consecutiveFailures: state.consecutiveFailures,
-        lastError: state.lastError ?? null,
-        retryAt: state.retryAt ?? null,
-      },
+      anchoring: this.lagOf(stats),
+    };
+  }
+
+  /**
+   * How far anchoring is behind, from the database alone: readiness probes and metric scrapes
+   * ask often and must not wait on the chain.
+   */
+  async lag(): Promise<LedgerInfo["anchoring"]> {
+    return this.lagOf(await this.deps.store.stats());
+  }
+
+  private lagOf(stats: LedgerStats): LedgerInfo["anchoring"] {
+    const state = this.deps.pipeline.state;
+    return {
+      lagRecords: stats.nextSeq - stats.anchoredSeq,
+      lagSeconds: stats.oldestUnanchoredAt
+        ? Math.max(0, (Date.now() - Date.parse(stats.oldestUnanchoredAt)) / 1000)
+        : 0,
+      consecutiveFailures: state.consecutiveFailures,
+      lastError: state.lastError ?? null,
+      retryAt: state.retryAt ?? null,
     };
   }
 
