@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -327,7 +327,17 @@ describe("POST /v1/verify and /v1/rpc (public)", function () {
     expect(response.status).to.equal(200);
     expect(body.verdict).to.equal("valid");
     expect(body.steps.every((s) => s.status === "pass")).to.equal(true);
+
+    // A file the store has never seen must not be kept either (the one above was already there).
+    const stranger = new FormData();
+    stranger.append("receipt", JSON.stringify(receipt));
+    stranger.append("files", new Blob([`never stored ${Date.now()} ${Math.random()}`]), "x.txt");
+    const refused = (await (
+      await fetch(`${notary.url}/v1/verify`, { method: "POST", body: stranger })
+    ).json()) as { verdict: string };
+    expect(refused.verdict).to.equal("invalid");
     expect(await storedFiles()).to.deep.equal(before);
+    expect(await readdir(notary.files.tempDir)).to.deep.equal([]);
   });
 
   it("verifies a receipt with digests as JSON, and names the failed check of a wrong file", async () => {
