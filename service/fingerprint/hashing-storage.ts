@@ -3,6 +3,7 @@ import { open, rm, type FileHandle } from "node:fs/promises";
 import type { Request } from "express";
 import type { StorageEngine } from "multer";
 import type { FileStore } from "../storage";
+import { failpoint } from "../observability";
 
 /** What the engine adds to each multer file. */
 export interface FingerprintedFile {
@@ -75,6 +76,7 @@ export class HashingStorage implements StorageEngine {
     await file.close();
     const sha256 = hash.digest("hex");
     const { created } = await this.store.promote(temp, sha256);
+    failpoint("after-file-stored");
     return { sha256, size, created };
   }
 }

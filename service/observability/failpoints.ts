@@ -6,7 +6,11 @@
 const armed = new Set((process.env.NOTARY_FAILPOINTS ?? "").split(",").filter(Boolean));
 
 export type Failpoint =
-  "after-batch-cut" | "after-anchor-signed" | "after-anchor-sent" | "after-intake-commit";
+  | "after-file-stored"
+  | "after-batch-cut"
+  | "after-anchor-signed"
+  | "after-anchor-sent"
+  | "after-intake-commit";
 
 export function failpoint(name: Failpoint): void {
   if (armed.has(name)) process.kill(process.pid, "SIGKILL");

@@ -12,15 +12,24 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  */
 export class FileStore {
   readonly tempDir: string;
+  /**
+   * One empty marker per content file brought in by a request still in flight. A crash leaves
+   * the marker behind, so the next start can delete content no committed record references.
+   */
+  readonly heldDir: string;
   /** Uploads in flight per digest: a failed request must not delete what another is using. */
   private readonly inUse = new Map<string, number>();
+  /** Content brought in by a request that failed while others still held it. */
+  private readonly discardWhenFree = new Set<string>();
 
   constructor(readonly root: string) {
     this.tempDir = join(root, "tmp");
+    this.heldDir = join(root, "held");
   }
 
   async init(): Promise<void> {
     await mkdir(this.tempDir, { recursive: true });
+    await mkdir(this.heldDir, { recursive: true });
   }
 
   tempPath(): string {
@@ -43,6 +52,9 @@ export class FileStore {
       await unlink(tempPath);
       return { created: false };
     }
+    // The marker is durable before the content appears, so no crash can orphan the content.
+    await (await open(join(this.heldDir, sha256), "w")).close();
+    await fsyncDir(this.heldDir);
     const dir = join(target, "..");
     await mkdir(dir, { recursive: true });
     await rename(tempPath, target);
@@ -59,10 +71,33 @@ export class FileStore {
     options: { discard: boolean; isReferenced: () => Promise<boolean> },
   ): Promise<void> {
     const left = (this.inUse.get(sha256) ?? 1) - 1;
-    if (left > 0) this.inUse.set(sha256, left);
-    else this.inUse.delete(sha256);
-    if (!options.discard || left > 0 || (await options.isReferenced())) return;
-    await rm(this.pathOf(sha256), { force: true });
+    if (left > 0) {
+      this.inUse.set(sha256, left);
+      // The last holder decides, once no request can still be committing a record with it.
+      if (options.discard) this.discardWhenFree.add(sha256);
+      return;
+    }
+    this.inUse.delete(sha256);
+    const discard = this.discardWhenFree.delete(sha256) || options.discard;
+    if (discard && !(await options.isReferenced())) await rm(this.pathOf(sha256), { force: true });
+    await rm(join(this.heldDir, sha256), { force: true });
+  }
+
+  /**
+   * After a crash, before any request: deletes content that requests in flight had brought in
+   * and no committed record references, and the markers. Returns how many files it deleted.
+   */
+  async sweepUnreferenced(isReferenced: (sha256: string) => Promise<boolean>): Promise<number> {
+    let removed = 0;
+    for (const sha256 of await readdir(this.heldDir)) {
+      if (!SHA256_HEX.test(sha256)) continue;
+      if (!(await isReferenced(sha256)) && (await exists(this.pathOf(sha256)))) {
+        await rm(this.pathOf(sha256), { force: true });
+        removed++;
+      }
+      await rm(join(this.heldDir, sha256), { force: true });
+    }
+    return removed;
   }
 
   openRead(sha256: string): ReadStream {
@@ -87,7 +122,7 @@ export class FileStore {
   /** Every stored digest, for audits. */
   async *digests(): AsyncGenerator<string> {
     for (const a of await readdir(this.root)) {
-      if (a === "tmp") continue;
+      if (a === "tmp" || a === "held") continue;
       for (const b of await readdir(join(this.root, a)).catch(() => [])) {
         for (const name of await readdir(join(this.root, a, b)).catch(() => []))
           if (SHA256_HEX.test(name)) yield name;

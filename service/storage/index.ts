@@ -10,4 +10,4 @@ export {
   type Tx,
 } from "./ledger-store";
 export { FileStore } from "./file-store";
-export type { BatchStatus } from "./schema";
+export type { BatchStatus, RecordTable } from "./schema";

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { readFile, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { exampleRecord } from "../support/http-client";
@@ -82,6 +83,36 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
       await expect(readFile(leftover)).to.be.rejectedWith(/ENOENT/);
     } finally {
       await kill9(second);
+    }
+  });
+
+  it("deletes the content of an upload a crash cut short before its record committed", async () => {
+    const dir = await newDataDir();
+    const content = "stored, then the power went";
+    const sha256 = createHash("sha256").update(content).digest("hex");
+    const stored = join(dir, "files", sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    const doomed = await spawnNotary(dir, { NOTARY_FAILPOINTS: "after-file-stored" });
+    await doomed.client
+      .postRecord(await exampleRecord("evidence"), [{ name: "p.txt", content }])
+      .catch(() => undefined);
+    await doomed.exited;
+    expect(doomed.child.signalCode).to.equal("SIGKILL");
+    expect(await readFile(stored, "utf8")).to.equal(content); // on disk, no record names it
+
+    const restarted = await spawnNotary(dir);
+    try {
+      await expect(readFile(stored)).to.be.rejectedWith(/ENOENT/);
+      expect(await readdir(join(dir, "files", "held"))).to.deep.equal([]);
+      // The same content sent again is stored again and served with its record.
+      const answer = await restarted.client.postRecord(await exampleRecord("evidence"), [
+        { name: "p.txt", content },
+      ]);
+      expect(answer.status).to.equal(201);
+      const id = (answer.body as { id: string }).id;
+      const file = await restarted.client.getBytes(`/v1/records/${id}/files/${sha256}`);
+      expect(Buffer.from(file.bytes).toString()).to.equal(content);
+    } finally {
+      await kill9(restarted);
     }
   });
 
