@@ -16,6 +16,14 @@ export class WorkingCalendar {
     return day !== 0 && day !== 6 && !this.holidays.has(local.toISOString().slice(0, 10));
   }
 
+  /** Working days ended between `from` and `to`: the inverse of addWorkingDays. */
+  workingDaysBetween(from: Date, to: Date): number {
+    let count = 0;
+    for (let at = from.getTime() + 86_400_000; at <= to.getTime(); at += 86_400_000)
+      if (this.isWorkingDay(new Date(at))) count++;
+    return count;
+  }
+
   /** The instant `days` working days after `from` (same time of day). */
   addWorkingDays(from: Date, days: number): Date {
     let at = new Date(from);

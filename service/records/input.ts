@@ -88,6 +88,7 @@ export function referencedFileNames(record: ValidRecordInput): string[] {
     right?: { proofFiles?: string[]; evaluationReportFile?: string; markImageFile?: string };
     agent?: { powerOfAttorneyFile?: string };
     identityProofFiles?: string[];
+    goodsIp?: { shown: { proofFiles?: string[] }[] }[];
   };
   const names = [
     ...(m.right?.proofFiles ?? []),
@@ -95,6 +96,7 @@ export function referencedFileNames(record: ValidRecordInput): string[] {
     m.right?.markImageFile,
     m.agent?.powerOfAttorneyFile,
     ...(m.identityProofFiles ?? []),
+    ...(m.goodsIp ?? []).flatMap((g) => g.shown.flatMap((r) => r.proofFiles ?? [])),
   ];
   return names.filter((n): n is string => typeof n === "string");
 }

@@ -127,6 +127,10 @@ export const ACTION_TYPES = [
   "terminate_transactions",
   "forward_notice",
   "forward_declaration",
+  /** The rights holder told the platform of a complaint or lawsuit: measures stay (art. 43). */
+  "complaint_or_lawsuit_notified",
+  /** A delay outside the rights holder's control, not counted in the 15-day wait. */
+  "delay_excluded",
   "restore",
   "publish_result",
   "malicious_notice_flag",
@@ -136,22 +140,69 @@ export const ACTION_TYPES = [
 ] as const;
 
 /** A platform measure or decision; the statement follows DSA art. 17(3). */
-export const ActionMetadata = z.strictObject({
-  type: z.enum(ACTION_TYPES),
-  legalBasis: text(2_000),
-  decidedBy: z.strictObject({ kind: z.enum(["person", "automated"]), name: text(300) }),
-  reasons: text(20_000),
-  effectiveAt: IsoDateTime,
-  statement: z
-    .strictObject({
-      measure: text(2_000),
-      facts: text(20_000),
-      automationUsed: z.boolean(),
-      legalGround: text(2_000),
-      redress: text(2_000),
-    })
-    .optional(),
-  publication: z.strictObject({ url: z.url(), publishedAt: IsoDateTime }).optional(),
+export const ActionMetadata = z
+  .strictObject({
+    type: z.enum(ACTION_TYPES),
+    legalBasis: text(2_000),
+    decidedBy: z.strictObject({ kind: z.enum(["person", "automated"]), name: text(300) }),
+    reasons: text(20_000),
+    effectiveAt: IsoDateTime,
+    statement: z
+      .strictObject({
+        measure: text(2_000),
+        facts: text(20_000),
+        automationUsed: z.boolean(),
+        legalGround: text(2_000),
+        redress: text(2_000),
+      })
+      .optional(),
+    publication: z.strictObject({ url: z.url(), publishedAt: IsoDateTime }).optional(),
+    /**
+     * For `delay_excluded` only: time spent on notarisation, authentication or a like cause outside
+     * the rights holder's control, which does not count in the 15-day wait, up to 20 working days
+     * (SPC reply 法释〔2020〕9号 art. 3). The cap is applied by the case timeline, not here: the
+     * platform notarises what was claimed, and the timeline shows how much of it counted.
+     */
+    excludedPeriod: z
+      .strictObject({
+        from: IsoDateTime,
+        to: IsoDateTime,
+        cause: z.enum(["notarisation", "authentication", "other"]),
+      })
+      .optional(),
+  })
+  .superRefine((action, ctx) => {
+    const period = action.excludedPeriod;
+    if (action.type === "delay_excluded" && !period)
+      ctx.addIssue({
+        code: "custom",
+        path: ["excludedPeriod"],
+        message: "a delay_excluded action needs the excluded period (from, to, cause)",
+      });
+    if (action.type !== "delay_excluded" && period)
+      ctx.addIssue({
+        code: "custom",
+        path: ["excludedPeriod"],
+        message: "only a delay_excluded action carries an excluded period",
+      });
+    if (period && Date.parse(period.from) >= Date.parse(period.to))
+      ctx.addIssue({
+        code: "custom",
+        path: ["excludedPeriod", "to"],
+        message: "the excluded period must end after it starts",
+      });
+  });
+
+/** An IP right as a listing shows it, and what entitles the shop to show it. */
+export const ShownRight = z.strictObject({
+  type: z.enum(["patent", "trademark", "copyright", "other"]),
+  registrationNumber: text(100),
+  holder: text(300),
+  /** The words or mark as displayed, e.g. "专利号 ZL202010000000.1". */
+  displayedAs: text(2_000),
+  basis: z.enum(["own", "licence", "authorisation"]),
+  /** Names of attached files: the certificate, licence or authorisation. */
+  proofFiles: z.array(text(255)).max(50).default([]),
 });
 
 /** Merchant IP filing, 备案 (GB/T 39550 4.1.1). */
@@ -160,6 +211,14 @@ export const FilingMetadata = z.strictObject({
   shop: z.strictObject({ platform: text(200), shopId: text(200), name: text(300) }),
   identityProofFiles: z.array(text(255)).max(50).default([]),
   ipCompliance: Undertaking,
+  /**
+   * IP information shown on the shop's goods (GB/T 39550 5.4, data type 2): which listing
+   * displays which rights. A later filing that supersedes this one replaces the list.
+   */
+  goodsIp: z
+    .array(z.strictObject({ listing: Listing, shown: z.array(ShownRight).min(1).max(50) }))
+    .max(1_000)
+    .optional(),
 });
 
 /** A signed commitment, such as "not selling infringing goods". */

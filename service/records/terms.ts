@@ -9,7 +9,7 @@ interface Listingish {
 
 /**
  * The searchable terms of a record's metadata: the merchants and rights holders it names, the
- * registration number of the right it invokes, and the listings it locates. Names are kept as
+ * registration numbers of the rights it invokes or shows on goods, and the listings it locates. Names are kept as
  * written; matching is exact and case-insensitive (values are lower-cased).
  */
 export function termsOf(
@@ -23,6 +23,7 @@ export function termsOf(
     right?: { holder?: string; registrationNumber?: string };
     targets?: Listingish[];
     items?: Listingish[];
+    goodsIp?: { listing: Listingish; shown: { registrationNumber: string; holder: string }[] }[];
   };
   const terms: { field: SearchField; value: string }[] = [];
   const add = (field: SearchField, value: string | undefined) => {
@@ -33,7 +34,13 @@ export function termsOf(
   add("right_number", m.right?.registrationNumber);
   add("merchant", m.merchant?.legalName);
   if (kind === "commitment") add("merchant", m.party?.legalName);
-  for (const listing of [...(m.targets ?? []), ...(m.items ?? [])]) {
+  for (const { shown } of m.goodsIp ?? [])
+    for (const right of shown) {
+      add("right_number", right.registrationNumber);
+      add("rights_holder", right.holder);
+    }
+  const goods = (m.goodsIp ?? []).map((g) => g.listing);
+  for (const listing of [...(m.targets ?? []), ...(m.items ?? []), ...goods]) {
     add("listing_url", listing.url);
     add("merchant", listing.merchant);
   }

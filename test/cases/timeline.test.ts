@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { buildTimeline, WorkingCalendar, type TimelineStep } from "../../service/cases";
+import {
+  buildTimeline,
+  WorkingCalendar,
+  type Jurisdiction,
+  type TimelineStep,
+} from "../../service/cases";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 import { makeRecord } from "../support/records";
@@ -12,6 +17,12 @@ const states = (steps: TimelineStep[]) => Object.fromEntries(steps.map((s) => [s
 describe("case timelines", () => {
   // 2026-03-02 is a Monday; 2026-03-04 is declared a holiday.
   const calendar = new WorkingCalendar(["2026-03-04"]);
+  const options = (jurisdiction: Jurisdiction, now: string) => ({
+    jurisdiction,
+    calendar,
+    now: new Date(now),
+    inTimeWorkingDays: 3,
+  });
 
   it("counts working days past weekends and holidays, in China's time zone", () => {
     expect(calendar.addWorkingDays(new Date("2026-03-02T02:00:00Z"), 3).toISOString()).to.equal(
@@ -34,7 +45,7 @@ describe("case timelines", () => {
     ];
     const steps = buildTimeline(
       { notice, counterNotices: [counter], actions },
-      { jurisdiction: "CN", calendar, now: new Date("2026-05-01T00:00:00Z"), inTimeWorkingDays: 3 },
+      options("CN", "2026-05-01T00:00:00Z"),
     );
     expect(states(steps)).to.deep.equal({
       "notice received": "done",
@@ -61,31 +72,168 @@ describe("case timelines", () => {
           action("restore", "2026-03-18T03:00:00.000Z"),
         ],
       },
-      {
-        jurisdiction: "DMCA",
-        calendar,
-        now: new Date("2026-05-01T00:00:00Z"),
-        inTimeWorkingDays: 3,
-      },
+      options("DMCA", "2026-05-01T00:00:00Z"),
     );
     expect(states(onTime)["material restored"]).to.equal("done");
     const none = buildTimeline(
       { notice, counterNotices: [counter], actions: [] },
-      {
-        jurisdiction: "DMCA",
-        calendar,
-        now: new Date("2026-05-01T00:00:00Z"),
-        inTimeWorkingDays: 3,
-      },
+      options("DMCA", "2026-05-01T00:00:00Z"),
     );
     expect(states(none)["material restored"]).to.equal("missing");
+  });
+
+  describe("the wait after a declaration (CN)", () => {
+    // The declaration reaches the rights holder on Monday 2026-03-16, 10:00 in China.
+    const notice = record("notice", "2026-03-02T02:00:00.000Z");
+    const counter = record("counter_notice", "2026-03-13T02:00:00.000Z");
+    const forwarded = "2026-03-16T02:00:00.000Z";
+    const delay = (from: string, to: string, cause = "notarisation") =>
+      record("action", from, {
+        type: "delay_excluded",
+        effectiveAt: from,
+        excludedPeriod: { from, to, cause },
+      });
+    const timeline = (...actions: ReturnType<typeof record>[]) =>
+      buildTimeline(
+        {
+          notice,
+          counterNotices: [counter],
+          actions: [action("forward_declaration", forwarded), ...actions],
+        },
+        options("CN", "2026-09-01T00:00:00Z"),
+      );
+    const step = (steps: TimelineStep[], name: string) => steps.find((s) => s.step === name)!;
+    const WAIT = "15-day wait for a complaint or lawsuit";
+
+    it("ends 15 days after the declaration arrived when nothing is excluded", () => {
+      expect(step(timeline(), WAIT).due).to.equal("2026-03-31T02:00:00.000Z");
+    });
+
+    it("does not count an accepted notarisation delay, so a restore inside it is early", () => {
+      const steps = timeline(
+        delay("2026-03-20T02:00:00.000Z", "2026-03-25T02:00:00.000Z"),
+        action("restore", "2026-04-02T02:00:00.000Z"),
+      );
+      expect(step(steps, WAIT).due).to.equal("2026-04-05T02:00:00.000Z");
+      expect(step(steps, "excluded delay (notarisation)").state).to.equal("done");
+      expect(step(steps, "measures ended (restored)").state).to.equal("early");
+    });
+
+    it("counts overlapping delays once", () => {
+      const steps = timeline(
+        delay("2026-03-20T02:00:00.000Z", "2026-03-25T02:00:00.000Z"),
+        delay("2026-03-23T02:00:00.000Z", "2026-03-27T02:00:00.000Z", "authentication"),
+      );
+      expect(step(steps, WAIT).due).to.equal("2026-04-07T02:00:00.000Z");
+    });
+
+    it("caps excluded delays at 20 working days and flags the excess with the rule", () => {
+      // 20 working days from Friday 2026-03-20 end on Friday 2026-04-17 (no holiday between).
+      const steps = timeline(delay("2026-03-20T02:00:00.000Z", "2026-05-20T02:00:00.000Z"));
+      const capped = step(steps, "excluded delay (notarisation)");
+      expect(capped).to.include({ state: "late", due: "2026-04-17T02:00:00.000Z" });
+      expect(capped.rule).to.include("法释〔2020〕9号 art. 3");
+      expect(step(steps, WAIT).due).to.equal("2026-04-28T02:00:00.000Z");
+      // A second delay after the cap is spent counts nothing.
+      const more = timeline(
+        delay("2026-03-20T02:00:00.000Z", "2026-05-20T02:00:00.000Z"),
+        delay("2026-04-20T02:00:00.000Z", "2026-04-22T02:00:00.000Z", "other"),
+      );
+      expect(step(more, "excluded delay (other)")).to.include({
+        state: "late",
+        due: "2026-04-20T02:00:00.000Z",
+      });
+      expect(step(more, WAIT).due).to.equal("2026-04-28T02:00:00.000Z");
+    });
+
+    it("keeps measures when a complaint or lawsuit is notified in time, and flags a late one", () => {
+      const inTime = timeline(action("complaint_or_lawsuit_notified", "2026-03-30T02:00:00.000Z"));
+      expect(states(inTime)).to.include({
+        "complaint or lawsuit notified": "done",
+        [WAIT]: "done",
+      });
+      expect(states(inTime)).not.to.have.property("measures ended (restored)");
+      const late = timeline(action("complaint_or_lawsuit_notified", "2026-04-02T02:00:00.000Z"));
+      expect(states(late)).to.include({
+        "complaint or lawsuit notified": "late",
+        "measures ended (restored)": "missing",
+      });
+    });
+  });
+
+  it("holds a DMCA case to prompt notices, and keeps material down once the complainant sues", () => {
+    const notice = record("notice", "2026-03-02T02:00:00.000Z");
+    const counter = record("counter_notice", "2026-03-03T02:00:00.000Z");
+    const dmca = options("DMCA", "2026-05-01T00:00:00Z");
+    const sued = buildTimeline(
+      {
+        notice,
+        counterNotices: [counter],
+        actions: [
+          action("takedown", "2026-03-02T05:00:00.000Z"),
+          action("forward_notice", "2026-03-10T05:00:00.000Z"), // 5 working days: late
+          action("forward_declaration", "2026-03-03T05:00:00.000Z"),
+          action("complaint_or_lawsuit_notified", "2026-03-12T02:00:00.000Z"),
+        ],
+      },
+      dmca,
+    );
+    expect(states(sued)).to.deep.equal({
+      "notice received": "done",
+      "necessary measures taken": "done",
+      "subscriber notified of the removal": "late",
+      "counter-notice received": "done",
+      "counter-notice forwarded to the complainant": "done",
+      "action filed by the complainant": "done",
+    });
+    expect(sued.every((s) => s.rule.startsWith("DMCA"))).to.equal(true);
+  });
+
+  it("holds a DSA case to a timely decision, its statement of reasons and the complaint window", () => {
+    const notice = record("notice", "2026-03-02T02:00:00.000Z");
+    const decision = record("action", "2026-03-03T02:00:00.000Z", {
+      type: "takedown",
+      effectiveAt: "2026-03-03T02:00:00.000Z",
+      statement: { measure: "removed" },
+    });
+    const dsa = options("DSA", "2026-12-01T00:00:00Z");
+    const complained = buildTimeline(
+      {
+        notice,
+        counterNotices: [record("counter_notice", "2026-08-01T02:00:00.000Z")],
+        actions: [decision, action("restore", "2026-08-20T02:00:00.000Z")],
+      },
+      dsa,
+    );
+    expect(states(complained)).to.deep.equal({
+      "notice received": "done",
+      "decision on the notice": "done",
+      "statement of reasons": "done",
+      "complaint window": "done",
+      "complaint received": "done",
+      "complaint decided": "late",
+    });
+    expect(complained.every((s) => s.rule.startsWith("DSA"))).to.equal(true);
+    const late = buildTimeline(
+      {
+        notice,
+        counterNotices: [record("counter_notice", "2026-10-01T02:00:00.000Z")],
+        actions: [action("takedown", "2026-03-03T02:00:00.000Z")],
+      },
+      dsa,
+    );
+    expect(states(late)).to.include({
+      "statement of reasons": "missing",
+      "complaint received": "late",
+      "complaint decided": "missing",
+    });
   });
 
   it("keeps steps pending while their time has not come", () => {
     const notice = record("notice", "2026-03-02T02:00:00.000Z");
     const steps = buildTimeline(
       { notice, counterNotices: [], actions: [] },
-      { jurisdiction: "CN", calendar, now: new Date("2026-03-03T00:00:00Z"), inTimeWorkingDays: 3 },
+      options("CN", "2026-03-03T00:00:00Z"),
     );
     expect(states(steps)["necessary measures taken"]).to.equal("pending");
   });
