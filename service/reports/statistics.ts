@@ -1,7 +1,10 @@
+import { CSV_BOM, csvLine } from "../csv";
 import type { CanonicalRecord } from "../records";
 
 /** Measures that decide on infringement (a takedown-like action counts as a determination). */
-const MEASURES = new Set(["takedown", "block", "delink", "terminate_transactions"]);
+const DETERMINATIONS = new Set(["takedown", "block", "delink", "terminate_transactions"]);
+/** Measures taken against listings or merchants; forwarding, publishing and the like are not. */
+const MEASURES = new Set([...DETERMINATIONS, "credit_penalty", "merchant_exit"]);
 
 export interface Statistics {
   format: "evidence-statistics/v1";
@@ -14,6 +17,9 @@ export interface Statistics {
   };
   listingsInvolved: number;
   rightsInvolved: number;
+  /** Every action recorded, by type. */
+  actions: { total: number; byType: Record<string, number> };
+  /** Measures proper: takedowns, blocks, delinking, terminated transactions, penalties, exits. */
   measures: { total: number; byType: Record<string, number> };
   counterNotices: number;
   restorations: number;
@@ -42,6 +48,7 @@ export function computeStatistics(
     notices: { total: 0, byChannel: {}, byRightType: {} },
     listingsInvolved: 0,
     rightsInvolved: 0,
+    actions: { total: 0, byType: {} },
     measures: { total: 0, byType: {} },
     counterNotices: 0,
     restorations: 0,
@@ -69,7 +76,7 @@ export function computeStatistics(
         `${m.right?.type}:${m.right?.registrationNumber ?? m.right?.description ?? record.id}`,
       );
       const actions = actionsConcerning(record.id);
-      if (actions.some((a) => MEASURES.has((a.metadata as { type?: string }).type ?? "")))
+      if (actions.some((a) => DETERMINATIONS.has((a.metadata as { type?: string }).type ?? "")))
         determined++;
       const first = Math.min(
         ...actions.map((a) =>
@@ -81,8 +88,12 @@ export function computeStatistics(
     } else if (record.kind === "counter_notice") {
       stats.counterNotices++;
     } else if (record.kind === "action") {
-      stats.measures.total++;
-      bump(stats.measures.byType, m.type ?? "unknown");
+      stats.actions.total++;
+      bump(stats.actions.byType, m.type ?? "unknown");
+      if (MEASURES.has(m.type ?? "")) {
+        stats.measures.total++;
+        bump(stats.measures.byType, m.type!);
+      }
       if (m.type === "restore") stats.restorations++;
       if (m.type === "malicious_notice_flag") stats.maliciousNoticeFlags++;
     }
@@ -116,6 +127,10 @@ export function statisticsCsv(s: Statistics): string {
     ),
     ["listings involved", "", s.listingsInvolved],
     ["IP rights involved", "", s.rightsInvolved],
+    ["actions", "total", s.actions.total],
+    ...Object.entries(s.actions.byType).map(
+      ([k, v]) => ["actions by type", k, v] as [string, string, number],
+    ),
     ["measures", "total", s.measures.total],
     ...Object.entries(s.measures.byType).map(
       ([k, v]) => ["measures by type", k, v] as [string, string, number],
@@ -126,9 +141,5 @@ export function statisticsCsv(s: Statistics): string {
     ["infringement determination rate", "", s.infringementDeterminationRate],
     ["median hours to act", "", s.medianHoursToAct],
   ];
-  const cell = (v: string | number | null) =>
-    v === null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
-  return (
-    "\uFEFF" + ["metric,key,value", ...rows.map((r) => r.map(cell).join(","))].join("\r\n") + "\r\n"
-  );
+  return CSV_BOM + [["metric", "key", "value"], ...rows].map(csvLine).join("");
 }

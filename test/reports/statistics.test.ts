@@ -40,6 +40,10 @@ describe("campaign statistics", () => {
       type: "malicious_notice_flag",
       effectiveAt: "2026-03-06T00:00:00.000Z",
     });
+    const penalty = record("action", "2026-03-07T00:00:00.000Z", {
+      type: "credit_penalty",
+      effectiveAt: "2026-03-07T00:00:00.000Z",
+    });
     const counter = record("counter_notice", "2026-03-04T00:00:00.000Z", {});
     const concerning: Record<string, CanonicalRecord[]> = {
       [n1.id]: [takedown],
@@ -47,7 +51,7 @@ describe("campaign statistics", () => {
     };
     const stats = computeStatistics(
       { from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" },
-      [n1, n2, n3, takedown, forward, restore, flag, counter],
+      [n1, n2, n3, takedown, forward, restore, flag, penalty, counter],
       (id) => concerning[id] ?? [],
     );
     expect(stats.notices).to.deep.equal({
@@ -62,15 +66,25 @@ describe("campaign statistics", () => {
       restorations: 1,
       maliciousNoticeFlags: 1,
     });
-    expect(stats.measures).to.deep.equal({
-      total: 4,
-      byType: { takedown: 1, forward_notice: 1, restore: 1, malicious_notice_flag: 1 },
+    expect(stats.actions).to.deep.equal({
+      total: 5,
+      byType: {
+        takedown: 1,
+        forward_notice: 1,
+        restore: 1,
+        malicious_notice_flag: 1,
+        credit_penalty: 1,
+      },
     });
+    // Forwarding, restoring and flagging are recorded actions, not measures against goods.
+    expect(stats.measures).to.deep.equal({ total: 2, byType: { takedown: 1, credit_penalty: 1 } });
     expect(stats.infringementDeterminationRate).to.be.closeTo(1 / 3, 1e-9);
     expect(stats.medianHoursToAct).to.equal(7); // 4 h and 10 h
     const csv = statisticsCsv(stats);
     expect(csv.startsWith("\uFEFFmetric,key,value\r\n")).to.equal(true);
     expect(csv).to.include("notices by channel,system,2");
+    expect(csv).to.include("actions by type,forward_notice,1");
+    expect(csv).to.include("measures,total,2");
   });
 
   it("has no rate and no median without notices", () => {
