@@ -54,8 +54,12 @@ export async function startNotary(
   const store = new LedgerStore(db, flushCommits);
   const files = new FileStore(config.fileStoreDir);
   await files.init();
-  // Nothing is in flight before we listen: any temporary file is a crashed upload's leftover.
+  // Nothing is in flight before we listen: any temporary file is a crashed upload's leftover,
+  // and any content still marked held was brought in by a request the crash cut short.
   const swept = await files.sweepTemp(0);
+  const sweptUnreferenced = await files.sweepUnreferenced((sha256) =>
+    store.isFileReferenced(sha256),
+  );
 
   const { wallet: operator, created: createdOperator } = await loadOperatorKey(
     config.operatorKeyFile,
@@ -171,6 +175,7 @@ export async function startNotary(
       operator: binding.operator,
       batch: config.batch,
       sweptTempFiles: swept,
+      sweptUnreferencedFiles: sweptUnreferenced,
       createdOperatorKey: createdOperator,
     },
     "evidence notary started",

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from "express";
 import multer from "multer";
-import { InvalidInputError, LedgerError } from "../errors";
+import { InvalidInputError, InvariantError, LedgerError } from "../errors";
 
 /** One table maps stable error codes to HTTP statuses; a code not listed is a 400 if it is the caller's. */
 export const HTTP_STATUS: Record<string, number> = {
@@ -91,6 +91,10 @@ export function toHttpError(error: unknown): {
       body: { code: error.code, message: error.message },
       internal: false,
     };
+  }
+  if (error instanceof InvariantError) {
+    // The stored ledger contradicts itself: say which invariant, so the operator knows to audit.
+    return { status: 500, body: { code: error.code, message: error.message }, internal: true };
   }
   if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
     return {

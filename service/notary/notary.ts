@@ -1,7 +1,8 @@
 import type { ReadStream } from "node:fs";
-import { ForbiddenError, NotFoundError } from "../errors";
+import { ForbiddenError, InvariantError, NotFoundError } from "../errors";
 import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
+import { makeTree, rootOf, type MerkleTree } from "../merkle";
 import { CanonicalRecord } from "../records";
 import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
 import type {
@@ -9,6 +10,7 @@ import type {
   LedgerBinding,
   LedgerStats,
   LedgerStore,
+  RecordTable,
   StoredBatch,
   StoredRecord,
 } from "../storage";
@@ -47,8 +49,8 @@ export interface NotaryDeps {
 
 /** The use cases behind the HTTP routes: routes parse and answer, the notary does. */
 export class Notary {
-  // Batches are immutable once anchored, so their leaves can be cached for receipt building.
-  private readonly leafCache = new Map<number, string[]>();
+  // Anchored batches never change, so their trees are built once and shared by their receipts.
+  private readonly trees = new AnchoredTrees(TREE_CACHE_LEAVES);
 
   constructor(private readonly deps: NotaryDeps) {}
 
@@ -85,17 +87,20 @@ export class Notary {
   }
 
   async getReceipt(id: string): Promise<Receipt> {
-    const stored = await this.requireRecord(id);
-    const facts = this.storedIntakeFacts(stored);
-    const batch =
-      stored.batch_index === null
-        ? undefined
-        : await this.deps.store.getBatch(Number(stored.batch_index));
-    if (!batch || batch.status !== "anchored") return toPendingReceipt(facts);
+    return this.receiptOf(await this.requireRecord(id));
+  }
+
+  /** The receipt of a record row already read (exports read rows a page at a time). */
+  async receiptOf(stored: RecordTable, parsed?: CanonicalRecord): Promise<Receipt> {
+    const facts = this.storedIntakeFacts(stored, parsed);
+    const anchored =
+      stored.batch_index === null ? undefined : await this.anchoredBatch(stored.batch_index);
+    if (!anchored) return toPendingReceipt(facts);
+    const { batch, tree } = anchored;
     return toAnchoredReceipt(facts, {
       batchIndex: batch.batch_index,
       firstSeq: batch.first_seq,
-      leafHashes: await this.leavesOf(batch),
+      tree,
       root: batch.root,
       chainId: this.binding.chainId,
       contract: this.binding.contract,
@@ -213,21 +218,61 @@ export class Notary {
     };
   }
 
-  private storedIntakeFacts(stored: StoredRecord): IntakeFacts {
-    return this.intakeFacts(CanonicalRecord.parse(JSON.parse(stored.canonical)), {
+  private storedIntakeFacts(stored: RecordTable, parsed?: CanonicalRecord): IntakeFacts {
+    return this.intakeFacts(parsed ?? CanonicalRecord.parse(JSON.parse(stored.canonical)), {
       leafHash: stored.leaf_hash,
       signature: stored.signature,
       anchorDeadline: stored.anchor_deadline,
     });
   }
 
-  private async leavesOf(batch: StoredBatch): Promise<string[]> {
-    let leaves = this.leafCache.get(batch.batch_index);
-    if (!leaves) {
-      leaves = await this.deps.store.leafHashesOfBatch(batch);
-      if (this.leafCache.size >= 64) this.leafCache.delete(this.leafCache.keys().next().value!);
-      this.leafCache.set(batch.batch_index, leaves);
+  private async anchoredBatch(
+    index: number,
+  ): Promise<{ batch: StoredBatch; tree: MerkleTree } | undefined> {
+    const cached = this.trees.get(index);
+    if (cached) return cached;
+    const batch = await this.deps.store.getBatch(index);
+    if (!batch || batch.status !== "anchored") return undefined;
+    const leaves = await this.deps.store.leafHashesOfBatch(batch);
+    const tree = makeTree(leaves.map((h) => Buffer.from(h, "hex")));
+    // A proof from leaves that do not make the anchored root would be a receipt that fails.
+    if (Buffer.from(rootOf(tree)).toString("hex") !== batch.root.replace(/^0x/, "").toLowerCase())
+      throw new InvariantError(
+        "BATCH_ROOT_MISMATCH",
+        `the stored leaves of batch ${index} do not make its anchored root; run the audit`,
+        { details: { batchIndex: index } },
+      );
+    return this.trees.add(index, { batch, tree });
+  }
+}
+
+/** About 64 MB of trees (64 bytes per leaf, all levels): a million-leaf batch still fits alone. */
+const TREE_CACHE_LEAVES = 1_000_000;
+
+/** Least recently used trees of anchored batches, bounded by their total leaves. */
+class AnchoredTrees {
+  private readonly entries = new Map<number, { batch: StoredBatch; tree: MerkleTree }>();
+  private leaves = 0;
+
+  constructor(private readonly maxLeaves: number) {}
+
+  get(index: number) {
+    const entry = this.entries.get(index);
+    if (entry) {
+      this.entries.delete(index);
+      this.entries.set(index, entry);
     }
-    return leaves;
+    return entry;
+  }
+
+  add(index: number, entry: { batch: StoredBatch; tree: MerkleTree }) {
+    this.entries.set(index, entry);
+    this.leaves += entry.tree.size;
+    for (const [oldest, old] of this.entries) {
+      if (this.leaves <= this.maxLeaves || oldest === index) break;
+      this.entries.delete(oldest);
+      this.leaves -= old.tree.size;
+    }
+    return entry;
   }
 }

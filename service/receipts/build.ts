@@ -1,5 +1,5 @@
-import { getBytes, hexlify } from "ethers";
-import { getProof, makeTree, type Sha256 } from "../merkle";
+import { hexlify } from "ethers";
+import { getProof, type MerkleTree } from "../merkle";
 import type { CanonicalRecord } from "../records/canonical";
 import {
   RECEIPT_FORMAT,
@@ -19,8 +19,8 @@ export interface IntakeFacts {
 export interface BatchFacts {
   batchIndex: number;
   firstSeq: number;
-  /** Leaf hashes of the whole batch, in seq order, 0x-less hex. */
-  leafHashes: readonly string[];
+  /** The batch's tree, built once from its leaf hashes in seq order and shared by its receipts. */
+  tree: MerkleTree;
   root: string;
   chainId: string;
   contract: string;
@@ -43,25 +43,18 @@ export function toPendingReceipt(facts: IntakeFacts): PendingReceipt {
   };
 }
 
-/** Upgrades a receipt with its batch's proof: the audit path is computed from the batch's leaves. */
-export function toAnchoredReceipt(
-  facts: IntakeFacts,
-  batch: BatchFacts,
-  options: { sha256?: Sha256 } = {},
-): AnchoredReceipt {
+/** Upgrades a receipt with its batch's proof: the audit path is read from the batch's tree. */
+export function toAnchoredReceipt(facts: IntakeFacts, batch: BatchFacts): AnchoredReceipt {
   const pending = toPendingReceipt(facts);
   const leafIndex = pending.record.seq - batch.firstSeq;
-  const tree = makeTree(
-    batch.leafHashes.map((h) => getBytes(hex0x(h))),
-    options,
-  );
+  const tree = batch.tree;
   return {
     ...pending,
     status: "anchored",
     anchor: {
       batchIndex: batch.batchIndex,
       firstSeq: batch.firstSeq,
-      treeSize: batch.leafHashes.length,
+      treeSize: tree.size,
       leafIndex,
       auditPath: getProof(tree, leafIndex).map((p) => hexlify(p)),
       root: hex0x(batch.root),

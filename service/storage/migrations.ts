@@ -123,10 +123,25 @@ const recordTerms: Migration = {
   },
 };
 
+/**
+ * Records of one kind in seq order: exports and searches page through a kind by seq, which the
+ * (kind, received_at) index cannot serve without sorting every remaining row of the kind.
+ */
+const recordsByKind: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createIndex("records_kind_seq")
+      .on("records")
+      .columns(["kind", "seq"])
+      .execute();
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_record_parties": recordParties,
   "0003_record_terms": recordTerms,
+  "0004_records_kind_seq": recordsByKind,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

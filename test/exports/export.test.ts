@@ -4,9 +4,13 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough, Writable } from "node:stream";
 import { promisify } from "node:util";
 import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
-import type { Receipt } from "../../service/receipts";
+import { ExportAbortedError, writeExport } from "../../service/exports";
+import type { AnchoredReceipt, Receipt } from "../../service/receipts";
+import { parseRecordInput } from "../../service/records";
+import { checkAnchoredReceipt } from "../support/receipt-check";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
@@ -15,6 +19,7 @@ describe("exports for regulators", function () {
   let notary: TestNotary;
   let regulator: HttpClient;
   let noticeId: string;
+  let filingId: string;
 
   before(async () => {
     notary = await startTestNotary();
@@ -40,7 +45,9 @@ describe("exports for regulators", function () {
     await notary.client.postRecord(
       await exampleRecord("counter_notice", [{ rel: "answers", id: noticeId }]),
     );
-    await notary.client.postRecord(await exampleRecord("filing"));
+    filingId = (
+      (await notary.client.postRecord(await exampleRecord("filing"))).body as { id: string }
+    ).id;
     await waitAnchored(notary.client, noticeId);
     await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
   });
@@ -88,18 +95,56 @@ describe("exports for regulators", function () {
     const notices = (await readFile(join(dir, "out", "3-notices.jsonl"), "utf8"))
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as { record: { id: string }; receipt: Receipt });
+      .map((l) => JSON.parse(l) as Receipt);
     expect(notices[0]!.record.id).to.equal(noticeId);
-    expect(notices[0]!.receipt.status).to.equal("anchored");
+    // Each line is a receipt a stranger can verify on its own.
+    expect(notices[0]!.status).to.equal("anchored");
+    expect(
+      await checkAnchoredReceipt(notices[0] as AnchoredReceipt, notary.chain.provider),
+    ).to.deep.equal([]);
     const csv = await readFile(join(dir, "out", "3-notices.csv"));
     expect(csv.subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.toString()).to.include("卢马鞋业有限公司");
+
+    // Data type 2: the IP information a filing says its goods show, one row per listing and right.
+    const goodsIp = (
+      await readFile(join(dir, "out", "2-ip-information-on-goods-items.csv"), "utf8")
+    )
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(goodsIp).to.have.length(2);
+    expect(goodsIp[1]).to.equal(
+      [
+        filingId,
+        3,
+        '"Happy Feet Trading Co., Ltd."',
+        "shop.example.com",
+        "https://shop.example.com/item/88231",
+        "88231",
+        "s-5521",
+        "trademark",
+        "12345678",
+        '"Happy Feet Trading Co., Ltd."',
+        "HAPPY FEET® 注册商标第12345678号",
+        "own",
+        "",
+      ].join(","),
+    );
+    expect(
+      manifest.entries.find((e) => e.name === "2-ip-information-on-goods.jsonl")!.rows,
+    ).to.equal(1);
 
     // The export is notarised: a ledger record of kind export commits to the manifest's digest.
     const exportReceipt = JSON.parse(
       await readFile(join(dir, "out", "export-receipt.json"), "utf8"),
     ) as Receipt;
     expect(exportReceipt.record.kind).to.equal("export");
+    // Four records: the filing is in data types 1 and 2 but counted once.
+    expect(exportReceipt.record.metadata).to.include({
+      records: 4,
+      entries: manifest.entries.length,
+    });
     expect((exportReceipt.record.metadata as { manifestSha256: string }).manifestSha256).to.equal(
       createHash("sha256").update(manifestBytes).digest("hex"),
     );
@@ -136,6 +181,47 @@ describe("exports for regulators", function () {
       ]);
     }
     expect((await notary.client.get("/v1/exports")).status).to.equal(403);
+  });
+
+  it("stops, notarising nothing, when the client goes away", async () => {
+    const exportsBefore = (await notary.store.search({ kind: "export", limit: 1_000 })).length;
+    const out = new PassThrough();
+    const running = writeExport(
+      notary.store,
+      notary.notary,
+      { filters: {}, filterText: {}, requestedBy: { keyId: "samr", name: "SAMR inspector" } },
+      out,
+    );
+    out.destroy();
+    await expect(running).to.be.rejectedWith(ExportAbortedError);
+    expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
+      exportsBefore,
+    );
+    expect((await regulator.getBytes("/v1/exports")).status).to.equal(200);
+  });
+
+  it("stops a stalled export when its client goes away mid-stream", async () => {
+    const input = parseRecordInput(await exampleRecord("evidence"), []);
+    const submitter = { keyId: "bulk", name: "Bulk" };
+    for (let i = 0; i < 3_000; i += 500)
+      await Promise.all(
+        Array.from({ length: 500 }, () => notary.notary.submit({ input, files: [], submitter })),
+      );
+    const exportsBefore = (await notary.store.search({ kind: "export", limit: 1_000 })).length;
+    // A client that reads one chunk and then nothing: the export waits on backpressure.
+    const out = new Writable({ highWaterMark: 1024, write: () => undefined });
+    const running = writeExport(
+      notary.store,
+      notary.notary,
+      { filters: {}, filterText: {}, requestedBy: { keyId: "samr", name: "SAMR inspector" } },
+      out,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    out.destroy();
+    await expect(running).to.be.rejectedWith(ExportAbortedError);
+    expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
+      exportsBefore,
+    );
   });
 
   it("refuses a client record of kind export", async () => {

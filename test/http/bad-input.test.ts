@@ -128,6 +128,50 @@ describe("HTTP API: bad input", function () {
       code: "RECORD_INVALID_METADATA",
     },
     {
+      name: "goods IP naming a proof file that was not attached",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata("filing", (m) => {
+            const goods = m.goodsIp as { shown: { proofFiles?: string[] }[] }[];
+            goods[0]!.shown[0]!.proofFiles = ["licence.pdf"];
+          }),
+          [file("other.pdf")],
+        ),
+      status: 400,
+      code: "RECORD_FILE_NOT_ATTACHED",
+    },
+    {
+      name: "an excluded delay without its period",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata("action", (m) => (m.type = "delay_excluded"), [
+            { rel: "concerns", id: noticeId },
+          ]),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "an excluded delay that ends before it starts",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata(
+            "action",
+            (m) => {
+              m.type = "delay_excluded";
+              m.excludedPeriod = {
+                from: "2026-03-10T00:00:00Z",
+                to: "2026-03-09T00:00:00Z",
+                cause: "notarisation",
+              };
+            },
+            [{ rel: "concerns", id: noticeId }],
+          ),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
       name: "metadata naming a file that was not attached",
       send: async (c) =>
         c.postRecord(

@@ -49,6 +49,11 @@ describe("search (regulators and platforms)", function () {
       await found(`listingUrl=${encodeURIComponent("https://shop.example.com/item/889123")}`),
     ).to.deep.equal([ids.notice, ids.counter]);
     expect(await found("kind=filing")).to.deep.equal([ids.filing]);
+    // A filing is found by the rights its goods show and the listings that show them.
+    expect(await found("rightNumber=12345678")).to.deep.equal([ids.filing]);
+    expect(
+      await found(`listingUrl=${encodeURIComponent("https://shop.example.com/item/88231")}`),
+    ).to.deep.equal([ids.filing]);
     expect(await found("kind=notice&rightNumber=999")).to.deep.equal([]);
   });
 
