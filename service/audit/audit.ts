@@ -239,25 +239,10 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   }
   if (
     deps.chain.headOf &&
+    deps.chain.batchCount &&
     onChain.length === batches.filter((b) => b.status === "anchored").length
-  ) {
-    const head = await deps.chain.headOf(binding.contract, binding.operator);
-    const batchesOnChain = await deps.chain.batchCount?.(binding.contract, binding.operator);
-    if (batchesOnChain === undefined || batchesOnChain === onChain.length) {
-      if (hexlify(headOfBatches(onChain)) !== head)
-        found.push({
-          check: "head",
-          code: "HEAD_MISMATCH",
-          message: "the head recomputed from the batches differs from the contract's headOf",
-        });
-    } else {
-      found.push({
-        check: "head",
-        code: "BATCH_COUNT_MISMATCH",
-        message: `the contract holds ${batchesOnChain} batches for the operator, the ledger ${onChain.length} anchored`,
-      });
-    }
-  }
+  )
+    found.push(...(await checkHead(deps, onChain)));
 
   return {
     format: "evidence-audit/v1",
@@ -309,4 +294,71 @@ async function hashStored(
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The contract's head against the one recomputed from the anchored batches. The service may
+ * anchor while the audit runs, so batches the chain holds past those the audit read are fetched
+ * and matched with the ledger's stored batches (stored before they are signed, so any batch of
+ * this ledger on chain is in the database): only a batch the ledger does not know is a mismatch.
+ */
+async function checkHead(deps: AuditDeps, anchored: OnChainBatch[]): Promise<Discrepancy[]> {
+  const { binding, chain } = deps;
+  // Count and head read twice round, so both come from the same state of the contract.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const count = await chain.batchCount!(binding.contract, binding.operator);
+    const head = await chain.headOf!(binding.contract, binding.operator);
+    if ((await chain.batchCount!(binding.contract, binding.operator)) !== count) continue;
+    if (count < anchored.length)
+      return [
+        {
+          check: "head",
+          code: "BATCH_COUNT_MISMATCH",
+          message: `the contract holds ${count} batches for the operator, the ledger ${anchored.length} anchored`,
+        },
+      ];
+    const batches = [...anchored];
+    for (let index = anchored.length; index < count; index++) {
+      const onChain = await chain.batchOf(binding.contract, binding.operator, index);
+      const stored = await deps.store.getBatch(index);
+      if (
+        !onChain ||
+        !stored ||
+        onChain.root !== `0x${stored.root}` ||
+        onChain.firstSeq !== stored.first_seq ||
+        onChain.count !== stored.count
+      )
+        return [
+          {
+            check: "head",
+            code: "BATCH_COUNT_MISMATCH",
+            batchIndex: index,
+            message: `the contract holds batch ${index} for the operator, which this ledger did not make`,
+          },
+        ];
+      batches.push({
+        root: getBytes(onChain.root),
+        firstSeq: BigInt(onChain.firstSeq),
+        count: BigInt(onChain.count),
+        timestamp: BigInt(onChain.timestamp),
+        blockNumber: BigInt(onChain.blockNumber),
+      });
+    }
+    return hexlify(headOfBatches(batches)) === head
+      ? []
+      : [
+          {
+            check: "head",
+            code: "HEAD_MISMATCH",
+            message: "the head recomputed from the batches differs from the contract's headOf",
+          },
+        ];
+  }
+  return [
+    {
+      check: "head",
+      code: "HEAD_UNSTABLE",
+      message: "the contract's batch count kept changing while it was read: audit again",
+    },
+  ];
 }

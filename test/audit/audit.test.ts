@@ -12,7 +12,7 @@ import { startTestNotary, waitAnchored, type TestNotary } from "../support/notar
 describe("audit", function () {
   this.timeout(120_000);
 
-  /** A small ledger: three evidence records with files, anchored, then the service stopped. */
+  /** A small ledger: three evidence records with files, anchored, then its anchoring stopped. */
   async function ledger(): Promise<{
     notary: TestNotary;
     ids: string[];
@@ -27,6 +27,8 @@ describe("audit", function () {
       ids.push((answer.body as { id: string }).id);
     }
     await Promise.all(ids.map((id) => waitAnchored(notary.client, id)));
+    // Rows are tampered with below: the anchoring loop must not act on them meanwhile.
+    await notary.pipeline.stop({ flush: false });
     const audit = () =>
       runAudit({
         store: notary.store,
@@ -107,8 +109,8 @@ describe("audit", function () {
     }
   });
 
-  it("names a forged batch row that differs from the chain", async () => {
-    const { notary, audit } = await ledger();
+  it("names a forged batch row that differs from the chain, and serves no receipt from it", async () => {
+    const { notary, ids, audit } = await ledger();
     try {
       await notary.store.db
         .updateTable("batches")
@@ -121,6 +123,46 @@ describe("audit", function () {
         ["BATCH_CHAIN_MISMATCH", 0],
       ]);
     } finally {
+      await notary.stop();
+    }
+    // A fresh process has no tree cached: it must refuse to build a receipt that cannot verify.
+    const restarted = await startTestNotary({}, notary.dataDir);
+    try {
+      const { status, body } = await restarted.client.get(`/v1/records/${ids[0]}/receipt`);
+      expect(status).to.equal(500);
+      expect((body as { error: { code: string } }).error.code).to.equal("BATCH_ROOT_MISMATCH");
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it("accepts a batch the chain holds before the ledger marks it anchored, and names one it never made", async () => {
+    const { notary, audit } = await ledger();
+    try {
+      // The moment between the anchor transaction being mined and the batch row being updated.
+      await notary.store.db
+        .updateTable("batches")
+        .set({ status: "sent" })
+        .where("batch_index", "=", 1)
+        .execute();
+      expect((await audit()).discrepancies).to.deep.equal([]);
+      // A batch on chain that the ledger has no row for was not made by this ledger.
+      await notary.store.db
+        .updateTable("batches")
+        .set({ root: "cd".repeat(32) })
+        .where("batch_index", "=", 1)
+        .execute();
+      const report = await audit();
+      expect(report.discrepancies.map((d) => [d.code, d.batchIndex])).to.deep.include([
+        "BATCH_COUNT_MISMATCH",
+        1,
+      ]);
+    } finally {
+      await notary.store.db
+        .updateTable("batches")
+        .set({ status: "anchored" })
+        .where("batch_index", "=", 1)
+        .execute();
       await notary.stop();
     }
   });
