@@ -12,6 +12,7 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "contract-gas.ts" },
   { file: "service-intake.ts" },
   { file: "service-upload.ts" },
+  { file: "service-export.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {

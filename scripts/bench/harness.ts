@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnNotary, type NotaryChild } from "../notary-process";
@@ -26,4 +26,12 @@ export async function withNotary(
     await notary?.exited;
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Current and peak resident set size of another process, in bytes (Linux). */
+export async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) =>
+    Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
+  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }

@@ -5,13 +5,13 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { createWriteStream } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NotaryChild } from "../notary-process";
 import { runAudit } from "../../service/audit";
 import { loadConfig } from "../../service/config";
 import { FileStore, LedgerStore, openDatabase } from "../../service/storage";
-import { runBenchmark, withNotary } from "./harness";
+import { rssOf, runBenchmark, withNotary } from "./harness";
 import { mebibytes, millis, report } from "./report";
 
 const SIZE = 1 << 30;
@@ -27,13 +27,6 @@ async function writeRandomFile(path: string): Promise<void> {
     if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
-}
-
-async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) =>
-    Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
-  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
 
 async function main(): Promise<void> {
