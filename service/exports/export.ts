@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, type Writable } from "node:stream";
 import { CSV_BOM, csvLine } from "../csv";
@@ -180,14 +179,16 @@ class HashingWriter {
  * receipt of the manifest notarised as a ledger record of kind `export`. Records are read a page
  * at a time and written with backpressure, each once: a type's CSV rows go to a scratch file
  * while its JSON Lines stream into the archive, since a ZIP's entries cannot interleave. So
- * memory stays flat however many records there are. A client that goes away stops the export;
- * one abandoned before its manifest is complete is not notarised.
+ * memory stays flat however many records there are. Scratch files go in `scratchIn`, on the
+ * ledger's own disk, where the next start sweeps whatever a crash left. A client that goes away
+ * stops the export; one abandoned before its manifest is complete is not notarised.
  */
 export async function writeExport(
   store: LedgerStore,
   notary: Notary,
   request: ExportRequest,
   out: Writable,
+  scratchIn: string,
 ): Promise<{ recordId: string; manifest: object }> {
   const archive = archiver("zip", { zlib: { level: ZIP_LEVEL } });
   let failure: Error | undefined;
@@ -201,7 +202,7 @@ export async function writeExport(
   });
   finished.catch(() => undefined); // observed below; a rejection before then is not unhandled
   archive.pipe(out);
-  const scratch = await mkdtemp(join(tmpdir(), "export-"));
+  const scratch = await mkdtemp(join(scratchIn, "export-"));
   const entries: ManifestEntry[] = [];
   let recordCount = 0;
 

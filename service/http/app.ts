@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): Express {
     "/v1",
     searchRouter(deps.store),
     reportRouter(deps.store),
-    exportRouter(deps.store, deps.notary),
+    exportRouter(deps.store, deps.notary, deps.files),
     caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
     recordsRouter(deps),
     ledger.protected,

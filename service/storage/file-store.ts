@@ -104,7 +104,7 @@ export class FileStore {
     return createReadStream(this.pathOf(sha256), { highWaterMark: 1 << 20 });
   }
 
-  /** Deletes temporary files left by requests a crash interrupted. Returns how many. */
+  /** Deletes temporary files (and exports' scratch directories) a crash left. Returns how many. */
   async sweepTemp(olderThanMs: number): Promise<number> {
     const now = Date.now();
     let removed = 0;
@@ -112,7 +112,7 @@ export class FileStore {
       const path = join(this.tempDir, name);
       const info = await stat(path).catch(() => undefined);
       if (info && now - info.mtimeMs >= olderThanMs) {
-        await rm(path, { force: true });
+        await rm(path, { recursive: true, force: true });
         removed++;
       }
     }

@@ -191,12 +191,14 @@ describe("exports for regulators", function () {
       notary.notary,
       { filters: {}, filterText: {}, requestedBy: { keyId: "samr", name: "SAMR inspector" } },
       out,
+      notary.files.tempDir,
     );
     out.destroy();
     await expect(running).to.be.rejectedWith(ExportAbortedError);
     expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
       exportsBefore,
     );
+    expect(await readdir(notary.files.tempDir)).to.deep.equal([]); // scratch files gone
     expect((await regulator.getBytes("/v1/exports")).status).to.equal(200);
   });
 
@@ -215,6 +217,7 @@ describe("exports for regulators", function () {
       notary.notary,
       { filters: {}, filterText: {}, requestedBy: { keyId: "samr", name: "SAMR inspector" } },
       out,
+      notary.files.tempDir,
     );
     await new Promise((r) => setTimeout(r, 500));
     out.destroy();
@@ -222,6 +225,30 @@ describe("exports for regulators", function () {
     expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
       exportsBefore,
     );
+    expect(await readdir(notary.files.tempDir)).to.deep.equal([]); // scratch files gone
+  });
+
+  it("keeps its scratch files on the ledger's disk, and leaves none behind", async () => {
+    let scratchSeen: string[] = [];
+    const sink = new Writable({
+      write: (_chunk, _encoding, next) => {
+        void readdir(notary.files.tempDir).then((names) => {
+          if (names.length > 0) scratchSeen = names;
+          next();
+        });
+      },
+    });
+    const { recordId } = await writeExport(
+      notary.store,
+      notary.notary,
+      { filters: {}, filterText: {}, requestedBy: { keyId: "samr", name: "SAMR inspector" } },
+      sink,
+      notary.files.tempDir,
+    );
+    expect(recordId).to.be.a("string");
+    expect(scratchSeen).to.have.length(1);
+    expect(scratchSeen[0]).to.match(/^export-/);
+    expect(await readdir(notary.files.tempDir)).to.deep.equal([]);
   });
 
   it("refuses a client record of kind export", async () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { createHash } from "node:crypto";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { exampleRecord } from "../support/http-client";
@@ -72,15 +72,19 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
     }
   });
 
-  it("sweeps temporary files a crashed upload left behind", async () => {
+  it("sweeps temporary files a crashed upload or export left behind", async () => {
     const dir = await newDataDir();
     const first = await spawnNotary(dir);
     await kill9(first);
     const leftover = join(dir, "files", "tmp", "123-crashed.part");
     await writeFile(leftover, "half an upload");
+    const scratch = join(dir, "files", "tmp", "export-crashed");
+    await mkdir(scratch);
+    await writeFile(join(scratch, "3-notices.csv"), "half an export");
     const second = await spawnNotary(dir);
     try {
       await expect(readFile(leftover)).to.be.rejectedWith(/ENOENT/);
+      await expect(readdir(scratch)).to.be.rejectedWith(/ENOENT/);
     } finally {
       await kill9(second);
     }
