@@ -116,7 +116,18 @@ export function toHttpError(error: unknown): {
 export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => {
   const { status, body, internal } = toHttpError(error);
   if (internal) req.log?.error({ err: error }, "request failed");
-  else req.log?.info({ code: body.code }, "request refused");
+  else {
+    // Who was refused what, by key id and role: never the key itself, headers or body.
+    const refusal = {
+      code: body.code,
+      method: req.method,
+      path: req.path,
+      key: req.apiKey?.id,
+      role: req.apiKey?.role,
+    };
+    if (status === 401 || status === 403) req.log?.warn(refusal, "access refused");
+    else req.log?.info(refusal, "request refused");
+  }
   if (res.headersSent) return void res.destroy();
   if (status === 503) res.setHeader("Retry-After", body.code === "SERVICE_OVERLOADED" ? "1" : "5");
   res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);

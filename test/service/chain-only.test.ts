@@ -20,6 +20,9 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
       { name: "e.txt", content: "chain only" },
     ]);
     const receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
+    const forgedKey = `enk_${"f".repeat(32)}`;
+    expect((await notary.client.withKey(forgedKey).get("/v1/records/x")).status).to.equal(401);
+    expect((await notary.client.get("/v1/exports")).status).to.equal(403);
     notary.child.kill("SIGTERM");
     await notary.exited;
 
@@ -27,6 +30,18 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
     const operatorKey = (await readFile(join(dir, "keys", "operator.key"), "utf8")).trim();
     expect(notary.output()).not.to.include(notary.apiKey);
     expect(notary.output()).not.to.include(operatorKey.slice(2));
+    expect(notary.output()).not.to.include(forgedKey);
+    // Refused access is logged, naming the key and role that were refused, not their secrets.
+    const refusals = notary
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"msg":"access refused"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(refusals.map(({ code, path, role }) => ({ code, path, role }))).to.deep.equal([
+      { code: "AUTH_INVALID", path: "/v1/records/x", role: undefined },
+      { code: "FORBIDDEN_ROLE", path: "/v1/exports", role: "platform" },
+    ]);
+    expect(refusals[1]).to.have.property("key").that.is.a("string");
     expect(notary.output()).to.include('"msg":"evidence notary started"');
 
     const chain = spawn(
