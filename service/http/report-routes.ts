@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { CanonicalRecord, issuesOf } from "../records";
-import { computeStatistics, statisticsCsv } from "../reports";
+import { StatisticsTally, statisticsCsv } from "../reports";
 import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
 
@@ -35,22 +35,24 @@ export function reportRouter(store: LedgerStore): Router {
         `from (${parsed.data.from}) must be before to (${parsed.data.to})`,
       );
 
-    const records: CanonicalRecord[] = [];
+    // A page at a time, each page's notices with the actions concerning them: a campaign of
+    // any size is reported without holding its records.
+    const tally = new StatisticsTally({ from, to });
     for (let cursor = -1; ;) {
       const page = await store.search({ from, to, afterSeq: cursor, limit: PAGE });
-      records.push(...page.map((r) => CanonicalRecord.parse(JSON.parse(r.canonical))));
+      const records = page.map((r) => CanonicalRecord.parse(JSON.parse(r.canonical)));
+      const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
+      const actions = new Map<string, CanonicalRecord[]>();
+      for (const { target, canonical } of await store.linkingTo(notices, "concerns")) {
+        const list = actions.get(target) ?? [];
+        list.push(CanonicalRecord.parse(JSON.parse(canonical)));
+        actions.set(target, list);
+      }
+      for (const record of records) tally.add(record, actions.get(record.id));
       if (page.length < PAGE) break;
       cursor = page[page.length - 1]!.seq;
     }
-    const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
-    const actions = new Map<string, CanonicalRecord[]>();
-    for (const { target, canonical } of await store.linkingTo(notices, "concerns")) {
-      actions.set(target, [
-        ...(actions.get(target) ?? []),
-        CanonicalRecord.parse(JSON.parse(canonical)),
-      ]);
-    }
-    const stats = computeStatistics({ from, to }, records, (id) => actions.get(id) ?? []);
+    const stats = tally.result();
     if (parsed.data.format === "csv")
       res
         .type("text/csv; charset=utf-8")

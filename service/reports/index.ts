@@ -1,2 +1,2 @@
 /** Reports for regulators: campaign statistics. */
-export { computeStatistics, statisticsCsv, type Statistics } from "./statistics";
+export { computeStatistics, StatisticsTally, statisticsCsv, type Statistics } from "./statistics";

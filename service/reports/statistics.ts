@@ -34,33 +34,37 @@ const bump = (counts: Record<string, number>, key: string) =>
   void (counts[key] = (counts[key] ?? 0) + 1);
 
 /**
- * The monthly statistics of an enforcement campaign (DOMAIN.md), from the records received in
- * [from, to) and the actions that concern their notices. Pure: the caller streams records in.
+ * The monthly statistics of an enforcement campaign (DOMAIN.md), tallied one record at a time
+ * so the caller can page through a campaign of any size: what it keeps is one entry per
+ * distinct listing and right and one number per notice acted on, never the records. Pure.
  */
-export function computeStatistics(
-  range: { from: string; to: string },
-  records: Iterable<CanonicalRecord>,
-  actionsConcerning: (noticeId: string) => readonly CanonicalRecord[],
-): Statistics {
-  const stats: Statistics = {
-    format: "evidence-statistics/v1",
-    ...range,
-    notices: { total: 0, byChannel: {}, byRightType: {} },
-    listingsInvolved: 0,
-    rightsInvolved: 0,
-    actions: { total: 0, byType: {} },
-    measures: { total: 0, byType: {} },
-    counterNotices: 0,
-    restorations: 0,
-    maliciousNoticeFlags: 0,
-    infringementDeterminationRate: null,
-    medianHoursToAct: null,
-  };
-  const listings = new Set<string>();
-  const rights = new Set<string>();
-  const hoursToAct: number[] = [];
-  let determined = 0;
-  for (const record of records) {
+export class StatisticsTally {
+  private readonly stats: Statistics;
+  private readonly listings = new Set<string>();
+  private readonly rights = new Set<string>();
+  private readonly hoursToAct: number[] = [];
+  private determined = 0;
+
+  constructor(range: { from: string; to: string }) {
+    this.stats = {
+      format: "evidence-statistics/v1",
+      ...range,
+      notices: { total: 0, byChannel: {}, byRightType: {} },
+      listingsInvolved: 0,
+      rightsInvolved: 0,
+      actions: { total: 0, byType: {} },
+      measures: { total: 0, byType: {} },
+      counterNotices: 0,
+      restorations: 0,
+      maliciousNoticeFlags: 0,
+      infringementDeterminationRate: null,
+      medianHoursToAct: null,
+    };
+  }
+
+  /** Counts a record received in the range; for a notice, with the actions concerning it. */
+  add(record: CanonicalRecord, actionsConcerning: readonly CanonicalRecord[] = []): void {
+    const stats = this.stats;
     const m = record.metadata as {
       channel?: string;
       right?: { type?: string; registrationNumber?: string; description?: string };
@@ -71,20 +75,24 @@ export function computeStatistics(
       stats.notices.total++;
       bump(stats.notices.byChannel, m.channel ?? "unknown");
       bump(stats.notices.byRightType, m.right?.type ?? "unknown");
-      for (const t of m.targets ?? []) listings.add(t.url);
-      rights.add(
+      for (const t of m.targets ?? []) this.listings.add(t.url);
+      this.rights.add(
         `${m.right?.type}:${m.right?.registrationNumber ?? m.right?.description ?? record.id}`,
       );
-      const actions = actionsConcerning(record.id);
-      if (actions.some((a) => DETERMINATIONS.has((a.metadata as { type?: string }).type ?? "")))
-        determined++;
-      const first = Math.min(
-        ...actions.map((a) =>
+      if (
+        actionsConcerning.some((a) =>
+          DETERMINATIONS.has((a.metadata as { type?: string }).type ?? ""),
+        )
+      )
+        this.determined++;
+      let first = Infinity;
+      for (const a of actionsConcerning)
+        first = Math.min(
+          first,
           Date.parse((a.metadata as { effectiveAt?: string }).effectiveAt ?? a.receivedAt),
-        ),
-      );
+        );
       if (Number.isFinite(first))
-        hoursToAct.push(Math.max(0, (first - Date.parse(record.receivedAt)) / 3_600_000));
+        this.hoursToAct.push(Math.max(0, (first - Date.parse(record.receivedAt)) / 3_600_000));
     } else if (record.kind === "counter_notice") {
       stats.counterNotices++;
     } else if (record.kind === "action") {
@@ -98,12 +106,28 @@ export function computeStatistics(
       if (m.type === "malicious_notice_flag") stats.maliciousNoticeFlags++;
     }
   }
-  stats.listingsInvolved = listings.size;
-  stats.rightsInvolved = rights.size;
-  stats.infringementDeterminationRate =
-    stats.notices.total > 0 ? determined / stats.notices.total : null;
-  stats.medianHoursToAct = median(hoursToAct);
-  return stats;
+
+  result(): Statistics {
+    const stats = structuredClone(this.stats);
+    stats.listingsInvolved = this.listings.size;
+    stats.rightsInvolved = this.rights.size;
+    stats.infringementDeterminationRate =
+      stats.notices.total > 0 ? this.determined / stats.notices.total : null;
+    stats.medianHoursToAct = median(this.hoursToAct);
+    return stats;
+  }
+}
+
+/** The statistics of records already in hand (tests, small ranges). */
+export function computeStatistics(
+  range: { from: string; to: string },
+  records: Iterable<CanonicalRecord>,
+  actionsConcerning: (noticeId: string) => readonly CanonicalRecord[],
+): Statistics {
+  const tally = new StatisticsTally(range);
+  for (const record of records)
+    tally.add(record, record.kind === "notice" ? actionsConcerning(record.id) : []);
+  return tally.result();
 }
 
 function median(values: number[]): number | null {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { computeStatistics, statisticsCsv } from "../../service/reports";
-import type { CanonicalRecord } from "../../service/records";
+import { parseRecordInput, type CanonicalRecord } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 import { makeRecord } from "../support/records";
@@ -133,6 +133,42 @@ describe("campaign statistics", () => {
       const csv = await notary.client.getBytes(`/v1/reports/statistics?${range}&format=csv`);
       expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
       expect(csv.bytes.subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]));
+    });
+
+    it("counts a range longer than one page, with the actions of notices on every page", async () => {
+      const submitter = { keyId: "bulk", name: "Bulk" };
+      const submit = async (kind: string, links: { rel: string; id: string }[], files = []) =>
+        (
+          await notary.notary.submit({
+            input: parseRecordInput(await exampleRecord(kind, links), files),
+            files,
+            submitter,
+          })
+        ).id;
+      const evidence = await submit("evidence", []);
+      const notice = await exampleRecord("notice", [{ rel: "evidence", id: evidence }]);
+      const ids: string[] = [];
+      for (let i = 0; i < 1_200; i += 200)
+        ids.push(
+          ...(await Promise.all(
+            Array.from({ length: 200 }, async () =>
+              notary.notary
+                .submit({ input: parseRecordInput(notice, []), files: [], submitter })
+                .then((r) => r.id),
+            ),
+          )),
+        );
+      // A notice on the first page of the range and one on the second, each acted on.
+      for (const id of [ids[10]!, ids[1_150]!]) await submit("action", [{ rel: "concerns", id }]);
+      const range = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+      const stats = (await notary.client.get(`/v1/reports/statistics?${range}`)).body as {
+        notices: { total: number };
+        measures: { byType: Record<string, number> };
+        infringementDeterminationRate: number;
+      };
+      expect(stats.notices.total).to.equal(1_201);
+      expect(stats.measures.byType).to.deep.equal({ takedown: 3 });
+      expect(stats.infringementDeterminationRate).to.equal(3 / 1_201);
     });
 
     it("refuses a missing, malformed or reversed range with a code", async () => {
