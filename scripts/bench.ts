@@ -12,7 +12,7 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "contract-gas.ts" },
   { file: "service-intake.ts" },
   { file: "service-upload.ts" },
-  { file: "service-export.ts" },
+  { file: "large-ledger.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
-import { getBytes, hexlify, verifyMessage } from "ethers";
+import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf } from "../merkle";
 import { CanonicalRecord, toCanonicalBytes } from "../records";
-import type { FileStore, LedgerBinding, LedgerStore } from "../storage";
+import { makeLeafVerifier } from "../keys";
+import type { FileStore, LedgerBinding, LedgerStore, StoredBatch } from "../storage";
 import type { ChainReader } from "../verify";
 
 export type AuditCheck = "sequence" | "record" | "signature" | "file" | "batch" | "chain" | "head";
@@ -56,9 +57,11 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   const found: Discrepancy[] = [];
   const { store, files, binding } = deps;
   const nextSeq = await store.nextSeq();
+  const batches = await store.allBatches();
+  const signedByOperator = makeLeafVerifier(binding.operator);
 
   // Records, in seq order: gaps, canonical form, leaf hash, signature, files listed.
-  const leaves = new Map<number, string>();
+  const roots = new RootRebuilder(batches);
   const digests = new Map<string, { recordId: string; size: number }>();
   let expected = 0;
   let count = 0;
@@ -86,8 +89,9 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       });
       continue;
     }
-    const leaf = hexlify(hashLeaf(toCanonicalBytes(record), nativeSha256)).slice(2);
-    leaves.set(row.seq, leaf);
+    const leafBytes = hashLeaf(toCanonicalBytes(record), nativeSha256);
+    const leaf = hexlify(leafBytes).slice(2);
+    roots.add(row.seq, leafBytes);
     if (record.id !== row.id || record.seq !== row.seq || record.kind !== row.kind) {
       found.push({
         check: "record",
@@ -109,7 +113,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
         message: `record ${row.id} (seq ${row.seq}) no longer hashes to its leaf hash`,
       });
     }
-    if (!signedBy(row.leaf_hash, row.signature, binding.operator)) {
+    if (!signedByOperator(Buffer.from(row.leaf_hash, "hex"), row.signature)) {
       found.push({
         check: "signature",
         code: "SIGNATURE_INVALID",
@@ -139,6 +143,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     }
     for (const f of record.files) digests.set(f.sha256, { recordId: record.id, size: f.size });
   }
+  roots.finish();
   for (; expected < nextSeq; expected++)
     found.push({
       check: "sequence",
@@ -175,7 +180,6 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   }
 
   // Batches: contiguous, roots rebuilt from the recomputed leaves, and the same on chain.
-  const batches = await store.allBatches();
   const onChain: OnChainBatch[] = [];
   let batchEnd = 0;
   for (const batch of batches) {
@@ -188,15 +192,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
         message: `batch ${batch.batch_index} starts at seq ${batch.first_seq}, not ${batchEnd}`,
       });
     batchEnd = batch.first_seq + batch.count;
-    const batchLeaves: Uint8Array[] = [];
-    for (let seq = batch.first_seq; seq < batchEnd; seq++) {
-      const leaf = leaves.get(seq);
-      if (leaf) batchLeaves.push(getBytes(`0x${leaf}`));
-    }
-    const rebuilt =
-      batchLeaves.length === batch.count
-        ? hexlify(rootOf(makeTree(batchLeaves, { sha256: nativeSha256 }))).slice(2)
-        : undefined;
+    const rebuilt = roots.rootOf(batch.batch_index);
     if (rebuilt !== batch.root) {
       found.push({
         check: "batch",
@@ -261,13 +257,47 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   };
 }
 
-function signedBy(leafHash: string, signature: string, operator: string): boolean {
-  try {
-    return (
-      verifyMessage(getBytes(`0x${leafHash}`), signature).toLowerCase() === operator.toLowerCase()
-    );
-  } catch {
-    return false;
+/**
+ * Rebuilds batch roots from leaves streamed in seq order, holding only the open batch's leaves:
+ * an audit of millions of records must not keep every leaf. A batch with a leaf missing (a
+ * deleted or unreadable record) gets no root, so it cannot match its stored one.
+ */
+class RootRebuilder {
+  private readonly byFirstSeq: StoredBatch[];
+  private next = 0;
+  private readonly open = new Map<StoredBatch, Uint8Array[]>();
+  private readonly roots = new Map<number, string>();
+
+  constructor(batches: readonly StoredBatch[]) {
+    this.byFirstSeq = [...batches].sort((a, b) => a.first_seq - b.first_seq);
+  }
+
+  add(seq: number, leaf: Uint8Array): void {
+    this.closeBefore(seq);
+    while (this.next < this.byFirstSeq.length && this.byFirstSeq[this.next]!.first_seq <= seq)
+      this.open.set(this.byFirstSeq[this.next++]!, []);
+    for (const [batch, leaves] of this.open)
+      if (seq < batch.first_seq + batch.count) leaves.push(leaf);
+  }
+
+  finish(): void {
+    this.closeBefore(Infinity);
+  }
+
+  rootOf(batchIndex: number): string | undefined {
+    return this.roots.get(batchIndex);
+  }
+
+  private closeBefore(seq: number): void {
+    for (const [batch, leaves] of this.open) {
+      if (batch.first_seq + batch.count > seq) continue;
+      this.open.delete(batch);
+      if (batch.count > 0 && leaves.length === batch.count)
+        this.roots.set(
+          batch.batch_index,
+          hexlify(rootOf(makeTree(leaves, { sha256: nativeSha256 }))).slice(2),
+        );
+    }
   }
 }
 

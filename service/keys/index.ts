@@ -13,5 +13,5 @@ export {
   type KeyEntry,
   type Role,
 } from "./api-keys";
-export { makeLeafSigner, type LeafSigner } from "./leaf-signer";
+export { makeLeafSigner, makeLeafVerifier, type LeafSigner } from "./leaf-signer";
 export { loadOperatorKey } from "./operator-key";

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { getBytes, Wallet } from "ethers";
 import { execFile } from "node:child_process";
 import { appendFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -88,6 +89,25 @@ describe("audit", function () {
       expect(report.discrepancies.map((d) => [d.code, d.recordId ?? d.batchIndex])).to.deep.equal([
         ["RECORD_ALTERED", ids[1]],
         ["BATCH_ROOT_MISMATCH", 0],
+      ]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names a record whose intake signature is not the operator's", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      const row = await notary.store.getRecord(ids[1]!);
+      const forged = Wallet.createRandom().signMessageSync(getBytes(`0x${row!.leaf_hash}`));
+      await notary.store.db
+        .updateTable("records")
+        .set({ signature: forged })
+        .where("id", "=", ids[1]!)
+        .execute();
+      const report = await audit();
+      expect(report.discrepancies.map((d) => [d.code, d.recordId])).to.deep.equal([
+        ["SIGNATURE_INVALID", ids[1]],
       ]);
     } finally {
       await notary.stop();

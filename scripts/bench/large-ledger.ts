@@ -1,10 +1,12 @@
 /**
- * A regulator's export of a large ledger: the ledger is filled in this process through the
- * notary's own intake (every record validated, sequenced, signed and anchored as over HTTP, only
- * without the HTTP), then the service runs in its own process and streams the export while its
- * RSS is sampled. Flat memory means the peak over the whole export is no higher than the peak
- * over its first tenth. `BENCH_EXPORT_RECORDS` sets the size (default 1,000,000).
+ * What a regulator does with a large ledger: export it and audit it. The ledger is filled in
+ * this process through the notary's own intake (every record validated, sequenced, signed and
+ * anchored as over HTTP, only without the HTTP). Then the service runs in its own process and
+ * streams the export while its RSS is sampled (flat memory: the peak over the whole export is no
+ * higher than the peak over its first tenth), and `npm run audit` runs in its own process on the
+ * same ledger, sampled the same way. `BENCH_LEDGER_RECORDS` sets the size (default 1,000,000).
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,9 +19,10 @@ import { spawnNotary } from "../notary-process";
 import { rssOf, runBenchmark } from "./harness";
 import { mebibytes, millis, report } from "./report";
 
-const RECORDS = Number(process.env.BENCH_EXPORT_RECORDS ?? 1_000_000);
+const RECORDS = Number(process.env.BENCH_LEDGER_RECORDS ?? 1_000_000);
 const IN_FLIGHT = 512;
-const name = `export ${RECORDS.toLocaleString("en")} records`;
+const size = `${RECORDS.toLocaleString("en")} records`;
+const name = `export ${size}`;
 
 async function example(kind: string, links: { rel: string; id: string }[] = []) {
   const raw = JSON.parse(await readFile(`examples/records/${kind}.json`, "utf8")) as object;
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
       notary.child.kill("SIGKILL");
       await notary.exited;
     }
+    await measureAudit(dataDir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -128,6 +132,37 @@ async function measure(url: string, pid: number, key: string): Promise<void> {
     value: `${mebibytes(peakUpTo(0.1) - before)} / ${mebibytes(peakUpTo(1) - before)}`,
     goal: "flat",
   });
+}
+
+/** `npm run audit` on the ledger, as an assessor runs it, with its RSS sampled. */
+async function measureAudit(dataDir: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "scripts/audit.ts"],
+    { env: { ...process.env, DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const start = process.hrtime.bigint();
+  let peak = 0;
+  const sampler = setInterval(
+    () =>
+      void rssOf(child.pid!)
+        .then((r) => (peak = Math.max(peak, r.hwm)))
+        .catch(() => undefined),
+    100,
+  );
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  clearInterval(sampler);
+  const seconds = millis(start) / 1000;
+  if (code !== 0) throw new Error(`npm run audit exited with ${code}:\n${output}`);
+  report({
+    case: `audit ${size}`,
+    metric: "records/s audited (re-hashed, signature checked, roots rebuilt, chain compared)",
+    value: `${(RECORDS / seconds).toFixed(0)} (${seconds.toFixed(0)} s)`,
+  });
+  report({ case: `audit ${size}`, metric: "audit process peak RSS", value: mebibytes(peak) });
 }
 
 runBenchmark(main);
