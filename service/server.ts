@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
+import type { Express } from "express";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -24,6 +25,8 @@ import { FileStore, LedgerStore, openDatabase, type LedgerBinding } from "./stor
 
 export interface RunningNotary {
   url: string;
+  /** The HTTP application, for tools that inspect its routes. */
+  app: Express;
   rpcUrl: string | null;
   notary: Notary;
   store: LedgerStore;
@@ -196,6 +199,7 @@ export async function startNotary(
 
   return {
     url,
+    app,
     rpcUrl: chain.rpcUrl,
     notary,
     store,

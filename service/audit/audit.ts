@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { open } from "node:fs/promises";
 import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
@@ -24,6 +24,8 @@ export interface Discrepancy {
 
 export interface AuditReport {
   format: "evidence-audit/v1";
+  /** Names this run, so a finding can cite the report it came from. */
+  id: string;
   startedAt: string;
   finishedAt: string;
   ledger: LedgerBinding;
@@ -242,6 +244,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
 
   return {
     format: "evidence-audit/v1",
+    id: randomUUID(),
     startedAt,
     finishedAt: new Date().toISOString(),
     ledger: binding,

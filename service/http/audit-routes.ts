@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { runAudit, renderAuditHtml } from "../audit";
+import { runAudit, renderAuditHtml, type AuditReport } from "../audit";
 import { InvalidInputError } from "../errors";
 import type { FileStore, LedgerBinding, LedgerStore } from "../storage";
 import type { ChainReader } from "../verify";
@@ -15,11 +15,18 @@ export interface AuditRouteDeps {
 /** `GET /v1/audit` for regulators (and platforms proving preservation): JSON or `?format=html`. */
 export function auditRouter(deps: AuditRouteDeps): Router {
   const router = Router();
+  // An audit re-reads the whole ledger and re-hashes every file: requests that arrive while one
+  // runs share its report rather than starting another, so no key can multiply that load.
+  let running: Promise<AuditReport> | undefined;
+  const audit = () =>
+    (running ??= runAudit(deps).finally(() => {
+      running = undefined;
+    }));
   router.get("/audit", allowRoles("regulator", "platform"), async (req, res) => {
     const format = req.query.format ?? "json";
     if (format !== "json" && format !== "html")
       throw new InvalidInputError("AUDIT_FORMAT_INVALID", "format is json or html");
-    const report = await runAudit(deps);
+    const report = await audit();
     if (format === "html") res.type("html").send(renderAuditHtml(report));
     else res.json(report);
   });

@@ -6,7 +6,7 @@ import { hashApiKey, newApiKey, readKeyEntries, ROLES, writeKeyEntries } from ".
 import { issuesOf } from "../records";
 import { allowRoles } from "./auth";
 
-const NewKey = z.strictObject({
+export const NewKey = z.strictObject({
   role: z.enum(ROLES),
   name: z.string().trim().min(1).max(300),
   parties: z.array(z.string().min(1).max(100)).max(100).default([]),

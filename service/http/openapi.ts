@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { z } from "zod";
 import { createDocument } from "zod-openapi";
 import { LINK_RELS, METADATA_SCHEMAS, RECORD_KINDS } from "../records";
+import { ROLES } from "../keys";
 import { Receipt } from "../receipts";
+import { NewKey } from "./keys-routes";
+import { RECORD_FILTERS } from "./record-filters";
+import { StatisticsQuery } from "./report-routes";
+import { SEARCH_PAGING } from "./search-routes";
 
 const EXAMPLES_DIR = join(__dirname, "..", "..", "examples", "records");
 
@@ -50,6 +55,45 @@ const errors = (...statuses: number[]) =>
     ]),
   );
 
+const Format = (...formats: [string, ...string[]]) =>
+  z.object({ format: z.enum(formats).default(formats[0]).optional() });
+
+const KeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  parties: z.array(z.string()),
+});
+
+const SearchPage = z
+  .object({
+    records: z.array(
+      z.object({
+        id: z.uuid(),
+        seq: z.number().int(),
+        kind: z.string(),
+        receivedAt: z.string(),
+        batchIndex: z.number().int().nullable(),
+        url: z.string(),
+      }),
+    ),
+    nextCursor: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "Pass as cursor for the next page; null on the last page" }),
+  })
+  .meta({ id: "SearchPage" });
+
+const binary = (type: string, description: string) => ({
+  description,
+  content: { [type]: { schema: z.string().meta({ format: "binary" }) } },
+});
+const html = (description: string) => ({
+  description,
+  content: { "text/html": { schema: z.string() } },
+});
+
 const examples = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, { value: exampleOf(kind) }]));
 const bearer = [{ apiKey: [] }];
 
@@ -65,6 +109,18 @@ export function buildOpenApi(): object {
     components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
     paths: {
       "/v1/records": {
+        get: {
+          summary: "Search records by merchant, rights holder, right, listing, kind and time",
+          security: bearer,
+          requestParams: { query: z.object({ ...RECORD_FILTERS, ...SEARCH_PAGING }) },
+          responses: {
+            "200": {
+              description: "A page of records in seq order",
+              content: { "application/json": { schema: SearchPage } },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
         post: {
           summary: "Submit a record (notice, counter-notice, evidence, action, filing, commitment)",
           security: bearer,
@@ -90,6 +146,163 @@ export function buildOpenApi(): object {
             },
             ...errors(400, 401, 413, 415, 422, 503),
           },
+        },
+      },
+      "/v1/records/{id}/certificate": {
+        get: {
+          summary: "The evidence certificate (存证证书) of an anchored record, HTML or PDF",
+          security: bearer,
+          requestParams: { path: z.object({ id: z.uuid() }), query: Format("html", "pdf") },
+          responses: {
+            "200": {
+              description: "The certificate, in Chinese and English",
+              content: {
+                "text/html": { schema: z.string() },
+                "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+              },
+            },
+            ...errors(400, 401, 403, 404, 409),
+          },
+        },
+      },
+      "/v1/exports": {
+        get: {
+          summary:
+            "A regulator's export: the eight data types as JSON Lines and CSV with receipts, a manifest of digests, the manifest notarised",
+          security: bearer,
+          requestParams: { query: z.object(RECORD_FILTERS) },
+          responses: {
+            "200": binary("application/zip", "The archive, streamed"),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      "/v1/audit": {
+        get: {
+          summary:
+            "Audit the whole ledger: re-hash records and files, rebuild roots, compare with the chain",
+          security: bearer,
+          requestParams: { query: Format("json", "html") },
+          responses: {
+            "200": {
+              description: "The audit report; requests during a run share its report",
+              content: {
+                "application/json": {
+                  schema: z.looseObject({ format: z.literal("evidence-audit/v1") }),
+                },
+                "text/html": { schema: z.string() },
+              },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      "/v1/reports/statistics": {
+        get: {
+          summary: "Enforcement campaign statistics for records received in [from, to)",
+          security: bearer,
+          requestParams: { query: StatisticsQuery },
+          responses: {
+            "200": {
+              description: "The statistics",
+              content: {
+                "application/json": {
+                  schema: z.looseObject({ format: z.literal("evidence-statistics/v1") }),
+                },
+                "text/csv": { schema: z.string() },
+              },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      "/v1/cases/{id}": {
+        get: {
+          summary:
+            "A case's notarised timeline, each step checked against the profile's time rules",
+          security: bearer,
+          requestParams: {
+            path: z.object({ id: z.uuid().meta({ description: "The notice's record id" }) }),
+            query: z.object({
+              jurisdiction: z.enum(["CN", "DMCA", "DSA"]).default("CN").optional(),
+            }),
+          },
+          responses: { "200": { description: "The timeline" }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/v1/keys": {
+        get: {
+          summary: "The API keys (admin): ids, names, roles and parties, never the keys",
+          security: bearer,
+          responses: {
+            "200": {
+              description: "The keys",
+              content: { "application/json": { schema: z.object({ keys: z.array(KeyView) }) } },
+            },
+            ...errors(401, 403),
+          },
+        },
+        post: {
+          summary: "Create an API key (admin); the key is in this answer only",
+          security: bearer,
+          requestBody: { content: { "application/json": { schema: NewKey } } },
+          responses: {
+            "201": {
+              description: "The new key",
+              content: { "application/json": { schema: KeyView.extend({ key: z.string() }) } },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      "/v1/keys/{id}": {
+        delete: {
+          summary: "Revoke an API key (admin)",
+          security: bearer,
+          requestParams: { path: z.object({ id: z.string() }) },
+          responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404) },
+        },
+      },
+      "/v1/verify": {
+        post: {
+          summary: "Verify a receipt with its files (hashed, never stored) against the chain",
+          requestParams: {
+            query: z.object({
+              minConfirmations: z.coerce.number().int().min(0).default(1).optional(),
+            }),
+          },
+          requestBody: {
+            content: {
+              "application/json": {
+                schema: z.object({
+                  receipt: Receipt,
+                  fileDigests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/)).optional(),
+                }),
+              },
+              "multipart/form-data": {
+                schema: z.object({
+                  receipt: z.string().meta({ description: "The receipt as JSON" }),
+                  files: z.array(z.string().meta({ format: "binary" })).optional(),
+                }),
+              },
+            },
+          },
+          responses: {
+            "200": { description: "The verdict and each check" },
+            ...errors(400, 413, 415),
+          },
+        },
+      },
+      "/v1/rpc": {
+        post: {
+          summary: "Read-only JSON-RPC to the ledger's chain, for the verification page",
+          responses: { "200": { description: "The JSON-RPC answer" } },
+        },
+      },
+      "/verify": {
+        get: {
+          summary: "The public verification page: checks a receipt in the browser",
+          responses: { "200": html("The page") },
         },
       },
       "/v1/records/{id}": {
@@ -147,6 +360,9 @@ export function buildOpenApi(): object {
       },
       "/metrics": {
         get: { summary: "Prometheus metrics", responses: { "200": { description: "Metrics" } } },
+      },
+      "/v1/openapi.json": {
+        get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
       },
     },
   });

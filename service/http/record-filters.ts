@@ -4,7 +4,7 @@ import { issuesOf, LEDGER_KINDS } from "../records";
 import type { RecordQuery } from "../storage";
 
 /** The filters regulators select records by, shared by search and export. */
-const FILTERS = {
+export const RECORD_FILTERS = {
   kind: z.enum(LEDGER_KINDS as [string, ...string[]]).optional(),
   merchant: z.string().min(1).max(300).optional(),
   rightsHolder: z.string().min(1).max(300).optional(),
@@ -25,7 +25,7 @@ export function parseRecordFilters<E extends z.ZodRawShape>(
   prefix: string,
   extra: E,
 ): { filters: RecordFilters; given: Record<string, string>; extra: z.infer<z.ZodObject<E>> } {
-  const schema = z.strictObject({ ...FILTERS, ...extra });
+  const schema = z.strictObject({ ...RECORD_FILTERS, ...extra });
   const unknown = Object.keys(query).filter((k) => !(k in schema.shape));
   if (unknown.length > 0) {
     throw new InvalidInputError(
@@ -42,7 +42,9 @@ export function parseRecordFilters<E extends z.ZodRawShape>(
       { details: { issues } },
     );
   }
-  const q = parsed.data as Record<string, unknown> & { [K in keyof typeof FILTERS]?: string };
+  const q = parsed.data as Record<string, unknown> & {
+    [K in keyof typeof RECORD_FILTERS]?: string;
+  };
   const from = q.from ? new Date(q.from).toISOString() : undefined;
   const to = q.to ? new Date(q.to).toISOString() : undefined;
   if (from && to && from >= to)

@@ -6,7 +6,7 @@ import { StatisticsTally, statisticsCsv } from "../reports";
 import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
 
-const Range = z.strictObject({
+export const StatisticsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }),
   to: z.iso.datetime({ offset: true }),
   format: z.enum(["json", "csv"]).default("json"),
@@ -18,7 +18,7 @@ const PAGE = 1_000;
 export function reportRouter(store: LedgerStore): Router {
   const router = Router();
   router.get("/reports/statistics", allowRoles("regulator", "platform"), async (req, res) => {
-    const parsed = Range.safeParse(req.query);
+    const parsed = StatisticsQuery.safeParse(req.query);
     if (!parsed.success) {
       const issues = issuesOf(parsed.error);
       throw new InvalidInputError(

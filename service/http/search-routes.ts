@@ -4,7 +4,7 @@ import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
 import { parseRecordFilters } from "./record-filters";
 
-const PAGING = {
+export const SEARCH_PAGING = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.coerce.number().int().min(0).optional(),
 };
@@ -13,7 +13,7 @@ const PAGING = {
 export function searchRouter(store: LedgerStore): Router {
   const router = Router();
   router.get("/records", allowRoles("regulator", "platform"), async (req, res) => {
-    const { filters, extra: q } = parseRecordFilters(req.query, "SEARCH", PAGING);
+    const { filters, extra: q } = parseRecordFilters(req.query, "SEARCH", SEARCH_PAGING);
     const rows = await store.search({ ...filters, afterSeq: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     res.json({

@@ -220,10 +220,16 @@ describe("audit", function () {
         ...keys.map((k, i) => ({ ...k, name: k.id, keySha256: hashApiKey(secrets[i]!) })),
       ]);
       await new Promise((r) => setTimeout(r, 1_100));
-      const json = await notary.client.withKey(secrets[0]).get("/v1/audit");
-      expect((json.body as AuditReport).discrepancies.map((d) => d.code)).to.deep.equal([
+      const [json, same] = await Promise.all(
+        [0, 1].map(() => notary.client.withKey(secrets[0]).get("/v1/audit")),
+      );
+      expect((json!.body as AuditReport).discrepancies.map((d) => d.code)).to.deep.equal([
         "FILE_MISSING",
       ]);
+      // Two requests at once share one run; a request after it ends starts another.
+      expect((same!.body as AuditReport).id).to.equal((json!.body as AuditReport).id);
+      const later = (await notary.client.withKey(secrets[0]).get("/v1/audit")).body as AuditReport;
+      expect(later.id).not.to.equal((json!.body as AuditReport).id);
       const html = await notary.client.withKey(secrets[0]).get("/v1/audit?format=html");
       expect(html.body as string).to.include("FILE_MISSING");
       expect((await notary.client.withKey(secrets[1]).get("/v1/audit")).status).to.equal(403);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Express } from "express";
 import { createHash } from "node:crypto";
 
 import { getBytes, verifyMessage } from "ethers";
@@ -205,6 +206,14 @@ describe("HTTP API: records", function () {
       expect(Object.keys(examples).sort()).to.deep.equal([...RECORD_KINDS].sort());
     });
 
+    it("documents every route it serves in OpenAPI, and no route it does not", async () => {
+      const { body } = await notary.client.withKey(undefined).get("/v1/openapi.json");
+      const documented = Object.entries((body as { paths: Record<string, object> }).paths)
+        .flatMap(([path, operations]) => Object.keys(operations).map((m) => `${m} ${path}`))
+        .sort();
+      expect(servedRoutes(notary.app)).to.deep.equal(documented);
+    });
+
     it("exports Prometheus metrics", async () => {
       const { status, body } = await notary.client.withKey(undefined).get("/metrics");
       expect(status).to.equal(200);
@@ -227,4 +236,32 @@ async function countFiles(notary: TestNotary): Promise<number> {
   const digests: string[] = [];
   for await (const digest of notary.files.digests()) digests.push(digest);
   return digests.length;
+}
+
+/**
+ * Every method and path the app routes, as OpenAPI spells them (`{id}` for `:id`). Walks the
+ * router's layers; a mounted router's path is `rawPath` (router 2, Express 5's router).
+ */
+function servedRoutes(app: Express): string[] {
+  type Layer = {
+    rawPath?: string;
+    route?: { path: string; methods: Record<string, boolean> };
+    handle: { stack?: Layer[] };
+  };
+  const walk = (stack: Layer[], prefix: string): string[] =>
+    stack.flatMap((layer) => {
+      if (layer.route)
+        return Object.keys(layer.route.methods).map(
+          (m) => `${m} ${prefix}${layer.route!.path.replace(/:(\w+)/g, "{$1}")}`,
+        );
+      if (layer.handle.stack)
+        return walk(
+          layer.handle.stack,
+          prefix + (layer.rawPath === "/" ? "" : (layer.rawPath ?? "")),
+        );
+      return [];
+    });
+  const internal = new Set(["get /verify/app.js"]); // the page's own script, not an API
+  const router = (app as unknown as { router: { stack: Layer[] } }).router;
+  return [...new Set(walk(router.stack, ""))].filter((r) => !internal.has(r)).sort();
 }
