@@ -146,6 +146,7 @@ function sha256Hex(text: string): string {
  */
 export class ApiKeyFile {
   private checkedAt = 0;
+  private refreshing: Promise<void> | undefined;
 
   private constructor(
     readonly file: string,
@@ -162,21 +163,25 @@ export class ApiKeyFile {
   }
 
   async find(presented: string): Promise<ApiKey | undefined> {
-    const now = Date.now();
-    if (now - this.checkedAt >= 1_000) {
-      this.checkedAt = now;
-      const mtimeMs = await stat(this.file).then(
-        (s) => s.mtimeMs,
-        () => this.mtimeMs,
-      );
-      if (mtimeMs !== this.mtimeMs) {
-        this.mtimeMs = mtimeMs;
-        this.keys = await ApiKeys.load(this.file, { createIfMissing: false }).then(
-          (r) => r.keys,
-          () => this.keys,
-        );
-      }
-    }
+    // Requests that arrive while the file is re-read wait for it too: answering them from the
+    // old keys would refuse a key just added, or accept one just revoked.
+    if (!this.refreshing && Date.now() - this.checkedAt >= 1_000)
+      this.refreshing = this.refresh().finally(() => (this.refreshing = undefined));
+    if (this.refreshing) await this.refreshing;
     return this.keys.find(presented);
+  }
+
+  private async refresh(): Promise<void> {
+    this.checkedAt = Date.now();
+    const mtimeMs = await stat(this.file).then(
+      (s) => s.mtimeMs,
+      () => this.mtimeMs,
+    );
+    if (mtimeMs === this.mtimeMs) return;
+    this.mtimeMs = mtimeMs;
+    this.keys = await ApiKeys.load(this.file, { createIfMissing: false }).then(
+      (r) => r.keys,
+      () => this.keys,
+    );
   }
 }
