@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -203,15 +203,28 @@ describe("exports for regulators", function () {
   });
 
   it("stops a stalled export when its client goes away mid-stream", async () => {
-    const input = parseRecordInput(await exampleRecord("evidence"), []);
+    // Far more archive than every stream buffer on the way holds: random text, so deflate
+    // cannot shrink it, in 2,000 records of 4,000 characters.
+    const evidence = (await exampleRecord("evidence")) as { metadata: Record<string, unknown> };
     const submitter = { keyId: "bulk", name: "Bulk" };
-    for (let i = 0; i < 3_000; i += 500)
+    for (let i = 0; i < 2_000; i += 500)
       await Promise.all(
-        Array.from({ length: 500 }, () => notary.notary.submit({ input, files: [], submitter })),
+        Array.from({ length: 500 }, () => {
+          const metadata = {
+            ...evidence.metadata,
+            description: randomBytes(2_000).toString("hex"),
+          };
+          const input = parseRecordInput({ ...evidence, metadata }, []);
+          return notary.notary.submit({ input, files: [], submitter });
+        }),
       );
     const exportsBefore = (await notary.store.search({ kind: "export", limit: 1_000 })).length;
-    // A client that reads one chunk and then nothing: the export waits on backpressure.
-    const out = new Writable({ highWaterMark: 1024, write: () => undefined });
+    // A client that takes one chunk and then nothing: the export waits on backpressure.
+    let received = 0;
+    const out = new Writable({
+      highWaterMark: 1024,
+      write: (chunk: Buffer) => void (received += chunk.length),
+    });
     const running = writeExport(
       notary.store,
       notary.notary,
@@ -220,6 +233,11 @@ describe("exports for regulators", function () {
       notary.files.tempDir,
     );
     await new Promise((r) => setTimeout(r, 500));
+    expect(received).to.be.greaterThan(0);
+    // Stalled before its manifest: nothing notarised yet.
+    expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
+      exportsBefore,
+    );
     out.destroy();
     await expect(running).to.be.rejectedWith(ExportAbortedError);
     expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
