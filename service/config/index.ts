@@ -35,6 +35,7 @@ const Env = z.object({
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
+  MAX_CONCURRENT_EXPORTS: int(2, 1),
   HOLIDAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
@@ -64,7 +65,7 @@ export interface Config {
   };
   operatorKeyFile: string;
   apiKeysFile: string;
-  limits: { fileBytes: number; files: number; recordBytes: number };
+  limits: { fileBytes: number; files: number; recordBytes: number; concurrentExports: number };
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** Public holidays (ISO dates) the case timelines skip as non-working days. */
   holidays: string[];
@@ -112,7 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
-    limits: { fileBytes: e.MAX_FILE_BYTES, files: e.MAX_FILES, recordBytes: e.MAX_RECORD_BYTES },
+    limits: {
+      fileBytes: e.MAX_FILE_BYTES,
+      files: e.MAX_FILES,
+      recordBytes: e.MAX_RECORD_BYTES,
+      concurrentExports: e.MAX_CONCURRENT_EXPORTS,
+    },
     logLevel: e.LOG_LEVEL,
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
     inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
+import type { Config } from "../config";
 import type { ApiKeyFile } from "../keys";
 import type { Notary } from "../notary";
 import type { Metrics } from "../observability";
@@ -27,7 +28,7 @@ export interface AppDeps {
   keys: ApiKeyFile;
   metrics: Metrics;
   logger: Logger;
-  limits: { fileBytes: number; files: number; recordBytes: number };
+  limits: Config["limits"];
   verify: Omit<VerifyRouteDeps, "limits">;
   publicUrl: () => string;
   cases: { holidays: readonly string[]; inTimeWorkingDays: number };
@@ -118,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
     "/v1",
     searchRouter(deps.store),
     reportRouter(deps.store),
-    exportRouter(deps.store, deps.notary, deps.files),
+    exportRouter(deps.store, deps.notary, deps.files, deps.limits.concurrentExports),
     caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
     recordsRouter(deps),
     ledger.protected,

@@ -27,6 +27,7 @@ export const HTTP_STATUS: Record<string, number> = {
   LINK_DUPLICATE: 422,
   SERVICE_SHUTTING_DOWN: 503,
   SERVICE_OVERLOADED: 503,
+  EXPORTS_BUSY: 503,
   CERTIFICATE_NOT_READY: 409,
   CERTIFICATE_FONT_MISSING: 503,
 };
@@ -46,6 +47,9 @@ const MULTER_CODES: Record<string, { code: string; message: string }> = {
     message: 'files go in parts named "files"',
   },
 };
+
+/** How long a 503 asks the client to wait: intake frees up in a second, an export in minutes. */
+const RETRY_AFTER_SECONDS: Record<string, string> = { SERVICE_OVERLOADED: "1", EXPORTS_BUSY: "30" };
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown>; requestId?: string };
@@ -129,6 +133,6 @@ export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => 
     else req.log?.info(refusal, "request refused");
   }
   if (res.headersSent) return void res.destroy();
-  if (status === 503) res.setHeader("Retry-After", body.code === "SERVICE_OVERLOADED" ? "1" : "5");
+  if (status === 503) res.setHeader("Retry-After", RETRY_AFTER_SECONDS[body.code] ?? "5");
   res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);
 };

@@ -173,7 +173,7 @@ export function buildOpenApi(): object {
           requestParams: { query: z.object(RECORD_FILTERS) },
           responses: {
             "200": binary("application/zip", "The archive, streamed"),
-            ...errors(400, 401, 403),
+            ...errors(400, 401, 403, 503),
           },
         },
       },

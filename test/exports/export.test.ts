@@ -246,6 +246,16 @@ describe("exports for regulators", function () {
     expect(await readdir(notary.files.tempDir)).to.deep.equal([]); // scratch files gone
   });
 
+  it("runs at most two exports at once, asking a third to retry later", async () => {
+    // The ledger now holds the 2,000 large records above: each export takes a while.
+    const answers = await Promise.all([0, 1, 2].map(() => regulator.getBytes("/v1/exports")));
+    const busy = answers.filter((a) => a.status === 503);
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([200, 200, 503]);
+    expect(JSON.parse(busy[0]!.bytes.toString("utf8")).error.code).to.equal("EXPORTS_BUSY");
+    expect(busy[0]!.headers.get("retry-after")).to.equal("30");
+    expect((await regulator.getBytes("/v1/exports?kind=filing")).status).to.equal(200);
+  });
+
   it("keeps its scratch files on the ledger's disk, and leaves none behind", async () => {
     let scratchSeen: string[] = [];
     const sink = new Writable({
