@@ -73,7 +73,7 @@ export class Notary {
     batchIndex: number | null;
     files: StoredRecord["files"];
   }> {
-    const stored = await this.requireRecord(id);
+    const stored = (await this.deps.store.getRecord(id)) ?? recordNotFound(id);
     const batch =
       stored.batch_index === null
         ? undefined
@@ -194,11 +194,9 @@ export class Notary {
     }
   }
 
-  private async requireRecord(id: string): Promise<StoredRecord> {
-    const stored = await this.deps.store.getRecord(id);
-    if (!stored)
-      throw new NotFoundError("RECORD_NOT_FOUND", `no record ${id}`, { details: { id } });
-    return stored;
+  /** The record's row (without its files, which most callers do not need), or a 404. */
+  private async requireRecord(id: string): Promise<RecordTable> {
+    return (await this.deps.store.getRecordRow(id)) ?? recordNotFound(id);
   }
 
   private intakeFacts(
@@ -275,4 +273,8 @@ class AnchoredTrees {
     }
     return entry;
   }
+}
+
+function recordNotFound(id: string): never {
+  throw new NotFoundError("RECORD_NOT_FOUND", `no record ${id}`, { details: { id } });
 }

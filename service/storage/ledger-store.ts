@@ -147,12 +147,13 @@ export class LedgerStore {
       await tx.insertInto("record_links").values(chunk).execute();
   }
 
+  /** The record's row alone, for callers that do not need its files. */
+  async getRecordRow(id: string): Promise<RecordTable | undefined> {
+    return this.db.selectFrom("records").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
   async getRecord(id: string): Promise<StoredRecord | undefined> {
-    const record = await this.db
-      .selectFrom("records")
-      .selectAll()
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const record = await this.getRecordRow(id);
     if (!record) return undefined;
     const files = await this.db
       .selectFrom("record_files")
