@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { issuesOf, LEDGER_KINDS } from "../records";
+import { issuesOf, LEDGER_KINDS, searchTerm, type SearchField } from "../records";
 import type { RecordQuery } from "../storage";
 
 /** The filters regulators select records by, shared by search and export. */
@@ -63,7 +63,11 @@ export function parseRecordFilters<E extends z.ZodRawShape>(
       kind: q.kind,
       from,
       to,
-      terms: Object.fromEntries(Object.entries(terms).filter(([, v]) => v !== undefined)),
+      terms: Object.fromEntries(
+        Object.entries(terms)
+          .filter(([, v]) => v !== undefined)
+          .map(([field, v]) => [field, searchTerm(field as SearchField, v!)]),
+      ),
     },
     given: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
     extra: parsed.data as z.infer<z.ZodObject<E>>,

@@ -26,4 +26,4 @@ export {
   type ValidRecordInput,
 } from "./input";
 export { partiesOf } from "./parties";
-export { SEARCH_FIELDS, termsOf, type SearchField } from "./terms";
+export { normaliseListingUrl, SEARCH_FIELDS, searchTerm, termsOf, type SearchField } from "./terms";

@@ -7,10 +7,42 @@ interface Listingish {
   merchant?: string;
 }
 
+/** Query parameters that track a visit and never name a listing. */
+const TRACKING_PARAMS = /^(utm_.*|spm|scm|fbclid|gclid)$/;
+
+/**
+ * A listing URL as it is indexed and searched: the same listing is written in many ways (scheme,
+ * case, `www.`, a trailing slash, a fragment, tracking parameters such as Taobao's `spm`, the
+ * order of parameters), and a regulator pasting any of them must find it. Parameters that do
+ * name the item (`?id=…`) are kept. Text that is not a URL is only trimmed and lower-cased.
+ */
+export function normaliseListingUrl(written: string): string {
+  const text = written.trim();
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    return text.toLowerCase();
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return text.toLowerCase();
+  const params = [...url.searchParams]
+    .filter(([name]) => !TRACKING_PARAMS.test(name.toLowerCase()))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const query = params.length > 0 ? `?${new URLSearchParams(params).toString()}` : "";
+  const host = url.host.replace(/^www\./, "");
+  const path = url.pathname.replace(/\/+$/, "");
+  return `${host}${path}${query}`.toLowerCase();
+}
+
+/** A search value as the index holds it: trimmed, lower-cased, listing URLs normalised. */
+export function searchTerm(field: SearchField, value: string): string {
+  return field === "listing_url" ? normaliseListingUrl(value) : value.trim().toLowerCase();
+}
+
 /**
  * The searchable terms of a record's metadata: the merchants and rights holders it names, the
- * registration numbers of the rights it invokes or shows on goods, and the listings it locates. Names are kept as
- * written; matching is exact and case-insensitive (values are lower-cased).
+ * registration numbers of the rights it invokes or shows on goods, and the listings it locates.
+ * Names are kept as written; matching is exact and case-insensitive, listing URLs normalised.
  */
 export function termsOf(
   kind: string,
@@ -27,7 +59,7 @@ export function termsOf(
   };
   const terms: { field: SearchField; value: string }[] = [];
   const add = (field: SearchField, value: string | undefined) => {
-    if (value && value.trim()) terms.push({ field, value: value.trim().toLowerCase() });
+    if (value && value.trim()) terms.push({ field, value: searchTerm(field, value) });
   };
   add("rights_holder", m.notifier?.legalName);
   add("rights_holder", m.right?.holder);

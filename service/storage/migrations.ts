@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+import { normaliseListingUrl } from "../records";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against any past schema */
 
@@ -137,11 +138,58 @@ const recordsByKind: Migration = {
   },
 };
 
+/**
+ * Listing URLs were indexed as written (lower-cased); they are now indexed normalised, so the
+ * same listing written another way is found. Re-derives the stored terms a page at a time.
+ * Uses today's normaliser: a later change to it needs a migration of its own.
+ */
+const normalisedListingUrls: Migration = {
+  async up(db: Kysely<any>) {
+    for (let after = ""; ;) {
+      const ids = (
+        await db
+          .selectFrom("record_terms")
+          .select("record_id")
+          .distinct()
+          .where("field", "=", "listing_url")
+          .where("record_id", ">", after)
+          .orderBy("record_id")
+          .limit(1_000)
+          .execute()
+      ).map((r: { record_id: string }) => r.record_id);
+      if (ids.length === 0) return;
+      const rows: { record_id: string; value: string }[] = await db
+        .selectFrom("record_terms")
+        .select(["record_id", "value"])
+        .where("field", "=", "listing_url")
+        .where("record_id", "in", ids)
+        .execute();
+      for (const row of rows) {
+        const value = normaliseListingUrl(row.value);
+        if (value === row.value) continue;
+        await db
+          .deleteFrom("record_terms")
+          .where("record_id", "=", row.record_id)
+          .where("field", "=", "listing_url")
+          .where("value", "=", row.value)
+          .execute();
+        await db
+          .insertInto("record_terms")
+          .values({ record_id: row.record_id, field: "listing_url", value })
+          .onConflict((c) => c.doNothing())
+          .execute();
+      }
+      after = ids[ids.length - 1]!;
+    }
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_record_parties": recordParties,
   "0003_record_terms": recordTerms,
   "0004_records_kind_seq": recordsByKind,
+  "0005_normalised_listing_urls": normalisedListingUrls,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

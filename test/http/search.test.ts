@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { sql } from "kysely";
+import { join } from "node:path";
+import { openDatabase } from "../../service/storage";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 
@@ -55,6 +58,53 @@ describe("search (regulators and platforms)", function () {
       await found(`listingUrl=${encodeURIComponent("https://shop.example.com/item/88231")}`),
     ).to.deep.equal([ids.filing]);
     expect(await found("kind=notice&rightNumber=999")).to.deep.equal([]);
+  });
+
+  it("finds a listing however its URL is written", async () => {
+    for (const written of [
+      "HTTP://www.Shop.Example.com/item/889123/",
+      "shop.example.com/item/889123?utm_source=wechat#reviews",
+    ])
+      expect(await found(`listingUrl=${encodeURIComponent(written)}`), written).to.deep.equal([
+        ids.notice,
+        ids.counter,
+      ]);
+  });
+
+  it("re-indexes listing URLs stored before they were normalised (migration 0005)", async () => {
+    const old = await startTestNotary();
+    const evidence = (await old.client.postRecord(await exampleRecord("evidence"))).body as {
+      id: string;
+    };
+    const notice = (
+      (
+        await old.client.postRecord(
+          await exampleRecord("notice", [{ rel: "evidence", id: evidence.id }]),
+        )
+      ).body as { id: string }
+    ).id;
+    await old.stop();
+    // The ledger as the previous version left it: URLs only lower-cased, 0005 not yet run.
+    const { db } = await openDatabase({ sqliteFile: join(old.dataDir, "ledger.sqlite") });
+    await db
+      .updateTable("record_terms")
+      .set({ value: "https://www.shop.example.com/item/889123/" })
+      .where("field", "=", "listing_url")
+      .execute();
+    await sql`delete from kysely_migration where name = '0005_normalised_listing_urls'`.execute(db);
+    await db.destroy();
+
+    const upgraded = await startTestNotary({}, old.dataDir);
+    try {
+      const { body } = await upgraded.client.get(
+        `/v1/records?listingUrl=${encodeURIComponent("https://shop.example.com/item/889123")}`,
+      );
+      expect((body as { records: { id: string }[] }).records.map((r) => r.id)).to.deep.equal([
+        notice,
+      ]);
+    } finally {
+      await upgraded.stop();
+    }
   });
 
   it("filters by received time and pages with a cursor", async () => {
