@@ -17,6 +17,8 @@ export interface Discrepancy {
   code: string;
   message: string;
   seq?: number;
+  /** With `seq`, the last of a run of missing seqs: one entry per gap, however long. */
+  lastSeq?: number;
   recordId?: string;
   sha256?: string;
   batchIndex?: number;
@@ -68,13 +70,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   let expected = 0;
   let count = 0;
   for await (const row of store.streamRecords()) {
-    for (; expected < row.seq; expected++)
-      found.push({
-        check: "sequence",
-        code: "RECORD_MISSING",
-        seq: expected,
-        message: `no record with seq ${expected}: it was deleted`,
-      });
+    if (expected < row.seq) found.push(missing(expected, row.seq - 1));
     expected = row.seq + 1;
     count++;
     deps.onProgress?.("records", count, nextSeq);
@@ -146,13 +142,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     for (const f of record.files) digests.set(f.sha256, { recordId: record.id, size: f.size });
   }
   roots.finish();
-  for (; expected < nextSeq; expected++)
-    found.push({
-      check: "sequence",
-      code: "RECORD_MISSING",
-      seq: expected,
-      message: `no record with seq ${expected}: it was deleted`,
-    });
+  if (expected < nextSeq) found.push(missing(expected, nextSeq - 1));
 
   // Files: present, and their bytes still hash to their name.
   let fileBytes = 0;
@@ -258,6 +248,24 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     ok: found.length === 0,
     discrepancies: found,
   };
+}
+
+/** A gap in the sequence: the records with these seqs were deleted. */
+function missing(seq: number, lastSeq: number): Discrepancy {
+  return seq === lastSeq
+    ? {
+        check: "sequence",
+        code: "RECORD_MISSING",
+        seq,
+        message: `no record with seq ${seq}: it was deleted`,
+      }
+    : {
+        check: "sequence",
+        code: "RECORD_MISSING",
+        seq,
+        lastSeq,
+        message: `no records with seq ${seq} to ${lastSeq} (${lastSeq - seq + 1} records): they were deleted`,
+      };
 }
 
 /**

@@ -129,6 +129,23 @@ describe("audit", function () {
     }
   });
 
+  it("names a run of dropped records as one gap, with its first and last seq", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      for (const id of [ids[0]!, ids[1]!]) {
+        for (const table of ["record_files", "record_parties", "record_links"] as const)
+          await notary.store.db.deleteFrom(table).where("record_id", "=", id).execute();
+        await notary.store.db.deleteFrom("records").where("id", "=", id).execute();
+      }
+      const report = await audit();
+      expect(codes(report)).to.deep.equal(["RECORD_MISSING", "BATCH_ROOT_MISMATCH"]);
+      expect(report.discrepancies[0]).to.include({ seq: 0, lastSeq: 1 });
+      expect(report.discrepancies[0]!.message).to.include("2 records");
+    } finally {
+      await notary.stop();
+    }
+  });
+
   it("names a forged batch row that differs from the chain, and serves no receipt from it", async () => {
     const { notary, ids, audit } = await ledger();
     try {
