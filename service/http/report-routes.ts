@@ -23,7 +23,7 @@ export function reportRouter(store: LedgerStore): Router {
       const issues = issuesOf(parsed.error);
       throw new InvalidInputError(
         "REPORT_INVALID",
-        `give from and to as ISO-8601 times: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+        `${issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; ")} (from and to are ISO-8601 times, format is json or csv)`,
         { details: { issues } },
       );
     }
