@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { CanonicalRecord, issuesOf } from "../records";
-import { StatisticsTally, statisticsCsv } from "../reports";
+import { MonthlyTally, StatisticsTally, statisticsCsv } from "../reports";
 import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
 
@@ -10,11 +10,15 @@ export const StatisticsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }),
   to: z.iso.datetime({ offset: true }),
   format: z.enum(["json", "csv"]).default("json"),
+  by: z
+    .enum(["month"])
+    .optional()
+    .meta({ description: "Also break the range down by month (UTC+8)" }),
 });
 
 const PAGE = 1_000;
 
-/** `GET /v1/reports/statistics?from&to[&format=csv]`: campaign statistics for regulators. */
+/** `GET /v1/reports/statistics?from&to[&format=csv][&by=month]`: campaign statistics for regulators. */
 export function reportRouter(store: LedgerStore): Router {
   const router = Router();
   router.get("/reports/statistics", allowRoles("regulator", "platform"), async (req, res) => {
@@ -37,7 +41,10 @@ export function reportRouter(store: LedgerStore): Router {
 
     // A page at a time, each page's notices with the actions concerning them: a campaign of
     // any size is reported without holding its records.
-    const tally = new StatisticsTally({ from, to });
+    const tally =
+      parsed.data.by === "month"
+        ? new MonthlyTally({ from, to })
+        : new StatisticsTally({ from, to });
     for (let cursor = -1; ;) {
       const page = await store.search({ from, to, afterSeq: cursor, limit: PAGE });
       const records = page.map((r) => CanonicalRecord.parse(JSON.parse(r.canonical)));

@@ -1,2 +1,10 @@
 /** Reports for regulators: campaign statistics. */
-export { computeStatistics, StatisticsTally, statisticsCsv, type Statistics } from "./statistics";
+export {
+  computeStatistics,
+  MonthlyTally,
+  monthOf,
+  StatisticsTally,
+  statisticsCsv,
+  type MonthlyStatistics,
+  type Statistics,
+} from "./statistics";

@@ -1,5 +1,5 @@
 import { CSV_BOM, csvLine } from "../csv";
-import type { CanonicalRecord } from "../records";
+import { normaliseListingUrl, type CanonicalRecord } from "../records";
 
 /** Measures that decide on infringement (a takedown-like action counts as a determination). */
 const DETERMINATIONS = new Set(["takedown", "block", "delink", "terminate_transactions"]);
@@ -16,6 +16,10 @@ export interface Statistics {
     byRightType: Record<string, number>;
   };
   listingsInvolved: number;
+  /** Listings of notices that led to a determination (takedown, block, delink, termination). */
+  infringingListings: number;
+  /** Infringing listings over listings involved; null with no listing. */
+  infringingListingRate: number | null;
   rightsInvolved: number;
   /** Every action recorded, by type. */
   actions: { total: number; byType: Record<string, number> };
@@ -41,6 +45,7 @@ const bump = (counts: Record<string, number>, key: string) =>
 export class StatisticsTally {
   private readonly stats: Statistics;
   private readonly listings = new Set<string>();
+  private readonly infringing = new Set<string>();
   private readonly rights = new Set<string>();
   private readonly hoursToAct: number[] = [];
   private determined = 0;
@@ -51,6 +56,8 @@ export class StatisticsTally {
       ...range,
       notices: { total: 0, byChannel: {}, byRightType: {} },
       listingsInvolved: 0,
+      infringingListings: 0,
+      infringingListingRate: null,
       rightsInvolved: 0,
       actions: { total: 0, byType: {} },
       measures: { total: 0, byType: {} },
@@ -75,7 +82,8 @@ export class StatisticsTally {
       stats.notices.total++;
       bump(stats.notices.byChannel, m.channel ?? "unknown");
       bump(stats.notices.byRightType, m.right?.type ?? "unknown");
-      for (const t of m.targets ?? []) this.listings.add(t.url);
+      const listings = (m.targets ?? []).map((t) => normaliseListingUrl(t.url));
+      for (const listing of listings) this.listings.add(listing);
       this.rights.add(
         `${m.right?.type}:${m.right?.registrationNumber ?? m.right?.description ?? record.id}`,
       );
@@ -83,8 +91,10 @@ export class StatisticsTally {
         actionsConcerning.some((a) =>
           DETERMINATIONS.has((a.metadata as { type?: string }).type ?? ""),
         )
-      )
+      ) {
         this.determined++;
+        for (const listing of listings) this.infringing.add(listing);
+      }
       let first = Infinity;
       for (const a of actionsConcerning)
         first = Math.min(
@@ -110,12 +120,66 @@ export class StatisticsTally {
   result(): Statistics {
     const stats = structuredClone(this.stats);
     stats.listingsInvolved = this.listings.size;
+    stats.infringingListings = this.infringing.size;
+    stats.infringingListingRate =
+      this.listings.size > 0 ? this.infringing.size / this.listings.size : null;
     stats.rightsInvolved = this.rights.size;
     stats.infringementDeterminationRate =
       stats.notices.total > 0 ? this.determined / stats.notices.total : null;
     stats.medianHoursToAct = median(this.hoursToAct);
     return stats;
   }
+}
+
+/** A campaign's statistics per calendar month (in China's time, UTC+8) besides the whole range. */
+export type MonthlyStatistics = Statistics & { months: (Statistics & { month: string })[] };
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** Tallies the whole range and each month it touches; a month's range is clipped to the whole. */
+export class MonthlyTally {
+  private readonly whole: StatisticsTally;
+  private readonly months = new Map<string, StatisticsTally>();
+
+  constructor(private readonly range: { from: string; to: string }) {
+    this.whole = new StatisticsTally(range);
+  }
+
+  add(record: CanonicalRecord, actionsConcerning: readonly CanonicalRecord[] = []): void {
+    this.whole.add(record, actionsConcerning);
+    const month = monthOf(record.receivedAt);
+    let tally = this.months.get(month);
+    if (!tally) {
+      const { from, to } = monthRange(month);
+      tally = new StatisticsTally({
+        from: from > this.range.from ? from : this.range.from,
+        to: to < this.range.to ? to : this.range.to,
+      });
+      this.months.set(month, tally);
+    }
+    tally.add(record, actionsConcerning);
+  }
+
+  result(): MonthlyStatistics {
+    const months = [...this.months.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([month, tally]) => ({ month, ...tally.result() }));
+    return { ...this.whole.result(), months };
+  }
+}
+
+/** `YYYY-MM` of an instant in China's time. */
+export function monthOf(instant: string): string {
+  return new Date(Date.parse(instant) + CHINA_OFFSET_MS).toISOString().slice(0, 7);
+}
+
+/** The instants a China-time month starts and ends at. */
+function monthRange(month: string): { from: string; to: string } {
+  const [year, m] = month.split("-").map(Number) as [number, number];
+  return {
+    from: new Date(Date.UTC(year, m - 1, 1) - CHINA_OFFSET_MS).toISOString(),
+    to: new Date(Date.UTC(year, m, 1) - CHINA_OFFSET_MS).toISOString(),
+  };
 }
 
 /** The statistics of records already in hand (tests, small ranges). */
@@ -137,33 +201,54 @@ function median(values: number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** The statistics as CSV rows (metric, key, value), UTF-8 with BOM for spreadsheet tools. */
-export function statisticsCsv(s: Statistics): string {
-  const rows: [string, string, string | number | null][] = [
+/**
+ * The statistics as CSV rows (metric, key, value), UTF-8 with BOM for spreadsheet tools; with
+ * months, one more column per month after the whole range's.
+ */
+export function statisticsCsv(
+  s: Statistics & { months?: (Statistics & { month: string })[] },
+): string {
+  const columns = [s, ...(s.months ?? [])];
+  const rows = new Map<string, [string, string]>();
+  const values = columns.map((column) => {
+    const cells = new Map<string, string | number | null>();
+    for (const [metric, key, value] of csvCells(column)) {
+      rows.set(`${metric}\u0000${key}`, [metric, key]);
+      cells.set(`${metric}\u0000${key}`, value);
+    }
+    return cells;
+  });
+  const header = ["metric", "key", "value", ...(s.months ?? []).map((m) => m.month)];
+  const lines = [...rows].map(([id, [metric, key]]) => [
+    metric,
+    key,
+    // Only counts by key can be absent from a column: a type no record of that month had.
+    ...values.map((cells) => cells.get(id) ?? 0),
+  ]);
+  return CSV_BOM + [header, ...lines].map(csvLine).join("");
+}
+
+function csvCells(s: Statistics): [string, string, string | number | null][] {
+  const byKey = (metric: string, counts: Record<string, number>) =>
+    Object.entries(counts).map(([k, v]) => [metric, k, v] as [string, string, number]);
+  return [
     ["from", "", s.from],
     ["to", "", s.to],
     ["notices", "total", s.notices.total],
-    ...Object.entries(s.notices.byChannel).map(
-      ([k, v]) => ["notices by channel", k, v] as [string, string, number],
-    ),
-    ...Object.entries(s.notices.byRightType).map(
-      ([k, v]) => ["notices by right type", k, v] as [string, string, number],
-    ),
+    ...byKey("notices by channel", s.notices.byChannel),
+    ...byKey("notices by right type", s.notices.byRightType),
     ["listings involved", "", s.listingsInvolved],
+    ["infringing listings", "", s.infringingListings],
+    ["infringing listing rate", "", s.infringingListingRate],
     ["IP rights involved", "", s.rightsInvolved],
     ["actions", "total", s.actions.total],
-    ...Object.entries(s.actions.byType).map(
-      ([k, v]) => ["actions by type", k, v] as [string, string, number],
-    ),
+    ...byKey("actions by type", s.actions.byType),
     ["measures", "total", s.measures.total],
-    ...Object.entries(s.measures.byType).map(
-      ([k, v]) => ["measures by type", k, v] as [string, string, number],
-    ),
+    ...byKey("measures by type", s.measures.byType),
     ["counter-notices", "", s.counterNotices],
     ["restorations", "", s.restorations],
     ["malicious-notice flags", "", s.maliciousNoticeFlags],
     ["infringement determination rate", "", s.infringementDeterminationRate],
     ["median hours to act", "", s.medianHoursToAct],
   ];
-  return CSV_BOM + [["metric", "key", "value"], ...rows].map(csvLine).join("");
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { computeStatistics, statisticsCsv } from "../../service/reports";
+import { computeStatistics, MonthlyTally, monthOf, statisticsCsv } from "../../service/reports";
 import { parseRecordInput, type CanonicalRecord } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
@@ -79,12 +79,52 @@ describe("campaign statistics", () => {
     // Forwarding, restoring and flagging are recorded actions, not measures against goods.
     expect(stats.measures).to.deep.equal({ total: 2, byType: { takedown: 1, credit_penalty: 1 } });
     expect(stats.infringementDeterminationRate).to.be.closeTo(1 / 3, 1e-9);
+    // Only n1 was taken down: its two listings infringed, of the three listings involved.
+    expect(stats.infringingListings).to.equal(2);
+    expect(stats.infringingListingRate).to.be.closeTo(2 / 3, 1e-9);
     expect(stats.medianHoursToAct).to.equal(7); // 4 h and 10 h
     const csv = statisticsCsv(stats);
     expect(csv.startsWith("\uFEFFmetric,key,value\r\n")).to.equal(true);
     expect(csv).to.include("notices by channel,system,2");
     expect(csv).to.include("actions by type,forward_notice,1");
     expect(csv).to.include("measures,total,2");
+  });
+
+  it("breaks a range down by month in China's time, each month clipped to the range", () => {
+    const range = { from: "2026-03-15T00:00:00.000Z", to: "2026-04-10T00:00:00.000Z" };
+    // 23:00 on 31 March in Beijing, and 01:00 on 1 April: either side of the month's end.
+    const march = record("notice", "2026-03-31T15:00:00.000Z", {
+      channel: "email",
+      right: { type: "trademark", registrationNumber: "1" },
+      targets: [{ url: "https://a/1" }],
+    });
+    const april = record("notice", "2026-03-31T17:00:00.000Z", {
+      channel: "system",
+      right: { type: "patent", registrationNumber: "2" },
+      targets: [{ url: "https://a/2" }],
+    });
+    const takedown = record("action", "2026-04-02T00:00:00.000Z", {
+      type: "takedown",
+      effectiveAt: "2026-04-02T00:00:00.000Z",
+    });
+    const tally = new MonthlyTally(range);
+    tally.add(march, [takedown]);
+    tally.add(april);
+    tally.add(takedown);
+    const stats = tally.result();
+    expect(stats.notices.total).to.equal(2);
+    expect(
+      stats.months.map((m) => [m.month, m.from, m.to, m.notices.total, m.measures.total]),
+    ).to.deep.equal([
+      ["2026-03", range.from, "2026-03-31T16:00:00.000Z", 1, 0],
+      ["2026-04", "2026-03-31T16:00:00.000Z", range.to, 1, 1],
+    ]);
+    // The March notice was acted on in April: its determination counts in its own month.
+    expect(stats.months.map((m) => m.infringementDeterminationRate)).to.deep.equal([1, 0]);
+    const csv = statisticsCsv(stats).split("\r\n");
+    expect(csv[0]).to.equal("\uFEFFmetric,key,value,2026-03,2026-04");
+    expect(csv).to.include("notices by channel,email,1,1,0");
+    expect(csv).to.include("measures by type,takedown,1,0,1");
   });
 
   it("has no rate and no median without notices", () => {
@@ -171,11 +211,27 @@ describe("campaign statistics", () => {
       expect(stats.infringementDeterminationRate).to.equal(3 / 1_201);
     });
 
+    it("adds a column per month to the CSV with by=month", async () => {
+      const range = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
+      const { body } = await notary.client.get(`/v1/reports/statistics?${range}&by=month`);
+      const months = (body as { months: { month: string; notices: { total: number } }[] }).months;
+      expect(months.map((m) => m.month)).to.include(monthOf(new Date().toISOString()));
+      expect(months.reduce((sum, m) => sum + m.notices.total, 0)).to.equal(
+        (body as { notices: { total: number } }).notices.total,
+      );
+      const csv = await notary.client.getBytes(
+        `/v1/reports/statistics?${range}&by=month&format=csv`,
+      );
+      const header = csv.bytes.toString("utf8").split("\r\n")[0]!;
+      expect(header.split(",").slice(3)).to.deep.equal(months.map((m) => m.month));
+    });
+
     it("refuses a missing, malformed or reversed range with a code", async () => {
       for (const [query, code] of [
         ["", "REPORT_INVALID"],
         ["from=last-month&to=2026-01-01T00:00:00Z", "REPORT_INVALID"],
         ["from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "REPORT_REVERSED_RANGE"],
+        ["from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&by=week", "REPORT_INVALID"],
       ]) {
         const { status, body } = await notary.client.get(`/v1/reports/statistics?${query}`);
         expect([status, (body as { error: { code: string } }).error.code], query).to.deep.equal([
