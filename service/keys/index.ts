@@ -13,5 +13,10 @@ export {
   type KeyEntry,
   type Role,
 } from "./api-keys";
-export { makeLeafSigner, makeLeafVerifier, type LeafSigner } from "./leaf-signer";
+export {
+  makeLeafSigner,
+  makeLeafSignerRecovery,
+  makeLeafVerifier,
+  type LeafSigner,
+} from "./leaf-signer";
 export { loadOperatorKey } from "./operator-key";

@@ -29,17 +29,17 @@ export function makeLeafSigner(wallet: Pick<Wallet, "address" | "privateKey">): 
 }
 
 /**
- * Checks intake signatures as ethers' `verifyMessage(leaf, signature) === address` does, with
- * the recovery on libsecp256k1: an audit checks every record's signature, and ethers' pure-JS
- * recovery (about 1.7 ms each here) would spend half an hour on a million records. ethers
- * still parses the signature, so what is accepted (v, s, length) cannot drift from the public
- * verifier's rules; the address is derived once per public key recovered.
+ * Recovers who signed a leaf, as ethers' `verifyMessage(leaf, signature)` does, with the
+ * recovery on libsecp256k1: audits and export checks recover every record's signature, and
+ * ethers' pure-JS recovery (about 1.7 ms each here) would spend half an hour on a million.
+ * ethers still parses the signature, so what is accepted (v, s, length) cannot drift from the
+ * public verifier's rules; the address is derived once per public key (a ledger has one).
  */
-export function makeLeafVerifier(
-  address: string,
-): (leafHash: Uint8Array, signature: string) => boolean {
-  const expected = address.toLowerCase();
-  const operatorKeys = new Map<string, boolean>();
+export function makeLeafSignerRecovery(): (
+  leafHash: Uint8Array,
+  signature: string,
+) => string | undefined {
+  const addresses = new Map<string, string>();
   return (leafHash, signature) => {
     let publicKey: Uint8Array;
     try {
@@ -52,14 +52,23 @@ export function makeLeafVerifier(
         false,
       );
     } catch {
-      return false;
+      return undefined;
     }
     const key = Buffer.from(publicKey).toString("hex");
-    let isOperator = operatorKeys.get(key);
-    if (isOperator === undefined) {
-      isOperator = computeAddress(`0x${key}`).toLowerCase() === expected;
-      if (operatorKeys.size < 16) operatorKeys.set(key, isOperator);
+    let address = addresses.get(key);
+    if (address === undefined) {
+      address = computeAddress(`0x${key}`);
+      if (addresses.size < 16) addresses.set(key, address);
     }
-    return isOperator;
+    return address;
   };
+}
+
+/** Whether the operator at `address` signed a leaf (see `makeLeafSignerRecovery`). */
+export function makeLeafVerifier(
+  address: string,
+): (leafHash: Uint8Array, signature: string) => boolean {
+  const expected = address.toLowerCase();
+  const recover = makeLeafSignerRecovery();
+  return (leafHash, signature) => recover(leafHash, signature)?.toLowerCase() === expected;
 }
