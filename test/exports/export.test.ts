@@ -153,6 +153,89 @@ describe("exports for regulators", function () {
     );
   });
 
+  it("lets anyone check an archive with npm run verify-export, naming what was altered", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "export-check-"));
+    const archive = join(dir, "export.zip");
+    await writeFile(archive, (await regulator.getBytes("/v1/exports?kind=notice")).bytes);
+    const check = (zip: string, ...extra: string[]) =>
+      promisify(execFile)(process.execPath, [
+        "-r",
+        "ts-node/register/transpile-only",
+        "scripts/verify-export.ts",
+        "--archive",
+        zip,
+        "--rpc",
+        notary.rpcUrl!,
+        ...extra,
+      ]).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    /** The archive with `name` rewritten by `change`, and the manifest's digest of it too if asked. */
+    const tampered = async (name: string, relist: boolean) => {
+      const out = join(dir, `${relist ? "relisted" : "altered"}.zip`);
+      await promisify(execFile)("python3", [
+        "-c",
+        `import zipfile, sys, json, hashlib
+src, out, name, relist = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+zin = zipfile.ZipFile(src)
+files = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+files[name] = files[name].replace(b"Happy Feet", b"Happy Fees")
+if relist:
+    manifest = json.loads(files["manifest.json"])
+    for e in manifest["entries"]:
+        if e["name"] == name:
+            e["sha256"] = hashlib.sha256(files[name]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest, indent=2).encode() + b"\\n"
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    for n, data in files.items():
+        zout.writestr(n, data)`,
+        archive,
+        out,
+        name,
+        relist ? "1" : "0",
+      ]);
+      return out;
+    };
+
+    // Just downloaded: the notices' receipts verify, the export's own is still pending.
+    const fresh = await check(archive);
+    expect(fresh.code, fresh.stdout).to.equal(2);
+    expect(fresh.stdout).to.match(/receipts: \d+ checked, \d+ valid, 0 invalid/);
+    expect(fresh.stdout).to.include("RECEIPT_PENDING");
+
+    // With the export's receipt once anchored, fetched later: valid.
+    const { stdout: inside } = await promisify(execFile)("unzip", [
+      "-p",
+      archive,
+      "export-receipt.json",
+    ]);
+    const exportId = (JSON.parse(inside) as Receipt).record.id;
+    await writeFile(
+      join(dir, "anchored.json"),
+      JSON.stringify(await waitAnchored(notary.client, exportId)),
+    );
+    const valid = await check(archive, "--export-receipt", join(dir, "anchored.json"));
+    expect(valid.code, valid.stdout).to.equal(0);
+    expect(valid.stdout).to.include("VALID");
+
+    const altered = await check(
+      await tampered("3-notices.csv", false),
+      "--export-receipt",
+      join(dir, "anchored.json"),
+    );
+    expect(altered.code, altered.stdout).to.equal(1);
+    expect(altered.stdout).to.include("ENTRY_ALTERED: 3-notices.csv");
+    const relisted = await check(
+      await tampered("3-notices.jsonl", true),
+      "--export-receipt",
+      join(dir, "anchored.json"),
+    );
+    expect(relisted.code, relisted.stdout).to.equal(1);
+    expect(relisted.stdout).to.include("MANIFEST_NOT_NOTARISED");
+    expect(relisted.stdout).to.include("LEAF_HASH_MISMATCH"); // the altered receipt itself
+  });
+
   it("filters by kind, and refuses bad filters and other roles", async () => {
     const dir = await mkdtemp(join(tmpdir(), "export-"));
     const filtered = await regulator.getBytes("/v1/exports?kind=counter_notice");
