@@ -4,10 +4,11 @@
  * anchored as over HTTP, only without the HTTP). Then the service runs in its own process and
  * streams the export while its RSS is sampled (flat memory: the peak over the whole export is no
  * higher than the peak over its first tenth), and `npm run audit` runs in its own process on the
- * same ledger, sampled the same way. `BENCH_LEDGER_RECORDS` sets the size (default 1,000,000).
+ * same ledger, sampled the same way, as is `npm run verify-export` on the downloaded archive.
+ * `BENCH_LEDGER_RECORDS` sets the size (default 1,000,000).
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../service/config";
@@ -88,7 +89,9 @@ async function main(): Promise<void> {
     ]);
     const notary = await spawnNotary(dataDir);
     try {
-      await measure(notary.url, notary.child.pid!, secret);
+      const archive = join(dir, "export.zip");
+      await measure(notary.url, notary.child.pid!, secret, archive);
+      await measureVerifyExport(archive, notary.rpcUrl!);
     } finally {
       notary.child.kill("SIGKILL");
       await notary.exited;
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function measure(url: string, pid: number, key: string): Promise<void> {
+async function measure(url: string, pid: number, key: string, archive: string): Promise<void> {
   const before = (await rssOf(pid)).rss;
   // (bytes received so far, RSS) samples: the archive's bytes stand in for progress.
   const samples: { bytes: number; rss: number }[] = [];
@@ -114,8 +117,12 @@ async function measure(url: string, pid: number, key: string): Promise<void> {
   });
   if (response.status !== 200) throw new Error(`export: HTTP ${response.status}`);
   const reader = response.body!.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read())
+  const file = await open(archive, "w");
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
     bytes += read.value.length;
+    await file.write(read.value);
+  }
+  await file.close();
   const seconds = millis(start) / 1000;
   clearInterval(sampler);
   const peakUpTo = (share: number) =>
@@ -134,12 +141,19 @@ async function measure(url: string, pid: number, key: string): Promise<void> {
   });
 }
 
-/** `npm run audit` on the ledger, as an assessor runs it, with its RSS sampled. */
-async function measureAudit(dataDir: string): Promise<void> {
+/** A script run in its own process, timed, its peak RSS sampled. */
+async function runSampled(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string; seconds: number; peak: number }> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "scripts/audit.ts"],
-    { env: { ...process.env, DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "pipe"] },
+    ["-r", "ts-node/register/transpile-only", script, ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -155,14 +169,46 @@ async function measureAudit(dataDir: string): Promise<void> {
   );
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   clearInterval(sampler);
-  const seconds = millis(start) / 1000;
-  if (code !== 0) throw new Error(`npm run audit exited with ${code}:\n${output}`);
+  return { code, output, seconds: millis(start) / 1000, peak };
+}
+
+/** `npm run audit` on the ledger, as an assessor runs it. */
+async function measureAudit(dataDir: string): Promise<void> {
+  const run = await runSampled("scripts/audit.ts", [], { DATA_DIR: dataDir });
+  if (run.code !== 0) throw new Error(`npm run audit exited with ${run.code}:\n${run.output}`);
   report({
     case: `audit ${size}`,
     metric: "records/s audited (re-hashed, signature checked, roots rebuilt, chain compared)",
-    value: `${(RECORDS / seconds).toFixed(0)} (${seconds.toFixed(0)} s)`,
+    value: `${(RECORDS / run.seconds).toFixed(0)} (${run.seconds.toFixed(0)} s)`,
   });
-  report({ case: `audit ${size}`, metric: "audit process peak RSS", value: mebibytes(peak) });
+  report({ case: `audit ${size}`, metric: "audit process peak RSS", value: mebibytes(run.peak) });
+}
+
+/**
+ * `npm run verify-export` on the downloaded archive, as a regulator runs it. The export's own
+ * receipt is still pending (exit 2); every record's receipt must verify.
+ */
+async function measureVerifyExport(archive: string, rpcUrl: string): Promise<void> {
+  const run = await runSampled("scripts/verify-export.ts", [
+    "--archive",
+    archive,
+    "--rpc",
+    rpcUrl,
+    "--json",
+  ]);
+  const verified = JSON.parse(run.output.slice(run.output.indexOf("{"))) as {
+    receipts: { checked: number; valid: number; invalid: number };
+    findingCount: number;
+  };
+  if (verified.findingCount > 0 || verified.receipts.invalid > 0)
+    throw new Error(`npm run verify-export found problems:\n${run.output.slice(0, 4_000)}`);
+  const name = `verify-export ${size}`;
+  report({
+    case: name,
+    metric: "receipts/s checked (entries hashed, every receipt verified against the chain)",
+    value: `${(verified.receipts.checked / run.seconds).toFixed(0)} (${run.seconds.toFixed(0)} s, ${verified.receipts.valid} valid)`,
+  });
+  report({ case: name, metric: "process peak RSS", value: mebibytes(run.peak) });
 }
 
 runBenchmark(main);
