@@ -86,7 +86,16 @@ export async function verifyExportArchive(
   const zip = await openZip(path, { lazyEntries: true, autoClose: false });
   try {
     const entries = new Map<string, Entry>();
-    for await (const entry of entriesOf(zip)) entries.set(entry.fileName, entry);
+    for await (const entry of entriesOf(zip)) {
+      // Tools disagree on which of two same-named entries they extract: either may be forged.
+      if (entries.has(entry.fileName))
+        find({
+          code: "ENTRY_DUPLICATE",
+          entry: entry.fileName,
+          message: `${entry.fileName} appears more than once in the archive`,
+        });
+      entries.set(entry.fileName, entry);
+    }
 
     const manifestBytes = entries.has("manifest.json")
       ? await readAll(await openEntry(zip, entries.get("manifest.json")!))

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
@@ -234,6 +234,20 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
     expect(relisted.code, relisted.stdout).to.equal(1);
     expect(relisted.stdout).to.include("MANIFEST_NOT_NOTARISED");
     expect(relisted.stdout).to.include("LEAF_HASH_MISMATCH"); // the altered receipt itself
+    // A second, forged copy of an entry appended after the genuine one.
+    const doubled = join(dir, "doubled.zip");
+    await copyFile(archive, doubled);
+    await promisify(execFile)("python3", [
+      "-c",
+      `import sys, warnings, zipfile
+warnings.simplefilter("ignore")
+with zipfile.ZipFile(sys.argv[1], "a") as z:
+    z.writestr("3-notices.csv", b"forged")`,
+      doubled,
+    ]);
+    const twice = await check(doubled, "--export-receipt", join(dir, "anchored.json"));
+    expect(twice.code, twice.stdout).to.equal(1);
+    expect(twice.stdout).to.include("ENTRY_DUPLICATE: 3-notices.csv");
   });
 
   it("filters by kind, and refuses bad filters and other roles", async () => {
