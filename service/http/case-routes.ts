@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { buildTimeline, WorkingCalendar, type Jurisdiction } from "../cases";
+import { buildTimeline, retentionOf, WorkingCalendar, type Jurisdiction } from "../cases";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { Notary } from "../notary";
 import { CanonicalRecord } from "../records";
@@ -39,10 +39,13 @@ export function caseRouter(deps: {
       await deps.store.linkingTo([notice.id, ...counterNotices.map((c) => c.id)], "concerns")
     ).map((r) => parse(r.canonical));
     const unique = [...new Map(actions.map((a) => [a.id, a])).values()];
-    const steps = buildTimeline(
-      { notice, counterNotices, actions: unique },
-      { jurisdiction, calendar, now: new Date(), inTimeWorkingDays: deps.inTimeWorkingDays },
-    );
+    const records = { notice, counterNotices, actions: unique };
+    const steps = buildTimeline(records, {
+      jurisdiction,
+      calendar,
+      now: new Date(),
+      inTimeWorkingDays: deps.inTimeWorkingDays,
+    });
     res.json({
       caseId: notice.id,
       jurisdiction,
@@ -50,6 +53,7 @@ export function caseRouter(deps: {
       flagged: steps.filter(
         (s) => s.state === "late" || s.state === "early" || s.state === "missing",
       ).length,
+      retention: retentionOf(records, jurisdiction) ?? null,
     });
   });
   return router;

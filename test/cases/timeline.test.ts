@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   buildTimeline,
+  retentionOf,
   WorkingCalendar,
   type Jurisdiction,
   type TimelineStep,
@@ -238,6 +239,20 @@ describe("case timelines", () => {
     expect(states(steps)["necessary measures taken"]).to.equal("pending");
   });
 
+  it("keeps a CN case's records three years after its last record, and names no period elsewhere", () => {
+    const c = {
+      notice: record("notice", "2026-03-02T02:00:00.000Z"),
+      counterNotices: [record("counter_notice", "2026-03-10T02:00:00.000Z")],
+      actions: [action("restore", "2026-04-01T02:00:00.000Z")],
+    };
+    expect(retentionOf(c, "CN")).to.deep.include({
+      lastRecordAt: c.actions[0]!.receivedAt,
+      keepUntil: "2029-04-01T02:00:00.000Z",
+    });
+    expect(retentionOf(c, "CN")!.rule).to.include("art. 31");
+    expect(retentionOf(c, "DMCA")).to.equal(undefined);
+  });
+
   describe("GET /v1/cases/:noticeId", function () {
     this.timeout(60_000);
     let notary: TestNotary;
@@ -274,6 +289,11 @@ describe("case timelines", () => {
         "result published": "missing",
       });
       expect(states(steps)["notice forwarded to the merchant"]).to.equal("pending");
+      const { retention } = body as { retention: { lastRecordAt: string; keepUntil: string } };
+      expect(Date.parse(retention.keepUntil) - Date.parse(retention.lastRecordAt)).to.be.within(
+        (3 * 365 - 1) * 86_400_000,
+        (3 * 366 + 1) * 86_400_000,
+      );
     });
 
     it("refuses an unknown case or jurisdiction with a code", async () => {
