@@ -252,17 +252,11 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
 
 /** A gap in the sequence: the records with these seqs were deleted. */
 function missing(seq: number, lastSeq: number): Discrepancy {
+  const gap = { check: "sequence", code: "RECORD_MISSING", seq } as const;
   return seq === lastSeq
-    ? {
-        check: "sequence",
-        code: "RECORD_MISSING",
-        seq,
-        message: `no record with seq ${seq}: it was deleted`,
-      }
+    ? { ...gap, message: `no record with seq ${seq}: it was deleted` }
     : {
-        check: "sequence",
-        code: "RECORD_MISSING",
-        seq,
+        ...gap,
         lastSeq,
         message: `no records with seq ${seq} to ${lastSeq} (${lastSeq - seq + 1} records): they were deleted`,
       };

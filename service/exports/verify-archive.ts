@@ -57,19 +57,17 @@ export async function verifyExportArchive(
   chain: ChainReader,
   options: { exportReceipt?: unknown; minConfirmations?: number } = {},
 ): Promise<ArchiveReport> {
-  const findings: ArchiveFinding[] = [];
-  let findingCount = 0;
-  const find = (finding: ArchiveFinding) => {
-    if (++findingCount <= MAX_FINDINGS) findings.push(finding);
-  };
   const report: ArchiveReport = {
     verdict: "valid",
     manifestSha256: undefined,
     exportReceipt: undefined,
     entries: [],
     receipts: { checked: 0, valid: 0, invalid: 0, unverifiable: 0 },
-    findings,
+    findings: [],
     findingCount: 0,
+  };
+  const find = (finding: ArchiveFinding) => {
+    if (++report.findingCount <= MAX_FINDINGS) report.findings.push(finding);
   };
   const cachedChain = cachingChainReader(chain);
   const recoverSigner = makeLeafSignerRecovery();
@@ -102,7 +100,7 @@ export async function verifyExportArchive(
       : undefined;
     if (!manifestBytes) {
       find({ code: "MANIFEST_MISSING", message: "the archive has no manifest.json" });
-      return finish(report, "invalid", findingCount);
+      return withVerdict(report, "invalid");
     }
     report.manifestSha256 = createHash("sha256").update(manifestBytes).digest("hex");
     let manifest: { entries: ManifestEntry[] };
@@ -111,7 +109,7 @@ export async function verifyExportArchive(
       if (!Array.isArray(manifest.entries)) throw new Error("no entries");
     } catch {
       find({ code: "MANIFEST_MALFORMED", message: "manifest.json is not an export manifest" });
-      return finish(report, "invalid", findingCount);
+      return withVerdict(report, "invalid");
     }
 
     // The export's own receipt: a record of kind `export` committing to the manifest's digest.
@@ -174,21 +172,16 @@ export async function verifyExportArchive(
 
   const exportVerdict = report.exportReceipt?.verdict ?? "invalid";
   const verdict =
-    findingCount > 0 || exportVerdict === "invalid"
+    report.findingCount > 0 || exportVerdict === "invalid"
       ? "invalid"
       : exportVerdict === "unverifiable" || report.receipts.unverifiable > 0
         ? "unverifiable"
         : "valid";
-  return finish(report, verdict, findingCount);
+  return withVerdict(report, verdict);
 }
 
-function finish(
-  report: ArchiveReport,
-  verdict: ArchiveReport["verdict"],
-  findingCount: number,
-): ArchiveReport {
+function withVerdict(report: ArchiveReport, verdict: ArchiveReport["verdict"]): ArchiveReport {
   report.verdict = verdict;
-  report.findingCount = findingCount;
   return report;
 }
 

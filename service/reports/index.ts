@@ -1,6 +1,5 @@
 /** Reports for regulators: campaign statistics. */
 export {
-  computeStatistics,
   MonthlyTally,
   monthOf,
   StatisticsTally,

@@ -182,18 +182,6 @@ function monthRange(month: string): { from: string; to: string } {
   };
 }
 
-/** The statistics of records already in hand (tests, small ranges). */
-export function computeStatistics(
-  range: { from: string; to: string },
-  records: Iterable<CanonicalRecord>,
-  actionsConcerning: (noticeId: string) => readonly CanonicalRecord[],
-): Statistics {
-  const tally = new StatisticsTally(range);
-  for (const record of records)
-    tally.add(record, record.kind === "notice" ? actionsConcerning(record.id) : []);
-  return tally.result();
-}
-
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);

@@ -223,7 +223,7 @@ export class LedgerStore {
 
   /**
    * Records matching every given filter, in seq order after `afterSeq` (keyset pagination).
-   * Term filters match exact lower-cased values.
+   * Term filters match exactly: callers give them as indexed (records' `searchTerm`).
    */
   async search(query: RecordQuery): Promise<RecordTable[]> {
     let q = this.db
@@ -241,7 +241,7 @@ export class LedgerStore {
           .selectFrom("record_terms")
           .select("record_id")
           .where("field", "=", field)
-          .where("value", "=", (value ?? "").toLowerCase()),
+          .where("value", "=", value ?? ""),
       );
     }
     const rows = await q.orderBy("seq").limit(query.limit).execute();

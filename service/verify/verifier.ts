@@ -101,15 +101,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
       "the record does not hash to the receipt's leaf hash: the record was altered",
     );
 
-  const recoverSigner =
-    input.recoverSigner ??
-    ((leafHash: Uint8Array, signature: string) => {
-      try {
-        return verifyMessage(leafHash, signature);
-      } catch {
-        return undefined;
-      }
-    });
+  const recoverSigner = input.recoverSigner ?? verifyMessage;
   let signer: string | undefined;
   try {
     signer = recoverSigner(getBytes(receipt.leafHash), receipt.intake.signature);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { computeStatistics, MonthlyTally, monthOf, statisticsCsv } from "../../service/reports";
+import { MonthlyTally, monthOf, StatisticsTally, statisticsCsv } from "../../service/reports";
 import { parseRecordInput, type CanonicalRecord } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
@@ -49,11 +49,13 @@ describe("campaign statistics", () => {
       [n1.id]: [takedown],
       [n2.id]: [forward],
     };
-    const stats = computeStatistics(
-      { from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" },
-      [n1, n2, n3, takedown, forward, restore, flag, penalty, counter],
-      (id) => concerning[id] ?? [],
-    );
+    const tally = new StatisticsTally({
+      from: "2026-03-01T00:00:00.000Z",
+      to: "2026-04-01T00:00:00.000Z",
+    });
+    for (const r of [n1, n2, n3, takedown, forward, restore, flag, penalty, counter])
+      tally.add(r, concerning[r.id]);
+    const stats = tally.result();
     expect(stats.notices).to.deep.equal({
       total: 3,
       byChannel: { system: 2, email: 1 },
@@ -128,7 +130,7 @@ describe("campaign statistics", () => {
   });
 
   it("has no rate and no median without notices", () => {
-    const stats = computeStatistics({ from: "a", to: "b" }, [], () => []);
+    const stats = new StatisticsTally({ from: "a", to: "b" }).result();
     expect([stats.infringementDeterminationRate, stats.medianHoursToAct]).to.deep.equal([
       null,
       null,
