@@ -10,12 +10,15 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../service/config";
+import { LedgerError } from "../service/errors";
 import {
+  addKeyEntry,
   hashApiKey,
   newApiKey,
   readKeyEntries,
+  revokeKeyEntry,
   ROLES,
-  writeKeyEntries,
+  updateKeyEntries,
   type Role,
 } from "../service/keys";
 
@@ -33,38 +36,31 @@ async function main(): Promise<void> {
     },
   });
   const file = loadConfig().apiKeysFile;
-  const keys = await readKeyEntries(file);
   if (command === "add") {
     if (!values.role || !(ROLES as readonly string[]).includes(values.role))
       throw new UsageError(`--role is one of ${ROLES.join(", ")}`);
     if (!values.name) throw new UsageError("--name is required");
     const id = values.id ?? `k_${randomBytes(6).toString("hex")}`;
-    if (keys.some((k) => k.id === id)) throw new UsageError(`a key with id ${id} exists`);
     const key = newApiKey();
-    await writeKeyEntries(file, [
-      ...keys,
-      {
-        id,
-        name: values.name,
-        role: values.role as Role,
-        parties: values.party,
-        keySha256: hashApiKey(key),
-      },
-    ]);
+    const entry = {
+      id,
+      name: values.name,
+      role: values.role as Role,
+      parties: values.party,
+      keySha256: hashApiKey(key),
+    };
+    await updateKeyEntries(file, (keys) => addKeyEntry(keys, entry));
     process.stderr.write(`added key ${id} (${values.role}) to ${file}; it is shown once:\n`);
     process.stdout.write(`${key}\n`);
   } else if (command === "list") {
-    for (const k of keys)
+    for (const k of await readKeyEntries(file))
       process.stdout.write(
         `${k.id}\t${k.role ?? "platform"}\t${k.name}\t${(k.parties ?? []).join(",")}\n`,
       );
   } else if (command === "revoke") {
-    if (!values.id || !keys.some((k) => k.id === values.id))
-      throw new UsageError("--id names no key");
-    await writeKeyEntries(
-      file,
-      keys.filter((k) => k.id !== values.id),
-    );
+    if (!values.id) throw new UsageError("--id names the key to revoke");
+    const id = values.id;
+    await updateKeyEntries(file, (keys) => revokeKeyEntry(keys, id));
     process.stderr.write(`revoked key ${values.id}\n`);
   } else {
     throw new UsageError("commands: add, list, revoke");
@@ -75,5 +71,8 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `${error instanceof UsageError ? "usage: " : ""}${(error as Error).message}\n`,
   );
-  process.exitCode = error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+  process.exitCode =
+    error instanceof UsageError || error instanceof ConfigError || error instanceof LedgerError
+      ? 2
+      : 1;
 });

@@ -1,7 +1,7 @@
 /** `npm start`: the notary with its embedded chain (or CHAIN_RPC_URL), configured by environment. */
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./observability";
-import { initialKeyFile } from "./keys";
+import { initialKeyFile, KeysFileError } from "./keys";
 import { startNotary } from "./server";
 
 async function main(): Promise<void> {
@@ -38,8 +38,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A bad configuration or keys file is the operator's to fix: say what and where, no stack.
+  const known = error instanceof ConfigError || error instanceof KeysFileError;
   process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exit(error instanceof ConfigError ? 2 : 1);
+  process.exit(known ? 2 : 1);
 });

@@ -16,6 +16,7 @@ import { Batcher } from "./batching";
 import { connectEmbedded, connectExternal, fundOnEmbedded, type ChainConnection } from "./chain";
 import type { Config } from "./config";
 import { createApp } from "./http/app";
+import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
 import { ApiKeyFile, loadOperatorKey, makeLeafSigner } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
@@ -157,12 +158,11 @@ export async function startNotary(
     cases: { holidays: config.holidays, inTimeWorkingDays: config.inTimeWorkingDays },
     isAccepting: () => accepting,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once("error", reject);
+  const server: Server = createHttpServer(app, config.http);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
   });
-  // Large uploads take long; the default request timeout (5 min) would cut a 4 GiB upload.
-  server.requestTimeout = 0;
   const { port } = server.address() as AddressInfo;
   url = `http://${config.host}:${port}`;
   pipeline.start();

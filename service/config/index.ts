@@ -41,9 +41,33 @@ const Env = z.object({
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
     .optional(),
   IN_TIME_WORKING_DAYS: int(3, 1),
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
+  HTTP_BODY_IDLE_TIMEOUT_MS: int(30_000, 100),
+  HTTP_MIN_BODY_BYTES_PER_S: int(10_240, 0),
+  HTTP_MIN_RATE_GRACE_MS: int(10_000, 0),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
+  HTTP_MAX_CONNECTIONS: int(1_000, 1),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/**
+ * How long the server waits on a client. Without these, half-sent headers and stalled or
+ * trickling bodies each hold a socket (and an upload's temporary file) for ever, and a few
+ * thousand of them exhaust the process's file descriptors (slowloris).
+ */
+export interface HttpLimits {
+  /** All request headers must arrive within this (Node answers 408). */
+  headersTimeoutMs: number;
+  /** A request body that sends nothing for this long is answered 408 and closed. */
+  bodyIdleTimeoutMs: number;
+  /** After the grace period, a body arriving slower than this on average is answered 408. */
+  minBodyBytesPerSecond: number;
+  minRateGraceMs: number;
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive. */
+  maxConnections: number;
+}
 
 export interface Config {
   port: number;
@@ -66,6 +90,7 @@ export interface Config {
   operatorKeyFile: string;
   apiKeysFile: string;
   limits: { fileBytes: number; files: number; recordBytes: number; concurrentExports: number };
+  http: HttpLimits;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** Public holidays (ISO dates) the case timelines skip as non-working days. */
   holidays: string[];
@@ -118,6 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       files: e.MAX_FILES,
       recordBytes: e.MAX_RECORD_BYTES,
       concurrentExports: e.MAX_CONCURRENT_EXPORTS,
+    },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      bodyIdleTimeoutMs: e.HTTP_BODY_IDLE_TIMEOUT_MS,
+      minBodyBytesPerSecond: e.HTTP_MIN_BODY_BYTES_PER_S,
+      minRateGraceMs: e.HTTP_MIN_RATE_GRACE_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     logLevel: e.LOG_LEVEL,
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],

@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): Express {
     caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
     recordsRouter(deps),
     ledger.protected,
-    keysRouter(deps.keys.file),
+    keysRouter(deps.keys),
     auditRouter({
       store: deps.store,
       files: deps.files,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import express, { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { hashApiKey, newApiKey, readKeyEntries, ROLES, writeKeyEntries } from "../keys";
+import { hashApiKey, newApiKey, ROLES, type ApiKeyFile } from "../keys";
 import { issuesOf } from "../records";
 import { allowRoles } from "./auth";
 
@@ -13,11 +13,11 @@ export const NewKey = z.strictObject({
 });
 
 /** Key management for admin keys; the same file `npm run keys` edits. Keys are shown once. */
-export function keysRouter(file: string): Router {
+export function keysRouter(keyFile: ApiKeyFile): Router {
   const router = Router();
   router.use("/keys", allowRoles("admin"));
   router.get("/keys", async (_req, res) => {
-    const keys = await readKeyEntries(file);
+    const keys = await keyFile.list();
     res.json({
       keys: keys.map((k) => ({
         id: k.id,
@@ -35,20 +35,11 @@ export function keysRouter(file: string): Router {
       });
     const id = `k_${randomBytes(6).toString("hex")}`;
     const key = newApiKey();
-    await writeKeyEntries(file, [
-      ...(await readKeyEntries(file)),
-      { id, ...parsed.data, keySha256: hashApiKey(key) },
-    ]);
+    await keyFile.add({ id, ...parsed.data, keySha256: hashApiKey(key) });
     res.status(201).json({ id, ...parsed.data, key });
   });
   router.delete("/keys/:id", async (req, res) => {
-    const keys = await readKeyEntries(file);
-    if (!keys.some((k) => k.id === req.params.id))
-      throw new InvalidInputError("KEY_NOT_FOUND", `no key ${req.params.id}`);
-    await writeKeyEntries(
-      file,
-      keys.filter((k) => k.id !== req.params.id),
-    );
+    await keyFile.revoke(req.params.id);
     res.status(204).end();
   });
   return router;

@@ -3,6 +3,7 @@ import multer from "multer";
 import { pipeline } from "node:stream/promises";
 import { InvalidInputError } from "../errors";
 import { allowRoles } from "./auth";
+import { parseMultipart } from "./multipart";
 import { HashingStorage, type UploadedFile } from "../fingerprint";
 import { checkFileName, parseRecordInput, type FileDigest } from "../records";
 import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
@@ -25,20 +26,22 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export function recordsRouter(deps: RecordsRouteDeps): Router {
   const router = Router();
   const isReferenced = (sha256: string) => deps.store.isFileReferenced(sha256);
-  const upload = multer({
-    storage: new HashingStorage(deps.files, isReferenced),
-    limits: {
-      fileSize: deps.limits.fileBytes,
-      files: deps.limits.files,
-      fieldSize: deps.limits.recordBytes,
-      fields: 4,
-      parts: deps.limits.files + 4,
-    },
-    // File names in Chinese arrive as UTF-8; multer's default would read them as Latin-1.
-    defParamCharset: "utf8",
-    // Keep the name as sent so a path-like name is refused rather than silently cut to its base.
-    preservePath: true,
-  }).array("files", deps.limits.files);
+  const upload = parseMultipart(
+    multer({
+      storage: new HashingStorage(deps.files, isReferenced),
+      limits: {
+        fileSize: deps.limits.fileBytes,
+        files: deps.limits.files,
+        fieldSize: deps.limits.recordBytes,
+        fields: 4,
+        parts: deps.limits.files + 4,
+      },
+      // File names in Chinese arrive as UTF-8; multer's default would read them as Latin-1.
+      defParamCharset: "utf8",
+      // Keep the name as sent so a path-like name is refused rather than silently cut to its base.
+      preservePath: true,
+    }).array("files", deps.limits.files),
+  );
   const json = (req: Request) => {
     const type = req.headers["content-type"] ?? "";
     return /^application\/json\b/i.test(type);

@@ -1,5 +1,6 @@
 import express, { Router } from "express";
 import multer from "multer";
+import { parseMultipart } from "./multipart";
 import { InvalidInputError } from "../errors";
 import { answerJsonRpc, type Eip1193 } from "../chain";
 import { DigestOnlyStorage, type UploadedFile } from "../fingerprint";
@@ -21,16 +22,18 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  */
 export function verifyRouter(deps: VerifyRouteDeps): Router {
   const router = Router();
-  const upload = multer({
-    storage: new DigestOnlyStorage(),
-    limits: {
-      fileSize: deps.limits.fileBytes,
-      files: deps.limits.files,
-      fieldSize: deps.limits.recordBytes,
-      fields: 4,
-    },
-    defParamCharset: "utf8",
-  }).array("files", deps.limits.files);
+  const upload = parseMultipart(
+    multer({
+      storage: new DigestOnlyStorage(),
+      limits: {
+        fileSize: deps.limits.fileBytes,
+        files: deps.limits.files,
+        fieldSize: deps.limits.recordBytes,
+        fields: 4,
+      },
+      defParamCharset: "utf8",
+    }).array("files", deps.limits.files),
+  );
   const json = express.json({ limit: deps.limits.recordBytes });
 
   router.post("/verify", (req, res, next) => {

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import lockfile from "proper-lockfile";
 import { z } from "zod";
+import { InvalidInputError, LedgerError } from "../errors";
 
 export const ROLES = ["platform", "rights_holder", "merchant", "regulator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -79,14 +81,16 @@ export class ApiKeys {
       await writeFile(file, text, { mode: 0o600, flag: "wx" });
       created = true;
     }
-    const parsed = KeysFile.safeParse(JSON.parse(text));
-    if (!parsed.success)
-      throw new Error(`${file} is not a valid API keys file: ${z.prettifyError(parsed.error)}`);
-    const entries = parsed.data.keys.map((k) => ({
-      key: { id: k.id, name: k.name, role: k.role, parties: k.parties },
-      hash: Buffer.from(k.keySha256 ?? sha256Hex(k.key!), "hex"),
-    }));
-    return { keys: new ApiKeys(entries), created };
+    return { keys: ApiKeys.of(parseKeysFile(file, text)), created };
+  }
+
+  static of(keys: readonly KeyEntry[]): ApiKeys {
+    return new ApiKeys(
+      keys.map((k) => ({
+        key: { id: k.id, name: k.name, role: k.role ?? "platform", parties: k.parties ?? [] },
+        hash: Buffer.from(k.keySha256 ?? sha256Hex(k.key!), "hex"),
+      })),
+    );
   }
 
   /** The key matching `presented`, if any. */
@@ -107,24 +111,130 @@ export async function readInitialApiKey(keysFile: string): Promise<string> {
   return (await readFile(initialKeyFile(keysFile), "utf8")).trim();
 }
 
+/** A keys file that cannot be read as one: the service refuses to start on it. */
+export class KeysFileError extends LedgerError {}
+
+function parseKeysFile(file: string, text: string): KeyEntry[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new KeysFileError(
+      "KEYS_FILE_INVALID",
+      `${file} is not a valid API keys file: not JSON (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  const parsed = KeysFile.safeParse(json);
+  if (!parsed.success)
+    throw new KeysFileError(
+      "KEYS_FILE_INVALID",
+      `${file} is not a valid API keys file: ${z.prettifyError(parsed.error)}`,
+    );
+  return parsed.data.keys;
+}
+
 /** Reads a keys file as entries (for the keys command). */
 export async function readKeyEntries(file: string): Promise<KeyEntry[]> {
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return JSON.stringify({ keys: [] });
     throw error;
   });
-  const parsed = KeysFile.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new Error(`${file} is not a valid API keys file: ${z.prettifyError(parsed.error)}`);
-  return parsed.data.keys;
+  return parseKeysFile(file, text);
 }
 
-/** Writes a keys file atomically, owner-only. */
+/**
+ * Writes a keys file atomically, owner-only: a temporary file of its own (two writers never
+ * share one), fsynced, renamed over the old one, and the directory fsynced, so a crash leaves
+ * either the old file or the new one, never a torn one.
+ */
 export async function writeKeyEntries(file: string, keys: readonly KeyEntry[]): Promise<void> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temporary = join(
+    dir,
+    `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+  try {
+    const handle = await open(temporary, "wx", 0o600);
+    try {
+      await handle.writeFile(JSON.stringify({ keys }, null, 2) + "\n");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  const directory = await open(dir, "r");
+  await directory.sync().finally(() => directory.close());
+}
+
+const inProcess = new Map<string, Promise<unknown>>();
+
+/**
+ * Read-modify-write of a keys file, one writer at a time: within this process by a queue, and
+ * across processes (the service and `npm run keys`) by a lock beside the file. Without both,
+ * concurrent additions overwrite each other and a revocation can be undone by a write that
+ * read the file before it.
+ */
+export async function updateKeyEntries(
+  file: string,
+  change: (keys: KeyEntry[]) => KeyEntry[],
+): Promise<KeyEntry[]> {
+  const previous = inProcess.get(file) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => updateLocked(file, change));
+  inProcess.set(file, run);
+  try {
+    return await run;
+  } finally {
+    if (inProcess.get(file) === run) inProcess.delete(file);
+  }
+}
+
+async function updateLocked(
+  file: string,
+  change: (keys: KeyEntry[]) => KeyEntry[],
+): Promise<KeyEntry[]> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ keys }, null, 2) + "\n", { mode: 0o600 });
-  await rename(temporary, file);
+  const release = await lockfile.lock(file, {
+    realpath: false,
+    lockfilePath: `${file}.lock`,
+    stale: 10_000,
+    retries: { retries: 100, minTimeout: 10, maxTimeout: 100 },
+  });
+  try {
+    const next = change(await readKeyEntries(file));
+    await writeKeyEntries(file, next);
+    return next;
+  } finally {
+    await release();
+  }
+}
+
+/** Adds a key; a key with the same id already present is refused. */
+export function addKeyEntry(keys: KeyEntry[], entry: KeyEntry): KeyEntry[] {
+  if (keys.some((k) => k.id === entry.id))
+    throw new InvalidInputError("KEY_EXISTS", `a key with id ${entry.id} exists`);
+  return [...keys, entry];
+}
+
+/**
+ * Removes a key. The last admin key is kept: without one, keys can no longer be managed over
+ * HTTP, and whoever revoked it by mistake would need the server's disk to recover.
+ */
+export function revokeKeyEntry(keys: KeyEntry[], id: string): KeyEntry[] {
+  const target = keys.find((k) => k.id === id);
+  if (!target) throw new InvalidInputError("KEY_NOT_FOUND", `no key ${id}`);
+  const admins = keys.filter((k) => k.role === "admin");
+  if (target.role === "admin" && admins.length === 1)
+    throw new InvalidInputError(
+      "KEY_LAST_ADMIN",
+      `${id} is the last admin key; add another admin key before revoking it`,
+    );
+  return keys.filter((k) => k.id !== id);
 }
 
 export function hashApiKey(key: string): string {
@@ -140,13 +250,14 @@ function sha256Hex(text: string): string {
 }
 
 /**
- * The keys file as the service sees it: re-read when it changes (checked at most once a
- * second), so keys added or revoked with `npm run keys` take effect without a restart. A file
- * that fails to parse keeps the previous keys in force.
+ * The keys file as the service sees it. Changes made through it (`add`, `revoke`) take effect
+ * for the next request; changes made by `npm run keys` are seen when the file's mtime moves
+ * (checked at most once a second). A file that fails to parse keeps the previous keys in force.
  */
 export class ApiKeyFile {
   private checkedAt = 0;
   private refreshing: Promise<void> | undefined;
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly file: string,
@@ -162,11 +273,45 @@ export class ApiKeyFile {
     return { keyFile: new ApiKeyFile(file, keys, (await stat(file)).mtimeMs), created };
   }
 
+  /** Adds a key (stored as its hash); it authenticates as soon as this resolves. */
+  async add(entry: KeyEntry): Promise<void> {
+    await this.update((keys) => addKeyEntry(keys, entry));
+  }
+
+  /** Revokes a key; it is refused as soon as this resolves. */
+  async revoke(id: string): Promise<void> {
+    await this.update((keys) => revokeKeyEntry(keys, id));
+  }
+
+  async list(): Promise<KeyEntry[]> {
+    return readKeyEntries(this.file);
+  }
+
+  private update(change: (keys: KeyEntry[]) => KeyEntry[]): Promise<void> {
+    return this.serially(async () => {
+      const keys = await updateKeyEntries(this.file, change);
+      this.keys = ApiKeys.of(keys);
+      this.mtimeMs = (await stat(this.file)).mtimeMs;
+    });
+  }
+
+  /**
+   * Re-reads and writes take turns: a re-read that read the file before a write must not
+   * replace the keys after it, undoing a revocation just answered.
+   */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   async find(presented: string): Promise<ApiKey | undefined> {
     // Requests that arrive while the file is re-read wait for it too: answering them from the
     // old keys would refuse a key just added, or accept one just revoked.
     if (!this.refreshing && Date.now() - this.checkedAt >= 1_000)
-      this.refreshing = this.refresh().finally(() => (this.refreshing = undefined));
+      this.refreshing = this.serially(() => this.refresh()).finally(
+        () => (this.refreshing = undefined),
+      );
     if (this.refreshing) await this.refreshing;
     return this.keys.find(presented);
   }

@@ -1,13 +1,17 @@
 /** Secrets at the edge: the operator's signing key and the API keys, both from files. */
 export {
+  addKeyEntry,
   ApiKeyFile,
   ApiKeys,
+  KeysFileError,
   hashApiKey,
   initialKeyFile,
   readInitialApiKey,
   newApiKey,
   readKeyEntries,
+  revokeKeyEntry,
   ROLES,
+  updateKeyEntries,
   writeKeyEntries,
   type ApiKey,
   type KeyEntry,

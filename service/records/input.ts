@@ -104,6 +104,10 @@ export function referencedFileNames(record: ValidRecordInput): string[] {
 /**
  * A file name as given by a client must be a plain name: never a path, never a control
  * character. It is notarised as sent, and used in downloads' Content-Disposition.
+ *
+ * WARNING: bidirectional controls (U+202E "right-to-left override" and its kin) make
+ * `invoice\u202Eexe.pdf` display as `invoicefdp.exe`: a name that lies about its type to the
+ * person who downloads it (CVE-2021-42574 class). They are refused like C0 and C1 controls.
  */
 export function checkFileName(name: string): void {
   const problem =
@@ -112,9 +116,11 @@ export function checkFileName(name: string): void {
       : /[/\\]/.test(name) || name === "." || name === ".."
         ? "must not be a path"
         : // eslint-disable-next-line no-control-regex
-          /[\u0000-\u001f\u007f]/.test(name)
+          /[\u0000-\u001f\u007f-\u009f]/.test(name)
           ? "must not contain control characters"
-          : undefined;
+          : /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name)
+            ? "must not contain bidirectional text controls"
+            : undefined;
   if (problem) {
     throw new InvalidInputError(
       "FILE_NAME_INVALID",

@@ -292,6 +292,21 @@ describe("HTTP API: bad input", function () {
       status: 400,
       code: "FILE_NAME_DUPLICATE",
     },
+    ...malformedMultipart("/v1/records"),
+    ...malformedMultipart("/v1/verify"),
+    {
+      name: "a file name with a right-to-left override",
+      send: async (c) =>
+        c.postRecord(await exampleRecord("evidence"), [file("invoice\u202eexe.pdf")]),
+      status: 400,
+      code: "FILE_NAME_INVALID",
+    },
+    {
+      name: "a file name with a C1 control",
+      send: async (c) => c.postRecord(await exampleRecord("evidence"), [file("a\u0085b.txt")]),
+      status: 400,
+      code: "FILE_NAME_INVALID",
+    },
     {
       name: "a bad batch index",
       send: (c) => c.get("/v1/batches/abc"),
@@ -322,6 +337,50 @@ describe("HTTP API: bad input", function () {
     );
   });
 });
+
+/**
+ * Bodies busboy cannot parse, as a fuzzer sent them. The truncated one carries a whole file
+ * first, so the store has something to take back.
+ */
+function malformedMultipart(path: string): BadCase[] {
+  const latin1 = (text: string) => new Uint8Array(Buffer.from(text, "latin1"));
+  const part = (disposition: string, body: string, extra = "") =>
+    `--X\r\nContent-Disposition: form-data; ${disposition}\r\n${extra}\r\n${body}\r\n`;
+  const bodies: [string, string, string][] = [
+    [
+      "a part name with a control byte",
+      "multipart/form-data; boundary=X",
+      part('name="a\x15b"', "x") + "--X--\r\n",
+    ],
+    [
+      "multipart without a boundary",
+      "multipart/form-data",
+      part('name="record"', "{}") + "--X--\r\n",
+    ],
+    [
+      "a truncated multipart body",
+      "multipart/form-data; boundary=X",
+      part('name="files"; filename="whole.txt"', "a whole file") +
+        part('name="files"; filename="cut.txt"', "cut he").slice(0, -2),
+    ],
+    [
+      "a NUL byte in a raw file name",
+      "multipart/form-data; boundary=X",
+      part('name="files"; filename="a\x00b.txt"', "x") + "--X--\r\n",
+    ],
+    [
+      "a DEL byte in a part's Content-Type",
+      "multipart/form-data; boundary=X",
+      part('name="files"; filename="a.txt"', "x", "Content-Type: text/pl\x7fain\r\n") + "--X--\r\n",
+    ],
+  ];
+  return bodies.map(([name, type, body]) => ({
+    name: `${name} on ${path}`,
+    send: (c) => c.postRaw(path, latin1(body), type),
+    status: 400,
+    code: "MULTIPART_INVALID",
+  }));
+}
 
 /** What a refused request must not change: records, stored files, leftover temporary files. */
 async function snapshot(

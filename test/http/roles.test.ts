@@ -173,7 +173,6 @@ describe("roles on API keys", function () {
     };
     expect(listed.keys.find((k) => k.id === id)).to.deep.include({ role: "merchant" });
     expect(JSON.stringify(listed)).not.to.include(hashApiKey(key));
-    await new Promise((r) => setTimeout(r, 1_100));
     expect(await status(notary.client.withKey(key), `/v1/records/${noticeId}`)).to.equal(200);
     const bad = await as("admin").postJson("/v1/keys", { role: "emperor", name: "x" });
     expect([bad.status, (bad.body as { error: { code: string } }).error.code]).to.deep.equal([
@@ -185,6 +184,63 @@ describe("roles on API keys", function () {
       headers: { authorization: `Bearer ${secrets.get("admin")}` },
     });
     expect(revoked.status).to.equal(204);
+  });
+
+  it("keeps every key of 20 concurrent creations, each working at once, and revokes at once", async () => {
+    const file = join(notary.dataDir, "keys", "api-keys.json");
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        as("admin").postJson("/v1/keys", { role: "regulator", name: `inspector ${i}` }),
+      ),
+    );
+    expect(created.map((c) => c.status)).to.deep.equal(Array(20).fill(201));
+    const keys = created.map((c) => c.body as { id: string; key: string });
+    // No wait: a key answered 201 authenticates on the next request.
+    const reads = await Promise.all(
+      keys.map((k) => status(notary.client.withKey(k.key), `/v1/records/${noticeId}`)),
+    );
+    expect(reads).to.deep.equal(Array(20).fill(200));
+    const stored = await readKeyEntries(file);
+    for (const k of keys) expect(stored.some((e) => e.id === k.id)).to.equal(true, k.id);
+
+    // Revocations racing creations: each revoked key is refused as soon as its DELETE answers.
+    const revoke = (id: string) =>
+      fetch(`${notary.url}/v1/keys/${id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${secrets.get("admin")}` },
+      });
+    const [revocations, more] = await Promise.all([
+      Promise.all(keys.slice(0, 10).map((k) => revoke(k.id))),
+      Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          as("admin").postJson("/v1/keys", { role: "regulator", name: `late ${i}` }),
+        ),
+      ),
+    ]);
+    expect(revocations.map((r) => r.status)).to.deep.equal(Array(10).fill(204));
+    expect(more.map((c) => c.status)).to.deep.equal(Array(10).fill(201));
+    const after = await Promise.all(
+      keys.map((k) => status(notary.client.withKey(k.key), `/v1/records/${noticeId}`)),
+    );
+    expect(after).to.deep.equal([...Array(10).fill("401 AUTH_INVALID"), ...Array(10).fill(200)]);
+    const final = await readKeyEntries(file); // still one valid JSON file
+    expect(final.filter((e) => e.name.startsWith("late "))).to.have.length(10);
+    expect(final.some((e) => e.id === keys[0]!.id)).to.equal(false);
+    await Promise.all(
+      [...keys.slice(10), ...more.map((c) => c.body as { id: string })].map((k) => revoke(k.id)),
+    );
+  });
+
+  it("refuses to revoke the last admin key", async () => {
+    const answer = await fetch(`${notary.url}/v1/keys/admin`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${secrets.get("admin")}` },
+    });
+    expect(answer.status).to.equal(409);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).to.equal(
+      "KEY_LAST_ADMIN",
+    );
+    expect(await status(as("admin"), "/v1/keys")).to.equal(200);
   });
 
   it("gives each role exactly its access to search, statistics, audit, exports and cases", async () => {

@@ -56,7 +56,11 @@ export class HttpClient {
     return this.send("/v1/records", { method: "POST", body: form });
   }
 
-  async postRaw(path: string, body: string, contentType: string): Promise<HttpAnswer> {
+  async postRaw(
+    path: string,
+    body: string | Uint8Array<ArrayBuffer>,
+    contentType: string,
+  ): Promise<HttpAnswer> {
     return this.send(path, { method: "POST", headers: { "content-type": contentType }, body });
   }
 
