@@ -104,7 +104,12 @@ function closeSlowClient(
   res: ServerResponse,
   problem: { code: string; message: string },
 ): void {
-  const close = (): void => void req.socket.destroy();
+  // The request too: once its answer is sent, Node no longer ties it to the socket, and a
+  // parser still reading it would wait for ever.
+  const close = (): void => {
+    req.destroy();
+    req.socket.destroy();
+  };
   if (res.headersSent) return close();
   const body: ErrorBody = { error: problem };
   res.writeHead(408, { "content-type": "application/json; charset=utf-8", connection: "close" });
