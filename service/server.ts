@@ -22,7 +22,7 @@ import { ApiKeyFile, loadOperatorKey, makeLeafSigner } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./verify";
-import { FileStore, LedgerStore, openDatabase, type LedgerBinding } from "./storage";
+import { FileStore, LedgerStore, openDatabase, StorageHealth, type LedgerBinding } from "./storage";
 
 export interface RunningNotary {
   url: string;
@@ -156,6 +156,10 @@ export async function startNotary(
     verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193 },
     publicUrl: () => config.publicUrl ?? url,
     cases: { holidays: config.holidays, inTimeWorkingDays: config.inTimeWorkingDays },
+    storage: new StorageHealth(config.dataDir, {
+      minFreeBytes: config.limits.minFreeBytes,
+      recentMs: 60_000,
+    }),
     isAccepting: () => accepting,
   });
   const server: Server = createHttpServer(app, config.http);

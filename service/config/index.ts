@@ -36,6 +36,7 @@ const Env = z.object({
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
   MAX_CONCURRENT_EXPORTS: int(2, 1),
+  MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
   HOLIDAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
@@ -89,7 +90,14 @@ export interface Config {
   };
   operatorKeyFile: string;
   apiKeysFile: string;
-  limits: { fileBytes: number; files: number; recordBytes: number; concurrentExports: number };
+  limits: {
+    fileBytes: number;
+    files: number;
+    recordBytes: number;
+    concurrentExports: number;
+    /** Below this much free space on the data disk, readiness says the storage is full. */
+    minFreeBytes: number;
+  };
   http: HttpLimits;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** Public holidays (ISO dates) the case timelines skip as non-working days. */
@@ -143,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       files: e.MAX_FILES,
       recordBytes: e.MAX_RECORD_BYTES,
       concurrentExports: e.MAX_CONCURRENT_EXPORTS,
+      minFreeBytes: e.MIN_FREE_BYTES,
     },
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,

@@ -5,7 +5,7 @@ import type { Config } from "../config";
 import type { ApiKeyFile } from "../keys";
 import type { Notary } from "../notary";
 import type { Metrics } from "../observability";
-import type { FileStore, LedgerStore } from "../storage";
+import type { FileStore, LedgerStore, StorageHealth } from "../storage";
 import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
@@ -32,6 +32,7 @@ export interface AppDeps {
   verify: Omit<VerifyRouteDeps, "limits">;
   publicUrl: () => string;
   cases: { holidays: readonly string[]; inTimeWorkingDays: number };
+  storage: StorageHealth;
   /** Whether intake is open (false while shutting down). */
   isAccepting: () => boolean;
 }
@@ -78,11 +79,16 @@ export function createApp(deps: AppDeps): Express {
       .catch(() => false);
     const anchoring = ready ? await deps.notary.lag() : undefined;
     const accepting = deps.isAccepting();
+    const storage = await deps.storage.check();
     const status =
-      !ready || !accepting ? "unavailable" : anchoring!.consecutiveFailures > 0 ? "degraded" : "ok";
+      !ready || !accepting
+        ? "unavailable"
+        : anchoring!.consecutiveFailures > 0 || storage.full
+          ? "degraded"
+          : "ok";
     res
       .status(status === "unavailable" ? 503 : 200)
-      .json({ status, database: ready, accepting, anchoring: anchoring ?? null });
+      .json({ status, database: ready, accepting, storage, anchoring: anchoring ?? null });
   });
   app.get("/metrics", async (_req, res) => {
     res.setHeader("Content-Type", deps.metrics.registry.contentType);
@@ -132,6 +138,6 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use((_req, _res, next) => next(new InvalidInputError("NOT_FOUND", "no such endpoint")));
-  app.use(errorMiddleware);
+  app.use(errorMiddleware({ onStorageFull: () => deps.storage.noteFull() }));
   return app;
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from "express";
 import multer from "multer";
 import { InvalidInputError, InvariantError, LedgerError } from "../errors";
+import { isStorageFull } from "../storage";
 
 /** One table maps stable error codes to HTTP statuses; a code not listed is a 400 if it is the caller's. */
 export const HTTP_STATUS: Record<string, number> = {
@@ -32,6 +33,7 @@ export const HTTP_STATUS: Record<string, number> = {
   KEY_LAST_ADMIN: 409,
   KEY_EXISTS: 409,
   CERTIFICATE_FONT_MISSING: 503,
+  STORAGE_FULL: 507,
 };
 
 const MULTER_CODES: Record<string, { code: string; message: string }> = {
@@ -51,7 +53,12 @@ const MULTER_CODES: Record<string, { code: string; message: string }> = {
 };
 
 /** How long a 503 asks the client to wait: intake frees up in a second, an export in minutes. */
-const RETRY_AFTER_SECONDS: Record<string, string> = { SERVICE_OVERLOADED: "1", EXPORTS_BUSY: "30" };
+const RETRY_AFTER_SECONDS: Record<string, string> = {
+  SERVICE_OVERLOADED: "1",
+  EXPORTS_BUSY: "30",
+  // An operator has to free space: a minute, not a second.
+  STORAGE_FULL: "60",
+};
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown>; requestId?: string };
@@ -98,6 +105,18 @@ export function toHttpError(error: unknown): {
       internal: false,
     };
   }
+  if (isStorageFull(error)) {
+    // The service's trouble, not the caller's: nothing of the request was kept, and what was
+    // acknowledged before is safe. Logged with its real cause (internal), answered 507.
+    return {
+      status: 507,
+      body: {
+        code: "STORAGE_FULL",
+        message: "the service's storage is full; nothing of this request was kept, retry later",
+      },
+      internal: true,
+    };
+  }
   if (error instanceof InvariantError) {
     // The stored ledger contradicts itself: say which invariant, so the operator knows to audit.
     return { status: 500, body: { code: error.code, message: error.message }, internal: true };
@@ -119,22 +138,29 @@ export function toHttpError(error: unknown): {
   };
 }
 
-export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => {
-  const { status, body, internal } = toHttpError(error);
-  if (internal) req.log?.error({ err: error }, "request failed");
-  else {
-    // Who was refused what, by key id and role: never the key itself, headers or body.
-    const refusal = {
-      code: body.code,
-      method: req.method,
-      path: req.path,
-      key: req.apiKey?.id,
-      role: req.apiKey?.role,
-    };
-    if (status === 401 || status === 403) req.log?.warn(refusal, "access refused");
-    else req.log?.info(refusal, "request refused");
-  }
-  if (res.headersSent) return void res.destroy();
-  if (status === 503) res.setHeader("Retry-After", RETRY_AFTER_SECONDS[body.code] ?? "5");
-  res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);
-};
+/** The one error middleware; `onStorageFull` hears of every write refused for lack of space. */
+export function errorMiddleware(options: { onStorageFull: () => void }): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const { status, body, internal } = toHttpError(error);
+    if (status === 507) {
+      options.onStorageFull();
+      req.log?.error({ err: error }, "storage full: a write failed for lack of space");
+    } else if (internal) req.log?.error({ err: error }, "request failed");
+    else {
+      // Who was refused what, by key id and role: never the key itself, headers or body.
+      const refusal = {
+        code: body.code,
+        method: req.method,
+        path: req.path,
+        key: req.apiKey?.id,
+        role: req.apiKey?.role,
+      };
+      if (status === 401 || status === 403) req.log?.warn(refusal, "access refused");
+      else req.log?.info(refusal, "request refused");
+    }
+    if (res.headersSent) return void res.destroy();
+    if (status === 503 || status === 507)
+      res.setHeader("Retry-After", RETRY_AFTER_SECONDS[body.code] ?? "5");
+    res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);
+  };
+}

@@ -1,4 +1,10 @@
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+} from "kysely";
 import Database from "libsql";
 import { open, type FileHandle } from "node:fs/promises";
 import pg from "pg";
@@ -59,7 +65,9 @@ function openSqlite(file: string): OpenedDatabase {
     "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; pragma busy_timeout = 5000;",
   );
   // libsql implements the better-sqlite3 interface Kysely's SqliteDialect expects.
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: database as never }) });
+  const db = new Kysely<Schema>({
+    dialect: new SqliteAfterFullDialect({ database: database as never }),
+  });
   let wal: Promise<FileHandle> | undefined;
   const flushCommits = async () => {
     wal ??= open(`${file}-wal`, "r");
@@ -71,6 +79,26 @@ function openSqlite(file: string): OpenedDatabase {
     if (wal) await (await wal).close();
   };
   return { db, engine: "sqlite", description: `sqlite ${file}`, flushCommits };
+}
+
+/**
+ * SQLite rolls a transaction back by itself when the disk fills (SQLITE_FULL), so the
+ * ROLLBACK Kysely then sends fails with "cannot rollback - no transaction is active" and
+ * that error replaces the real one. This dialect lets the real one through.
+ */
+class SqliteAfterFullDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection: DatabaseConnection) => {
+      try {
+        await rollback(connection);
+      } catch (error) {
+        if (!/no transaction is active/.test((error as Error).message)) throw error;
+      }
+    };
+    return driver;
+  }
 }
 
 function openPostgres(url: string, schema: string | undefined): OpenedDatabase {

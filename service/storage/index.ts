@@ -11,3 +11,4 @@ export {
 } from "./ledger-store";
 export { FileStore } from "./file-store";
 export type { BatchStatus, RecordTable } from "./schema";
+export { isStorageFull, StorageHealth } from "./storage-full";
