@@ -41,7 +41,10 @@ export class StorageHealth {
 
   async check(): Promise<{ full: boolean; freeBytes: number | null }> {
     const freeBytes = await this.freeBytes();
-    const freed = freeBytes !== null && this.freeWhenFull !== null && freeBytes > this.freeWhenFull;
+    const freed =
+      freeBytes !== null &&
+      this.freeWhenFull !== null &&
+      freeBytes > this.freeWhenFull + FREED_BYTES;
     const recentlyFull = Date.now() - this.lastFullAt < this.options.recentMs && !freed;
     const low = freeBytes !== null && freeBytes < this.options.minFreeBytes;
     return { full: recentlyFull || low, freeBytes };
