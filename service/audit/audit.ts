@@ -4,12 +4,14 @@ import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf } from "../merkle";
-import { CanonicalRecord, toCanonicalBytes } from "../records";
+import { CanonicalRecord, derivedRowsOf, toCanonicalBytes } from "../records";
+import { compareIndexRows } from "./index-rows";
 import { makeLeafVerifier } from "../keys";
 import type { FileStore, LedgerBinding, LedgerStore, StoredBatch } from "../storage";
 import type { ChainReader } from "../verify";
 
-export type AuditCheck = "sequence" | "record" | "signature" | "file" | "batch" | "chain" | "head";
+export type AuditCheck =
+  "sequence" | "record" | "index" | "signature" | "file" | "batch" | "chain" | "head";
 
 /** One thing found wrong, named precisely enough to act on. */
 export interface Discrepancy {
@@ -22,6 +24,8 @@ export interface Discrepancy {
   recordId?: string;
   sha256?: string;
   batchIndex?: number;
+  /** The evidence, where a row or value can be shown (index rows unexpected and missing). */
+  details?: Record<string, unknown>;
 }
 
 export interface AuditReport {
@@ -64,12 +68,12 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   const batches = await store.allBatches();
   const signedByOperator = makeLeafVerifier(binding.operator);
 
-  // Records, in seq order: gaps, canonical form, leaf hash, signature, files listed.
+  // Records, in seq order: gaps, canonical form, leaf hash, signature, index rows re-derived.
   const roots = new RootRebuilder(batches);
   const digests = new Map<string, { recordId: string; size: number }>();
   let expected = 0;
   let count = 0;
-  for await (const row of store.streamRecords()) {
+  for await (const row of store.streamRecordsWithIndex()) {
     if (expected < row.seq) found.push(missing(expected, row.seq - 1));
     expected = row.seq + 1;
     count++;
@@ -120,23 +124,18 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
         message: `record ${row.id}: the intake signature is not the operator's`,
       });
     }
-    const listed = row.files
-      .map((f) => `${f.sha256}:${f.size}`)
-      .sort()
-      .join();
-    if (
-      listed !==
-      record.files
-        .map((f) => `${f.sha256}:${f.size}`)
-        .sort()
-        .join()
-    ) {
+    for (const difference of compareIndexRows(derivedRowsOf(record), row.stored)) {
       found.push({
-        check: "record",
-        code: "RECORD_FILES_MISMATCH",
+        check: "index",
+        code: difference.code,
         seq: row.seq,
         recordId: row.id,
-        message: `record ${row.id}: the file rows differ from the files it notarised`,
+        message: `record ${row.id}: its ${difference.table} rows differ from what its canonical form implies`,
+        details: {
+          table: difference.table,
+          unexpected: difference.unexpected,
+          missing: difference.missing,
+        },
       });
     }
     for (const f of record.files) digests.set(f.sha256, { recordId: record.id, size: f.size });

@@ -9,7 +9,7 @@ import { CSV_BOM, csvLine } from "../csv";
 import { InvalidInputError } from "../errors";
 import type { Submitter } from "../intake";
 import type { Notary } from "../notary";
-import { CanonicalRecord, type RecordKind } from "../records";
+import { CanonicalRecord, hasTerms, type RecordKind } from "../records";
 import type { LedgerStore, RecordQuery } from "../storage";
 
 interface DataType {
@@ -223,6 +223,7 @@ export async function writeExport(
         for (const row of page) {
           const record = CanonicalRecord.parse(JSON.parse(row.canonical));
           if (type.includes && !type.includes(record)) continue;
+          if (!hasTerms(record, request.filters.terms ?? {})) continue;
           yield { row, record };
         }
         if (page.length < PAGE) break;

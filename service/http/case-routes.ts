@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { buildTimeline, retentionOf, WorkingCalendar, type Jurisdiction } from "../cases";
 import { InvalidInputError, NotFoundError } from "../errors";
-import type { Notary } from "../notary";
+import { linkedRecords, type Notary } from "../notary";
 import { CanonicalRecord } from "../records";
 import type { LedgerStore } from "../storage";
 
@@ -32,12 +32,12 @@ export function caseRouter(deps: {
         `a case is named by its notice's id; ${req.params.id} is not a notice`,
       );
     const notice = parse(stored.canonical);
-    const counterNotices = (await deps.store.linkingTo([notice.id], "answers")).map((r) =>
-      parse(r.canonical),
+    const counterNotices = (await linkedRecords(deps.store, [notice.id], "answers")).map(
+      (r) => r.record,
     );
     const actions = (
-      await deps.store.linkingTo([notice.id, ...counterNotices.map((c) => c.id)], "concerns")
-    ).map((r) => parse(r.canonical));
+      await linkedRecords(deps.store, [notice.id, ...counterNotices.map((c) => c.id)], "concerns")
+    ).map((r) => r.record);
     const unique = [...new Map(actions.map((a) => [a.id, a])).values()];
     const records = { notice, counterNotices, actions: unique };
     const steps = buildTimeline(records, {

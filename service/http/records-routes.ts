@@ -100,7 +100,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
   });
 
   router.get("/records/:id", async (req, res) => {
-    const { record, status, batchIndex, files } = await deps.notary.getRecord(req.params.id);
+    const { record, status, batchIndex } = await deps.notary.getRecord(req.params.id);
     res.json({
       id: record.id,
       seq: record.seq,
@@ -109,10 +109,10 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
       status,
       batchIndex,
       record,
-      files: files.map((f) => ({
+      files: record.files.map((f) => ({
         name: f.name,
-        mediaType: f.media_type,
-        size: Number(f.size),
+        mediaType: f.mediaType,
+        size: f.size,
         sha256: f.sha256,
         url: `/v1/records/${record.id}/files/${f.sha256}`,
       })),

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { CanonicalRecord, issuesOf } from "../records";
+import { linkedRecords } from "../notary";
 import { MonthlyTally, StatisticsTally, statisticsCsv } from "../reports";
 import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
@@ -50,9 +51,9 @@ export function reportRouter(store: LedgerStore): Router {
       const records = page.map((r) => CanonicalRecord.parse(JSON.parse(r.canonical)));
       const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
       const actions = new Map<string, CanonicalRecord[]>();
-      for (const { target, canonical } of await store.linkingTo(notices, "concerns")) {
+      for (const { target, record } of await linkedRecords(store, notices, "concerns")) {
         const list = actions.get(target) ?? [];
-        list.push(CanonicalRecord.parse(JSON.parse(canonical)));
+        list.push(record);
         actions.set(target, list);
       }
       for (const record of records) tally.add(record, actions.get(record.id));

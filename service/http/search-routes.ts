@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
+import { searchRecords } from "../notary";
 import type { LedgerStore } from "../storage";
 import { allowRoles } from "./auth";
 import { parseRecordFilters } from "./record-filters";
@@ -14,10 +15,13 @@ export function searchRouter(store: LedgerStore): Router {
   const router = Router();
   router.get("/records", allowRoles("regulator", "platform"), async (req, res) => {
     const { filters, extra: q } = parseRecordFilters(req.query, "SEARCH", SEARCH_PAGING);
-    const rows = await store.search({ ...filters, afterSeq: q.cursor, limit: q.limit + 1 });
-    const page = rows.slice(0, q.limit);
+    const { records, nextCursor } = await searchRecords(store, {
+      ...filters,
+      afterSeq: q.cursor,
+      limit: q.limit,
+    });
     res.json({
-      records: page.map((r) => ({
+      records: records.map((r) => ({
         id: r.id,
         seq: r.seq,
         kind: r.kind,
@@ -25,7 +29,7 @@ export function searchRouter(store: LedgerStore): Router {
         batchIndex: r.batch_index,
         url: `/v1/records/${r.id}`,
       })),
-      nextCursor: rows.length > q.limit ? page[page.length - 1]!.seq : null,
+      nextCursor,
     });
   });
   return router;

@@ -7,8 +7,7 @@ import { hashLeaf } from "../merkle";
 import { failpoint } from "../observability/failpoints";
 import {
   checkLinks,
-  partiesOf,
-  termsOf,
+  derivedRowsOf,
   RECORD_FORMAT,
   toCanonicalBytes,
   type CanonicalRecord,
@@ -16,7 +15,7 @@ import {
   type RecordKind,
   type ValidRecordInput,
 } from "../records";
-import type { LedgerStore, NewRecordRow } from "../storage";
+import { toDerivedTables, type LedgerStore, type NewRecordRow } from "../storage";
 
 export interface Submitter {
   keyId: string;
@@ -222,6 +221,7 @@ export class Sequencer {
       signature: this.signer.signLeaf(leaf),
       anchorDeadline: new Date(receivedAt.getTime() + this.options.anchorDeadlineMs).toISOString(),
     };
+    const derived = derivedRowsOf(canonicalRecord);
     const row: NewRecordRow = {
       record: {
         id: record.id,
@@ -234,17 +234,7 @@ export class Sequencer {
         signature: record.signature,
         anchor_deadline: record.anchorDeadline,
       },
-      files: files.map((f, position) => ({
-        record_id: record.id,
-        position,
-        sha256: f.sha256,
-        size: f.size,
-        media_type: f.mediaType,
-        name: f.name,
-      })),
-      links: input.links.map((l) => ({ rel: l.rel, target_id: l.id })),
-      parties: partiesOf(input.metadata),
-      terms: termsOf(input.kind, input.metadata),
+      ...toDerivedTables(record.id, derived),
     };
     return { record, row };
   }

@@ -3,7 +3,9 @@ import { ForbiddenError, InvariantError, NotFoundError } from "../errors";
 import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
 import { makeTree, rootOf, type MerkleTree } from "../merkle";
-import { CanonicalRecord } from "../records";
+import { nativeSha256 } from "../fingerprint";
+import { makeLeafVerifier } from "../keys";
+import { CanonicalRecord, concernsViewer, leafHashOfRecord } from "../records";
 import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
 import type {
   FileStore,
@@ -12,7 +14,6 @@ import type {
   LedgerStore,
   RecordTable,
   StoredBatch,
-  StoredRecord,
 } from "../storage";
 import type { AnchoringPipeline } from "./pipeline";
 
@@ -52,7 +53,11 @@ export class Notary {
   // Anchored batches never change, so their trees are built once and shared by their receipts.
   private readonly trees = new AnchoredTrees(TREE_CACHE_LEAVES);
 
-  constructor(private readonly deps: NotaryDeps) {}
+  private readonly signedByOperator: (leafHash: Uint8Array, signature: string) => boolean;
+
+  constructor(private readonly deps: NotaryDeps) {
+    this.signedByOperator = makeLeafVerifier(deps.binding.operator);
+  }
 
   get binding(): LedgerBinding {
     return this.deps.binding;
@@ -67,22 +72,21 @@ export class Notary {
     };
   }
 
+  /** The record as notarised, with its anchoring status; its files are those it notarised. */
   async getRecord(id: string): Promise<{
     record: CanonicalRecord;
     status: "pending" | "anchored";
     batchIndex: number | null;
-    files: StoredRecord["files"];
   }> {
-    const stored = (await this.deps.store.getRecord(id)) ?? recordNotFound(id);
+    const { row, record } = await this.notarised(id);
     const batch =
-      stored.batch_index === null
+      row.batch_index === null
         ? undefined
-        : await this.deps.store.getBatch(Number(stored.batch_index));
+        : await this.deps.store.getBatch(Number(row.batch_index));
     return {
-      record: CanonicalRecord.parse(JSON.parse(stored.canonical)),
+      record,
       status: batch?.status === "anchored" ? "anchored" : "pending",
-      batchIndex: stored.batch_index === null ? null : Number(stored.batch_index),
-      files: stored.files,
+      batchIndex: row.batch_index === null ? null : Number(row.batch_index),
     };
   }
 
@@ -125,8 +129,10 @@ export class Notary {
     recordId: string,
     sha256: string,
   ): Promise<{ stream: ReadStream; name: string; mediaType: string; size: number }> {
-    await this.requireRecord(recordId);
-    const file = await this.deps.store.recordHasFile(recordId, sha256);
+    // Name and media type as notarised: an index row edited in the database must not be able
+    // to serve evidence as `evil.exe`.
+    const { record } = await this.notarised(recordId);
+    const file = record.files.find((f) => f.sha256 === sha256);
     if (!file)
       throw new NotFoundError("FILE_NOT_FOUND", `record ${recordId} has no file ${sha256}`, {
         details: { recordId, sha256 },
@@ -134,8 +140,8 @@ export class Notary {
     return {
       stream: this.deps.files.openRead(sha256),
       name: file.name,
-      mediaType: file.media_type,
-      size: Number(file.size),
+      mediaType: file.mediaType,
+      size: file.size,
     };
   }
 
@@ -184,14 +190,37 @@ export class Notary {
       throw new ForbiddenError("FORBIDDEN_ROLE", "an admin key manages keys and reads no records", {
         details: { role: key.role },
       });
-    await this.requireRecord(id);
-    if (!(await this.deps.store.concerns(id, { keyId: key.id, parties: key.parties }))) {
+    // Decided on the notarised record, never on the parties index alone: a row inserted into
+    // the index must not open a record to another merchant.
+    const { record } = await this.notarised(id);
+    if (!concernsViewer(record, { keyId: key.id, parties: key.parties })) {
       throw new ForbiddenError(
         "RECORD_FORBIDDEN",
         `record ${id} neither was submitted with this key nor names its parties`,
         { details: { id, role: key.role } },
       );
     }
+  }
+
+  /**
+   * The record's row and its canonical form, checked to be what the operator signed at intake:
+   * decisions read from it (who may see it, what its files are called) rest on the notarised
+   * record, not on rows that could have been edited since.
+   */
+  private async notarised(id: string): Promise<{ row: RecordTable; record: CanonicalRecord }> {
+    const row = await this.requireRecord(id);
+    const record = CanonicalRecord.parse(JSON.parse(row.canonical));
+    const leaf = leafHashOfRecord(record, nativeSha256);
+    if (
+      Buffer.from(leaf).toString("hex") !== row.leaf_hash ||
+      !this.signedByOperator(leaf, row.signature)
+    )
+      throw new InvariantError(
+        "RECORD_ALTERED",
+        `record ${id} no longer matches what the operator signed at intake; run the audit`,
+        { details: { id } },
+      );
+    return { row, record };
   }
 
   /** The record's row (without its files, which most callers do not need), or a 404. */

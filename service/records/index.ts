@@ -26,4 +26,12 @@ export {
   type ValidRecordInput,
 } from "./input";
 export { partiesOf } from "./parties";
-export { normaliseListingUrl, SEARCH_FIELDS, searchTerm, termsOf, type SearchField } from "./terms";
+export { concernsViewer, derivedRowsOf, type DerivedRows } from "./derived";
+export {
+  hasTerms,
+  normaliseListingUrl,
+  SEARCH_FIELDS,
+  searchTerm,
+  termsOf,
+  type SearchField,
+} from "./terms";

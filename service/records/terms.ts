@@ -36,7 +36,29 @@ export function normaliseListingUrl(written: string): string {
 
 /** A search value as the index holds it: trimmed, lower-cased, listing URLs normalised. */
 export function searchTerm(field: SearchField, value: string): string {
-  return field === "listing_url" ? normaliseListingUrl(value) : value.trim().toLowerCase();
+  // NFKC folds full-width forms (ＡＢＣ, ｈｔｔｐｓ) and decomposed accents into what people type,
+  // at index and at query alike.
+  const folded = value.normalize("NFKC");
+  return field === "listing_url" ? normaliseListingUrl(folded) : folded.trim().toLowerCase();
+}
+
+/**
+ * Whether a record's own metadata yields every requested term (as `searchTerm` gives them).
+ * Search finds candidates through the terms index; this decides, so a row inserted into the
+ * index cannot make a record match.
+ */
+export function hasTerms(
+  record: { kind: string; metadata: unknown },
+  wanted: Partial<Record<string, string>>,
+): boolean {
+  const entries = Object.entries(wanted).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return true;
+  const own = new Set(
+    termsOf(record.kind, record.metadata as Record<string, unknown>).map(
+      (t) => `${t.field}\u0000${t.value}`,
+    ),
+  );
+  return entries.every(([field, value]) => own.has(`${field}\u0000${value}`));
 }
 
 /**

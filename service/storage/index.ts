@@ -1,12 +1,14 @@
 export { openDatabase, type Db, type DatabaseOptions, type OpenedDatabase } from "./database";
 export {
   LedgerStore,
+  toDerivedTables,
   type LedgerBinding,
   type LedgerStats,
   type RecordQuery,
   type NewRecordRow,
   type StoredBatch,
   type StoredRecord,
+  type StoredRecordWithIndex,
   type Tx,
 } from "./ledger-store";
 export { FileStore } from "./file-store";

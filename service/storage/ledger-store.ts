@@ -1,9 +1,12 @@
 import { sql, type Transaction } from "kysely";
 import { InvariantError } from "../errors";
+import type { DerivedRows } from "../records";
 import type { Db } from "./database";
 import type { BatchStatus, BatchTable, RecordFileTable, RecordTable, Schema } from "./schema";
 
 export type StoredRecord = RecordTable & { files: RecordFileTable[] };
+/** A record with every index row stored for it, as the audit compares them with its canonical form. */
+export type StoredRecordWithIndex = StoredRecord & { stored: DerivedRows };
 export type StoredBatch = Omit<BatchTable, "attempts"> & { attempts: number };
 export type Tx = Transaction<Schema>;
 
@@ -42,6 +45,26 @@ export interface LedgerStats {
   /** Records with seq below this are in a batch. */
   batchedSeq: number;
   oldestUnanchoredAt: string | null;
+}
+
+/** The index rows of a record, in its tables' shape. */
+export function toDerivedTables(
+  recordId: string,
+  derived: DerivedRows,
+): Pick<NewRecordRow, "files" | "links" | "parties" | "terms"> {
+  return {
+    files: derived.files.map((f) => ({
+      record_id: recordId,
+      position: f.position,
+      sha256: f.sha256,
+      size: f.size,
+      media_type: f.mediaType,
+      name: f.name,
+    })),
+    links: derived.links.map((l) => ({ rel: l.rel, target_id: l.targetId })),
+    parties: derived.parties,
+    terms: derived.terms,
+  };
 }
 
 // SQLite allows 32,766 bound variables per statement; PostgreSQL 65,535.
@@ -164,29 +187,6 @@ export class LedgerStore {
     return { ...record, files };
   }
 
-  /** Whether the record was submitted with `keyId` or names one of `parties`. */
-  async concerns(
-    recordId: string,
-    viewer: { keyId: string; parties: readonly string[] },
-  ): Promise<boolean> {
-    const submitted = await this.db
-      .selectFrom("records")
-      .select("id")
-      .where("id", "=", recordId)
-      .where("submitter_key", "=", viewer.keyId)
-      .executeTakeFirst();
-    if (submitted) return true;
-    if (viewer.parties.length === 0) return false;
-    const named = await this.db
-      .selectFrom("record_parties")
-      .select("record_id")
-      .where("record_id", "=", recordId)
-      .where("party", "in", [...viewer.parties])
-      .limit(1)
-      .executeTakeFirst();
-    return named !== undefined;
-  }
-
   /** Every record with its file rows, in seq order, a page at a time (memory stays flat). */
   async *streamRecords(pageSize = 1_000): AsyncGenerator<StoredRecord> {
     let after = -1;
@@ -219,6 +219,50 @@ export class LedgerStore {
         yield { ...row, seq: Number(row.seq), files: byRecord.get(row.id) ?? [] };
       after = Number(rows[rows.length - 1]!.seq);
     }
+  }
+
+  /**
+   * Every record with all its stored index rows (files, links, parties, terms), in seq order,
+   * a page at a time: what the audit compares with each record's canonical form.
+   */
+  async *streamRecordsWithIndex(pageSize = 1_000): AsyncGenerator<StoredRecordWithIndex> {
+    let page: StoredRecord[] = [];
+    const flush = async function* (this: LedgerStore) {
+      const ids = page.map((r) => r.id);
+      const [links, parties, terms] = await Promise.all([
+        this.db.selectFrom("record_links").selectAll().where("record_id", "in", ids).execute(),
+        this.db.selectFrom("record_parties").selectAll().where("record_id", "in", ids).execute(),
+        this.db.selectFrom("record_terms").selectAll().where("record_id", "in", ids).execute(),
+      ]);
+      const group = <T extends { record_id: string }>(rows: T[]) => {
+        const by = new Map<string, T[]>();
+        for (const row of rows) by.set(row.record_id, [...(by.get(row.record_id) ?? []), row]);
+        return by;
+      };
+      const [l, p, t] = [group(links), group(parties), group(terms)];
+      for (const row of page)
+        yield {
+          ...row,
+          stored: {
+            files: row.files.map((f) => ({
+              position: Number(f.position),
+              sha256: f.sha256,
+              size: Number(f.size),
+              mediaType: f.media_type,
+              name: f.name,
+            })),
+            links: (l.get(row.id) ?? []).map((x) => ({ rel: x.rel, targetId: x.target_id })),
+            parties: (p.get(row.id) ?? []).map((x) => x.party),
+            terms: (t.get(row.id) ?? []).map((x) => ({ field: x.field, value: x.value })),
+          },
+        };
+      page = [];
+    };
+    for await (const row of this.streamRecords(pageSize)) {
+      page.push(row);
+      if (page.length === pageSize) yield* flush.call(this);
+    }
+    if (page.length > 0) yield* flush.call(this);
   }
 
   /**
@@ -284,16 +328,6 @@ export class LedgerStore {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
-  }
-
-  async recordHasFile(recordId: string, sha256: string): Promise<RecordFileTable | undefined> {
-    return this.db
-      .selectFrom("record_files")
-      .selectAll()
-      .where("record_id", "=", recordId)
-      .where("sha256", "=", sha256)
-      .limit(1)
-      .executeTakeFirst();
   }
 
   async nextSeq(tx: Tx | Db = this.db): Promise<number> {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
-import { normaliseListingUrl } from "../records";
+import { normaliseListingUrl, termsOf } from "../records";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against any past schema */
 
@@ -184,12 +184,46 @@ const normalisedListingUrls: Migration = {
   },
 };
 
+/**
+ * Search terms are folded with NFKC from this version on (full-width and decomposed forms match
+ * what people type): every record's terms are derived again from its canonical metadata.
+ */
+const nfkcTerms: Migration = {
+  async up(db: Kysely<any>) {
+    for (let after = -1; ;) {
+      const rows: { id: string; seq: number | string; kind: string; canonical: string }[] = await db
+        .selectFrom("records")
+        .select(["id", "seq", "kind", "canonical"])
+        .where("seq", ">", after)
+        .orderBy("seq")
+        .limit(1_000)
+        .execute();
+      if (rows.length === 0) return;
+      const ids = rows.map((r) => r.id);
+      const terms = rows.flatMap((r) =>
+        termsOf(
+          r.kind,
+          (JSON.parse(r.canonical) as { metadata: Record<string, unknown> }).metadata,
+        ).map((t) => ({ record_id: r.id, ...t })),
+      );
+      await db.deleteFrom("record_terms").where("record_id", "in", ids).execute();
+      for (let i = 0; i < terms.length; i += 500)
+        await db
+          .insertInto("record_terms")
+          .values(terms.slice(i, i + 500))
+          .execute();
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  },
+};
+
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_record_parties": recordParties,
   "0003_record_terms": recordTerms,
   "0004_records_kind_seq": recordsByKind,
   "0005_normalised_listing_urls": normalisedListingUrls,
+  "0006_nfkc_terms": nfkcTerms,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,7 +8,7 @@ import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../se
 import { runAudit, type AuditReport } from "../../service/audit";
 import { providerChainReader } from "../../service/verify";
 import { exampleRecord } from "../support/http-client";
-import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
 describe("audit", function () {
   this.timeout(120_000);
@@ -109,6 +109,93 @@ describe("audit", function () {
       expect(report.discrepancies.map((d) => [d.code, d.recordId])).to.deep.equal([
         ["SIGNATURE_INVALID", ids[1]],
       ]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names every index row edited or inserted, and serves, searches and grants by none of them", async () => {
+    const dir = await newDataDir();
+    const [platform, stranger] = [newApiKey(), newApiKey()];
+    await writeKeyEntries(join(dir, "keys", "api-keys.json"), [
+      { id: "platform", name: "platform", role: "platform", keySha256: hashApiKey(platform) },
+      {
+        id: "stranger",
+        name: "another merchant",
+        role: "merchant",
+        parties: ["shop:evil"],
+        keySha256: hashApiKey(stranger),
+      },
+    ]);
+    const notary = await startTestNotary({}, dir);
+    const client = notary.client.withKey(platform);
+    try {
+      const evidence = (
+        await client.postRecord(await exampleRecord("evidence"), [
+          { name: "capture.png", content: "png bytes", type: "image/png" },
+        ])
+      ).body as { id: string; receipt: { record: { files: { sha256: string }[] } } };
+      const notice = (
+        await client.postRecord(
+          await exampleRecord("notice", [{ rel: "evidence", id: evidence.id }]),
+        )
+      ).body as { id: string };
+      await waitAnchored(client, notice.id);
+      await notary.pipeline.stop({ flush: false });
+      const sha256 = evidence.receipt.record.files[0]!.sha256;
+      const db = notary.store.db;
+      await db
+        .updateTable("record_files")
+        .set({ name: "evil.exe", media_type: "application/x-msdownload" })
+        .where("record_id", "=", evidence.id)
+        .execute();
+      await db
+        .insertInto("record_parties")
+        .values({ record_id: notice.id, party: "shop:evil" })
+        .execute();
+      await db
+        .insertInto("record_terms")
+        .values({ record_id: notice.id, field: "merchant", value: "fake merchant" })
+        .execute();
+      await db
+        .insertInto("record_links")
+        .values({ record_id: evidence.id, rel: "concerns", target_id: notice.id })
+        .execute();
+
+      const file = await client.getBytes(`/v1/records/${evidence.id}/files/${sha256}`);
+      expect(file.headers.get("content-type")).to.equal("image/png");
+      expect(file.headers.get("content-disposition")).to.include("capture.png");
+      const described = (await client.get(`/v1/records/${evidence.id}`)).body as {
+        files: { name: string; mediaType: string }[];
+      };
+      expect(described.files[0]).to.deep.include({ name: "capture.png", mediaType: "image/png" });
+      const refused = await notary.client.withKey(stranger).get(`/v1/records/${notice.id}`);
+      expect(refused.status).to.equal(403);
+      const found = (await client.get("/v1/records?merchant=fake%20merchant")).body as {
+        records: unknown[];
+      };
+      expect(found.records).to.deep.equal([]);
+      const timeline = (await client.get(`/v1/cases/${notice.id}`)).body as {
+        steps: { recordId?: string }[];
+      };
+      expect(JSON.stringify(timeline.steps)).not.to.include(`"recordId":"${evidence.id}"`);
+
+      const report = await runAudit({
+        store: notary.store,
+        files: notary.files,
+        binding: notary.binding,
+        chain: providerChainReader(notary.chain.provider),
+      });
+      expect(report.discrepancies.map((d) => [d.code, d.recordId]).sort()).to.deep.equal(
+        [
+          ["RECORD_FILES_MISMATCH", evidence.id],
+          ["RECORD_LINKS_MISMATCH", evidence.id],
+          ["RECORD_PARTIES_MISMATCH", notice.id],
+          ["RECORD_TERMS_MISMATCH", notice.id],
+        ].sort(),
+      );
+      const files = report.discrepancies.find((d) => d.code === "RECORD_FILES_MISMATCH")!;
+      expect(JSON.stringify(files.details)).to.include("evil.exe");
     } finally {
       await notary.stop();
     }
