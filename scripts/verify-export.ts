@@ -50,8 +50,21 @@ function describe(r: ArchiveReport): string {
   ].join("\n");
 }
 
+const USAGE = `usage: npm run verify-export -- --archive export.zip --rpc URL [--export-receipt FILE]
+                                [--min-confirmations N] [--json]
+
+Checks an export archive with nothing but the archive and a chain RPC: every entry against the
+manifest, the manifest against the export's notarised receipt, every record's receipt against
+the chain. --export-receipt is the export's receipt once anchored (npm run verify -- --upgrade).
+Exit codes: 0 valid, 1 invalid, 2 could not check.
+`;
+
 async function main(): Promise<number> {
   let args;
+  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(USAGE);
+    return EXIT.valid;
+  }
   try {
     args = parseArgs({
       options: {

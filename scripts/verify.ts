@@ -28,7 +28,17 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-function describe(v: Verification, rpc: string): string {
+/** What the verdict may claim of the files: only those given were hashed and compared. */
+function filesClause(named: number, given: number): string {
+  if (named === 0) return "";
+  if (given === 0)
+    return `; its ${named} file(s) were NOT checked (pass them with --file to check them)`;
+  if (given < named)
+    return ` and ${given} of its ${named} files (the other ${named - given} were NOT checked)`;
+  return ` and all ${named} of its files`;
+}
+
+function describe(v: Verification, rpc: string, filesGiven: number): string {
   const lines = v.steps.map(
     (s) =>
       `  ${s.status === "pass" ? "✓" : s.status === "skip" ? "-" : "✗"} ${s.step.padEnd(9)} ${s.status === "pass" ? "" : `${s.code}: `}${s.message}`,
@@ -37,7 +47,7 @@ function describe(v: Verification, rpc: string): string {
   let verdict: string;
   if (v.verdict === "valid" && v.proves && record) {
     verdict =
-      `VALID: integrity of record ${record.id} (${record.kind}) and its files; existed no later than ` +
+      `VALID: integrity of record ${record.id} (${record.kind})${filesClause(record.files.length, filesGiven)}; existed no later than ` +
       `${v.proves.existedBy.replace(".000Z", "Z")} (block time); position seq ${v.proves.seq} with no gap before it.`;
     if (v.proves.developmentChain)
       verdict += `\n  NOTE: chain ${v.proves.chainId} is a local development chain: this proves integrity only as far as its operator is trusted.`;
@@ -51,8 +61,27 @@ function describe(v: Verification, rpc: string): string {
   return [`receipt checked against ${rpc}`, ...lines, verdict].join("\n");
 }
 
+const USAGE = `usage: npm run verify -- --receipt FILE --rpc URL [--rpc URL2] [--file FILE ...]
+                         [--min-confirmations N] [--json]
+       npm run verify -- --receipt FILE --rpc URL --upgrade --service URL --api-key-file FILE [--out FILE]
+
+Checks a receipt with nothing but the receipt, the record's files and a chain RPC.
+  --receipt FILE            the receipt (JSON)
+  --file FILE               a file of the record, hashed here (repeat for each; unchecked if absent)
+  --rpc URL                 a JSON-RPC endpoint of the chain (repeat to cross-check several)
+  --min-confirmations N     blocks the anchor must be under (default 1)
+  --json                    print the verification as JSON
+  --upgrade                 fetch the anchored form of a pending receipt from --service first
+  --service URL, --api-key-file FILE, --out FILE   for --upgrade
+Exit codes: 0 valid, 1 invalid, 2 could not check.
+`;
+
 async function main(): Promise<number> {
   let args;
+  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(USAGE);
+    return EXIT.valid;
+  }
   try {
     args = parseArgs({
       options: {
@@ -152,7 +181,9 @@ async function main(): Promise<number> {
       ) + "\n",
     );
   } else {
-    process.stdout.write(results.map((r) => describe(r.verification, r.rpc)).join("\n\n") + "\n");
+    process.stdout.write(
+      results.map((r) => describe(r.verification, r.rpc, fileDigests.length)).join("\n\n") + "\n",
+    );
   }
   if (args.upgrade && verdict === "valid") {
     await writeFile(args.out ?? args.receipt, JSON.stringify(receipt, null, 2) + "\n");

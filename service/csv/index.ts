@@ -4,8 +4,18 @@
  */
 export const CSV_BOM = "\uFEFF";
 
+/**
+ * WARNING: a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a
+ * formula by Excel and LibreOffice (CSV injection: `=HYPERLINK(…)` in a merchant's name would
+ * reach a regulator's spreadsheet as a live link). Such cells get a leading apostrophe, as the
+ * OWASP CSV Injection guidance advises; numbers are written as numbers.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? "" : String(v);
+  if (typeof v === "number" || typeof v === "bigint") return String(v);
+  const text = v === null || v === undefined ? "" : String(v);
+  const s = FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -195,6 +195,7 @@ async function checkEntry(
   const hash = createHash("sha256");
   const counts = { bytes: 0, rows: 0, receipts: 0 };
   const jsonl = name.endsWith(".jsonl");
+  const csv = name.endsWith(".csv") ? new CsvRowCounter() : undefined;
   const decoder = new StringDecoder("utf8"); // a chunk may end inside a character
   let pending = "";
   const row = async (text: string) => {
@@ -206,6 +207,7 @@ async function checkEntry(
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     hash.update(chunk);
     counts.bytes += chunk.length;
+    csv?.add(chunk);
     if (!jsonl) continue;
     pending += decoder.write(chunk);
     const lines = pending.split("\n");
@@ -214,7 +216,31 @@ async function checkEntry(
   }
   pending += decoder.end();
   if (jsonl && pending.length > 0) await row(pending);
+  if (csv) counts.rows = csv.dataRows();
   return { sha256: hash.digest("hex"), counts };
+}
+
+/**
+ * Counts a CSV's data rows as the export wrote them (RFC 4180: a line break inside quotes is
+ * part of a cell, not the end of a row), the header line not counted.
+ */
+class CsvRowCounter {
+  private quoted = false;
+  private lines = 0;
+  private lastByte = 0x0a;
+
+  add(chunk: Buffer): void {
+    for (const byte of chunk) {
+      if (byte === 0x22) this.quoted = !this.quoted;
+      else if (byte === 0x0a && !this.quoted) this.lines++;
+    }
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1]!;
+  }
+
+  dataRows(): number {
+    const lines = this.lines + (this.lastByte === 0x0a ? 0 : 1);
+    return Math.max(0, lines - 1);
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -9,6 +9,7 @@ import type { FileStore, LedgerStore, StorageHealth } from "../storage";
 import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
+import { unmatchedRoute } from "./methods";
 import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
 import { caseRouter } from "./case-routes";
@@ -137,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
       chain: deps.verify.chain,
     }),
   );
-  app.use((_req, _res, next) => next(new InvalidInputError("NOT_FOUND", "no such endpoint")));
+  app.use(unmatchedRoute(openApi));
   app.use(errorMiddleware({ onStorageFull: () => deps.storage.noteFull() }));
   return app;
 }

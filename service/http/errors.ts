@@ -10,6 +10,7 @@ export const HTTP_STATUS: Record<string, number> = {
   FORBIDDEN_ROLE: 403,
   RECORD_FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   RECORD_NOT_FOUND: 404,
   BATCH_NOT_FOUND: 404,
   FILE_NOT_FOUND: 404,
@@ -159,6 +160,8 @@ export function errorMiddleware(options: { onStorageFull: () => void }): ErrorRe
       else req.log?.info(refusal, "request refused");
     }
     if (res.headersSent) return void res.destroy();
+    if (body.code === "METHOD_NOT_ALLOWED")
+      res.setHeader("Allow", ((body.details?.allowed as string[]) ?? []).join(", "));
     if (status === 503 || status === 507)
       res.setHeader("Retry-After", RETRY_AFTER_SECONDS[body.code] ?? "5");
     res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);

@@ -220,6 +220,14 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
     const valid = await checkAnchored(archive);
     expect(valid.code, valid.stdout).to.equal(0);
     expect(valid.stdout).to.include("VALID");
+    // Rows counted from the archive itself, CSV as well as JSON Lines, as the manifest lists them.
+    const { stdout: listed } = await promisify(execFile)("unzip", ["-p", archive, "manifest.json"]);
+    for (const entry of (JSON.parse(listed) as { entries: { name: string; rows: number }[] })
+      .entries)
+      expect(valid.stdout, entry.name).to.match(
+        new RegExp(`${entry.name.replace(/\./g, "\\.")}\\s+${entry.rows} rows`),
+      );
+    expect(valid.stdout).to.match(/3-notices\.csv\s+[1-9]\d* rows/);
 
     const altered = await checkAnchored(await tampered("3-notices.csv", false));
     expect(altered.code, altered.stdout).to.equal(1);

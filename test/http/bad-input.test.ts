@@ -328,6 +328,29 @@ describe("HTTP API: bad input", function () {
     });
   }
 
+  it("answers 405 with Allow for a method a path does not serve, 404 for no such path", async () => {
+    const ask = async (method: string, path: string) => {
+      const answer = await fetch(notary.url + path, {
+        method,
+        headers: { authorization: `Bearer ${notary.client.apiKey}` },
+      });
+      const body = (await answer.json()) as { error: { code: string } };
+      return [answer.status, body.error.code, answer.headers.get("allow")];
+    };
+    expect(await ask("DELETE", "/v1/records")).to.deep.equal([
+      405,
+      "METHOD_NOT_ALLOWED",
+      "GET, POST, HEAD",
+    ]);
+    expect(await ask("PUT", `/v1/records/${noticeId}`)).to.deep.equal([
+      405,
+      "METHOD_NOT_ALLOWED",
+      "GET, HEAD",
+    ]);
+    expect(await ask("GET", "/v1/verify")).to.deep.equal([405, "METHOD_NOT_ALLOWED", "POST"]);
+    expect(await ask("GET", "/v1/nothing-here")).to.deep.equal([404, "NOT_FOUND", null]);
+  });
+
   it("keeps accepting and sequencing without a gap after refusals", async () => {
     const seqBefore = await notary.store.nextSeq();
     const answer = await notary.client.postRecord(await exampleRecord("filing"));

@@ -219,8 +219,28 @@ describe("receipt verification", function () {
       expect(code, stdout).to.equal(0);
       expect(stdout.match(/✓/g)).to.have.length(7);
       expect(stdout).to.include(`VALID: integrity of record ${receipt.record.id}`);
+      expect(stdout).to.include("and all 1 of its files");
       expect(stdout).to.include(`position seq ${receipt.record.seq}`);
       expect(stdout).to.include("local development chain");
+    });
+
+    it("says the files were not checked when none was given", async () => {
+      const { code, stdout } = await cli([
+        "--receipt",
+        join(dir, "receipt.json"),
+        "--rpc",
+        notary.rpcUrl!,
+      ]);
+      expect(code, stdout).to.equal(0);
+      expect(stdout).to.include("its 1 file(s) were NOT checked");
+      expect(stdout).not.to.include("and its files");
+    });
+
+    it("prints its usage for --help and exits 0", async () => {
+      const { code, stdout } = await cli(["--help"]);
+      expect(code).to.equal(0);
+      expect(stdout).to.include("usage: npm run verify");
+      expect(stdout).not.to.include("Unknown option");
     });
 
     it("exits 1 naming the failed check for the wrong file", async () => {
