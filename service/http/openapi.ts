@@ -144,7 +144,7 @@ export function buildOpenApi(): object {
                 },
               },
             },
-            ...errors(400, 401, 413, 415, 422, 503),
+            ...errors(400, 401, 403, 408, 413, 415, 422, 503, 507),
           },
         },
       },
@@ -260,7 +260,7 @@ export function buildOpenApi(): object {
           summary: "Revoke an API key (admin)",
           security: bearer,
           requestParams: { path: z.object({ id: z.string() }) },
-          responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404) },
+          responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404, 409) },
         },
       },
       "/v1/verify": {
@@ -289,7 +289,7 @@ export function buildOpenApi(): object {
           },
           responses: {
             "200": { description: "The verdict and each check" },
-            ...errors(400, 413, 415),
+            ...errors(400, 408, 413, 415),
           },
         },
       },
@@ -310,7 +310,7 @@ export function buildOpenApi(): object {
           summary: "A record, its files and anchoring status",
           security: bearer,
           requestParams: { path: z.object({ id: z.uuid() }) },
-          responses: { "200": { description: "The record" }, ...errors(401, 404) },
+          responses: { "200": { description: "The record" }, ...errors(401, 403, 404) },
         },
       },
       "/v1/records/{id}/receipt": {
@@ -323,7 +323,7 @@ export function buildOpenApi(): object {
               description: "The receipt",
               content: { "application/json": { schema: Receipt } },
             },
-            ...errors(401, 404),
+            ...errors(401, 403, 404),
           },
         },
       },
@@ -334,7 +334,7 @@ export function buildOpenApi(): object {
           requestParams: {
             path: z.object({ id: z.uuid(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
           },
-          responses: { "200": { description: "The file" }, ...errors(400, 401, 404) },
+          responses: { "200": { description: "The file" }, ...errors(400, 401, 403, 404) },
         },
       },
       "/v1/batches/{index}": {
@@ -342,7 +342,7 @@ export function buildOpenApi(): object {
           summary: "A batch: its range, root and anchoring transaction",
           security: bearer,
           requestParams: { path: z.object({ index: z.string().regex(/^\d+$/) }) },
-          responses: { "200": { description: "The batch" }, ...errors(400, 401, 404) },
+          responses: { "200": { description: "The batch" }, ...errors(400, 401, 403, 404) },
         },
       },
       "/v1/ledger": {
