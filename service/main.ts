@@ -25,6 +25,11 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down: intake closed, flushing the open batch");
+    // The stop is bounded by itself; this is the backstop should a store hang on closing.
+    setTimeout(() => {
+      logger.error("shutdown overran its time; exiting (the next start reconciles)");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000).unref();
     running.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -189,16 +189,32 @@ export async function startNotary(
   );
 
   let stopping: Promise<void> | undefined;
+  // Bounded (SHUTDOWN_TIMEOUT_MS): intake closes, what was acknowledged is committed, the open
+  // batch is cut and anchoring goes on only while time is left; requests still running at the
+  // deadline are cut off. The next start reconciles with the chain, so nothing is lost.
   const stop = () =>
     (stopping ??= (async () => {
+      const deadline = Date.now() + config.shutdownTimeoutMs;
       accepting = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await sequencer.close();
-      await pipeline.stop({ flush: true });
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // Leave a tenth of the time to let running requests answer and to close the stores.
+      const anchorUntil = deadline - config.shutdownTimeoutMs / 10;
+      await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });
+      const cutOff = setTimeout(
+        () => server.closeAllConnections(),
+        Math.max(0, anchorUntil - Date.now()),
+      );
+      await closed;
+      clearTimeout(cutOff);
+      const left = await notary.lag().catch(() => undefined);
       await chain.close();
       await db.destroy();
-      logger.info("evidence notary stopped");
+      logger.info(
+        { unanchoredRecords: left?.lagRecords },
+        "evidence notary stopped; records not yet anchored are anchored at the next start",
+      );
     })());
 
   return {

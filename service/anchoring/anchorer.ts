@@ -24,10 +24,15 @@ export class Anchorer {
     private readonly options: AnchorerOptions,
   ) {}
 
-  /** Anchors every unanchored batch, oldest first; returns those it anchored. Throws on the first chain failure. */
-  async anchorPending(): Promise<StoredBatch[]> {
+  /**
+   * Anchors every unanchored batch, oldest first, while `keepGoing` says so (checked before
+   * each batch: a backlog of thousands must not hold a shutdown); returns those it anchored.
+   * Throws on the first chain failure.
+   */
+  async anchorPending(options: { keepGoing?: () => boolean } = {}): Promise<StoredBatch[]> {
     const anchored: StoredBatch[] = [];
     for (const batch of await this.store.unanchoredBatches()) {
+      if (options.keepGoing && !options.keepGoing()) break;
       if ((await this.anchor(batch)) === "waiting") break;
       anchored.push(batch);
     }

@@ -37,6 +37,7 @@ const Env = z.object({
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
   MAX_CONCURRENT_EXPORTS: int(2, 1),
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   HOLIDAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
@@ -99,6 +100,8 @@ export interface Config {
     minFreeBytes: number;
   };
   http: HttpLimits;
+  /** A graceful stop finishes within this; what is not anchored by then waits for the next start. */
+  shutdownTimeoutMs: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** Public holidays (ISO dates) the case timelines skip as non-working days. */
   holidays: string[];
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
     inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,

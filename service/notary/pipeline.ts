@@ -66,21 +66,30 @@ export class AnchoringPipeline {
     else this.nudged = true;
   }
 
-  /** Stops the loop after its current step; with `flush`, cuts what waits and tries once to anchor it. */
-  async stop(options: { flush: boolean }): Promise<void> {
+  /**
+   * Stops the loop; with `flush`, cuts the open batch and anchors what waits while time is left.
+   * Resolves within `timeoutMs` (default: no limit) whatever the chain does: a step stuck on an
+   * unanswered RPC call is left behind, and what is not anchored by then waits for the next
+   * start, which reconciles with the chain (nothing is lost, nothing is anchored twice).
+   */
+  async stop(options: { flush: boolean; timeoutMs?: number }): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? Infinity);
+    const inTime = () => Date.now() < deadline;
     this.stopped = true;
     this.nudge();
-    await this.loop;
+    const loopEnded = await before(this.loop ?? Promise.resolve(), deadline);
     this.state.running = false;
-    if (options.flush) {
-      await this.batcher.flush();
-      await this.anchorer
-        .anchorPending()
+    if (!options.flush || !loopEnded) return;
+    await before(this.batcher.flush(), deadline);
+    await before(
+      this.anchorer
+        .anchorPending({ keepGoing: inTime })
         .then((anchored) => anchored.length > 0 && this.options.onAnchored?.(anchored))
         .catch((error: unknown) =>
           this.options.onError?.(error, this.state.consecutiveFailures + 1, 0),
-        );
-    }
+        ),
+      deadline,
+    );
   }
 
   /** One pass: cut every due batch, then anchor everything pending. */
@@ -88,7 +97,7 @@ export class AnchoringPipeline {
     while (await this.batcher.cutIfDue()) {
       /* cut until nothing is due */
     }
-    const anchored = await this.anchorer.anchorPending();
+    const anchored = await this.anchorer.anchorPending({ keepGoing: () => !this.stopped });
     if (anchored.length > 0) this.options.onAnchored?.(anchored);
   }
 
@@ -125,5 +134,19 @@ export class AnchoringPipeline {
       const timer = setTimeout(done, ms);
       this.wake = done;
     });
+  }
+}
+
+/** Whether `work` settled before `deadline` (ms since the epoch); it is not cancelled if not. */
+async function before(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  if (deadline === Infinity) return work.then(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
