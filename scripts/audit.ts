@@ -51,6 +51,7 @@ async function main(): Promise<number> {
         host: config.chain.host,
         port: 0,
         serve: false,
+        readOnly: true,
       });
       chain = providerChainReader(embedded.provider);
     }

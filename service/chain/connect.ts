@@ -33,12 +33,14 @@ export interface EmbeddedOptions {
   port: number;
   /** Serve JSON-RPC at all (false for tests that only need the provider). */
   serve?: boolean;
+  /** Open without writing, beside a running service (the audit). */
+  readOnly?: boolean;
 }
 
 export async function connectEmbedded(
   options: EmbeddedOptions,
 ): Promise<ChainConnection & { chain: EmbeddedChain }> {
-  const chain = await EmbeddedChain.open(options.dir);
+  const chain = await EmbeddedChain.open(options.dir, { readOnly: options.readOnly });
   // cacheTimeout -1: ethers would otherwise cache a pending nonce for 250 ms.
   const provider = new BrowserProvider(chain.provider, undefined, {
     cacheTimeout: -1,
@@ -60,11 +62,12 @@ export async function connectEmbedded(
     eip1193: chain.provider,
     broadcast: async (rawTx) => void (await chain.submit(rawTx)),
     rpcUrl,
-    description: `embedded hardhat chain 31337 (${chain.replayedBlocks} blocks replayed)${rpcUrl ? ` served at ${rpcUrl}` : ""}`,
+    description: `embedded hardhat chain 31337 (${chain.forkedAt === null ? "from genesis" : `forked from archived block ${chain.forkedAt}`}, ${chain.replayedBlocks} blocks replayed)${rpcUrl ? ` served at ${rpcUrl}` : ""}`,
     close: async () => {
       provider.destroy();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       server?.closeAllConnections();
+      await chain.close();
     },
   };
 }

@@ -1,26 +1,47 @@
 import { resolveConfig } from "hardhat/internal/core/config/config-resolution";
 import { createProvider } from "hardhat/internal/core/providers/construction";
 import type { EthereumProvider } from "hardhat/types";
-import { join } from "node:path";
-import { BlockJournal } from "./journal";
+import type { Server } from "node:http";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { ChainArchive, toWord, type ArchivedBlock } from "./archive";
+import { archiveProvider } from "./archive-rpc";
+import { BlockJournal, type JournalEntry } from "./journal";
+import { serveReadOnlyRpc } from "./rpc-server";
 
 /**
  * WARNING: these settings fix the genesis block. Changing any of them (or the pinned Hardhat
- * version) makes replay produce other block hashes, and every receipt issued on an existing
- * embedded chain would stop verifying.
+ * version) makes a chain opened from an old journal alone produce other block hashes, and every
+ * receipt issued on it would stop verifying.
  */
 export const EMBEDDED_CHAIN_ID = 31337;
 const GENESIS = {
   initialDate: "2026-01-01T00:00:00Z",
   hardfork: "cancun",
   chainId: EMBEDDED_CHAIN_ID,
-  // Blocks are mined only by `submit`, so every block is in the journal.
+  // Blocks are mined only by `submit`, so every block is journaled and archived.
   mining: { auto: false, interval: 0 },
 } as const;
 
+export interface OpenOptions {
+  /**
+   * Read, never write: for tools that open the chain of a running service (the audit). The
+   * chain is forked from the archive's head; journal entries not yet archived are left to the
+   * service, which archives them.
+   */
+  readOnly?: boolean;
+}
+
 /**
- * A local Hardhat chain that survives restarts: each block is journaled (raw transactions and
- * timestamp) before it is mined, and replayed in order when the chain is opened again.
+ * A local Hardhat chain that survives restarts in constant time.
+ *
+ * Every block is journaled (raw transactions and timestamp, fsynced) before it is mined, then
+ * archived (`ChainArchive`: the block as served, its receipts, logs and the state it changed)
+ * before anyone is told it exists. A start forks a fresh Hardhat chain from the archive's head
+ * through Hardhat's fork mode, which reads old blocks and state from the archive as they are
+ * asked for, so old blocks keep their hashes and new ones link to them. Only journal entries a
+ * crash left unarchived (at most the block being mined) are replayed. A data directory from
+ * before the archive (a journal alone) is replayed once from genesis, archiving as it goes.
  */
 export class EmbeddedChain {
   private queue: Promise<unknown> = Promise.resolve();
@@ -28,37 +49,71 @@ export class EmbeddedChain {
   private constructor(
     readonly provider: EthereumProvider,
     private readonly journal: BlockJournal,
+    private readonly archive: ChainArchive | undefined,
+    private readonly archiveServer: Server | undefined,
     private lastTimestamp: number,
     private nextNumber: number,
+    /** Blocks mined again from the journal at this start (0 on a clean restart). */
     readonly replayedBlocks: number,
+    /** The archived block this start forked from, or null for a chain started from genesis. */
+    readonly forkedAt: number | null,
   ) {}
 
-  static async open(dir: string): Promise<EmbeddedChain> {
-    // The path only anchors Hardhat's project paths, which an in-memory network never uses.
-    const config = resolveConfig(__filename, { networks: { hardhat: GENESIS } });
-    const provider = await createProvider(config, "hardhat");
+  static async open(dir: string, options: OpenOptions = {}): Promise<EmbeddedChain> {
     const journal = new BlockJournal(join(dir, "blocks.jsonl"));
-    const genesis = (await provider.request({
-      method: "eth_getBlockByNumber",
-      params: ["0x0", false],
-    })) as { timestamp: string };
-    let lastTimestamp = Number(genesis.timestamp);
-    const entries = await journal.read();
-    for (const entry of entries) {
-      // A transaction that failed live fails the same way here; the block is mined regardless.
-      for (const raw of entry.txs)
-        await provider
-          .request({ method: "eth_sendRawTransaction", params: [raw] })
-          .catch(() => undefined);
-      await provider.request({ method: "evm_mine", params: [entry.timestamp] });
+    const archiveFile = join(dir, "archive.sqlite");
+    const archive = await openArchive(archiveFile, options);
+    const head = archive?.head();
+    let provider: EthereumProvider;
+    let server: Server | undefined;
+    if (head && head.number > 0) {
+      ({ server, provider } = await forkFrom(archive!, dir));
+    } else {
+      provider = await createProvider(resolveConfig(__filename, chainConfig(dir)), "hardhat");
+      if (archive && !head) archive.append(await capture(provider, 0));
+    }
+    let lastTimestamp = head?.timestamp ?? (await blockTimestamp(provider, 0));
+    // Entries past the archive's head: all of them for a journal from before the archive,
+    // at most the block a crash interrupted otherwise.
+    const tail = (await journal.read({ repair: !options.readOnly })).filter(
+      (e) => e.number > (head?.number ?? 0),
+    );
+    const replay = options.readOnly && head ? [] : tail;
+    for (const entry of replay) {
+      await mineEntry(provider, entry);
+      if (!options.readOnly) archive?.append(await capture(provider, entry.number));
       lastTimestamp = entry.timestamp;
     }
-    return new EmbeddedChain(provider, journal, lastTimestamp, entries.length + 1, entries.length);
+    // Everything journaled is archived now: the journal starts again, empty.
+    if (!options.readOnly) await journal.clear();
+    let top = (head?.number ?? 0) + replay.length;
+    if (head && head.number > 0 && replay.length === 0) {
+      // Hardhat runs calls at the fork block as "historical" and refuses them on a chain whose
+      // hardfork history it does not know (NomicFoundation/edr#522; a configured history is not
+      // applied to chain 31337). One local block on top makes `latest` its own again.
+      lastTimestamp = Math.max(Math.floor(Date.now() / 1000), lastTimestamp + 1);
+      top += 1;
+      const entry = { number: top, timestamp: lastTimestamp, txs: [] };
+      if (!options.readOnly) await journal.append(entry);
+      await mineEntry(provider, entry);
+      if (!options.readOnly) archive?.append(await capture(provider, top));
+    }
+    return new EmbeddedChain(
+      provider,
+      journal,
+      options.readOnly ? undefined : archive,
+      server,
+      lastTimestamp,
+      top + 1,
+      replay.length,
+      head && head.number > 0 ? head.number : null,
+    );
   }
 
   /**
-   * Mines one block holding the signed transaction `rawTx`, journaled first. Calls are
-   * serialised: blocks are mined one at a time in journal order. Resolves with the block number.
+   * Mines one block holding the signed transaction `rawTx`, journaled first and archived
+   * before this resolves. Calls are serialised: blocks are mined one at a time in journal
+   * order. Resolves with the block number.
    */
   submit(rawTx: string): Promise<number> {
     const result = this.queue.then(() => this.mine(rawTx));
@@ -66,7 +121,17 @@ export class EmbeddedChain {
     return result;
   }
 
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.archiveServer) {
+      this.archiveServer.closeAllConnections();
+      await new Promise<void>((resolve) => this.archiveServer!.close(() => resolve()));
+    }
+    this.archive?.close();
+  }
+
   private async mine(rawTx: string): Promise<number> {
+    if (!this.archive) throw new Error("this embedded chain was opened read-only");
     // Into the mempool first: an invalid transaction is refused before anything is journaled,
     // and one transaction per block means a refusal never strands another in the mempool.
     await this.provider.request({ method: "eth_sendRawTransaction", params: [rawTx] });
@@ -76,6 +141,144 @@ export class EmbeddedChain {
     await this.provider.request({ method: "evm_mine", params: [timestamp] });
     this.lastTimestamp = timestamp;
     this.nextNumber = number + 1;
+    this.archive.append(await capture(this.provider, number));
     return number;
   }
+}
+
+function chainConfig(dir: string, forking?: { url: string }) {
+  return {
+    networks: {
+      hardhat: {
+        ...GENESIS,
+        ...(forking ? { forking } : {}),
+      },
+    },
+    // Hardhat keeps a fork's cache under its project paths: the chain's own directory.
+    paths: { cache: join(dir, "hardhat-cache") },
+  } as never;
+}
+
+async function openArchive(file: string, options: OpenOptions): Promise<ChainArchive | undefined> {
+  if (!options.readOnly) {
+    await mkdir(dirname(file), { recursive: true });
+    return ChainArchive.open(file);
+  }
+  try {
+    return ChainArchive.open(file, { readOnly: true });
+  } catch {
+    return undefined; // a journal from before the archive, or a test vector's copy
+  }
+}
+
+/** A Hardhat chain forked from the archive's head, the archive served to it on loopback. */
+async function forkFrom(
+  archive: ChainArchive,
+  dir: string,
+): Promise<{ server: Server; provider: EthereumProvider }> {
+  const { server, url } = await serveReadOnlyRpc(archiveProvider(archive), {
+    host: "127.0.0.1",
+    port: 0,
+  });
+  // No block number: Hardhat forks at the source's latest block, and caches nothing on disk.
+  const provider = await createProvider(
+    resolveConfig(__filename, chainConfig(dir, { url })),
+    "hardhat",
+  );
+  return { server, provider };
+}
+
+async function mineEntry(provider: EthereumProvider, entry: JournalEntry): Promise<void> {
+  // A transaction that failed live fails the same way here; the block is mined regardless.
+  for (const raw of entry.txs)
+    await provider
+      .request({ method: "eth_sendRawTransaction", params: [raw] })
+      .catch(() => undefined);
+  await provider.request({ method: "evm_mine", params: [entry.timestamp] });
+}
+
+async function blockTimestamp(provider: EthereumProvider, number: number): Promise<number> {
+  const block = (await provider.request({
+    method: "eth_getBlockByNumber",
+    params: [hex(number), false],
+  })) as { timestamp: string };
+  return Number(block.timestamp);
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+interface RpcBlock {
+  number: string;
+  hash: string;
+  timestamp: string;
+  miner: string;
+  transactions: { hash: string; from: string; to: string | null }[];
+}
+
+/**
+ * What the archive keeps of block `number`: the block and receipts verbatim, and the state it
+ * left in every account it touched. Storage slots are found by tracing each transaction: the
+ * embedded chain runs only the ledger contract (its JSON-RPC refuses every write), which calls
+ * no other contract, so a transaction's storage is the storage of the contract it calls.
+ */
+async function capture(provider: EthereumProvider, number: number): Promise<ArchivedBlock> {
+  const ask = <T>(method: string, params: unknown[]) =>
+    provider.request({ method, params }) as Promise<T>;
+  const tag = hex(number);
+  const [full, bare] = await Promise.all([
+    ask<RpcBlock>("eth_getBlockByNumber", [tag, true]),
+    ask<unknown>("eth_getBlockByNumber", [tag, false]),
+  ]);
+  const txs: ArchivedBlock["txs"] = [];
+  const touched = new Set<string>([full.miner.toLowerCase()]);
+  const slots = new Map<string, Set<string>>();
+  for (const tx of full.transactions) {
+    const receipt = await ask<{ contractAddress: string | null }>("eth_getTransactionReceipt", [
+      tx.hash,
+    ]);
+    txs.push({ hash: tx.hash, tx, receipt });
+    const target = (receipt.contractAddress ?? tx.to)?.toLowerCase();
+    touched.add(tx.from.toLowerCase());
+    if (!target) continue;
+    touched.add(target);
+    const trace = await ask<{ structLogs: { storage?: Record<string, string> }[] }>(
+      "debug_traceTransaction",
+      [tx.hash],
+    );
+    const set = slots.get(target) ?? new Set<string>();
+    for (const step of trace.structLogs)
+      for (const slot of Object.keys(step.storage ?? {})) set.add(toWord(slot));
+    slots.set(target, set);
+  }
+  const accounts = await Promise.all(
+    [...touched].map(async (address) => {
+      const [nonce, balance, code] = await Promise.all([
+        ask<string>("eth_getTransactionCount", [address, tag]),
+        ask<string>("eth_getBalance", [address, tag]),
+        ask<string>("eth_getCode", [address, tag]),
+      ]);
+      return { address, nonce, balance, code };
+    }),
+  );
+  const storage = (
+    await Promise.all(
+      [...slots].flatMap(([address, set]) =>
+        [...set].map(async (slot) => ({
+          address,
+          slot,
+          value: toWord(await ask<string>("eth_getStorageAt", [address, slot, tag])),
+        })),
+      ),
+    )
+  ).flat();
+  return {
+    number,
+    hash: full.hash,
+    timestamp: Number(full.timestamp),
+    full,
+    bare,
+    txs,
+    accounts,
+    storage,
+  };
 }

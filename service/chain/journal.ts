@@ -12,14 +12,16 @@ export type JournalEntry = z.infer<typeof JournalEntry>;
 
 /**
  * The embedded chain's write-ahead log: one JSON line per block, appended and fsynced before
- * the block is mined. Hardhat keeps no state on disk, but replaying these raw transactions
- * with their timestamps on the same genesis reproduces every block hash.
+ * the block is mined, so a crash between mining and archiving loses nothing. Once a block is in
+ * the archive its line is redundant; the journal is emptied at each start. (A journal from
+ * before the archive holds every block: replaying its raw transactions with their timestamps
+ * on the same genesis reproduces every block hash, and the first start archives them.)
  */
 export class BlockJournal {
   constructor(readonly file: string) {}
 
-  /** Reads every entry, first cutting off a torn last line. */
-  async read(): Promise<JournalEntry[]> {
+  /** Reads every entry, ignoring a torn last line (and, with `repair`, cutting it off). */
+  async read(options: { repair: boolean } = { repair: true }): Promise<JournalEntry[]> {
     let text = await readFile(this.file, "utf8").catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return "";
       throw error;
@@ -28,7 +30,7 @@ export class BlockJournal {
       // A line without its newline is an append a crash interrupted before its fsync returned:
       // that block was never mined, so dropping it is exact (and later appends stay parseable).
       text = text.slice(0, text.lastIndexOf("\n") + 1);
-      await truncate(this.file, Buffer.byteLength(text));
+      if (options.repair) await truncate(this.file, Buffer.byteLength(text));
     }
     return text
       .split("\n")
@@ -42,6 +44,13 @@ export class BlockJournal {
           });
         }
       });
+  }
+
+  /** Empties the journal (every entry it held is archived). */
+  async clear(): Promise<void> {
+    await truncate(this.file, 0).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
   }
 
   async append(entry: JournalEntry): Promise<void> {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { JsonRpcProvider, parseEther, Wallet } from "ethers";
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { connectEmbedded, EmbeddedChain } from "../../service/chain";
 import { newDataDir } from "../support/notary";
@@ -46,26 +46,97 @@ describe("EmbeddedChain", function () {
     expect(lines.map((l) => (JSON.parse(l) as { number: number }).number)).to.deep.equal([1, 2]);
   });
 
-  it("reopens with every block hash identical, so old receipts still verify", async () => {
+  it("reopens from its archive, replaying no block, with every block hash identical", async () => {
     const dir = await newDataDir();
     const first = await EmbeddedChain.open(dir);
     for (let i = 0; i < 5; i++) await transfer(first, i, Wallet.createRandom().address);
     const before = await blockHashes(first);
+    await first.close();
     const reopened = await EmbeddedChain.open(dir);
-    expect(reopened.replayedBlocks).to.equal(5);
-    expect(await blockHashes(reopened)).to.deep.equal(before);
-    expect(await transfer(reopened, 5, Wallet.createRandom().address)).to.equal(6);
+    expect([reopened.replayedBlocks, reopened.forkedAt]).to.deep.equal([0, 5]);
+    // Each start adds one empty block on top of the fork (see EmbeddedChain.open).
+    expect((await blockHashes(reopened)).slice(0, 6)).to.deep.equal(before);
+    expect(await transfer(reopened, 5, Wallet.createRandom().address)).to.equal(7);
+    const extended = await blockHashes(reopened);
+    await reopened.close();
+    // Blocks mined after a fork link to the archived head and survive the next start too.
+    const again = await EmbeddedChain.open(dir);
+    expect(again.forkedAt).to.equal(7);
+    expect((await blockHashes(again)).slice(0, 8)).to.deep.equal(extended);
+    await again.close();
+  });
+
+  it("replays a journaled block a crash left unarchived, then archives it", async () => {
+    const dir = await newDataDir();
+    const chain = await EmbeddedChain.open(dir);
+    await transfer(chain, 0, Wallet.createRandom().address);
+    await chain.close();
+    // The crash: journaled (fsynced) and never mined, so never archived.
+    const raw = await FUNDER.signTransaction({
+      type: 2,
+      chainId: 31337n,
+      nonce: 1,
+      to: Wallet.createRandom().address,
+      value: 1n,
+      gasLimit: 21_000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+    });
+    const timestamp = Math.floor(Date.now() / 1000) + 5;
+    await appendFile(
+      join(dir, "blocks.jsonl"),
+      JSON.stringify({ number: 2, timestamp, txs: [raw] }) + "\n",
+    );
+    const reopened = await EmbeddedChain.open(dir);
+    expect([reopened.replayedBlocks, reopened.forkedAt]).to.deep.equal([1, 1]);
+    const hashes = await blockHashes(reopened);
+    expect(hashes).to.have.length(3);
+    await reopened.close();
+    const again = await EmbeddedChain.open(dir);
+    expect([again.replayedBlocks, again.forkedAt]).to.deep.equal([0, 2]);
+    expect((await blockHashes(again)).slice(0, 3)).to.deep.equal(hashes);
+    await again.close();
   });
 
   it("drops a torn last journal line (a crash mid-append) and keeps appending cleanly", async () => {
     const dir = await newDataDir();
     const chain = await EmbeddedChain.open(dir);
     await transfer(chain, 0, Wallet.createRandom().address);
+    await chain.close();
     await appendFile(join(dir, "blocks.jsonl"), '{"number":2,"timest');
     const reopened = await EmbeddedChain.open(dir);
-    expect(reopened.replayedBlocks).to.equal(1);
-    await transfer(reopened, 1, Wallet.createRandom().address);
-    expect((await EmbeddedChain.open(dir)).replayedBlocks).to.equal(2);
+    expect([reopened.replayedBlocks, reopened.forkedAt]).to.deep.equal([0, 1]);
+    expect(await transfer(reopened, 1, Wallet.createRandom().address)).to.equal(3);
+    await reopened.close();
+    expect((await EmbeddedChain.open(dir)).forkedAt).to.equal(3);
+  });
+
+  it("replays a journal from before the archive once, then opens from the archive", async () => {
+    const dir = await newDataDir();
+    await cp(join("test", "vectors", "chain"), dir, { recursive: true });
+    const journaled = (await readFile(join(dir, "blocks.jsonl"), "utf8")).trim().split("\n").length;
+    const migrated = await EmbeddedChain.open(dir);
+    expect([migrated.replayedBlocks, migrated.forkedAt]).to.deep.equal([journaled, null]);
+    const hashes = await blockHashes(migrated);
+    await migrated.close();
+    const reopened = await EmbeddedChain.open(dir);
+    expect([reopened.replayedBlocks, reopened.forkedAt]).to.deep.equal([0, journaled]);
+    expect((await blockHashes(reopened)).slice(0, journaled + 1)).to.deep.equal(hashes);
+    await reopened.close();
+  });
+
+  it("opens read-only beside a running chain, writing nothing", async () => {
+    const dir = await newDataDir();
+    const chain = await EmbeddedChain.open(dir);
+    await transfer(chain, 0, Wallet.createRandom().address);
+    const hashes = await blockHashes(chain);
+    const reader = await EmbeddedChain.open(dir, { readOnly: true });
+    expect(reader.forkedAt).to.equal(1);
+    expect((await blockHashes(reader)).slice(0, 2)).to.deep.equal(hashes);
+    await expect(reader.submit("0x00")).to.be.rejected;
+    await reader.close();
+    expect(await transfer(chain, 1, Wallet.createRandom().address)).to.equal(2);
+    await chain.close();
   });
 
   it("refuses an invalid transaction without journaling it", async () => {
@@ -83,7 +154,7 @@ describe("EmbeddedChain", function () {
       maxPriorityFeePerGas: 1n,
     });
     await expect(chain.submit(raw)).to.be.rejected;
-    expect((await EmbeddedChain.open(dir)).replayedBlocks).to.equal(0);
+    expect((await EmbeddedChain.open(dir)).forkedAt).to.equal(null);
   });
 
   it("serves read methods over JSON-RPC and refuses state-changing ones", async () => {
