@@ -13,6 +13,7 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "service-intake.ts" },
   { file: "service-upload.ts" },
   { file: "large-ledger.ts" },
+  { file: "chain-restart.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {

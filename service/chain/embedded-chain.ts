@@ -2,7 +2,7 @@ import { resolveConfig } from "hardhat/internal/core/config/config-resolution";
 import { createProvider } from "hardhat/internal/core/providers/construction";
 import type { EthereumProvider } from "hardhat/types";
 import type { Server } from "node:http";
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ChainArchive, toWord, type ArchivedBlock } from "./archive";
 import { archiveProvider } from "./archive-rpc";
@@ -67,9 +67,9 @@ export class EmbeddedChain {
     let provider: EthereumProvider;
     let server: Server | undefined;
     if (head && head.number > 0) {
-      ({ server, provider } = await forkFrom(archive!, dir));
+      ({ server, provider } = await forkFrom(archive!, head.number));
     } else {
-      provider = await createProvider(resolveConfig(__filename, chainConfig(dir)), "hardhat");
+      provider = await createProvider(chainConfig(), "hardhat");
       if (archive && !head) archive.append(await capture(provider, 0));
     }
     let lastTimestamp = head?.timestamp ?? (await blockTimestamp(provider, 0));
@@ -146,17 +146,16 @@ export class EmbeddedChain {
   }
 }
 
-function chainConfig(dir: string, forking?: { url: string }) {
-  return {
-    networks: {
-      hardhat: {
-        ...GENESIS,
-        ...(forking ? { forking } : {}),
-      },
-    },
-    // Hardhat keeps a fork's cache under its project paths: the chain's own directory.
-    paths: { cache: join(dir, "hardhat-cache") },
-  } as never;
+/**
+ * Hardhat's configuration of the embedded chain. A fork names its block: left to itself,
+ * Hardhat forks an unknown chain some blocks below its head, as if it could reorganise. The
+ * fork's responses are not cached on disk (no project paths): the archive is the only copy.
+ */
+function chainConfig(forking?: { url: string; blockNumber: number }) {
+  const config = resolveConfig(__filename, {
+    networks: { hardhat: { ...GENESIS, ...(forking ? { forking } : {}) } },
+  } as never);
+  return { ...config, paths: undefined } as unknown as typeof config;
 }
 
 async function openArchive(file: string, options: OpenOptions): Promise<ChainArchive | undefined> {
@@ -164,27 +163,24 @@ async function openArchive(file: string, options: OpenOptions): Promise<ChainArc
     await mkdir(dirname(file), { recursive: true });
     return ChainArchive.open(file);
   }
-  try {
-    return ChainArchive.open(file, { readOnly: true });
-  } catch {
-    return undefined; // a journal from before the archive, or a test vector's copy
-  }
+  // No archive: a journal from before it, replayed in memory.
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  return exists ? ChainArchive.open(file, { readOnly: true }) : undefined;
 }
 
 /** A Hardhat chain forked from the archive's head, the archive served to it on loopback. */
 async function forkFrom(
   archive: ChainArchive,
-  dir: string,
+  blockNumber: number,
 ): Promise<{ server: Server; provider: EthereumProvider }> {
   const { server, url } = await serveReadOnlyRpc(archiveProvider(archive), {
     host: "127.0.0.1",
     port: 0,
   });
-  // No block number: Hardhat forks at the source's latest block, and caches nothing on disk.
-  const provider = await createProvider(
-    resolveConfig(__filename, chainConfig(dir, { url })),
-    "hardhat",
-  );
+  const provider = await createProvider(chainConfig({ url, blockNumber }), "hardhat");
   return { server, provider };
 }
 
