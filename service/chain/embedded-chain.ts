@@ -70,7 +70,7 @@ export class EmbeddedChain {
       ({ server, provider } = await forkFrom(archive!, head.number));
     } else {
       provider = await createProvider(chainConfig(), "hardhat");
-      if (archive && !head) archive.append(await capture(provider, 0));
+      if (archive && !head) await archive.append(await capture(provider, 0));
     }
     let lastTimestamp = head?.timestamp ?? (await blockTimestamp(provider, 0));
     // Entries past the archive's head: all of them for a journal from before the archive,
@@ -81,7 +81,7 @@ export class EmbeddedChain {
     const replay = options.readOnly && head ? [] : tail;
     for (const entry of replay) {
       await mineEntry(provider, entry);
-      if (!options.readOnly) archive?.append(await capture(provider, entry.number));
+      if (!options.readOnly) await archive?.append(await capture(provider, entry.number));
       lastTimestamp = entry.timestamp;
     }
     // Everything journaled is archived now: the journal starts again, empty.
@@ -96,7 +96,7 @@ export class EmbeddedChain {
       const entry = { number: top, timestamp: lastTimestamp, txs: [] };
       if (!options.readOnly) await journal.append(entry);
       await mineEntry(provider, entry);
-      if (!options.readOnly) archive?.append(await capture(provider, top));
+      if (!options.readOnly) await archive?.append(await capture(provider, top));
     }
     return new EmbeddedChain(
       provider,
@@ -127,7 +127,7 @@ export class EmbeddedChain {
       this.archiveServer.closeAllConnections();
       await new Promise<void>((resolve) => this.archiveServer!.close(() => resolve()));
     }
-    this.archive?.close();
+    await this.archive?.close();
   }
 
   private async mine(rawTx: string): Promise<number> {
@@ -141,7 +141,7 @@ export class EmbeddedChain {
     await this.provider.request({ method: "evm_mine", params: [timestamp] });
     this.lastTimestamp = timestamp;
     this.nextNumber = number + 1;
-    this.archive.append(await capture(this.provider, number));
+    await this.archive.append(await capture(this.provider, number));
     return number;
   }
 }
