@@ -160,11 +160,12 @@ function requestOf(
   const params = op.parameters ?? [];
   const pathParams = params.filter((p) => p.in === "path");
   const queryParams = params.filter((p) => p.in === "query");
-  // An empty segment would name another route (`/v1/keys/` is `/v1/keys`): never empty here.
+  // An empty, "." or ".." segment names another route once the URL is normalised
+  // (`/v1/keys/.` is `/v1/keys/`, which is `/v1/keys`): never those here.
   const pathValue = (schema: JsonSchema | undefined) =>
     fc
       .oneof(fc.constantFrom(...ids), fc.uuid(), fc.nat(50).map(String), valueOf(schema))
-      .filter((v) => v.length > 0);
+      .filter((v) => v.length > 0 && v !== "." && v !== "..");
   const path = fc
     .tuple(...pathParams.map((p) => pathValue(p.schema)))
     .map((values) =>
