@@ -18,7 +18,7 @@ import type { Config } from "./config";
 import { createApp } from "./http/app";
 import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
-import { ApiKeyFile, loadOperatorKey, makeLeafSigner } from "./keys";
+import { ApiKeyFile, loadOperatorKey, makeLeafSigner, startSigningWorker } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./verify";
@@ -127,7 +127,8 @@ export async function startNotary(
       );
     },
   });
-  const sequencer = new Sequencer(store, makeLeafSigner(operator), {
+  const signer = startSigningWorker(operator, makeLeafSigner(operator));
+  const sequencer = new Sequencer(store, signer, {
     maxQueue: 10_000,
     maxGroup: 500,
     anchorDeadlineMs: config.anchorDeadlineMs,
@@ -199,6 +200,7 @@ export async function startNotary(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await sequencer.close();
+      await signer.close();
       // Leave a tenth of the time to let running requests answer and to close the stores.
       const anchorUntil = deadline - config.shutdownTimeoutMs / 10;
       await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });

@@ -1,5 +1,6 @@
 import Database from "libsql";
 import { open, type FileHandle } from "node:fs/promises";
+import { WalCheckpointer } from "../storage/wal-checkpointer";
 
 /** A block as the chain served it, with what it changed: everything a later start needs. */
 export interface ArchivedBlock {
@@ -39,6 +40,7 @@ const ZERO_WORD = `0x${"0".repeat(64)}`;
  */
 export class ChainArchive {
   private wal: Promise<FileHandle> | undefined;
+  private checkpointer: WalCheckpointer | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -53,6 +55,7 @@ export class ChainArchive {
       db.exec(`
         pragma journal_mode = wal;
         pragma synchronous = normal;
+        pragma wal_autocheckpoint = 0;
         create table if not exists blocks (
           number integer primary key, hash text not null unique, timestamp integer not null,
           full text not null, bare text not null);
@@ -71,7 +74,11 @@ export class ChainArchive {
           primary key (address, slot));
       `);
     }
-    return new ChainArchive(db, file);
+    const archive = new ChainArchive(db, file);
+    // Checkpoints off the event loop, as for the ledger (see WalCheckpointer).
+    if (!options.readOnly)
+      archive.checkpointer = new WalCheckpointer([file], 5_000, () => undefined);
+    return archive;
   }
 
   head(): { number: number; hash: string; timestamp: number } | undefined {
@@ -197,6 +204,7 @@ export class ChainArchive {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.wal) await (await this.wal).close();
     this.db.close();
   }

@@ -41,6 +41,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // ETags would hash every JSON answer; none of them is cached (files set their own, the digest).
+  app.set("etag", false);
   app.set("trust proxy", false);
   const openApi = buildOpenApi();
 
@@ -124,11 +126,12 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(
     "/v1",
+    // Intake first: every router before it is walked by every submission.
+    recordsRouter(deps),
     searchRouter(deps.store),
     reportRouter(deps.store),
     exportRouter(deps.store, deps.notary, deps.files, deps.limits.concurrentExports),
     caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
-    recordsRouter(deps),
     ledger.protected,
     keysRouter(deps.keys),
     auditRouter({

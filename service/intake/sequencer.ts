@@ -49,6 +49,18 @@ export interface SequencerOptions {
   anchorDeadlineMs: number;
 }
 
+interface Sealed {
+  record: SealedRecord;
+  row: NewRecordRow;
+  leaf: Uint8Array;
+}
+
+/** A group checked, numbered, sealed and signed, waiting for its turn to commit. */
+interface PreparedGroup {
+  firstSeq: number;
+  records: (Sealed & { waiting: Waiting })[];
+}
+
 interface Waiting {
   submission: Submission;
   resolve(record: SealedRecord): void;
@@ -65,6 +77,10 @@ export class Sequencer {
   private draining: Promise<void> | undefined;
   private closed = false;
   private lastReceivedAt = 0;
+  private unflushed: { waiting: Waiting; record: SealedRecord }[] = [];
+  private flushing: Promise<void> | undefined;
+  /** The next seq to hand out; the database confirms it at commit (see `drain`). */
+  private nextSeq: number | undefined;
 
   constructor(
     private readonly store: LedgerStore,
@@ -107,80 +123,138 @@ export class Sequencer {
     while (this.draining) await this.draining;
   }
 
+  /**
+   * Two stages, one group in each: while a group commits, the next is checked, sealed and
+   * signed (off the event loop where the signer can). Sequence numbers are handed out in memory
+   * at sealing and confirmed by the database at commit, which alone is authoritative: a group
+   * whose numbers no longer match (one before it failed and rolled back) is sealed again with
+   * the numbers the database gives, before anyone has seen it. Commits stay in order, and each
+   * group is acknowledged once its commit is durable, in order too.
+   */
   private async drain(): Promise<void> {
-    // Each group is acknowledged once its commit is durable; meanwhile the next group commits,
-    // so the disk flush of one group overlaps the work of the next. Acknowledgements stay in order.
-    let acknowledged: Promise<void> = Promise.resolve();
+    let committing: Promise<void> = Promise.resolve();
     for (;;) {
       // Yield to the event loop first: the SQLite driver is synchronous, so without this every
       // request would commit alone; after it, all requests parsed meanwhile share one commit.
       await new Promise((resolve) => setImmediate(resolve));
       if (this.queue.length === 0) {
-        // Submissions that arrive while the last acknowledgement is pending must not be left
-        // behind: this drain is still registered, so no other one would start for them.
-        await acknowledged;
+        // Submissions that arrive while the last commit or acknowledgement is pending must not
+        // be left behind: this drain is still registered, so no other one would start for them.
+        await committing;
+        await this.flushing;
         if (this.queue.length === 0) return;
         continue;
       }
-      const sealed = await this.commit(this.queue.splice(0, this.options.maxGroup));
-      if (sealed.length > 0) acknowledged = acknowledged.then(() => this.acknowledge(sealed));
+      const prepared = this.prepare(this.queue.splice(0, this.options.maxGroup));
+      const previous = committing;
+      committing = (async () => {
+        const group = await prepared;
+        await previous;
+        this.acknowledge(await this.commit(group));
+      })();
+      // At most one group prepares while another commits.
+      await previous;
     }
   }
 
-  private async acknowledge(sealed: { waiting: Waiting; record: SealedRecord }[]): Promise<void> {
+  /**
+   * Answers committed records once their commit is durable. One flush makes every commit before
+   * it durable, so groups committed while a flush runs share the next one instead of each
+   * waiting for a flush of its own.
+   */
+  private acknowledge(sealed: { waiting: Waiting; record: SealedRecord }[]): void {
+    this.unflushed.push(...sealed);
+    this.flushing ??= (async () => {
+      while (this.unflushed.length > 0) {
+        const batch = this.unflushed.splice(0);
+        try {
+          await this.store.flush();
+        } catch (error) {
+          batch.forEach(({ waiting }) => waiting.reject(error));
+          continue;
+        }
+        failpoint("after-intake-commit");
+        batch.forEach(({ waiting, record }) => waiting.resolve(record));
+      }
+    })().finally(() => (this.flushing = undefined));
+  }
+
+  /**
+   * Checks a group's links, then seals and signs the records that pass. A linked record is
+   * committed if it exists at all: ids are known to clients only from acknowledged receipts.
+   */
+  private async prepare(group: Waiting[]): Promise<PreparedGroup> {
     try {
-      await this.store.flush();
+      const kinds = await this.store.kindsOf(
+        this.store.db,
+        group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
+      );
+      const accepted = group.filter((w) => {
+        const { kind, links } = w.submission.input;
+        const problem = checkLinks(kind, links, (id) => kinds.get(id) as RecordKind | undefined);
+        if (problem)
+          w.reject(
+            new InvalidInputError(problem.code, problem.message, {
+              details: { link: problem.link },
+            }),
+          );
+        return !problem;
+      });
+      if (accepted.length === 0) return { firstSeq: 0, records: [] };
+      this.nextSeq ??= await this.store.nextSeq();
+      const firstSeq = this.nextSeq;
+      this.nextSeq += accepted.length;
+      const receivedAt = this.nextReceivedAt();
+      const unsigned = accepted.map((waiting, i) => ({
+        waiting,
+        ...this.seal(waiting.submission, firstSeq + i, receivedAt),
+      }));
+      const signatures = await this.signer.signLeaves(unsigned.map((u) => u.leaf));
+      unsigned.forEach((u, i) => (u.record.signature = u.row.record.signature = signatures[i]!));
+      return { firstSeq, records: unsigned };
     } catch (error) {
-      sealed.forEach(({ waiting }) => waiting.reject(error));
-      return;
+      group.forEach((w) => w.reject(error));
+      return { firstSeq: 0, records: [] };
     }
-    failpoint("after-intake-commit");
-    sealed.forEach(({ waiting, record }) => waiting.resolve(record));
   }
 
-  /** Commits a group (not yet durably); returns the records it sealed. */
-  private async commit(group: Waiting[]): Promise<{ waiting: Waiting; record: SealedRecord }[]> {
-    const sealed: { waiting: Waiting; record: SealedRecord }[] = [];
+  /** Commits a prepared group (not yet durably); returns the records it sealed. */
+  private async commit(
+    group: PreparedGroup,
+  ): Promise<{ waiting: Waiting; record: SealedRecord }[]> {
+    if (group.records.length === 0) return [];
+    let records = group.records;
     try {
       await this.store.transaction(
         async (tx) => {
-          const kinds = await this.store.kindsOf(
-            tx,
-            group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
-          );
-          const accepted = group.filter((w) => {
-            const { kind, links } = w.submission.input;
-            const problem = checkLinks(
-              kind,
-              links,
-              (id) => kinds.get(id) as RecordKind | undefined,
-            );
-            if (problem)
-              w.reject(
-                new InvalidInputError(problem.code, problem.message, {
-                  details: { link: problem.link },
-                }),
+          const firstSeq = await this.store.reserveSeqs(tx, records.length);
+          if (firstSeq !== group.firstSeq) {
+            // Numbered after a group that rolled back: seal again from the database's count.
+            const receivedAt = this.nextReceivedAt();
+            records = records.map(({ waiting, record }, i) => {
+              const resealed = this.seal(waiting.submission, firstSeq + i, receivedAt, record.id);
+              resealed.record.signature = resealed.row.record.signature = this.signer.signLeaf(
+                resealed.leaf,
               );
-            return !problem;
-          });
-          if (accepted.length === 0) return;
-          const firstSeq = await this.store.reserveSeqs(tx, accepted.length);
-          const receivedAt = this.nextReceivedAt();
-          const rows: NewRecordRow[] = accepted.map((waiting, i) => {
-            const { record, row } = this.seal(waiting.submission, firstSeq + i, receivedAt);
-            sealed.push({ waiting, record });
-            return row;
-          });
-          await this.store.insertRecords(tx, rows);
+              return { waiting, ...resealed };
+            });
+          }
+          this.nextSeq = Math.max(this.nextSeq ?? 0, firstSeq + records.length);
+          await this.store.insertRecords(
+            tx,
+            records.map((r) => r.row),
+          );
         },
         { durable: false },
       );
     } catch (error) {
-      // Nothing of the group committed: every still-waiting submission fails with the cause.
-      group.forEach((w) => w.reject(error));
+      // Nothing of the group committed: every submission fails with the cause, and numbering
+      // starts again from what the database holds.
+      records.forEach(({ waiting }) => waiting.reject(error));
+      this.nextSeq = await this.store.nextSeq().catch(() => undefined);
       return [];
     }
-    return sealed;
+    return records.map(({ waiting, record }) => ({ waiting, record }));
   }
 
   /** Intake times never go backwards along the sequence, even if the wall clock does. */
@@ -193,13 +267,14 @@ export class Sequencer {
     submission: Submission,
     seq: number,
     receivedAt: Date,
-  ): { record: SealedRecord; row: NewRecordRow } {
+    id: string = uuidv7(),
+  ): Sealed {
     const { input, files, submitter } = submission;
     const canonicalRecord: CanonicalRecord = {
       format: RECORD_FORMAT,
       // Time-ordered (RFC 9562 v7): new ids land at the end of the id index, not at random
       // pages of it, which keeps intake fast as the ledger grows.
-      id: uuidv7(),
+      id,
       seq,
       kind: input.kind,
       receivedAt: receivedAt.toISOString(),
@@ -218,7 +293,7 @@ export class Sequencer {
       receivedAt: canonicalRecord.receivedAt,
       canonical: new TextDecoder().decode(bytes),
       leafHash: Buffer.from(leaf).toString("hex"),
-      signature: this.signer.signLeaf(leaf),
+      signature: "", // set once the group's leaves are signed
       anchorDeadline: new Date(receivedAt.getTime() + this.options.anchorDeadlineMs).toISOString(),
     };
     const derived = derivedRowsOf(canonicalRecord);
@@ -236,6 +311,6 @@ export class Sequencer {
       },
       ...toDerivedTables(record.id, derived),
     };
-    return { record, row };
+    return { record, row, leaf };
   }
 }

@@ -24,3 +24,4 @@ export {
   type LeafSigner,
 } from "./leaf-signer";
 export { loadOperatorKey } from "./operator-key";
+export { startSigningWorker } from "./signing-worker";

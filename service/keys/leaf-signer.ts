@@ -5,6 +5,8 @@ import secp256k1 from "secp256k1";
 export interface LeafSigner {
   readonly address: string;
   signLeaf(leafHash: Uint8Array): string;
+  /** The same for many leaves, possibly off this thread. */
+  signLeaves(leafHashes: readonly Uint8Array[]): Promise<string[]>;
 }
 
 /**
@@ -15,16 +17,18 @@ export interface LeafSigner {
  */
 export function makeLeafSigner(wallet: Pick<Wallet, "address" | "privateKey">): LeafSigner {
   const privateKey = getBytes(wallet.privateKey);
+  const signLeaf = (leafHash: Uint8Array) => {
+    const digest = getBytes(hashMessage(leafHash));
+    const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey);
+    const out = new Uint8Array(65);
+    out.set(signature, 0);
+    out[64] = 27 + recid;
+    return `0x${Buffer.from(out).toString("hex")}`;
+  };
   return {
     address: wallet.address,
-    signLeaf(leafHash) {
-      const digest = getBytes(hashMessage(leafHash));
-      const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey);
-      const out = new Uint8Array(65);
-      out.set(signature, 0);
-      out[64] = 27 + recid;
-      return `0x${Buffer.from(out).toString("hex")}`;
-    },
+    signLeaf,
+    signLeaves: async (leaves) => leaves.map(signLeaf),
   };
 }
 

@@ -1,28 +1,47 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { Wallet } from "ethers";
-import { Sequencer, type Submission } from "../../service/intake";
-import { makeLeafSigner } from "../../service/keys";
-import { parseRecordInput } from "../../service/records";
-import { LedgerStore, openDatabase } from "../../service/storage";
+import { getBytes, verifyMessage, Wallet } from "ethers";
+import { Sequencer, type SealedRecord, type Submission } from "../../service/intake";
+import { makeLeafSigner, type LeafSigner } from "../../service/keys";
+import { leafHashOfRecord, parseRecordInput } from "../../service/records";
+import {
+  LedgerStore,
+  openDatabase,
+  type Db,
+  type NewRecordRow,
+  type Tx,
+} from "../../service/storage";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir } from "../support/notary";
 
 describe("Sequencer", () => {
-  async function setup(options: { maxGroup: number; maxQueue: number }) {
+  async function setup(
+    options: { maxGroup: number; maxQueue: number },
+    makeStore: (db: Db, flush: () => Promise<void>) => LedgerStore = (db, flush) =>
+      new LedgerStore(db, flush),
+  ) {
     const opened = await openDatabase({ sqliteFile: join(await newDataDir(), "ledger.sqlite") });
-    const store = new LedgerStore(opened.db, opened.flushCommits);
-    const sequencer = new Sequencer(
-      store,
-      makeLeafSigner(new Wallet(Wallet.createRandom().privateKey)),
-      { ...options, anchorDeadlineMs: 60_000 },
-    );
+    const store = makeStore(opened.db, opened.flushCommits);
+    const wallet = new Wallet(Wallet.createRandom().privateKey);
+    const inThread = makeLeafSigner(wallet);
+    // Signing takes a while, as on its worker thread: the next group is sealed meanwhile.
+    const signer: LeafSigner = {
+      ...inThread,
+      signLeaves: async (leaves) => {
+        await new Promise((r) => setTimeout(r, 20));
+        return inThread.signLeaves(leaves);
+      },
+    };
+    const sequencer = new Sequencer(store, signer, {
+      ...options,
+      anchorDeadlineMs: 60_000,
+    });
     const submission: Submission = {
       input: parseRecordInput(await exampleRecord("filing"), []),
       files: [],
       submitter: { keyId: "k", name: "K" },
     };
-    return { opened, store, sequencer, submission };
+    return { opened, store, sequencer, submission, wallet };
   }
 
   it("commits concurrent submissions in groups, with consecutive seqs in arrival order", async () => {
@@ -65,6 +84,43 @@ describe("Sequencer", () => {
       "SERVICE_SHUTTING_DOWN",
     );
     expect(await store.nextSeq()).to.equal(1);
+    await opened.db.destroy();
+  });
+
+  it("numbers a group again when the one before it rolled back, leaving no gap", async () => {
+    let failNext = true;
+    /** A store whose first insert fails, as a full disk would make it. */
+    class FailingOnce extends LedgerStore {
+      override async insertRecords(tx: Tx, rows: readonly NewRecordRow[]): Promise<void> {
+        if (failNext) {
+          failNext = false;
+          throw new Error("disk I/O error");
+        }
+        return super.insertRecords(tx, rows);
+      }
+    }
+    const { opened, store, sequencer, submission, wallet } = await setup(
+      { maxGroup: 1, maxQueue: 100 },
+      (db, flush) => new FailingOnce(db, flush),
+    );
+    // One per group: the second is numbered 1 while the first commits, then the first fails.
+    const outcomes = await Promise.allSettled([
+      sequencer.submit(submission),
+      sequencer.submit(submission),
+      sequencer.submit(submission),
+    ]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(["rejected", "fulfilled", "fulfilled"]);
+    const sealed = outcomes.slice(1).map((o) => (o as PromiseFulfilledResult<SealedRecord>).value);
+    expect(sealed.map((s) => s.seq)).to.deep.equal([0, 1]);
+    for (const s of sealed) {
+      // Sealed again means everything the leaf commits to agrees with the new number.
+      expect(s.record.seq).to.equal(s.seq);
+      expect(Buffer.from(leafHashOfRecord(s.record)).toString("hex")).to.equal(s.leafHash);
+      expect(verifyMessage(getBytes(`0x${s.leafHash}`), s.signature)).to.equal(wallet.address);
+    }
+    expect(await store.nextSeq()).to.equal(2);
+    const stored = await store.getRecordRow(sealed[0]!.id);
+    expect([stored?.seq, stored?.signature]).to.deep.equal([0, sealed[0]!.signature]);
     await opened.db.destroy();
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { getBytes, hexlify, randomBytes, verifyMessage, Wallet } from "ethers";
-import { makeLeafSigner, makeLeafVerifier } from "../../service/keys";
+import { makeLeafSigner, makeLeafVerifier, startSigningWorker } from "../../service/keys";
 
 describe("leaf signer", () => {
   it("signs exactly as ethers' signMessage does (EIP-191, deterministic RFC 6979)", () => {
@@ -11,6 +11,22 @@ describe("leaf signer", () => {
       const signature = signer.signLeaf(leaf);
       expect(signature).to.equal(wallet.signMessageSync(leaf));
       expect(verifyMessage(leaf, signature)).to.equal(wallet.address);
+    }
+  });
+
+  it("signs on its worker thread byte for byte as in this thread", async () => {
+    const wallet = Wallet.createRandom();
+    const inThread = makeLeafSigner(wallet);
+    const worker = startSigningWorker(wallet, inThread);
+    try {
+      const leaves = Array.from({ length: 50 }, () => randomBytes(32));
+      const [a, b] = await Promise.all([
+        worker.signLeaves(leaves.slice(0, 25)),
+        worker.signLeaves(leaves.slice(25)),
+      ]);
+      expect([...a, ...b]).to.deep.equal(leaves.map((leaf) => inThread.signLeaf(leaf)));
+    } finally {
+      await worker.close();
     }
   });
 

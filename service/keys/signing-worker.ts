@@ -1,0 +1,67 @@
+import { Worker } from "node:worker_threads";
+import type { Wallet } from "ethers";
+import type { LeafSigner } from "./leaf-signer";
+
+/**
+ * The intake signer on a thread of its own. Signing is the largest single cost of a
+ * submission, and intake runs on one thread: on a two-core machine the other core sat idle
+ * while the event loop signed. Leaves are sent in batches (one per group commit) and signed
+ * there with the same code path as `makeLeafSigner` (EIP-191 over the 32 leaf bytes, RFC 6979,
+ * so byte-identical signatures). The key is handed to the thread in memory, never written.
+ */
+export function startSigningWorker(
+  wallet: Pick<Wallet, "address" | "privateKey">,
+  inThread: LeafSigner,
+): LeafSigner & { close(): Promise<void> } {
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: {
+      privateKey: wallet.privateKey,
+      modules: {
+        secp256k1: require.resolve("secp256k1"),
+        sha3: require.resolve("@noble/hashes/sha3"),
+      },
+    },
+  });
+  worker.unref();
+  const pending = new Map<number, { resolve(s: string[]): void; reject(e: unknown): void }>();
+  let next = 0;
+  worker.on("message", ({ id, signatures }: { id: number; signatures: string[] }) => {
+    pending.get(id)?.resolve(signatures);
+    pending.delete(id);
+  });
+  worker.on("error", (error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  });
+  return {
+    address: wallet.address,
+    signLeaf: (leaf) => inThread.signLeaf(leaf),
+    signLeaves: (leaves) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, leaves });
+      }),
+    close: async () => void (await worker.terminate()),
+  };
+}
+
+const WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const secp256k1 = require(workerData.modules.secp256k1);
+const { keccak_256 } = require(workerData.modules.sha3);
+const key = Buffer.from(workerData.privateKey.slice(2), "hex");
+const prefix = Buffer.from("\\x19Ethereum Signed Message:\\n32", "latin1");
+parentPort.on("message", ({ id, leaves }) => {
+  const signatures = leaves.map((leaf) => {
+    const digest = keccak_256(Buffer.concat([prefix, leaf]));
+    const { signature, recid } = secp256k1.ecdsaSign(digest, key);
+    const out = Buffer.alloc(65);
+    out.set(signature, 0);
+    out[64] = 27 + recid;
+    return "0x" + out.toString("hex");
+  });
+  parentPort.postMessage({ id, signatures });
+});
+`;
