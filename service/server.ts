@@ -54,6 +54,7 @@ export async function startNotary(
     databaseUrl: config.databaseUrl,
     sqliteFile: config.sqliteFile,
     pgSchema: config.databaseSchema,
+    onBackgroundError: (message) => logger.warn({ error: message }, "WAL checkpoint failed"),
   });
   const store = new LedgerStore(db, flushCommits);
   const files = new FileStore(config.fileStoreDir);
@@ -80,6 +81,7 @@ export async function startNotary(
         dir: config.chainDir,
         host: config.chain.host,
         port: config.chain.port,
+        onWarning: (message) => logger.warn({ error: message }, "chain archive"),
       });
   const deployment = await resolveDeployment(config, chain, operator);
   const binding: LedgerBinding = {

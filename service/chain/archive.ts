@@ -47,7 +47,10 @@ export class ChainArchive {
     private readonly file: string,
   ) {}
 
-  static open(file: string, options: { readOnly?: boolean } = {}): ChainArchive {
+  static open(
+    file: string,
+    options: { readOnly?: boolean; onWarning?: (message: string) => void } = {},
+  ): ChainArchive {
     const db = new Database(file, { readonly: options.readOnly ?? false } as never);
     if (!options.readOnly) {
       // NORMAL, and `append` fsyncs the WAL itself on libuv's thread pool: as durable as FULL,

@@ -35,12 +35,17 @@ export interface EmbeddedOptions {
   serve?: boolean;
   /** Open without writing, beside a running service (the audit). */
   readOnly?: boolean;
+  /** Hears of failures in background work (the archive's checkpoints). */
+  onWarning?: (message: string) => void;
 }
 
 export async function connectEmbedded(
   options: EmbeddedOptions,
 ): Promise<ChainConnection & { chain: EmbeddedChain }> {
-  const chain = await EmbeddedChain.open(options.dir, { readOnly: options.readOnly });
+  const chain = await EmbeddedChain.open(options.dir, {
+    readOnly: options.readOnly,
+    onWarning: options.onWarning,
+  });
   // cacheTimeout -1: ethers would otherwise cache a pending nonce for 250 ms.
   const provider = new BrowserProvider(chain.provider, undefined, {
     cacheTimeout: -1,

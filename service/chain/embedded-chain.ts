@@ -30,6 +30,8 @@ export interface OpenOptions {
    * service, which archives them.
    */
   readOnly?: boolean;
+  /** Hears of failures in background work (the archive's checkpoints). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -161,7 +163,7 @@ function chainConfig(forking?: { url: string; blockNumber: number }) {
 async function openArchive(file: string, options: OpenOptions): Promise<ChainArchive | undefined> {
   if (!options.readOnly) {
     await mkdir(dirname(file), { recursive: true });
-    return ChainArchive.open(file);
+    return ChainArchive.open(file, { onWarning: options.onWarning });
   }
   // No archive: a journal from before it, replayed in memory.
   const exists = await stat(file).then(

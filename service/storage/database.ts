@@ -18,6 +18,8 @@ export interface DatabaseOptions {
   /** `postgres://…` selects PostgreSQL; otherwise the SQLite file is used. */
   databaseUrl?: string;
   sqliteFile: string;
+  /** Hears of failures in background work (WAL checkpoints), which no request sees. */
+  onBackgroundError?: (message: string) => void;
   /** PostgreSQL only: a schema to use (created if missing), so several ledgers share one database. */
   pgSchema?: string;
 }
@@ -39,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     await createSchema(options.databaseUrl, options.pgSchema);
   const opened = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.pgSchema)
-    : openSqlite(options.sqliteFile);
+    : openSqlite(options.sqliteFile, options.onBackgroundError ?? (() => undefined));
   await migrate(opened.db, {
     schema: opened.engine === "postgres" ? (options.pgSchema ?? "public") : undefined,
   });
@@ -57,7 +59,7 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-function openSqlite(file: string): OpenedDatabase {
+function openSqlite(file: string, onBackgroundError: (message: string) => void): OpenedDatabase {
   const database = new Database(file);
   // WAL with synchronous = NORMAL, plus our own fsync of the WAL after every commit (below):
   // as durable as FULL, which differs from NORMAL only by that fsync, but the fsync runs on
@@ -65,7 +67,7 @@ function openSqlite(file: string): OpenedDatabase {
   database.exec(
     "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma wal_autocheckpoint = 0;",
   );
-  const checkpointer = new WalCheckpointer([file], 1_000, () => undefined);
+  const checkpointer = new WalCheckpointer([file], 1_000, onBackgroundError);
   cachePreparedStatements(database);
   // libsql implements the better-sqlite3 interface Kysely's SqliteDialect expects.
   const db = new Kysely<Schema>({

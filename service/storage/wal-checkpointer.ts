@@ -15,7 +15,10 @@ export class WalCheckpointer {
   private readonly worker: Worker;
 
   constructor(files: readonly string[], everyMs: number, onError: (message: string) => void) {
-    this.worker = new Worker(WORKER, { eval: true, workerData: { files, everyMs } });
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { files, everyMs, libsql: require.resolve("libsql") },
+    });
     this.worker.on("message", (m: { error?: string }) => m.error && onError(m.error));
     this.worker.on("error", (error) => onError(String(error)));
     this.worker.unref();
@@ -28,7 +31,7 @@ export class WalCheckpointer {
 
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
-const Database = require("libsql");
+const Database = require(workerData.libsql);
 const databases = workerData.files.map((file) => {
   const db = new Database(file);
   db.exec("pragma busy_timeout = 1000");
