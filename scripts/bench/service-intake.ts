@@ -34,17 +34,25 @@ async function post(notary: NotaryChild, body: string): Promise<{ status: number
  * autocannon drives the load: it spends far less CPU per request than a fetch loop, and on two
  * cores shared with the service every cycle the client burns is one the service loses.
  */
-async function intakeRate(notary: NotaryChild, body: string): Promise<void> {
+async function postLoad(
+  notary: NotaryChild,
+  body: string,
+  load: { connections: number; duration: number; overallRate?: number },
+): Promise<autocannon.Result> {
   const result = await autocannon({
     url: `${notary.url}/v1/records`,
     method: "POST",
-    connections: CLIENTS,
-    duration: SECONDS,
+    ...load,
     headers: { authorization: `Bearer ${notary.apiKey}`, "content-type": "application/json" },
     body,
   });
   const refused = result.non2xx + result.errors + result.timeouts;
   if (refused > 0) throw new Error(`${refused} requests failed or were refused`);
+  return result;
+}
+
+async function intakeRate(notary: NotaryChild, body: string): Promise<void> {
+  const result = await postLoad(notary, body, { connections: CLIENTS, duration: SECONDS });
   report({
     case: "intake, 1 KiB JSON records",
     metric: `records/s, ${CLIENTS} concurrent clients, ${SECONDS} s (p99 latency ${result.latency.p99} ms)`,
@@ -85,17 +93,11 @@ const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 300);
  * day, anchoring and chain mining running underneath every 2 s.
  */
 async function steadyLatency(notary: NotaryChild, body: string): Promise<void> {
-  const result = await autocannon({
-    url: `${notary.url}/v1/records`,
-    method: "POST",
+  const result = await postLoad(notary, body, {
     connections: 8,
     overallRate: STEADY_RATE,
     duration: STEADY_SECONDS,
-    headers: { authorization: `Bearer ${notary.apiKey}`, "content-type": "application/json" },
-    body,
   });
-  const refused = result.non2xx + result.errors + result.timeouts;
-  if (refused > 0) throw new Error(`${refused} requests failed or were refused`);
   report({
     case: "intake, 1 KiB JSON records",
     metric: `latency at a steady ${STEADY_RATE} requests/s for ${STEADY_SECONDS} s: p50 / p99 / max`,

@@ -1,6 +1,7 @@
 /**
- * One 1 GiB file uploaded end to end over HTTP to the service (its own process), against
- * `openssl dgst -sha256` on the same file; and the service's RSS growth during the upload.
+ * One file (BENCH_UPLOAD_MIB, default 512 MiB) uploaded end to end over HTTP to the service
+ * (its own process), against `openssl dgst -sha256` and `dd conv=fsync` on the same file in the
+ * same run; and the service's RSS growth during the upload.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -14,10 +15,10 @@ import { FileStore, LedgerStore, openDatabase } from "../../service/storage";
 import { rssOf, runBenchmark, withNotary } from "./harness";
 import { mebibytes, millis, report } from "./report";
 
-const SIZE = 1 << 30;
+const SIZE = Number(process.env.BENCH_UPLOAD_MIB ?? 512) * 2 ** 20;
 const run = async (cmd: string, args: string[]) =>
   (await promisify(execFile)(cmd, args, { maxBuffer: 1 << 24 })).stdout;
-const name = "upload 1 GiB over HTTP";
+const name = `upload ${SIZE / 2 ** 20} MiB over HTTP`;
 
 async function writeRandomFile(path: string): Promise<void> {
   const out = createWriteStream(path);

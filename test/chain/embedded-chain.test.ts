@@ -7,8 +7,8 @@ import { newDataDir } from "../support/notary";
 
 const FUNDER = new Wallet("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 
-async function transfer(chain: EmbeddedChain, nonce: number, to: string): Promise<number> {
-  const raw = await FUNDER.signTransaction({
+function signTransfer(nonce: number, to: string): Promise<string> {
+  return FUNDER.signTransaction({
     type: 2,
     chainId: 31337n,
     nonce,
@@ -18,7 +18,10 @@ async function transfer(chain: EmbeddedChain, nonce: number, to: string): Promis
     maxFeePerGas: 10n ** 10n,
     maxPriorityFeePerGas: 1n,
   });
-  return chain.submit(raw);
+}
+
+async function transfer(chain: EmbeddedChain, nonce: number, to: string): Promise<number> {
+  return chain.submit(await signTransfer(nonce, to));
 }
 
 async function blockHashes(chain: EmbeddedChain): Promise<string[]> {
@@ -72,16 +75,7 @@ describe("EmbeddedChain", function () {
     await transfer(chain, 0, Wallet.createRandom().address);
     await chain.close();
     // The crash: journaled (fsynced) and never mined, so never archived.
-    const raw = await FUNDER.signTransaction({
-      type: 2,
-      chainId: 31337n,
-      nonce: 1,
-      to: Wallet.createRandom().address,
-      value: 1n,
-      gasLimit: 21_000n,
-      maxFeePerGas: 10n ** 10n,
-      maxPriorityFeePerGas: 1n,
-    });
+    const raw = await signTransfer(1, Wallet.createRandom().address);
     const timestamp = Math.floor(Date.now() / 1000) + 5;
     await appendFile(
       join(dir, "blocks.jsonl"),
