@@ -2,7 +2,8 @@ import { resolveConfig } from "hardhat/internal/core/config/config-resolution";
 import { createProvider } from "hardhat/internal/core/providers/construction";
 import type { EthereumProvider } from "hardhat/types";
 import type { Server } from "node:http";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ChainArchive, toWord, type ArchivedBlock } from "./archive";
 import { archiveProvider } from "./archive-rpc";
@@ -59,6 +60,7 @@ export class EmbeddedChain {
     readonly replayedBlocks: number,
     /** The archived block this start forked from, or null for a chain started from genesis. */
     readonly forkedAt: number | null,
+    private readonly forkCache: string | undefined,
   ) {}
 
   static async open(dir: string, options: OpenOptions = {}): Promise<EmbeddedChain> {
@@ -68,8 +70,9 @@ export class EmbeddedChain {
     const head = archive?.head();
     let provider: EthereumProvider;
     let server: Server | undefined;
+    let cacheDir: string | undefined;
     if (head && head.number > 0) {
-      ({ server, provider } = await forkFrom(archive!, head.number));
+      ({ server, provider, cacheDir } = await forkFrom(archive!, head.number));
     } else {
       provider = await createProvider(chainConfig(), "hardhat");
       if (archive && !head) await archive.append(await capture(provider, 0));
@@ -109,6 +112,7 @@ export class EmbeddedChain {
       top + 1,
       replay.length,
       head && head.number > 0 ? head.number : null,
+      cacheDir,
     );
   }
 
@@ -130,6 +134,7 @@ export class EmbeddedChain {
       await new Promise<void>((resolve) => this.archiveServer!.close(() => resolve()));
     }
     await this.archive?.close();
+    if (this.forkCache) await rm(this.forkCache, { recursive: true, force: true });
   }
 
   private async mine(rawTx: string): Promise<number> {
@@ -150,14 +155,22 @@ export class EmbeddedChain {
 
 /**
  * Hardhat's configuration of the embedded chain. A fork names its block: left to itself,
- * Hardhat forks an unknown chain some blocks below its head, as if it could reorganise. The
- * fork's responses are not cached on disk (no project paths): the archive is the only copy.
+ * Hardhat forks an unknown chain some blocks below its head, as if it could reorganise.
+ * WARNING: a fork at a named block caches the source's answers on disk, under the project's
+ * cache path or, without one, in `edr-cache/` in the working directory; the archive is a
+ * loopback call away, so the cache goes to a scratch directory removed at close.
  */
-function chainConfig(forking?: { url: string; blockNumber: number }) {
+function chainConfig(fork?: { url: string; blockNumber: number; cacheDir: string }) {
   const config = resolveConfig(__filename, {
-    networks: { hardhat: { ...GENESIS, ...(forking ? { forking } : {}) } },
+    networks: {
+      hardhat: {
+        ...GENESIS,
+        ...(fork ? { forking: { url: fork.url, blockNumber: fork.blockNumber } } : {}),
+      },
+    },
+    ...(fork ? { paths: { cache: fork.cacheDir } } : {}),
   } as never);
-  return { ...config, paths: undefined } as unknown as typeof config;
+  return fork ? config : ({ ...config, paths: undefined } as unknown as typeof config);
 }
 
 async function openArchive(file: string, options: OpenOptions): Promise<ChainArchive | undefined> {
@@ -177,13 +190,14 @@ async function openArchive(file: string, options: OpenOptions): Promise<ChainArc
 async function forkFrom(
   archive: ChainArchive,
   blockNumber: number,
-): Promise<{ server: Server; provider: EthereumProvider }> {
+): Promise<{ server: Server; provider: EthereumProvider; cacheDir: string }> {
   const { server, url } = await serveReadOnlyRpc(archiveProvider(archive), {
     host: "127.0.0.1",
     port: 0,
   });
-  const provider = await createProvider(chainConfig({ url, blockNumber }), "hardhat");
-  return { server, provider };
+  const cacheDir = await mkdtemp(join(tmpdir(), "notary-fork-cache-"));
+  const provider = await createProvider(chainConfig({ url, blockNumber, cacheDir }), "hardhat");
+  return { server, provider, cacheDir };
 }
 
 async function mineEntry(provider: EthereumProvider, entry: JournalEntry): Promise<void> {
