@@ -49,7 +49,12 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res, next) => {
     const given = req.headers["x-request-id"];
     req.id = typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-    req.log = deps.logger.child({ requestId: req.id });
+    // The request's logger is made on first use: most requests log nothing at the usual levels.
+    let log: Logger | undefined;
+    Object.defineProperty(req, "log", {
+      get: () => (log ??= deps.logger.child({ requestId: req.id })),
+      configurable: true,
+    });
     res.setHeader("X-Request-Id", req.id);
     const start = process.hrtime.bigint();
     res.on("finish", () => {
@@ -60,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
         seconds,
       );
       // Method, path and status only: headers (Authorization) and bodies are never logged.
+      if (!deps.logger.isLevelEnabled("info")) return;
       req.log.info(
         {
           method: req.method,
