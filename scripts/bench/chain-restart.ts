@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,12 +67,15 @@ async function timedStart(dataDir: string): Promise<{ notary: NotaryChild; ms: n
 function growArchive(file: string, upTo: number): number {
   const db = new Database(file);
   const head = db
-    .prepare("select number, hash, timestamp, full, bare from blocks order by number desc limit 1")
-    .get() as { number: number; hash: string; timestamp: number; full: string; bare: string };
+    .prepare("select number, hash, timestamp, full from blocks order by number desc limit 1")
+    .get() as { number: number; hash: string; timestamp: number; full: Buffer };
   const insert = db.prepare(
-    "insert into blocks (number, hash, timestamp, full, bare) values (?, ?, ?, ?, ?)",
+    "insert into blocks (number, hash, timestamp, full) values (?, ?, ?, ?)",
   );
-  const template = { ...(JSON.parse(head.bare) as Record<string, unknown>), transactions: [] };
+  const template = {
+    ...(JSON.parse(inflateRawSync(head.full).toString("utf8")) as Record<string, unknown>),
+    transactions: [],
+  };
   let parent = head.hash;
   const grow = db.transaction((from: number, to: number) => {
     for (let n = from; n <= to; n++) {
@@ -83,8 +87,12 @@ function growArchive(file: string, upTo: number): number {
         parentHash: parent,
         timestamp: `0x${(head.timestamp + (n - head.number)).toString(16)}`,
       };
-      const json = JSON.stringify(block);
-      insert.run(n, hash, head.timestamp + (n - head.number), json, json);
+      insert.run(
+        n,
+        hash,
+        head.timestamp + (n - head.number),
+        deflateRawSync(JSON.stringify(block)),
+      );
       parent = hash;
     }
   });

@@ -1,5 +1,6 @@
 import Database from "libsql";
 import { open, type FileHandle } from "node:fs/promises";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { WalCheckpointer } from "../storage/wal-checkpointer";
 
 /** A block as the chain served it, with what it changed: everything a later start needs. */
@@ -7,10 +8,10 @@ export interface ArchivedBlock {
   number: number;
   hash: string;
   timestamp: number;
-  /** `eth_getBlockByNumber(n, true)` and `(n, false)`, verbatim. */
+  /** `eth_getBlockByNumber(n, true)`, verbatim (the hashes-only form is derived from it). */
   full: unknown;
-  bare: unknown;
-  txs: { hash: string; tx: unknown; receipt: unknown }[];
+  /** The block's transactions in order, with their receipts verbatim. */
+  txs: { hash: string; receipt: unknown }[];
   /** Accounts as they stand after the block. */
   accounts: { address: string; nonce: string; balance: string; code: string }[];
   /** Storage slots written (or read) in the block, with their values after it. */
@@ -61,13 +62,13 @@ export class ChainArchive {
         pragma wal_autocheckpoint = 0;
         create table if not exists blocks (
           number integer primary key, hash text not null unique, timestamp integer not null,
-          full text not null, bare text not null);
+          full blob not null);
         create table if not exists txs (
-          hash text primary key, block_number integer not null,
-          tx text not null, receipt text not null);
+          hash text primary key, block_number integer not null, position integer not null,
+          receipt blob not null);
         create table if not exists logs (
           block_number integer not null, log_index integer not null, address text not null,
-          topic0 text, topic1 text, topic2 text, topic3 text, json text not null,
+          topic0 text, topic1 text, topic2 text, topic3 text, tx_hash text not null,
           primary key (block_number, log_index));
         create index if not exists logs_by_address on logs (address, block_number);
         create table if not exists accounts (
@@ -80,7 +81,11 @@ export class ChainArchive {
     const archive = new ChainArchive(db, file);
     // Checkpoints off the event loop, as for the ledger (see WalCheckpointer).
     if (!options.readOnly)
-      archive.checkpointer = new WalCheckpointer([file], 5_000, () => undefined);
+      archive.checkpointer = new WalCheckpointer(
+        [file],
+        5_000,
+        options.onWarning ?? (() => undefined),
+      );
     return archive;
   }
 
@@ -99,10 +104,10 @@ export class ChainArchive {
 
   private write(block: ArchivedBlock): void {
     const insertBlock = this.db.prepare(
-      "insert into blocks (number, hash, timestamp, full, bare) values (?, ?, ?, ?, ?)",
+      "insert into blocks (number, hash, timestamp, full) values (?, ?, ?, ?)",
     );
     const insertTx = this.db.prepare(
-      "insert or replace into txs (hash, block_number, tx, receipt) values (?, ?, ?, ?)",
+      "insert or replace into txs (hash, block_number, position, receipt) values (?, ?, ?, ?)",
     );
     const insertLog = this.db.prepare(
       "insert or replace into logs values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,15 +119,9 @@ export class ChainArchive {
       "insert or replace into storage (address, slot, value) values (?, ?, ?)",
     );
     this.db.transaction(() => {
-      insertBlock.run(
-        block.number,
-        block.hash,
-        block.timestamp,
-        JSON.stringify(block.full),
-        JSON.stringify(block.bare),
-      );
-      for (const { hash, tx, receipt } of block.txs) {
-        insertTx.run(hash, block.number, JSON.stringify(tx), JSON.stringify(receipt));
+      insertBlock.run(block.number, block.hash, block.timestamp, pack(block.full));
+      block.txs.forEach(({ hash, receipt }, position) => {
+        insertTx.run(hash.toLowerCase(), block.number, position, pack(receipt));
         for (const log of (receipt as { logs?: RawLog[] }).logs ?? []) {
           const t = log.topics ?? [];
           insertLog.run(
@@ -133,10 +132,10 @@ export class ChainArchive {
             t[1] ?? null,
             t[2] ?? null,
             t[3] ?? null,
-            JSON.stringify(log),
+            hash.toLowerCase(),
           );
         }
-      }
+      });
       for (const a of block.accounts)
         upsertAccount.run(a.address.toLowerCase(), a.nonce, a.balance, a.code);
       for (const s of block.storage)
@@ -145,24 +144,27 @@ export class ChainArchive {
   }
 
   blockByNumber(number: number, full: boolean): unknown {
-    const row = this.db
-      .prepare(`select ${full ? "full" : "bare"} as json from blocks where number = ?`)
-      .get(number) as { json: string } | undefined;
-    return row ? JSON.parse(row.json) : null;
+    const row = this.db.prepare("select full from blocks where number = ?").get(number) as
+      { full: Buffer } | undefined;
+    return row ? shaped(unpack(row.full) as RpcBlock, full) : null;
   }
 
   blockByHash(hash: string, full: boolean): unknown {
     const row = this.db
-      .prepare(`select ${full ? "full" : "bare"} as json from blocks where hash = ?`)
-      .get(hash.toLowerCase()) as { json: string } | undefined;
-    return row ? JSON.parse(row.json) : null;
+      .prepare("select full from blocks where hash = ?")
+      .get(hash.toLowerCase()) as { full: Buffer } | undefined;
+    return row ? shaped(unpack(row.full) as RpcBlock, full) : null;
   }
 
+  /** A transaction as served, from its block, and its receipt. */
   transaction(hash: string): { tx: unknown; receipt: unknown } | undefined {
     const row = this.db
-      .prepare("select tx, receipt from txs where hash = ?")
-      .get(hash.toLowerCase()) as { tx: string; receipt: string } | undefined;
-    return row ? { tx: JSON.parse(row.tx), receipt: JSON.parse(row.receipt) } : undefined;
+      .prepare("select block_number, position, receipt from txs where hash = ?")
+      .get(hash.toLowerCase()) as
+      { block_number: number; position: number; receipt: Buffer } | undefined;
+    if (!row) return undefined;
+    const block = this.blockByNumber(row.block_number, true) as RpcBlock;
+    return { tx: block.transactions[row.position], receipt: unpack(row.receipt) };
   }
 
   logs(filter: LogFilter): unknown[] {
@@ -177,13 +179,21 @@ export class ChainArchive {
       where.push(`topic${i} in (${options.map(() => "?").join(",")})`);
       params.push(...options.map((t) => t.toLowerCase()));
     });
-    return (
-      this.db
-        .prepare(
-          `select json from logs where ${where.join(" and ")} order by block_number, log_index`,
-        )
-        .all(...params) as { json: string }[]
-    ).map((r) => JSON.parse(r.json) as unknown);
+    const rows = this.db
+      .prepare(
+        `select log_index, tx_hash from logs where ${where.join(" and ")} order by block_number, log_index`,
+      )
+      .all(...params) as { log_index: number; tx_hash: string }[];
+    // Each log as its receipt holds it: the receipt is the one copy kept.
+    const receipts = new Map<string, { logs: RawLog[] }>();
+    return rows.map(({ log_index, tx_hash }) => {
+      let receipt = receipts.get(tx_hash);
+      if (!receipt) {
+        receipt = this.transaction(tx_hash)!.receipt as { logs: RawLog[] };
+        receipts.set(tx_hash, receipt);
+      }
+      return receipt.logs.find((l) => Number(l.logIndex) === log_index);
+    });
   }
 
   /** An account as it stands at the head: zero and empty if the chain never touched it. */
@@ -211,6 +221,31 @@ export class ChainArchive {
     if (this.wal) await (await this.wal).close();
     this.db.close();
   }
+}
+
+interface RpcBlock {
+  transactions: ({ hash: string } | string)[];
+}
+
+/** The block with transaction objects, or with their hashes only, as `eth_getBlockBy*` serve. */
+function shaped(block: RpcBlock, full: boolean): RpcBlock {
+  if (full) return block;
+  return {
+    ...block,
+    transactions: block.transactions.map((t) => (typeof t === "string" ? t : t.hash)),
+  };
+}
+
+/**
+ * JSON kept deflated: a block with its anchor transaction is about 8 KB of JSON (hex is most of
+ * it), and at one block every 2 s an archive of plain JSON grew by half a gigabyte a day.
+ */
+function pack(value: unknown): Buffer {
+  return deflateRawSync(JSON.stringify(value));
+}
+
+function unpack(blob: Buffer | Uint8Array): unknown {
+  return JSON.parse(inflateRawSync(blob).toString("utf8"));
 }
 
 interface RawLog {

@@ -237,10 +237,7 @@ async function capture(provider: EthereumProvider, number: number): Promise<Arch
   const ask = <T>(method: string, params: unknown[]) =>
     provider.request({ method, params }) as Promise<T>;
   const tag = hex(number);
-  const [full, bare] = await Promise.all([
-    ask<RpcBlock>("eth_getBlockByNumber", [tag, true]),
-    ask<unknown>("eth_getBlockByNumber", [tag, false]),
-  ]);
+  const full = await ask<RpcBlock>("eth_getBlockByNumber", [tag, true]);
   const txs: ArchivedBlock["txs"] = [];
   const touched = new Set<string>([full.miner.toLowerCase()]);
   const slots = new Map<string, Set<string>>();
@@ -248,7 +245,7 @@ async function capture(provider: EthereumProvider, number: number): Promise<Arch
     const receipt = await ask<{ contractAddress: string | null }>("eth_getTransactionReceipt", [
       tx.hash,
     ]);
-    txs.push({ hash: tx.hash, tx, receipt });
+    txs.push({ hash: tx.hash, receipt });
     const target = (receipt.contractAddress ?? tx.to)?.toLowerCase();
     touched.add(tx.from.toLowerCase());
     if (!target) continue;
@@ -288,7 +285,6 @@ async function capture(provider: EthereumProvider, number: number): Promise<Arch
     hash: full.hash,
     timestamp: Number(full.timestamp),
     full,
-    bare,
     txs,
     accounts,
     storage,
