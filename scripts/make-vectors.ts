@@ -22,7 +22,7 @@ interface Vector {
   why: string;
   receipt: unknown;
   files: { name: string; content: string }[];
-  expect: { verdict: "valid" | "invalid"; step?: string; code?: string };
+  expect: { verdict: "valid" | "invalid" | "unverifiable"; step?: string; code?: string };
 }
 
 const flipHex = (hex: string, at = 10) =>
@@ -187,11 +187,66 @@ async function main(): Promise<void> {
         expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
       },
       {
-        name: "unknown_format_version_fail",
-        why: "Format evidence-receipt/v2 is not one this verifier knows.",
-        receipt: tampered((r) => ((r as { format: string }).format = "evidence-receipt/v2")),
+        name: "unknown_major_version",
+        why: "Format evidence-receipt/v9 is a later major version: a verifier that does not know it cannot judge it, and must not call it tampered.",
+        receipt: tampered((r) => ((r as { format: string }).format = "evidence-receipt/v9")),
+        files: single,
+        expect: { verdict: "unverifiable" },
+      },
+      {
+        name: "not_a_receipt_format_fail",
+        why: "The format names no version of this receipt at all.",
+        receipt: tampered((r) => ((r as { format: string }).format = "evidence-certificate/v1")),
         files: single,
         expect: { verdict: "invalid", step: "format", code: "RECEIPT_UNSUPPORTED_FORMAT" },
+      },
+      {
+        name: "pending_with_anchor_fail",
+        why: 'The status says "pending" on a receipt that carries an anchor.',
+        receipt: tampered((r) => ((r as { status: string }).status = "pending")),
+        files: single,
+        expect: { verdict: "invalid", step: "format", code: "RECEIPT_STATUS_INCONSISTENT" },
+      },
+      {
+        name: "random_tx_hash_fail",
+        why: "The anchor's transaction hash is replaced by a random one: the chain has no such transaction.",
+        receipt: tampered((r) => (r.anchor.txHash = `0x${"5a".repeat(32)}`)),
+        files: single,
+        expect: { verdict: "invalid", step: "transaction", code: "TRANSACTION_NOT_FOUND" },
+      },
+      {
+        name: "other_tx_hash_fail",
+        why: "The anchor's transaction hash names a real transaction of the ledger: the anchor of another batch.",
+        receipt: tampered((r) => (r.anchor.txHash = alone.anchor.txHash)),
+        files: single,
+        expect: { verdict: "invalid", step: "transaction", code: "TRANSACTION_MISMATCH" },
+      },
+      {
+        name: "intake_signed_by_another_key_fail",
+        why: "intake.operator and intake.signature are replaced by another key's, signing the same leaf: the signer is not the operator that anchored the batch.",
+        receipt: tampered((r) => {
+          const other = new Wallet("0x" + "22".repeat(32));
+          r.intake.operator = other.address;
+          r.intake.signature = other.signMessageSync(getBytes(r.leafHash));
+        }),
+        files: single,
+        expect: { verdict: "invalid", step: "signature", code: "SIGNER_NOT_ANCHORING_OPERATOR" },
+      },
+      {
+        name: "intake_chain_id_fail",
+        why: "intake.chainId differs from the anchor's: the intake statement names another ledger.",
+        receipt: tampered((r) => (r.intake.chainId = "1")),
+        files: single,
+        expect: { verdict: "invalid", step: "signature", code: "INTAKE_LEDGER_MISMATCH" },
+      },
+      {
+        name: "intake_contract_fail",
+        why: "intake.contract differs from the anchor's: the intake statement names another ledger.",
+        receipt: tampered(
+          (r) => (r.intake.contract = "0x000000000000000000000000000000000000dEaD"),
+        ),
+        files: single,
+        expect: { verdict: "invalid", step: "signature", code: "INTAKE_LEDGER_MISMATCH" },
       },
     ];
     await running.stop();
@@ -211,7 +266,7 @@ async function main(): Promise<void> {
     }
     await writeFile(
       join(OUT, "README.md"),
-      "# Verification vectors\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`.\n",
+      "# Verification vectors\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail; `unknown_major_version` must be reported as unverifiable (not judged), not as invalid. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`.\n",
     );
     console.log(`wrote ${vectors.length} vectors to ${OUT}`);
   } finally {

@@ -136,6 +136,7 @@ async function auditFiles(dataDir: string): Promise<{ bytes: number; seconds: nu
     batchOf: async () => undefined,
     block: async () => undefined,
     latestBlockNumber: async () => 0,
+    transaction: async () => undefined,
   };
   const start = process.hrtime.bigint();
   const report = await runAudit({

@@ -8,6 +8,7 @@ import {
   verifyReceipt,
   type ChainReader,
   type OnChainBatchView,
+  type OnChainTransaction,
   type Verification,
 } from "../verify";
 
@@ -265,6 +266,7 @@ function cachingChainReader(chain: ChainReader): ChainReader {
   const batches = new Map<string, Promise<OnChainBatchView | undefined>>();
   const blocks = new Map<string, Promise<{ hash: string; timestamp: number } | undefined>>();
   const once = new Map<string, Promise<string | number>>();
+  const transactions = new Map<string, Promise<OnChainTransaction | undefined>>();
   return {
     chainId: () => memo(once, "chainId", () => chain.chainId()) as Promise<string>,
     latestBlockNumber: () =>
@@ -274,6 +276,8 @@ function cachingChainReader(chain: ChainReader): ChainReader {
         chain.batchOf(contract, operator, index),
       ),
     block: (blockNumber) => memo(blocks, String(blockNumber), () => chain.block(blockNumber)),
+    // Receipts of one batch share its anchor transaction.
+    transaction: (hash) => memo(transactions, hash.toLowerCase(), () => chain.transaction(hash)),
   };
 }
 

@@ -13,6 +13,7 @@ const STEP_NAMES: Record<string, string> = {
   leaf: "记录哈希 Record hash",
   inclusion: "默克尔证明 Merkle proof",
   batch: "链上批次 Batch on chain",
+  transaction: "锚定交易 Anchor transaction",
   block: "区块 Block",
   signature: "运营方签名 Operator signature",
 };

@@ -1,5 +1,5 @@
 /** Verification anyone can run: pure steps over a receipt, file digests and a chain reader. */
-export type { ChainReader, OnChainBatchView } from "./chain-reader";
+export type { ChainReader, OnChainBatchView, OnChainTransaction } from "./chain-reader";
 export {
   DEV_CHAIN_IDS,
   verifyReceipt,

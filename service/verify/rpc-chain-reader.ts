@@ -33,6 +33,26 @@ export function providerChainReader(provider: AbstractProvider): ChainReader {
       return block?.hash ? { hash: block.hash, timestamp: block.timestamp } : undefined;
     },
     latestBlockNumber: () => provider.getBlockNumber(),
+    async transaction(hash) {
+      const [tx, receipt] = await Promise.all([
+        provider.getTransaction(hash),
+        provider.getTransactionReceipt(hash),
+      ]);
+      if (!tx) return undefined;
+      return {
+        from: tx.from,
+        to: tx.to,
+        input: tx.data,
+        blockNumber: receipt?.blockNumber ?? null,
+        blockHash: receipt?.blockHash ?? null,
+        status: receipt?.status ?? null,
+        logs: (receipt?.logs ?? []).map((l) => ({
+          address: l.address,
+          topics: [...l.topics],
+          data: l.data,
+        })),
+      };
+    },
     headOf: async (contract, operator) =>
       (await new Contract(contract, ABI, provider).getFunction("headOf")(operator)) as string,
     batchCount: async (contract, operator) =>

@@ -1,4 +1,4 @@
-import { getBytes, verifyMessage } from "ethers";
+import { getBytes, Interface, verifyMessage } from "ethers";
 import { LedgerError } from "../errors";
 import { equalBytes, verifyInclusion } from "../merkle";
 import { leafHashOfRecord } from "../records/canonical";
@@ -7,7 +7,14 @@ import type { ChainReader } from "./chain-reader";
 
 export const DEV_CHAIN_IDS: ReadonlySet<string> = new Set(["31337", "1337"]);
 
-export type StepName = "format" | "files" | "leaf" | "inclusion" | "batch" | "block" | "signature";
+export type StepName =
+  "format" | "files" | "leaf" | "inclusion" | "batch" | "transaction" | "block" | "signature";
+
+/** How the anchor transaction must read: the ledger's `anchor` call and the event it emits. */
+const LEDGER = new Interface([
+  "function anchor(bytes32 root, uint64 firstSeq, uint64 count) returns (uint256 batchIndex)",
+  "event BatchAnchored(address indexed operator, uint256 indexed batchIndex, bytes32 root, uint64 firstSeq, uint64 count, bytes32 head)",
+]);
 export type StepStatus = "pass" | "fail" | "skip" | "error";
 
 export interface StepResult {
@@ -60,15 +67,36 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   const fail = (step: StepName, code: string, message: string) =>
     steps.push({ step, status: "fail", code, message });
 
+  const later = [
+    "files",
+    "leaf",
+    "inclusion",
+    "batch",
+    "transaction",
+    "block",
+    "signature",
+  ] as const;
   let receipt: Receipt;
   try {
     receipt = assertReceiptV1(input.receipt);
-    pass("format", `${receipt.format}, ${receipt.status}`);
   } catch (error) {
     const code = error instanceof LedgerError ? error.code : "RECEIPT_MALFORMED";
-    fail("format", code, error instanceof Error ? error.message : String(error));
-    return finish(steps, skipRest(["files", "leaf", "inclusion", "batch", "block", "signature"]));
+    const message = error instanceof Error ? error.message : String(error);
+    // A later major version is not tampering: this verifier cannot judge it.
+    if (isLaterMajorVersion(input.receipt))
+      steps.push({ step: "format", status: "error", code, message });
+    else fail("format", code, message);
+    return finish(steps, skipRest([...later]));
   }
+  if (receipt.status === "pending" && "anchor" in receipt) {
+    fail(
+      "format",
+      "RECEIPT_STATUS_INCONSISTENT",
+      'the receipt says "pending" but carries an anchor',
+    );
+    return finish(steps, skipRest([...later]));
+  }
+  pass("format", `${receipt.format}, ${receipt.status}`);
 
   const named = new Map(receipt.record.files.map((f) => [f.sha256, f.name]));
   const unknown = input.fileDigests.filter((d) => !named.has(d.toLowerCase()));
@@ -109,20 +137,37 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
     signer = undefined;
   }
   const signatureStep = (): void => {
-    if (signer?.toLowerCase() === receipt.intake.operator.toLowerCase())
-      pass("signature", `signed at intake by operator ${receipt.intake.operator}`);
-    else
+    const intake = receipt.intake;
+    const anchor = receipt.status === "anchored" ? receipt.anchor : undefined;
+    if (signer?.toLowerCase() !== intake.operator.toLowerCase())
       fail(
         "signature",
         "SIGNATURE_INVALID",
         "the intake signature is not the operator's signature over the leaf hash",
       );
+    else if (anchor && intake.operator.toLowerCase() !== anchor.operator.toLowerCase())
+      fail(
+        "signature",
+        "SIGNER_NOT_ANCHORING_OPERATOR",
+        `the intake was signed by ${intake.operator}, but ${anchor.operator} anchored the batch`,
+      );
+    else if (
+      anchor &&
+      (intake.chainId !== anchor.chainId ||
+        intake.contract.toLowerCase() !== anchor.contract.toLowerCase())
+    )
+      fail(
+        "signature",
+        "INTAKE_LEDGER_MISMATCH",
+        `the intake names chain ${intake.chainId} contract ${intake.contract}, the anchor chain ${anchor.chainId} contract ${anchor.contract}`,
+      );
+    else pass("signature", `signed at intake by operator ${intake.operator}`);
   };
 
   if (receipt.status !== "anchored") {
     steps.push(
       ...skipRest(
-        ["inclusion", "batch", "block"],
+        ["inclusion", "batch", "transaction", "block"],
         "RECEIPT_PENDING",
         "the receipt is pending: fetch its anchored form",
       ),
@@ -158,7 +203,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
         "WRONG_CHAIN",
         `the RPC serves chain ${chainId}, the receipt names chain ${a.chainId}`,
       );
-      steps.push(...skipRest(["block"]));
+      steps.push(...skipRest(["transaction", "block"]));
     } else {
       const batch = await input.chain.batchOf(a.contract, a.operator, a.batchIndex);
       if (!batch)
@@ -184,6 +229,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
           "batch",
           `batch ${a.batchIndex} of operator ${a.operator} holds this root, seqs ${batch.firstSeq}..${batch.firstSeq + batch.count - 1}`,
         );
+      await checkTransaction(input.chain, receipt, steps);
       const block = await input.chain.block(a.blockNumber);
       const latest = await input.chain.latestBlockNumber();
       confirmations = Math.max(0, latest - a.blockNumber + 1);
@@ -208,14 +254,15 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
         );
     }
   } catch (error) {
-    const reached = steps.some((s) => s.step === "batch");
+    const order: StepName[] = ["batch", "transaction", "block"];
+    const at = order.find((name) => !steps.some((s) => s.step === name))!;
     steps.push({
-      step: reached ? "block" : "batch",
+      step: at,
       status: "error",
       code: "CHAIN_UNREACHABLE",
       message: `could not read the chain: ${error instanceof Error ? error.message : String(error)}`,
     });
-    if (!reached) steps.push(...skipRest(["block"]));
+    steps.push(...skipRest(order.slice(order.indexOf(at) + 1)));
   }
   signatureStep();
   const result = finish(steps, [], receipt);
@@ -229,6 +276,79 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
     };
   }
   return result;
+}
+
+/** Whether the input names a later major version of this receipt format (v2, v3, …). */
+function isLaterMajorVersion(json: unknown): boolean {
+  const format = (json as { format?: unknown } | null)?.format;
+  const major = typeof format === "string" ? /^evidence-receipt\/v(\d+)(\.|$)/.exec(format) : null;
+  return major !== null && Number(major[1]) > 1;
+}
+
+/**
+ * The anchor transaction named by the receipt, read through the RPC: the operator's call of
+ * `anchor(root, firstSeq, count)` on the ledger with the receipt's values, succeeded, mined in
+ * the stated block, emitting `BatchAnchored` for the stated batch. Without this a receipt could
+ * name any transaction hash at all.
+ */
+async function checkTransaction(
+  chain: ChainReader,
+  receipt: Extract<Receipt, { status: "anchored" }>,
+  steps: StepResult[],
+): Promise<void> {
+  const a = receipt.anchor;
+  const fail = (message: string): void =>
+    void steps.push({ step: "transaction", status: "fail", code: "TRANSACTION_MISMATCH", message });
+  const tx = await chain.transaction(a.txHash);
+  if (!tx)
+    return void steps.push({
+      step: "transaction",
+      status: "fail",
+      code: "TRANSACTION_NOT_FOUND",
+      message: `the chain has no transaction ${a.txHash}`,
+    });
+  const same = (x: string | null | undefined, y: string) => x?.toLowerCase() === y.toLowerCase();
+  if (!same(tx.from, a.operator)) return fail(`sent by ${tx.from}, not the operator ${a.operator}`);
+  if (!same(tx.to, a.contract)) return fail(`sent to ${tx.to}, not the ledger ${a.contract}`);
+  let call;
+  try {
+    call = LEDGER.parseTransaction({ data: tx.input });
+  } catch {
+    call = null;
+  }
+  if (
+    call?.name !== "anchor" ||
+    !same(call.args[0] as string, a.root) ||
+    Number(call.args[1]) !== a.firstSeq ||
+    Number(call.args[2]) !== a.treeSize
+  )
+    return fail(`it is not anchor(${a.root}, ${a.firstSeq}, ${a.treeSize})`);
+  if (tx.status !== 1) return fail("it did not succeed (or is not mined)");
+  if (tx.blockNumber !== a.blockNumber || !same(tx.blockHash, a.blockHash))
+    return fail(`it was mined in block ${tx.blockNumber}, not ${a.blockNumber} ${a.blockHash}`);
+  const event = tx.logs
+    .filter((l) => same(l.address, a.contract))
+    .map((l) => {
+      try {
+        return LEDGER.parseLog(l);
+      } catch {
+        return null;
+      }
+    })
+    .find((e) => e?.name === "BatchAnchored");
+  if (
+    !event ||
+    !same(event.args[0] as string, a.operator) ||
+    Number(event.args[1]) !== a.batchIndex ||
+    !same(event.args[2] as string, a.root)
+  )
+    return fail(`it emitted no BatchAnchored event for batch ${a.batchIndex} with this root`);
+  steps.push({
+    step: "transaction",
+    status: "pass",
+    code: "OK",
+    message: `${a.txHash}: the operator's anchor call for batch ${a.batchIndex}, mined in block ${a.blockNumber}`,
+  });
 }
 
 function skipRest(

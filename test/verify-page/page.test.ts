@@ -93,7 +93,7 @@ describe("the public verification page in headless Chromium", function () {
       { name: "b.txt", buffer: content },
     ]);
     expect(result.verdict, result.text).to.equal("valid");
-    expect(result.steps.filter((s) => s.status === "pass")).to.have.length(7);
+    expect(result.steps.filter((s) => s.status === "pass")).to.have.length(8);
     expect(result.text).to.include("有效 VALID");
     expect(result.text).to.include(`seq ${receipt.record.seq}`);
   });

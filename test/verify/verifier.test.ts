@@ -52,6 +52,7 @@ describe("receipt verification", function () {
       "leaf:pass",
       "inclusion:pass",
       "batch:pass",
+      "transaction:pass",
       "block:pass",
       "signature:pass",
     ]);
@@ -135,8 +136,9 @@ describe("receipt verification", function () {
     {
       name: "a wrong block hash",
       receipt: () => tamper((r) => (r.anchor.blockHash = flipHex(r.anchor.blockHash))),
-      step: "block",
-      code: "BLOCK_MISMATCH",
+      // The anchor transaction was mined in the true block: its check sees it first.
+      step: "transaction",
+      code: "TRANSACTION_MISMATCH",
     },
     {
       name: "a bad intake signature",
@@ -148,10 +150,46 @@ describe("receipt verification", function () {
       code: "SIGNATURE_INVALID",
     },
     {
-      name: "an unknown format version",
-      receipt: () => tamper((r) => (r.format = "evidence-receipt/v2" as never)),
+      name: "a format that is not a receipt",
+      receipt: () => tamper((r) => (r.format = "evidence-certificate/v1" as never)),
       step: "format",
       code: "RECEIPT_UNSUPPORTED_FORMAT",
+    },
+    {
+      name: "a random anchor transaction hash",
+      receipt: () => tamper((r) => (r.anchor.txHash = `0x${"ab".repeat(32)}`)),
+      step: "transaction",
+      code: "TRANSACTION_NOT_FOUND",
+    },
+    {
+      name: "the intake operator and signature of another key",
+      receipt: () =>
+        tamper((r) => {
+          const other = new Wallet(`0x${"22".repeat(32)}`);
+          r.intake.operator = other.address;
+          r.intake.signature = other.signMessageSync(getBytes(r.leafHash));
+        }),
+      step: "signature",
+      code: "SIGNER_NOT_ANCHORING_OPERATOR",
+    },
+    {
+      name: "an intake chain id other than the anchor's",
+      receipt: () => tamper((r) => (r.intake.chainId = "1")),
+      step: "signature",
+      code: "INTAKE_LEDGER_MISMATCH",
+    },
+    {
+      name: "an intake contract other than the anchor's",
+      receipt: () =>
+        tamper((r) => (r.intake.contract = "0x000000000000000000000000000000000000dEaD")),
+      step: "signature",
+      code: "INTAKE_LEDGER_MISMATCH",
+    },
+    {
+      name: "a pending status on a receipt that has an anchor",
+      receipt: () => tamper((r) => (r.status = "pending" as never)),
+      step: "format",
+      code: "RECEIPT_STATUS_INCONSISTENT",
     },
     {
       name: "a truncated receipt",
@@ -171,12 +209,29 @@ describe("receipt verification", function () {
     });
   }
 
+  it("says it cannot judge a later major version, rather than calling it tampered", async () => {
+    const result = await run(tamper((r) => (r.format = "evidence-receipt/v2" as never)));
+    expect(result.verdict).to.equal("unverifiable");
+    expect(result.steps[0]).to.include({ step: "format", status: "error" });
+  });
+
+  it("accepts harmless variation: address case and unknown optional fields", async () => {
+    const varied = tamper((r) => {
+      r.anchor.contract = r.anchor.contract.toLowerCase();
+      r.intake.operator = r.intake.operator.toLowerCase();
+      (r as unknown as { note: string }).note = "added by a later writer";
+      (r.anchor as unknown as { extra: number }).extra = 1;
+    });
+    expect((await run(varied)).verdict).to.equal("valid");
+  });
+
   it("says it could not check when the chain is unreachable", async () => {
     const down: ChainReader = {
       chainId: () => Promise.reject(new Error("ECONNREFUSED")),
       batchOf: async () => undefined,
       block: async () => undefined,
       latestBlockNumber: async () => 0,
+      transaction: async () => undefined,
     };
     const result = await run(receipt, undefined, down);
     expect(result.verdict).to.equal("unverifiable");
@@ -217,7 +272,7 @@ describe("receipt verification", function () {
         notary.rpcUrl!,
       ]);
       expect(code, stdout).to.equal(0);
-      expect(stdout.match(/✓/g)).to.have.length(7);
+      expect(stdout.match(/✓/g)).to.have.length(8);
       expect(stdout).to.include(`VALID: integrity of record ${receipt.record.id}`);
       expect(stdout).to.include("and all 1 of its files");
       expect(stdout).to.include(`position seq ${receipt.record.seq}`);
