@@ -88,16 +88,24 @@ export function createApp(deps: AppDeps): Express {
       .catch(() => false);
     const anchoring = ready ? await deps.notary.lag() : undefined;
     const accepting = deps.isAccepting();
-    const storage = await deps.storage.check();
+    const [storage, chainReachable] = await Promise.all([
+      deps.storage.check(),
+      deps.notary.chainReachable(),
+    ]);
     const status =
       !ready || !accepting
         ? "unavailable"
-        : anchoring!.consecutiveFailures > 0 || storage.full
+        : anchoring!.consecutiveFailures > 0 || storage.full || !chainReachable
           ? "degraded"
           : "ok";
-    res
-      .status(status === "unavailable" ? 503 : 200)
-      .json({ status, database: ready, accepting, storage, anchoring: anchoring ?? null });
+    res.status(status === "unavailable" ? 503 : 200).json({
+      status,
+      database: ready,
+      accepting,
+      storage,
+      chain: chainReachable ? "ok" : "unreachable",
+      anchoring: anchoring ?? null,
+    });
   });
   app.get("/metrics", async (_req, res) => {
     res.setHeader("Content-Type", deps.metrics.registry.contentType);

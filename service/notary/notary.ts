@@ -163,6 +163,17 @@ export class Notary {
    * How far anchoring is behind, from the database alone: readiness probes and metric scrapes
    * ask often and must not wait on the chain.
    */
+  /**
+   * Whether the chain answers now. The anchoring loop only learns of an outage when a step
+   * fails, which can be a minute into a wait for a transaction to be mined; readiness asks.
+   */
+  async chainReachable(): Promise<boolean> {
+    return this.deps.readHead().then(
+      () => true,
+      () => false,
+    );
+  }
+
   async lag(): Promise<LedgerInfo["anchoring"]> {
     return this.lagOf(await this.deps.store.stats());
   }

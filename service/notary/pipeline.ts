@@ -106,8 +106,11 @@ export class AnchoringPipeline {
       let delay = this.options.pollMs;
       try {
         await this.step();
+        // Recovered: a past error is no longer the state of anything.
         this.state.consecutiveFailures = 0;
         this.state.retryAt = undefined;
+        this.state.lastError = undefined;
+        this.state.lastErrorAt = undefined;
       } catch (error) {
         const attempt = ++this.state.consecutiveFailures;
         delay = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), this.options.retryMaxMs);

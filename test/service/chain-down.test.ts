@@ -38,6 +38,9 @@ describe("an external chain that goes down", function () {
     await waitAnchored(notary.client, first);
 
     await chain.close();
+    // Readiness tells at once, not only once an anchoring step has failed.
+    const atOnce = (await notary.client.get("/readyz")).body as { status: string; chain: string };
+    expect([atOnce.status, atOnce.chain]).to.deep.equal(["degraded", "unreachable"]);
     const waiting = [await submit(), await submit(), await submit()];
     await new Promise((r) => setTimeout(r, 1_500));
     for (const id of waiting) {
@@ -65,5 +68,10 @@ describe("an external chain that goes down", function () {
     for (const r of receipts)
       expect(await checkAnchoredReceipt(r, notary.chain.provider)).to.deep.equal([]);
     expect(((await notary.client.get("/readyz")).body as { status: string }).status).to.equal("ok");
+    // Recovered: the outage's error is history, not state.
+    const after = (await notary.client.get("/v1/ledger")).body as {
+      anchoring: { lastError: string | null; consecutiveFailures: number };
+    };
+    expect(after.anchoring).to.include({ lastError: null, consecutiveFailures: 0 });
   });
 });
