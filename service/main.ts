@@ -1,6 +1,7 @@
 /** `npm start`: the notary with its embedded chain (or CHAIN_RPC_URL), configured by environment. */
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./observability";
+import { LedgerError } from "./errors";
 import { initialKeyFile, KeysFileError } from "./keys";
 import { startNotary } from "./server";
 
@@ -42,9 +43,15 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => shutdown("SIGINT"));
 }
 
+/** Coded start-up errors that name what the operator must do (fund a key, fix a file). */
+function isOperatorsToFix(error: unknown): error is Error {
+  return error instanceof LedgerError && error.code === "OPERATOR_UNFUNDED";
+}
+
 main().catch((error: unknown) => {
   // A bad configuration or keys file is the operator's to fix: say what and where, no stack.
-  const known = error instanceof ConfigError || error instanceof KeysFileError;
+  const known =
+    error instanceof ConfigError || error instanceof KeysFileError || isOperatorsToFix(error);
   process.stderr.write(
     `${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

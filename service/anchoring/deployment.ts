@@ -1,5 +1,13 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
-import { type AbstractProvider, keccak256, type Signer, type Wallet } from "ethers";
+import {
+  type AbstractProvider,
+  formatEther,
+  formatUnits,
+  keccak256,
+  type Signer,
+  type Wallet,
+} from "ethers";
+import { LedgerError } from "../errors";
 import { z } from "zod";
 import { EvidenceLedger__factory } from "../../typechain-types";
 
@@ -55,18 +63,33 @@ export async function deployLedgerSigned(
 ): Promise<Deployment> {
   const { chainId } = await provider.getNetwork();
   const request = await new EvidenceLedger__factory().getDeployTransaction();
-  const [nonce, fees, gas] = await Promise.all([
+  const [nonce, fees, gas, balance] = await Promise.all([
     provider.getTransactionCount(wallet.address, "pending"),
     provider.getFeeData(),
     provider.estimateGas({ ...request, from: wallet.address }),
+    provider.getBalance(wallet.address),
   ]);
+  const gasLimit = (gas * 5n) / 4n;
+  const maxFeePerGas = fees.maxFeePerGas ?? fees.gasPrice ?? 1n;
+  const cost = gasLimit * maxFeePerGas;
+  // The node's own refusal is a wall of hex; say what to do instead.
+  if (balance < cost)
+    throw new LedgerError(
+      "OPERATOR_UNFUNDED",
+      `the operator ${wallet.address} holds ${formatEther(balance)} on chain ${chainId}; deploying the ledger ` +
+        `needs about ${formatEther(cost)} (${gasLimit} gas at ${formatUnits(maxFeePerGas, "gwei")} gwei), ` +
+        `and each anchor then about 86,000 gas (138,000 for the first): fund the address and start again`,
+      {
+        details: { operator: wallet.address, balance: balance.toString(), needed: cost.toString() },
+      },
+    );
   const rawTx = await wallet.signTransaction({
     ...request,
     type: 2,
     chainId,
     nonce,
-    gasLimit: (gas * 5n) / 4n,
-    maxFeePerGas: fees.maxFeePerGas ?? fees.gasPrice ?? 1n,
+    gasLimit,
+    maxFeePerGas,
     maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
   });
   await broadcast(rawTx);

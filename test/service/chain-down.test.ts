@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Receipt } from "../../service/receipts";
@@ -73,5 +74,22 @@ describe("an external chain that goes down", function () {
       anchoring: { lastError: string | null; consecutiveFailures: number };
     };
     expect(after.anchoring).to.include({ lastError: null, consecutiveFailures: 0 });
+  });
+
+  it("refuses to start on an unfunded operator key, naming the address and the cost", async () => {
+    const dir = await newDataDir();
+    const keyFile = join(dir, "unfunded.key");
+    const unfunded = Wallet.createRandom();
+    await writeFile(keyFile, unfunded.privateKey + "\n", { mode: 0o600 });
+    const refused = await startTestNotary(
+      { CHAIN_RPC_URL: chain.url, OPERATOR_KEY_FILE: keyFile },
+      dir,
+    ).then(
+      (n) => n.stop().then(() => undefined),
+      (error: unknown) => error as { code: string; message: string },
+    );
+    expect(refused?.code).to.equal("OPERATOR_UNFUNDED");
+    expect(refused?.message).to.include(unfunded.address).and.include("gwei");
+    expect(refused!.message.length).to.be.below(400);
   });
 });
