@@ -8,6 +8,7 @@ import type { Wallet } from "ethers";
 import {
   Anchorer,
   deployLedgerSigned,
+  fundingOf,
   LedgerChain,
   loadDeployment,
   saveDeployment,
@@ -102,7 +103,10 @@ export async function startNotary(
   }
 
   // The lag gauges read the notary, which is built below; they are only read once serving.
-  const metrics: Metrics = new Metrics(() => notary.lag());
+  const metrics: Metrics = new Metrics(
+    () => notary.lag(),
+    () => notary.funding(),
+  );
   const ledgerChain = new LedgerChain(
     chain.provider,
     operator,
@@ -136,6 +140,7 @@ export async function startNotary(
     anchorDeadlineMs: config.anchorDeadlineMs,
   });
   const readHead = () => withTimeout(ledgerChain.head(), 2_000);
+  const readFunding = () => withTimeout(fundingOf(chain.provider, operator.address), 2_000);
   const notary = new Notary({
     store,
     files,
@@ -144,6 +149,7 @@ export async function startNotary(
     binding,
     rpcUrl: chain.rpcUrl,
     readHead,
+    readFunding,
   });
   let accepting = true;
   // Known once listening; read only by requests, which come after.
@@ -163,6 +169,7 @@ export async function startNotary(
       minFreeBytes: config.limits.minFreeBytes,
       recentMs: 60_000,
     }),
+    lowBalanceAnchors: config.lowBalanceAnchors,
     isAccepting: () => accepting,
   });
   const server: Server = createHttpServer(app, config.http);

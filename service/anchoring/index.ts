@@ -15,3 +15,4 @@ export {
   DeploymentSchema,
   type Deployment,
 } from "./deployment";
+export { fundingOf, type Funding } from "./funding";

@@ -38,6 +38,7 @@ const Env = z.object({
   MAX_CONCURRENT_EXPORTS: int(2, 1),
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+  LOW_BALANCE_ANCHORS: int(100, 0),
   HOLIDAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
@@ -102,6 +103,8 @@ export interface Config {
   http: HttpLimits;
   /** A graceful stop finishes within this; what is not anchored by then waits for the next start. */
   shutdownTimeoutMs: number;
+  /** Readiness is degraded when the operator's balance pays for fewer anchors than this. */
+  lowBalanceAnchors: number;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** Public holidays (ISO dates) the case timelines skip as non-working days. */
   holidays: string[];
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    lowBalanceAnchors: e.LOW_BALANCE_ANCHORS,
     logLevel: e.LOG_LEVEL,
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
     inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,

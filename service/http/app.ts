@@ -34,6 +34,8 @@ export interface AppDeps {
   publicUrl: () => string;
   cases: { holidays: readonly string[]; inTimeWorkingDays: number };
   storage: StorageHealth;
+  /** Readiness is degraded below this many anchors' worth of operator balance. */
+  lowBalanceAnchors: number;
   /** Whether intake is open (false while shutting down). */
   isAccepting: () => boolean;
 }
@@ -88,14 +90,16 @@ export function createApp(deps: AppDeps): Express {
       .catch(() => false);
     const anchoring = ready ? await deps.notary.lag() : undefined;
     const accepting = deps.isAccepting();
-    const [storage, chainReachable] = await Promise.all([
+    const [storage, chainReachable, funding] = await Promise.all([
       deps.storage.check(),
       deps.notary.chainReachable(),
+      deps.notary.funding(),
     ]);
+    const lowBalance = funding !== undefined && funding.anchorsLeft < deps.lowBalanceAnchors;
     const status =
       !ready || !accepting
         ? "unavailable"
-        : anchoring!.consecutiveFailures > 0 || storage.full || !chainReachable
+        : anchoring!.consecutiveFailures > 0 || storage.full || !chainReachable || lowBalance
           ? "degraded"
           : "ok";
     res.status(status === "unavailable" ? 503 : 200).json({
@@ -104,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
       accepting,
       storage,
       chain: chainReachable ? "ok" : "unreachable",
+      operator: funding ? { ...funding, lowBalance } : null,
       anchoring: anchoring ?? null,
     });
   });

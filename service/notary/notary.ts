@@ -15,6 +15,7 @@ import type {
   RecordTable,
   StoredBatch,
 } from "../storage";
+import type { Funding } from "../anchoring";
 import type { AnchoringPipeline } from "./pipeline";
 
 export interface LedgerInfo {
@@ -46,6 +47,8 @@ export interface NotaryDeps {
   binding: LedgerBinding;
   rpcUrl: string | null;
   readHead: () => Promise<string | null>;
+  /** The operator's balance and the anchors it pays for; rejects when the chain does not answer. */
+  readFunding: () => Promise<Funding>;
 }
 
 /** The use cases behind the HTTP routes: routes parse and answer, the notary does. */
@@ -172,6 +175,11 @@ export class Notary {
       () => true,
       () => false,
     );
+  }
+
+  /** The operator's funding, or undefined when the chain does not answer. */
+  async funding(): Promise<Funding | undefined> {
+    return this.deps.readFunding().catch(() => undefined);
   }
 
   async lag(): Promise<LedgerInfo["anchoring"]> {

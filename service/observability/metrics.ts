@@ -37,8 +37,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(lag: LagSource) {
+  constructor(lag: LagSource, funding: () => Promise<{ anchorsLeft: number } | undefined>) {
     const registers = [this.registry];
+    new Gauge({
+      name: "notary_operator_anchors_left",
+      help: "Anchors the operator's balance pays for at current fees (absent while the chain does not answer)",
+      registers,
+      async collect() {
+        const f = await funding();
+        if (f) this.set(f.anchorsLeft);
+        else this.reset();
+      },
+    });
     new Gauge({
       name: "notary_anchoring_lag_records",
       help: "Records accepted but not yet anchored",

@@ -190,6 +190,29 @@ describe("HTTP API: records", function () {
       const ready = await open.get("/readyz");
       expect(ready.status).to.equal(200);
       expect(ready.body).to.have.nested.property("anchoring.lagRecords");
+      expect(ready.body).to.deep.include({ status: "ok", chain: "ok" });
+      const operator = (ready.body as { operator: { anchorsLeft: number; lowBalance: boolean } })
+        .operator;
+      expect(operator.lowBalance).to.equal(false);
+      expect(operator.anchorsLeft).to.be.greaterThan(100);
+      const metrics = await fetch(`${notary.url}/metrics`).then((r) => r.text());
+      // The balance may fall between the two reads: an anchor can be mined in between.
+      const gauge = Number(metrics.match(/^notary_operator_anchors_left (\d+)$/m)?.[1]);
+      expect(gauge).to.be.greaterThan(100);
+    });
+
+    it("says readiness is degraded when the operator's balance pays for too few anchors", async () => {
+      const poor = await startTestNotary({ LOW_BALANCE_ANCHORS: String(10 ** 15) });
+      try {
+        const ready = (await poor.client.get("/readyz")).body as {
+          status: string;
+          operator: { lowBalance: boolean; anchorsLeft: number };
+        };
+        expect(ready.status).to.equal("degraded");
+        expect(ready.operator.lowBalance).to.equal(true);
+      } finally {
+        await poor.stop();
+      }
     });
 
     it("publishes an OpenAPI document with an example for every kind", async () => {
