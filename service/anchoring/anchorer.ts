@@ -31,7 +31,16 @@ export class Anchorer {
    */
   async anchorPending(options: { keepGoing?: () => boolean } = {}): Promise<StoredBatch[]> {
     const anchored: StoredBatch[] = [];
-    for (const batch of await this.store.unanchoredBatches()) {
+    const pending = await this.store.unanchoredBatches();
+    // Without this, a chain reset under the service (or a wrong address) surfaces as "the
+    // operator key was used by another ledger", which sends the operator looking elsewhere.
+    if (pending.length > 0 && !(await this.chain.hasCode()))
+      throw new InvariantError(
+        "LEDGER_CONTRACT_MISSING",
+        `no EvidenceLedger code at ${this.chain.address}: the chain was reset or the address is wrong; anchoring is stopped, intake goes on`,
+        { details: { contract: this.chain.address } },
+      );
+    for (const batch of pending) {
       if (options.keepGoing && !options.keepGoing()) break;
       if ((await this.anchor(batch)) === "waiting") break;
       anchored.push(batch);

@@ -38,6 +38,11 @@ export class LedgerChain {
     this.contract = EvidenceLedger__factory.connect(address, provider);
   }
 
+  /** Whether the ledger's address holds contract code (a reset chain or a wrong address does not). */
+  async hasCode(): Promise<boolean> {
+    return (await this.provider.getCode(this.address)) !== "0x";
+  }
+
   async nextSeq(): Promise<number> {
     return Number(await this.contract.nextSeqOf(this.operator.address));
   }

@@ -96,8 +96,10 @@ export function createApp(deps: AppDeps): Express {
       deps.notary.funding(),
     ]);
     const lowBalance = funding !== undefined && funding.anchorsLeft < deps.lowBalanceAnchors;
+    // No ledger contract where one was: nothing will anchor until an operator steps in.
+    const ledgerMissing = anchoring?.lastErrorCode === "LEDGER_CONTRACT_MISSING";
     const status =
-      !ready || !accepting
+      !ready || !accepting || ledgerMissing
         ? "unavailable"
         : anchoring!.consecutiveFailures > 0 || storage.full || !chainReachable || lowBalance
           ? "degraded"

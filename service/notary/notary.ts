@@ -35,6 +35,7 @@ export interface LedgerInfo {
     lagSeconds: number;
     consecutiveFailures: number;
     lastError: string | null;
+    lastErrorCode: string | null;
     retryAt: string | null;
   };
 }
@@ -195,6 +196,7 @@ export class Notary {
         : 0,
       consecutiveFailures: state.consecutiveFailures,
       lastError: state.lastError ?? null,
+      lastErrorCode: state.lastErrorCode ?? null,
       retryAt: state.retryAt ?? null,
     };
   }

@@ -16,6 +16,8 @@ export interface PipelineState {
   running: boolean;
   consecutiveFailures: number;
   lastError: string | undefined;
+  /** The stable code of the last error, when it has one (LEDGER_CONTRACT_MISSING, …). */
+  lastErrorCode: string | undefined;
   lastErrorAt: string | undefined;
   retryAt: string | undefined;
 }
@@ -34,6 +36,7 @@ export class AnchoringPipeline {
     running: false,
     consecutiveFailures: 0,
     lastError: undefined,
+    lastErrorCode: undefined,
     lastErrorAt: undefined,
     retryAt: undefined,
   };
@@ -110,11 +113,14 @@ export class AnchoringPipeline {
         this.state.consecutiveFailures = 0;
         this.state.retryAt = undefined;
         this.state.lastError = undefined;
+        this.state.lastErrorCode = undefined;
         this.state.lastErrorAt = undefined;
       } catch (error) {
         const attempt = ++this.state.consecutiveFailures;
         delay = Math.min(this.options.retryBaseMs * 2 ** (attempt - 1), this.options.retryMaxMs);
         this.state.lastError = error instanceof Error ? error.message : String(error);
+        const code = (error as { code?: unknown })?.code;
+        this.state.lastErrorCode = typeof code === "string" ? code : undefined;
         this.state.lastErrorAt = new Date().toISOString();
         this.state.retryAt = new Date(Date.now() + delay).toISOString();
         this.options.onError?.(error, attempt, delay);

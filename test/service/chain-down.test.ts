@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import hre from "hardhat";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Receipt } from "../../service/receipts";
@@ -91,5 +92,46 @@ describe("an external chain that goes down", function () {
     expect(refused?.code).to.equal("OPERATOR_UNFUNDED");
     expect(refused?.message).to.include(unfunded.address).and.include("gwei");
     expect(refused!.message.length).to.be.below(400);
+  });
+
+  it("stops anchoring with LEDGER_CONTRACT_MISSING when the chain loses the contract, and keeps accepting", async () => {
+    const dir = await newDataDir();
+    const keyFile = join(dir, "operator.key");
+    // Hardhat's fourth development account: public test data.
+    await writeFile(
+      keyFile,
+      "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6\n",
+      { mode: 0o600 },
+    );
+    const reset = await startTestNotary(
+      { CHAIN_RPC_URL: chain.url, OPERATOR_KEY_FILE: keyFile },
+      dir,
+    );
+    try {
+      const first = await reset.client.postRecord(await exampleRecord("filing"));
+      await waitAnchored(reset.client, (first.body as { id: string }).id);
+      // As after a reset of a development chain: the address holds no code any more.
+      await hre.network.provider.request({
+        method: "hardhat_setCode",
+        params: [reset.binding.contract, "0x"],
+      });
+      const later = await reset.client.postRecord(await exampleRecord("filing"));
+      expect(later.status).to.equal(201);
+      let code: string | null = null;
+      for (let i = 0; i < 100 && code === null; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        code = (
+          (await reset.client.get("/v1/ledger")).body as {
+            anchoring: { lastErrorCode: string | null };
+          }
+        ).anchoring.lastErrorCode;
+      }
+      expect(code).to.equal("LEDGER_CONTRACT_MISSING");
+      const ready = await reset.client.get("/readyz");
+      expect(ready.status).to.equal(503);
+      expect((await reset.client.postRecord(await exampleRecord("filing"))).status).to.equal(201);
+    } finally {
+      await reset.stop();
+    }
   });
 });
