@@ -113,6 +113,7 @@ export async function startNotary(
     binding.contract,
     BigInt(binding.chainId),
     (raw) => chain.broadcast(raw),
+    config.chain.maxLogRange,
   );
   const batcher = new Batcher(store, operator.address, config.batch);
   const anchorer = new Anchorer(store, ledgerChain, {

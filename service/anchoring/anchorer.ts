@@ -103,10 +103,13 @@ export class Anchorer {
 
   /** The batch is on chain: check it is ours, byte for byte, then record where it is. */
   private async confirm(batch: StoredBatch): Promise<AnchorOutcome> {
-    // Search logs only after the previous batch's block: public RPCs refuse unbounded ranges.
+    // Its own transaction first; failing that, logs only after the previous batch's block.
     const previous =
       batch.batch_index > 0 ? await this.store.getBatch(batch.batch_index - 1) : undefined;
-    const found = await this.chain.findAnchoring(batch.batch_index, previous?.block_number ?? 0);
+    const found = await this.chain.findAnchoring(batch.batch_index, {
+      fromBlock: previous?.block_number ?? 0,
+      txHash: batch.tx_hash,
+    });
     if (!found) return "waiting";
     if (
       found.root !== `0x${batch.root}` ||

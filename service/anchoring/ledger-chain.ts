@@ -34,6 +34,8 @@ export class LedgerChain {
     readonly address: string,
     readonly chainId: bigint,
     private readonly broadcastRaw: Broadcast,
+    /** The widest block range one `eth_getLogs` may ask for (public RPCs refuse wider ones). */
+    private readonly maxLogRange = 5_000,
   ) {
     this.contract = EvidenceLedger__factory.connect(address, provider);
   }
@@ -60,19 +62,62 @@ export class LedgerChain {
   }
 
   /** The BatchAnchored event of batch `batchIndex`, with its block, if it is on chain. */
-  async findAnchoring(batchIndex: number, fromBlock = 0): Promise<OnChainAnchoring | undefined> {
+  /**
+   * Where batch `batchIndex` was anchored, if it was. The stored transaction is asked first: one
+   * receipt, no log search. Failing that (a transaction replaced, or none stored), the logs
+   * after `fromBlock` are searched in windows of `maxLogRange` blocks: public RPCs refuse
+   * wider ranges, and a search from block 0 on a long chain failed for ever.
+   */
+  async findAnchoring(
+    batchIndex: number,
+    options: { fromBlock?: number; txHash?: string | null } = {},
+  ): Promise<OnChainAnchoring | undefined> {
+    if (options.txHash) {
+      const receipt = await this.provider.getTransactionReceipt(options.txHash);
+      const event = receipt?.logs
+        .filter((l) => l.address.toLowerCase() === this.address.toLowerCase())
+        .map((l) => ({ parsed: this.contract.interface.parseLog(l) }))
+        .find(
+          ({ parsed }) =>
+            parsed?.name === "BatchAnchored" &&
+            (parsed.args.operator as string).toLowerCase() ===
+              this.operator.address.toLowerCase() &&
+            Number(parsed.args.batchIndex) === batchIndex,
+        );
+      if (receipt && event?.parsed)
+        return this.anchoringAt(
+          batchIndex,
+          receipt.blockNumber,
+          receipt.hash,
+          event.parsed.args as unknown as { root: string; firstSeq: bigint; count: bigint },
+        );
+    }
     const filter = this.contract.filters.BatchAnchored(this.operator.address, batchIndex);
-    const [event] = await this.contract.queryFilter(filter, fromBlock, "latest");
-    if (!event) return undefined;
-    const block = await this.provider.getBlock(event.blockNumber);
+    const latest = (await this.provider.getBlock("latest"))?.number ?? 0;
+    for (let from = options.fromBlock ?? 0; from <= latest; from += this.maxLogRange) {
+      const to = Math.min(latest, from + this.maxLogRange - 1);
+      const [event] = await this.contract.queryFilter(filter, from, to);
+      if (event)
+        return this.anchoringAt(batchIndex, event.blockNumber, event.transactionHash, event.args);
+    }
+    return undefined;
+  }
+
+  private async anchoringAt(
+    batchIndex: number,
+    blockNumber: number,
+    txHash: string,
+    args: { root: string; firstSeq: bigint; count: bigint },
+  ): Promise<OnChainAnchoring | undefined> {
+    const block = await this.provider.getBlock(blockNumber);
     if (!block?.hash) return undefined;
     return {
       batchIndex,
-      root: event.args.root,
-      firstSeq: Number(event.args.firstSeq),
-      count: Number(event.args.count),
-      txHash: event.transactionHash,
-      blockNumber: event.blockNumber,
+      root: args.root,
+      firstSeq: Number(args.firstSeq),
+      count: Number(args.count),
+      txHash,
+      blockNumber,
       blockHash: block.hash,
       blockTimestamp: block.timestamp,
     };

@@ -39,6 +39,7 @@ const Env = z.object({
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   LOW_BALANCE_ANCHORS: int(100, 0),
+  RPC_MAX_LOG_RANGE: int(5_000, 1),
   HOLIDAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
@@ -89,6 +90,8 @@ export interface Config {
     port: number;
     confirmations: number;
     ledgerAddress: string | undefined;
+    /** The widest block range asked of `eth_getLogs`. */
+    maxLogRange: number;
   };
   operatorKeyFile: string;
   apiKeysFile: string;
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.CHAIN_PORT,
       confirmations: e.CHAIN_CONFIRMATIONS,
       ledgerAddress: e.LEDGER_ADDRESS,
+      maxLogRange: e.RPC_MAX_LOG_RANGE,
     },
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
