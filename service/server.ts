@@ -46,6 +46,21 @@ export async function startNotary(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningNotary> {
+  // What a failed start must close again, newest first: a refused start leaves nothing open.
+  const opened: (() => Promise<void>)[] = [];
+  try {
+    return await start(config, logger, opened);
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(
+  config: Config,
+  logger: Logger,
+  opened: (() => Promise<void>)[],
+): Promise<RunningNotary> {
   await mkdir(config.dataDir, { recursive: true });
   const {
     db,
@@ -57,6 +72,7 @@ export async function startNotary(
     pgSchema: config.databaseSchema,
     onBackgroundError: (message) => logger.warn({ error: message }, "WAL checkpoint failed"),
   });
+  opened.push(() => db.destroy());
   const store = new LedgerStore(db, flushCommits);
   const files = new FileStore(config.fileStoreDir);
   await files.init();
@@ -84,6 +100,7 @@ export async function startNotary(
         port: config.chain.port,
         onWarning: (message) => logger.warn({ error: message }, "chain archive"),
       });
+  opened.push(() => chain.close());
   const deployment = await resolveDeployment(config, chain, operator);
   const binding: LedgerBinding = {
     chainId: deployment.chainId,
@@ -135,6 +152,7 @@ export async function startNotary(
     },
   });
   const signer = startSigningWorker(operator, makeLeafSigner(operator));
+  opened.push(() => signer.close());
   const sequencer = new Sequencer(store, signer, {
     maxQueue: 10_000,
     maxGroup: 500,
@@ -174,6 +192,7 @@ export async function startNotary(
     isAccepting: () => accepting,
   });
   const server: Server = createHttpServer(app, config.http);
+  opened.push(async () => void server.close());
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
