@@ -18,6 +18,8 @@ import type {
 import type { Funding } from "../anchoring";
 import type { AnchoringPipeline } from "./pipeline";
 
+const FUNDING_TTL_MS = 10_000;
+
 export interface LedgerInfo {
   chainId: string;
   contract: string;
@@ -58,6 +60,7 @@ export class Notary {
   private readonly trees = new AnchoredTrees(TREE_CACHE_LEAVES);
 
   private readonly signedByOperator: (leafHash: Uint8Array, signature: string) => boolean;
+  private fundingRead: { at: number; value: Promise<Funding | undefined> } | undefined;
 
   constructor(private readonly deps: NotaryDeps) {
     this.signedByOperator = makeLeafVerifier(deps.binding.operator);
@@ -164,10 +167,6 @@ export class Notary {
   }
 
   /**
-   * How far anchoring is behind, from the database alone: readiness probes and metric scrapes
-   * ask often and must not wait on the chain.
-   */
-  /**
    * Whether the chain answers now. The anchoring loop only learns of an outage when a step
    * fails, which can be a minute into a wait for a transaction to be mined; readiness asks.
    */
@@ -178,11 +177,27 @@ export class Notary {
     );
   }
 
-  /** The operator's funding, or undefined when the chain does not answer. */
+  /**
+   * The operator's funding, or undefined when the chain does not answer. Read at most every
+   * `FUNDING_TTL_MS`: readiness probes and metric scrapes ask often, a public RPC charges every
+   * call, and a balance moves only with the anchors.
+   */
   async funding(): Promise<Funding | undefined> {
-    return this.deps.readFunding().catch(() => undefined);
+    if (!this.fundingRead || Date.now() - this.fundingRead.at >= FUNDING_TTL_MS)
+      this.fundingRead = {
+        at: Date.now(),
+        value: this.deps.readFunding().catch(() => undefined),
+      };
+    const value = await this.fundingRead.value;
+    // An unanswered read is not remembered: the next probe asks again.
+    if (value === undefined) this.fundingRead = undefined;
+    return value;
   }
 
+  /**
+   * How far anchoring is behind, from the database alone: readiness probes and metric scrapes
+   * ask often and must not wait on the chain.
+   */
   async lag(): Promise<LedgerInfo["anchoring"]> {
     return this.lagOf(await this.deps.store.stats());
   }
