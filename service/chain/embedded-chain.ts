@@ -53,6 +53,7 @@ export class EmbeddedChain {
     readonly provider: EthereumProvider,
     private readonly journal: BlockJournal,
     private readonly archive: ChainArchive | undefined,
+    private readonly readOnly: boolean,
     private readonly archiveServer: Server | undefined,
     private lastTimestamp: number,
     private nextNumber: number,
@@ -106,7 +107,8 @@ export class EmbeddedChain {
     return new EmbeddedChain(
       provider,
       journal,
-      options.readOnly ? undefined : archive,
+      archive,
+      options.readOnly === true,
       server,
       lastTimestamp,
       top + 1,
@@ -138,7 +140,7 @@ export class EmbeddedChain {
   }
 
   private async mine(rawTx: string): Promise<number> {
-    if (!this.archive) throw new Error("this embedded chain was opened read-only");
+    if (this.readOnly || !this.archive) throw new Error("this embedded chain was opened read-only");
     // Into the mempool first: an invalid transaction is refused before anything is journaled,
     // and one transaction per block means a refusal never strands another in the mempool.
     await this.provider.request({ method: "eth_sendRawTransaction", params: [rawTx] });
