@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { RequestListener } from "node:http";
+import type { Duplex } from "node:stream";
 import type { HttpLimits } from "../config";
 import type { ErrorBody } from "./errors";
 
@@ -27,6 +28,7 @@ export function createHttpServer(app: RequestListener, limits: HttpLimits): Serv
     app,
   );
   server.maxConnections = limits.maxConnections;
+  server.on("clientError", answerClientError);
   const watched = new Map<IncomingMessage, BodyWatch>();
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (!hasBody(req)) return;
@@ -45,6 +47,53 @@ export function createHttpServer(app: RequestListener, limits: HttpLimits): Serv
 }
 
 const CHECK_EVERY_MS = 250;
+
+/**
+ * Requests Node refuses before the app sees them. Node's own answers have no body; these carry
+ * the same JSON error body and stable code as every other refusal, so a client that sent a
+ * 20 KiB query string learns why.
+ */
+const CLIENT_ERRORS: Record<
+  string,
+  { status: number; reason: string; code: string; message: string }
+> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: "Request Header Fields Too Large",
+    code: "REQUEST_HEADERS_TOO_LARGE",
+    message: "the request line and headers together exceed the server's limit (16 KiB)",
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: "Request Timeout",
+    code: "REQUEST_HEADERS_TIMEOUT",
+    message: "the request's headers did not arrive in time",
+  },
+};
+const MALFORMED = {
+  status: 400,
+  reason: "Bad Request",
+  code: "REQUEST_MALFORMED",
+  message: "the request is not valid HTTP/1.1",
+};
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // An answer already under way on this socket cannot be followed by another.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const answer = CLIENT_ERRORS[err.code ?? ""] ?? MALFORMED;
+  const body = JSON.stringify({ error: { code: answer.code, message: answer.message } });
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${answer.reason}\r\n` +
+      "Content-Type: application/json; charset=utf-8\r\n" +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      "Connection: close\r\n\r\n" +
+      body,
+  );
+}
 
 interface BodyWatch {
   res: ServerResponse;

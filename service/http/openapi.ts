@@ -99,271 +99,289 @@ const bearer = [{ apiKey: [] }];
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApi(): object {
-  return createDocument({
-    openapi: "3.1.0",
-    info: {
-      title: "Evidence notary",
-      version: "1.0.0",
-      description: "Notarises IP-dispute records and anchors them on an EVM chain.",
-    },
-    components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
-    paths: {
-      "/v1/records": {
-        get: {
-          summary: "Search records by merchant, rights holder, right, listing, kind and time",
-          security: bearer,
-          requestParams: { query: z.object({ ...RECORD_FILTERS, ...SEARCH_PAGING }) },
-          responses: {
-            "200": {
-              description: "A page of records in seq order",
-              content: { "application/json": { schema: SearchPage } },
-            },
-            ...errors(400, 401, 403),
-          },
-        },
-        post: {
-          summary: "Submit a record (notice, counter-notice, evidence, action, filing, commitment)",
-          security: bearer,
-          requestBody: {
-            content: {
-              "application/json": { schema: RecordInput, examples },
-              "multipart/form-data": {
-                schema: z.object({
-                  record: z.string().meta({ description: "The record as JSON (RecordInput)" }),
-                  files: z.array(z.string().meta({ format: "binary" })).optional(),
-                }),
+  return withTransportErrors(
+    createDocument({
+      openapi: "3.1.0",
+      info: {
+        title: "Evidence notary",
+        version: "1.0.0",
+        description: "Notarises IP-dispute records and anchors them on an EVM chain.",
+      },
+      components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
+      paths: {
+        "/v1/records": {
+          get: {
+            summary: "Search records by merchant, rights holder, right, listing, kind and time",
+            security: bearer,
+            requestParams: { query: z.object({ ...RECORD_FILTERS, ...SEARCH_PAGING }) },
+            responses: {
+              "200": {
+                description: "A page of records in seq order",
+                content: { "application/json": { schema: SearchPage } },
               },
+              ...errors(400, 401, 403),
             },
           },
-          responses: {
-            "201": {
-              description: "Accepted: the record id and its signed intake receipt",
+          post: {
+            summary:
+              "Submit a record (notice, counter-notice, evidence, action, filing, commitment)",
+            security: bearer,
+            requestBody: {
               content: {
-                "application/json": {
-                  schema: z.object({ id: z.uuid(), receipt: Receipt.meta({ id: "Receipt" }) }),
+                "application/json": { schema: RecordInput, examples },
+                "multipart/form-data": {
+                  schema: z.object({
+                    record: z.string().meta({ description: "The record as JSON (RecordInput)" }),
+                    files: z.array(z.string().meta({ format: "binary" })).optional(),
+                  }),
                 },
               },
             },
-            ...errors(400, 401, 403, 408, 413, 415, 422, 503, 507),
-          },
-        },
-      },
-      "/v1/records/{id}/certificate": {
-        get: {
-          summary: "The evidence certificate (存证证书) of an anchored record, HTML or PDF",
-          security: bearer,
-          requestParams: { path: z.object({ id: z.uuid() }), query: Format("html", "pdf") },
-          responses: {
-            "200": {
-              description: "The certificate, in Chinese and English",
-              content: {
-                "text/html": { schema: z.string() },
-                "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+            responses: {
+              "201": {
+                description: "Accepted: the record id and its signed intake receipt",
+                content: {
+                  "application/json": {
+                    schema: z.object({ id: z.uuid(), receipt: Receipt.meta({ id: "Receipt" }) }),
+                  },
+                },
               },
+              ...errors(400, 401, 403, 408, 413, 415, 422, 503, 507),
             },
-            ...errors(400, 401, 403, 404, 409),
           },
         },
-      },
-      "/v1/exports": {
-        get: {
-          summary:
-            "A regulator's export: the eight data types as JSON Lines and CSV with receipts, a manifest of digests, the manifest notarised",
-          security: bearer,
-          requestParams: { query: z.object(RECORD_FILTERS) },
-          responses: {
-            "200": binary("application/zip", "The archive, streamed"),
-            ...errors(400, 401, 403, 503),
+        "/v1/records/{id}/certificate": {
+          get: {
+            summary: "The evidence certificate (存证证书) of an anchored record, HTML or PDF",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.uuid() }), query: Format("html", "pdf") },
+            responses: {
+              "200": {
+                description: "The certificate, in Chinese and English",
+                content: {
+                  "text/html": { schema: z.string() },
+                  "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+                },
+              },
+              ...errors(400, 401, 403, 404, 409),
+            },
           },
         },
-      },
-      "/v1/audit": {
-        get: {
-          summary:
-            "Audit the whole ledger: re-hash records and files, rebuild roots, compare with the chain",
-          security: bearer,
-          requestParams: { query: Format("json", "html") },
-          responses: {
-            "200": {
-              description: "The audit report; requests during a run share its report",
+        "/v1/exports": {
+          get: {
+            summary:
+              "A regulator's export: the eight data types as JSON Lines and CSV with receipts, a manifest of digests, the manifest notarised",
+            security: bearer,
+            requestParams: { query: z.object(RECORD_FILTERS) },
+            responses: {
+              "200": binary("application/zip", "The archive, streamed"),
+              ...errors(400, 401, 403, 503),
+            },
+          },
+        },
+        "/v1/audit": {
+          get: {
+            summary:
+              "Audit the whole ledger: re-hash records and files, rebuild roots, compare with the chain",
+            security: bearer,
+            requestParams: { query: Format("json", "html") },
+            responses: {
+              "200": {
+                description: "The audit report; requests during a run share its report",
+                content: {
+                  "application/json": {
+                    schema: z.looseObject({ format: z.literal("evidence-audit/v1") }),
+                  },
+                  "text/html": { schema: z.string() },
+                },
+              },
+              ...errors(400, 401, 403),
+            },
+          },
+        },
+        "/v1/reports/statistics": {
+          get: {
+            summary: "Enforcement campaign statistics for records received in [from, to)",
+            security: bearer,
+            requestParams: { query: StatisticsQuery },
+            responses: {
+              "200": {
+                description: "The statistics",
+                content: {
+                  "application/json": {
+                    schema: z.looseObject({ format: z.literal("evidence-statistics/v1") }),
+                  },
+                  "text/csv": { schema: z.string() },
+                },
+              },
+              ...errors(400, 401, 403),
+            },
+          },
+        },
+        "/v1/cases/{id}": {
+          get: {
+            summary:
+              "A case's notarised timeline, each step checked against the profile's time rules",
+            security: bearer,
+            requestParams: {
+              path: z.object({ id: z.uuid().meta({ description: "The notice's record id" }) }),
+              query: z.object({
+                jurisdiction: z.enum(["CN", "DMCA", "DSA"]).default("CN").optional(),
+              }),
+            },
+            responses: { "200": { description: "The timeline" }, ...errors(400, 401, 403, 404) },
+          },
+        },
+        "/v1/keys": {
+          get: {
+            summary: "The API keys (admin): ids, names, roles and parties, never the keys",
+            security: bearer,
+            responses: {
+              "200": {
+                description: "The keys",
+                content: { "application/json": { schema: z.object({ keys: z.array(KeyView) }) } },
+              },
+              ...errors(401, 403),
+            },
+          },
+          post: {
+            summary: "Create an API key (admin); the key is in this answer only",
+            security: bearer,
+            requestBody: { content: { "application/json": { schema: NewKey } } },
+            responses: {
+              "201": {
+                description: "The new key",
+                content: { "application/json": { schema: KeyView.extend({ key: z.string() }) } },
+              },
+              ...errors(400, 401, 403),
+            },
+          },
+        },
+        "/v1/keys/{id}": {
+          delete: {
+            summary: "Revoke an API key (admin)",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.string() }) },
+            responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404, 409) },
+          },
+        },
+        "/v1/verify": {
+          post: {
+            summary: "Verify a receipt with its files (hashed, never stored) against the chain",
+            requestParams: {
+              query: z.object({
+                minConfirmations: z.coerce.number().int().min(0).default(1).optional(),
+              }),
+            },
+            requestBody: {
               content: {
                 "application/json": {
-                  schema: z.looseObject({ format: z.literal("evidence-audit/v1") }),
+                  schema: z.object({
+                    receipt: Receipt,
+                    fileDigests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/)).optional(),
+                  }),
                 },
-                "text/html": { schema: z.string() },
-              },
-            },
-            ...errors(400, 401, 403),
-          },
-        },
-      },
-      "/v1/reports/statistics": {
-        get: {
-          summary: "Enforcement campaign statistics for records received in [from, to)",
-          security: bearer,
-          requestParams: { query: StatisticsQuery },
-          responses: {
-            "200": {
-              description: "The statistics",
-              content: {
-                "application/json": {
-                  schema: z.looseObject({ format: z.literal("evidence-statistics/v1") }),
+                "multipart/form-data": {
+                  schema: z.object({
+                    receipt: z.string().meta({ description: "The receipt as JSON" }),
+                    files: z.array(z.string().meta({ format: "binary" })).optional(),
+                  }),
                 },
-                "text/csv": { schema: z.string() },
               },
             },
-            ...errors(400, 401, 403),
-          },
-        },
-      },
-      "/v1/cases/{id}": {
-        get: {
-          summary:
-            "A case's notarised timeline, each step checked against the profile's time rules",
-          security: bearer,
-          requestParams: {
-            path: z.object({ id: z.uuid().meta({ description: "The notice's record id" }) }),
-            query: z.object({
-              jurisdiction: z.enum(["CN", "DMCA", "DSA"]).default("CN").optional(),
-            }),
-          },
-          responses: { "200": { description: "The timeline" }, ...errors(400, 401, 403, 404) },
-        },
-      },
-      "/v1/keys": {
-        get: {
-          summary: "The API keys (admin): ids, names, roles and parties, never the keys",
-          security: bearer,
-          responses: {
-            "200": {
-              description: "The keys",
-              content: { "application/json": { schema: z.object({ keys: z.array(KeyView) }) } },
+            responses: {
+              "200": { description: "The verdict and each check" },
+              ...errors(400, 408, 413, 415),
             },
-            ...errors(401, 403),
           },
         },
-        post: {
-          summary: "Create an API key (admin); the key is in this answer only",
-          security: bearer,
-          requestBody: { content: { "application/json": { schema: NewKey } } },
-          responses: {
-            "201": {
-              description: "The new key",
-              content: { "application/json": { schema: KeyView.extend({ key: z.string() }) } },
-            },
-            ...errors(400, 401, 403),
+        "/v1/rpc": {
+          post: {
+            summary: "Read-only JSON-RPC to the ledger's chain, for the verification page",
+            responses: { "200": { description: "The JSON-RPC answer" } },
           },
         },
-      },
-      "/v1/keys/{id}": {
-        delete: {
-          summary: "Revoke an API key (admin)",
-          security: bearer,
-          requestParams: { path: z.object({ id: z.string() }) },
-          responses: { "204": { description: "Revoked" }, ...errors(401, 403, 404, 409) },
-        },
-      },
-      "/v1/verify": {
-        post: {
-          summary: "Verify a receipt with its files (hashed, never stored) against the chain",
-          requestParams: {
-            query: z.object({
-              minConfirmations: z.coerce.number().int().min(0).default(1).optional(),
-            }),
+        "/verify": {
+          get: {
+            summary: "The public verification page: checks a receipt in the browser",
+            responses: { "200": html("The page") },
           },
-          requestBody: {
-            content: {
-              "application/json": {
-                schema: z.object({
-                  receipt: Receipt,
-                  fileDigests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/)).optional(),
-                }),
+        },
+        "/v1/records/{id}": {
+          get: {
+            summary: "A record, its files and anchoring status",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.uuid() }) },
+            responses: { "200": { description: "The record" }, ...errors(401, 403, 404) },
+          },
+        },
+        "/v1/records/{id}/receipt": {
+          get: {
+            summary: "The record's latest receipt: pending, or anchored with its proof",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.uuid() }) },
+            responses: {
+              "200": {
+                description: "The receipt",
+                content: { "application/json": { schema: Receipt } },
               },
-              "multipart/form-data": {
-                schema: z.object({
-                  receipt: z.string().meta({ description: "The receipt as JSON" }),
-                  files: z.array(z.string().meta({ format: "binary" })).optional(),
-                }),
-              },
+              ...errors(401, 403, 404),
             },
           },
-          responses: {
-            "200": { description: "The verdict and each check" },
-            ...errors(400, 408, 413, 415),
-          },
         },
-      },
-      "/v1/rpc": {
-        post: {
-          summary: "Read-only JSON-RPC to the ledger's chain, for the verification page",
-          responses: { "200": { description: "The JSON-RPC answer" } },
-        },
-      },
-      "/verify": {
-        get: {
-          summary: "The public verification page: checks a receipt in the browser",
-          responses: { "200": html("The page") },
-        },
-      },
-      "/v1/records/{id}": {
-        get: {
-          summary: "A record, its files and anchoring status",
-          security: bearer,
-          requestParams: { path: z.object({ id: z.uuid() }) },
-          responses: { "200": { description: "The record" }, ...errors(401, 403, 404) },
-        },
-      },
-      "/v1/records/{id}/receipt": {
-        get: {
-          summary: "The record's latest receipt: pending, or anchored with its proof",
-          security: bearer,
-          requestParams: { path: z.object({ id: z.uuid() }) },
-          responses: {
-            "200": {
-              description: "The receipt",
-              content: { "application/json": { schema: Receipt } },
+        "/v1/records/{id}/files/{sha256}": {
+          get: {
+            summary: "The original bytes of one of the record's files",
+            security: bearer,
+            requestParams: {
+              path: z.object({ id: z.uuid(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
             },
-            ...errors(401, 403, 404),
+            responses: { "200": { description: "The file" }, ...errors(400, 401, 403, 404) },
           },
         },
-      },
-      "/v1/records/{id}/files/{sha256}": {
-        get: {
-          summary: "The original bytes of one of the record's files",
-          security: bearer,
-          requestParams: {
-            path: z.object({ id: z.uuid(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+        "/v1/batches/{index}": {
+          get: {
+            summary: "A batch: its range, root and anchoring transaction",
+            security: bearer,
+            requestParams: { path: z.object({ index: z.string().regex(/^\d+$/) }) },
+            responses: { "200": { description: "The batch" }, ...errors(400, 401, 403, 404) },
           },
-          responses: { "200": { description: "The file" }, ...errors(400, 401, 403, 404) },
+        },
+        "/v1/ledger": {
+          get: {
+            summary: "Chain, contract, operator, sequence and anchoring lag",
+            responses: { "200": { description: "Ledger state" } },
+          },
+        },
+        "/healthz": {
+          get: { summary: "Liveness", responses: { "200": { description: "Alive" } } },
+        },
+        "/readyz": {
+          get: {
+            summary: "Readiness, with anchoring lag",
+            responses: { "200": { description: "Ready" }, "503": { description: "Not ready" } },
+          },
+        },
+        "/metrics": {
+          get: { summary: "Prometheus metrics", responses: { "200": { description: "Metrics" } } },
+        },
+        "/v1/openapi.json": {
+          get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
         },
       },
-      "/v1/batches/{index}": {
-        get: {
-          summary: "A batch: its range, root and anchoring transaction",
-          security: bearer,
-          requestParams: { path: z.object({ index: z.string().regex(/^\d+$/) }) },
-          responses: { "200": { description: "The batch" }, ...errors(400, 401, 403, 404) },
-        },
-      },
-      "/v1/ledger": {
-        get: {
-          summary: "Chain, contract, operator, sequence and anchoring lag",
-          responses: { "200": { description: "Ledger state" } },
-        },
-      },
-      "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "Alive" } } } },
-      "/readyz": {
-        get: {
-          summary: "Readiness, with anchoring lag",
-          responses: { "200": { description: "Ready" }, "503": { description: "Not ready" } },
-        },
-      },
-      "/metrics": {
-        get: { summary: "Prometheus metrics", responses: { "200": { description: "Metrics" } } },
-      },
-      "/v1/openapi.json": {
-        get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
-      },
-    },
-  });
+    }),
+  );
+}
+
+/**
+ * Answers the HTTP server gives before any route runs (see http-server.ts): headers too slow
+ * (408) or too large (431, a long query string included). Every operation can receive them.
+ */
+function withTransportErrors<D extends object>(doc: D): D {
+  const transport = errors(408, 431);
+  const paths = (doc as { paths?: Record<string, object> }).paths ?? {};
+  for (const operations of Object.values(paths))
+    for (const op of Object.values(operations) as { responses?: Record<string, unknown> }[])
+      if (op.responses) op.responses = { ...transport, ...op.responses };
+  return doc;
 }

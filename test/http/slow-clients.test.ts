@@ -67,6 +67,30 @@ describe("HTTP API: slow and stalled clients", function () {
     const closedAfter = await Promise.all(clients.map((c) => c.closed));
     expect(Math.max(...closedAfter)).to.be.below(5_000);
     for (const c of clients) expect(c.received()).to.match(/^HTTP\/1\.1 408 /);
+    const body = clients[0]!.received().split("\r\n\r\n")[1]!;
+    expect(JSON.parse(body).error.code).to.equal("REQUEST_HEADERS_TIMEOUT");
+  });
+
+  it("answers an oversized request line 431 with a JSON code, and malformed HTTP 400", async () => {
+    const long = await fetch(`${notary.url}/v1/records?merchant=${"a".repeat(20_000)}`, {
+      headers: { authorization: `Bearer ${notary.client.apiKey}` },
+    });
+    expect(long.status).to.equal(431);
+    expect(long.headers.get("content-type")).to.match(/^application\/json/);
+    expect(((await long.json()) as { error: { code: string } }).error.code).to.equal(
+      "REQUEST_HEADERS_TOO_LARGE",
+    );
+    const garbled = await open();
+    garbled.socket.write("GET /v1/ledger HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    await garbled.closed;
+    expect(garbled.received()).to.match(/^HTTP\/1\.1 400 /);
+    expect(garbled.received()).to.contain('"code":"REQUEST_MALFORMED"');
+    const doc = (await (await fetch(`${notary.url}/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const operations of Object.values(doc.paths))
+      for (const op of Object.values(operations))
+        expect(op.responses).to.include.keys("408", "431");
   });
 
   it("answers a stalled upload 408 REQUEST_BODY_TIMEOUT and keeps none of it", async () => {
