@@ -1,21 +1,41 @@
 /**
- * Generates the shared verification vectors in test/vectors/<case>[_fail]/ from a real run of
- * the service on an embedded chain whose journal is kept beside them (test/vectors/chain/), so
- * every verifier can replay the same chain and check the same receipts.
+ * Generates the shared verification vectors for the receipts issued now (evidence-receipt/v2)
+ * in test/vectors/v2/<case>[_fail]/ from a real run of the service on an embedded chain whose
+ * journal is kept beside them (test/vectors/v2/chain/), so every verifier can replay the same
+ * chain and check the same receipts. The v1 vectors in test/vectors/v1/ are kept as they were
+ * made: v1 receipts are no longer issued, and must verify for ever.
  *
  *   npm run make-vectors
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getBytes, Wallet } from "ethers";
+import { TypedDataEncoder, Wallet } from "ethers";
 import { loadConfig } from "../service/config";
 import { readInitialApiKey } from "../service/keys";
 import { createLogger } from "../service/observability";
-import type { AnchoredReceipt } from "../service/receipts";
+import {
+  deadlineSeconds,
+  intakeDomain,
+  INTAKE_STATEMENT_TYPES,
+  type AnchoredReceipt,
+} from "../service/receipts";
 import { startNotary } from "../service/server";
 
-const OUT = join(__dirname, "..", "test", "vectors");
+const OUT = join(__dirname, "..", "test", "vectors", "v2");
+
+/** A v2 intake signature by another key, made as a wallet would (ethers' EIP-712 encoder). */
+const signStatement = (key: string, r: AnchoredReceipt) =>
+  new Wallet(key).signingKey.sign(
+    TypedDataEncoder.hash(
+      intakeDomain(r.intake.chainId, r.intake.contract),
+      INTAKE_STATEMENT_TYPES,
+      {
+        leafHash: r.leafHash,
+        anchorDeadline: deadlineSeconds(r.intake.anchorDeadline),
+      },
+    ),
+  ).serialized;
 
 interface Vector {
   name: string;
@@ -177,12 +197,7 @@ async function main(): Promise<void> {
       {
         name: "bad_signature_fail",
         why: "The intake signature is by another key than the operator's.",
-        receipt: tampered(
-          (r) =>
-            (r.intake.signature = new Wallet("0x" + "11".repeat(32)).signMessageSync(
-              getBytes(r.leafHash),
-            )),
-        ),
+        receipt: tampered((r) => (r.intake.signature = signStatement("0x" + "11".repeat(32), r))),
         files: single,
         expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
       },
@@ -225,9 +240,9 @@ async function main(): Promise<void> {
         name: "intake_signed_by_another_key_fail",
         why: "intake.operator and intake.signature are replaced by another key's, signing the same leaf: the signer is not the operator that anchored the batch.",
         receipt: tampered((r) => {
-          const other = new Wallet("0x" + "22".repeat(32));
-          r.intake.operator = other.address;
-          r.intake.signature = other.signMessageSync(getBytes(r.leafHash));
+          const key = "0x" + "22".repeat(32);
+          r.intake.operator = new Wallet(key).address;
+          r.intake.signature = signStatement(key, r);
         }),
         files: single,
         expect: { verdict: "invalid", step: "signature", code: "SIGNER_NOT_ANCHORING_OPERATOR" },
@@ -248,6 +263,25 @@ async function main(): Promise<void> {
         files: single,
         expect: { verdict: "invalid", step: "signature", code: "INTAKE_LEDGER_MISMATCH" },
       },
+      {
+        name: "anchor_deadline_moved_fail",
+        why: "intake.anchorDeadline is moved an hour later: the deadline is part of the signed intake statement, so the signature no longer verifies.",
+        receipt: tampered(
+          (r) =>
+            (r.intake.anchorDeadline = new Date(
+              Date.parse(r.intake.anchorDeadline) + 3_600_000,
+            ).toISOString()),
+        ),
+        files: single,
+        expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
+      },
+      {
+        name: "v1_format_on_v2_signature_fail",
+        why: "The format is changed to evidence-receipt/v1: a v1 signature covers the leaf hash alone, and the operator never signed that.",
+        receipt: tampered((r) => ((r as { format: string }).format = "evidence-receipt/v1")),
+        files: single,
+        expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
+      },
     ];
     await running.stop();
     await rm(OUT, { recursive: true, force: true });
@@ -266,7 +300,7 @@ async function main(): Promise<void> {
     }
     await writeFile(
       join(OUT, "README.md"),
-      "# Verification vectors\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail; `unknown_major_version` must be reported as unverifiable (not judged), not as invalid. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`.\n",
+      "# Verification vectors, evidence-receipt/v2\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail; `unknown_major_version` must be reported as unverifiable (not judged), not as invalid. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`; the v1 vectors beside this folder are kept as made.\n",
     );
     console.log(`wrote ${vectors.length} vectors to ${OUT}`);
   } finally {

@@ -19,7 +19,7 @@ import type { Config } from "./config";
 import { createApp } from "./http/app";
 import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
-import { ApiKeyFile, loadOperatorKey, makeLeafSigner, startSigningWorker } from "./keys";
+import { ApiKeyFile, loadOperatorKey, makeStatementSigner, startSigningWorker } from "./keys";
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./verify";
@@ -151,12 +151,13 @@ async function start(
       );
     },
   });
-  const signer = startSigningWorker(operator, makeLeafSigner(operator));
+  const signer = startSigningWorker(operator, makeStatementSigner(operator));
   opened.push(() => signer.close());
   const sequencer = new Sequencer(store, signer, {
     maxQueue: 10_000,
     maxGroup: 500,
     anchorDeadlineMs: config.anchorDeadlineMs,
+    ledger: binding,
   });
   const readHead = () => withTimeout(ledgerChain.head(), 2_000);
   const readFunding = () => withTimeout(fundingOf(chain.provider, operator.address), 2_000);

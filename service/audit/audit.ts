@@ -6,8 +6,9 @@ import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf } from "../merkle";
 import { CanonicalRecord, derivedRowsOf, toCanonicalBytes } from "../records";
 import { compareIndexRows } from "./index-rows";
-import { makeLeafVerifier } from "../keys";
-import type { FileStore, LedgerBinding, LedgerStore, StoredBatch } from "../storage";
+import { makeStatementVerifier } from "../keys";
+import { makeStatementDigester } from "../receipts";
+import type { FileStore, LedgerBinding, LedgerStore, RecordTable, StoredBatch } from "../storage";
 import type { ChainReader } from "../verify";
 
 export type AuditCheck =
@@ -66,7 +67,20 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   const { store, files, binding } = deps;
   const nextSeq = await store.nextSeq();
   const batches = await store.allBatches();
-  const signedByOperator = makeLeafVerifier(binding.operator);
+  const signedByOperator = makeStatementVerifier(binding.operator);
+  const statementDigest = makeStatementDigester(binding.chainId, binding.contract);
+  // The stored statement (version, deadline) must be what was signed: a moved deadline or a
+  // changed version no longer verifies.
+  const signedAtIntake = (row: RecordTable): boolean => {
+    const version = row.intake_statement;
+    if (version !== 1 && version !== 2) return false;
+    try {
+      const digest = statementDigest(version, Buffer.from(row.leaf_hash, "hex"), row.anchor_deadline);
+      return signedByOperator(digest, row.signature);
+    } catch {
+      return false;
+    }
+  };
 
   // Records, in seq order: gaps, canonical form, leaf hash, signature, index rows re-derived.
   const roots = new RootRebuilder(batches);
@@ -115,13 +129,13 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
         message: `record ${row.id} (seq ${row.seq}) no longer hashes to its leaf hash`,
       });
     }
-    if (!signedByOperator(Buffer.from(row.leaf_hash, "hex"), row.signature)) {
+    if (!signedAtIntake(row)) {
       found.push({
         check: "signature",
         code: "SIGNATURE_INVALID",
         seq: row.seq,
         recordId: row.id,
-        message: `record ${row.id}: the intake signature is not the operator's`,
+        message: `record ${row.id}: the intake signature is not the operator's over its stored statement (leaf hash, anchor deadline)`,
       });
     }
     for (const difference of compareIndexRows(derivedRowsOf(record), row.stored)) {

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { promisify } from "node:util";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
-import { makeLeafSignerRecovery } from "../keys";
+import { makeStatementRecovery } from "../keys";
 import {
   verifyReceipt,
   type ChainReader,
@@ -71,7 +71,7 @@ export async function verifyExportArchive(
     if (++report.findingCount <= MAX_FINDINGS) report.findings.push(finding);
   };
   const cachedChain = cachingChainReader(chain);
-  const recoverSigner = makeLeafSignerRecovery();
+  const recoverSigner = makeStatementRecovery();
   const verify = (receipt: unknown) =>
     verifyReceipt({
       receipt,

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { InvalidInputError } from "../errors";
-import type { LeafSigner } from "../keys";
+import type { StatementSigner } from "../keys";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf } from "../merkle";
 import { failpoint } from "../observability/failpoints";
+import { makeIntakeDigester, type StatementVersion } from "../receipts";
 import {
   checkLinks,
   derivedRowsOf,
@@ -38,6 +39,8 @@ export interface SealedRecord {
   leafHash: string;
   signature: string;
   anchorDeadline: string;
+  /** What the signature covers (receipts/intake-statement.ts). */
+  statement: StatementVersion;
 }
 
 export interface SequencerOptions {
@@ -47,12 +50,15 @@ export interface SequencerOptions {
   maxQueue: number;
   /** How long after intake the operator promises the anchor. */
   anchorDeadlineMs: number;
+  /** The ledger the intake statements are made for: their EIP-712 domain. */
+  ledger: { chainId: string; contract: string };
 }
 
 interface Sealed {
   record: SealedRecord;
   row: NewRecordRow;
-  leaf: Uint8Array;
+  /** The intake statement's digest, which the operator signs. */
+  digest: Uint8Array;
 }
 
 /** A group checked, numbered, sealed and signed, waiting for its turn to commit. */
@@ -82,11 +88,15 @@ export class Sequencer {
   /** The next seq to hand out; the database confirms it at commit (see `drain`). */
   private nextSeq: number | undefined;
 
+  private readonly digest: (leafHash: Uint8Array, anchorDeadline: string) => Uint8Array;
+
   constructor(
     private readonly store: LedgerStore,
-    private readonly signer: LeafSigner,
+    private readonly signer: StatementSigner,
     private readonly options: SequencerOptions,
-  ) {}
+  ) {
+    this.digest = makeIntakeDigester(options.ledger.chainId, options.ledger.contract);
+  }
 
   submit(submission: Submission): Promise<SealedRecord> {
     if (this.closed)
@@ -209,7 +219,7 @@ export class Sequencer {
         waiting,
         ...this.seal(waiting.submission, firstSeq + i, receivedAt),
       }));
-      const signatures = await this.signer.signLeaves(unsigned.map((u) => u.leaf));
+      const signatures = await this.signer.signDigests(unsigned.map((u) => u.digest));
       unsigned.forEach((u, i) => (u.record.signature = u.row.record.signature = signatures[i]!));
       return { firstSeq, records: unsigned };
     } catch (error) {
@@ -233,9 +243,8 @@ export class Sequencer {
             const receivedAt = this.nextReceivedAt();
             records = records.map(({ waiting, record }, i) => {
               const resealed = this.seal(waiting.submission, firstSeq + i, receivedAt, record.id);
-              resealed.record.signature = resealed.row.record.signature = this.signer.signLeaf(
-                resealed.leaf,
-              );
+              resealed.record.signature = resealed.row.record.signature =
+                this.signer.signDigest(resealed.digest);
               return { waiting, ...resealed };
             });
           }
@@ -286,6 +295,10 @@ export class Sequencer {
     };
     const bytes = toCanonicalBytes(canonicalRecord);
     const leaf = hashLeaf(bytes, nativeSha256);
+    // Whole seconds, as the statement signs it; rounded up, so the promise is never shortened.
+    const anchorDeadline = new Date(
+      Math.ceil((receivedAt.getTime() + this.options.anchorDeadlineMs) / 1000) * 1000,
+    ).toISOString();
     const record: SealedRecord = {
       id: canonicalRecord.id,
       record: canonicalRecord,
@@ -293,8 +306,9 @@ export class Sequencer {
       receivedAt: canonicalRecord.receivedAt,
       canonical: new TextDecoder().decode(bytes),
       leafHash: Buffer.from(leaf).toString("hex"),
-      signature: "", // set once the group's leaves are signed
-      anchorDeadline: new Date(receivedAt.getTime() + this.options.anchorDeadlineMs).toISOString(),
+      signature: "", // set once the group's statements are signed
+      anchorDeadline,
+      statement: 2,
     };
     const derived = derivedRowsOf(canonicalRecord);
     const row: NewRecordRow = {
@@ -308,9 +322,10 @@ export class Sequencer {
         leaf_hash: record.leafHash,
         signature: record.signature,
         anchor_deadline: record.anchorDeadline,
+        intake_statement: record.statement,
       },
       ...toDerivedTables(record.id, derived),
     };
-    return { record, row, leaf };
+    return { record, row, digest: this.digest(leaf, anchorDeadline) };
   }
 }

@@ -18,10 +18,10 @@ export {
   type Role,
 } from "./api-keys";
 export {
-  makeLeafSigner,
-  makeLeafSignerRecovery,
-  makeLeafVerifier,
-  type LeafSigner,
-} from "./leaf-signer";
+  makeStatementRecovery,
+  makeStatementSigner,
+  makeStatementVerifier,
+  type StatementSigner,
+} from "./statement-signer";
 export { loadOperatorKey } from "./operator-key";
 export { startSigningWorker } from "./signing-worker";

@@ -1,26 +1,23 @@
 import { Worker } from "node:worker_threads";
 import type { Wallet } from "ethers";
-import type { LeafSigner } from "./leaf-signer";
+import type { StatementSigner } from "./statement-signer";
 
 /**
  * The intake signer on a thread of its own. Signing is the largest single cost of a
  * submission, and intake runs on one thread: on a two-core machine the other core sat idle
  * while the event loop signed. Leaves are sent in batches (one per group commit) and signed
- * there with the same code path as `makeLeafSigner` (EIP-191 over the 32 leaf bytes, RFC 6979,
- * so byte-identical signatures). The key is handed to the thread in memory, never written.
+ * there with the same code path as `makeStatementSigner` (RFC 6979, so byte-identical
+ * signatures). The key is handed to the thread in memory, never written.
  */
 export function startSigningWorker(
   wallet: Pick<Wallet, "address" | "privateKey">,
-  inThread: LeafSigner,
-): LeafSigner & { close(): Promise<void> } {
+  inThread: StatementSigner,
+): StatementSigner & { close(): Promise<void> } {
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: {
       privateKey: wallet.privateKey,
-      modules: {
-        secp256k1: require.resolve("secp256k1"),
-        sha3: require.resolve("@noble/hashes/sha3"),
-      },
+      modules: { secp256k1: require.resolve("secp256k1") },
     },
   });
   worker.unref();
@@ -36,12 +33,12 @@ export function startSigningWorker(
   });
   return {
     address: wallet.address,
-    signLeaf: (leaf) => inThread.signLeaf(leaf),
-    signLeaves: (leaves) =>
+    signDigest: (digest) => inThread.signDigest(digest),
+    signDigests: (digests) =>
       new Promise((resolve, reject) => {
         const id = next++;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, leaves });
+        worker.postMessage({ id, digests });
       }),
     close: async () => void (await worker.terminate()),
   };
@@ -50,12 +47,9 @@ export function startSigningWorker(
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const secp256k1 = require(workerData.modules.secp256k1);
-const { keccak_256 } = require(workerData.modules.sha3);
 const key = Buffer.from(workerData.privateKey.slice(2), "hex");
-const prefix = Buffer.from("\\x19Ethereum Signed Message:\\n32", "latin1");
-parentPort.on("message", ({ id, leaves }) => {
-  const signatures = leaves.map((leaf) => {
-    const digest = keccak_256(Buffer.concat([prefix, leaf]));
+parentPort.on("message", ({ id, digests }) => {
+  const signatures = digests.map((digest) => {
     const { signature, recid } = secp256k1.ecdsaSign(digest, key);
     const out = Buffer.alloc(65);
     out.set(signature, 0);

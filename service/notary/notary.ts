@@ -4,9 +4,17 @@ import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
 import { makeTree, rootOf, type MerkleTree } from "../merkle";
 import { nativeSha256 } from "../fingerprint";
-import { makeLeafVerifier } from "../keys";
+import { makeStatementVerifier } from "../keys";
 import { CanonicalRecord, concernsViewer, leafHashOfRecord } from "../records";
-import { toAnchoredReceipt, toPendingReceipt, type IntakeFacts, type Receipt } from "../receipts";
+import {
+  makeStatementDigester,
+  statementVersion,
+  toAnchoredReceipt,
+  toPendingReceipt,
+  type IntakeFacts,
+  type Receipt,
+  type StatementVersion,
+} from "../receipts";
 import type {
   FileStore,
   LedgerBinding,
@@ -59,11 +67,13 @@ export class Notary {
   // Anchored batches never change, so their trees are built once and shared by their receipts.
   private readonly trees = new AnchoredTrees(TREE_CACHE_LEAVES);
 
-  private readonly signedByOperator: (leafHash: Uint8Array, signature: string) => boolean;
+  private readonly signedByOperator: (digest: Uint8Array, signature: string) => boolean;
+  private readonly statementDigest: ReturnType<typeof makeStatementDigester>;
   private fundingRead: { at: number; value: Promise<Funding | undefined> } | undefined;
 
   constructor(private readonly deps: NotaryDeps) {
-    this.signedByOperator = makeLeafVerifier(deps.binding.operator);
+    this.signedByOperator = makeStatementVerifier(deps.binding.operator);
+    this.statementDigest = makeStatementDigester(deps.binding.chainId, deps.binding.contract);
   }
 
   get binding(): LedgerBinding {
@@ -249,7 +259,10 @@ export class Notary {
     const leaf = leafHashOfRecord(record, nativeSha256);
     if (
       Buffer.from(leaf).toString("hex") !== row.leaf_hash ||
-      !this.signedByOperator(leaf, row.signature)
+      !this.signedByOperator(
+        this.statementDigest(statementVersion(row.intake_statement), leaf, row.anchor_deadline),
+        row.signature,
+      )
     )
       throw new InvariantError(
         "RECORD_ALTERED",
@@ -266,11 +279,17 @@ export class Notary {
 
   private intakeFacts(
     record: CanonicalRecord,
-    sealed: { leafHash: string; signature: string; anchorDeadline: string },
+    sealed: {
+      leafHash: string;
+      signature: string;
+      anchorDeadline: string;
+      statement: StatementVersion;
+    },
   ): IntakeFacts {
     return {
       record,
       leafHash: sealed.leafHash,
+      statement: sealed.statement,
       intake: {
         operator: this.binding.operator,
         signature: sealed.signature,
@@ -286,6 +305,7 @@ export class Notary {
       leafHash: stored.leaf_hash,
       signature: stored.signature,
       anchorDeadline: stored.anchor_deadline,
+      statement: statementVersion(stored.intake_statement),
     });
   }
 

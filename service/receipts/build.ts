@@ -1,8 +1,8 @@
 import { hexlify } from "ethers";
 import { getProof, type MerkleTree } from "../merkle";
 import type { CanonicalRecord } from "../records/canonical";
+import type { StatementVersion } from "./intake-statement";
 import {
-  RECEIPT_FORMAT,
   type AnchoredReceipt,
   type IntakeProof,
   type PendingReceipt,
@@ -14,6 +14,8 @@ export interface IntakeFacts {
   record: CanonicalRecord;
   leafHash: string;
   intake: IntakeProof;
+  /** What the intake signature covers; it decides the receipt's format (v1 or v2). */
+  statement: StatementVersion;
 }
 
 export interface BatchFacts {
@@ -35,7 +37,7 @@ const hex0x = (hex: string) => (hex.startsWith("0x") ? hex : `0x${hex}`).toLower
 
 export function toPendingReceipt(facts: IntakeFacts): PendingReceipt {
   return {
-    format: RECEIPT_FORMAT,
+    format: facts.statement === 1 ? "evidence-receipt/v1" : "evidence-receipt/v2",
     status: "pending",
     record: facts.record,
     leafHash: hex0x(facts.leafHash),

@@ -1,11 +1,27 @@
 /** Receipts: the versioned proof a record owner keeps. Pure: building and loading, no I/O. */
 export {
-  assertReceiptV1,
+  parseReceipt,
   AnchorProof,
   IntakeProof,
   Receipt,
+  ReceiptV1,
+  ReceiptV2,
   RECEIPT_FORMAT,
+  RECEIPT_FORMATS,
+  statementVersionOf,
+  type ReceiptFormat,
   type AnchoredReceipt,
   type PendingReceipt,
 } from "./receipt";
 export { toAnchoredReceipt, toPendingReceipt, type BatchFacts, type IntakeFacts } from "./build";
+export {
+  deadlineSeconds,
+  intakeDigest,
+  intakeDomain,
+  INTAKE_STATEMENT_TYPES,
+  makeIntakeDigester,
+  makeStatementDigester,
+  statementVersion,
+  type IntakeStatement,
+  type StatementVersion,
+} from "./intake-statement";

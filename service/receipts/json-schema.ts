@@ -1,13 +1,26 @@
 import { z } from "zod";
-import { Receipt, RECEIPT_FORMAT } from "./receipt";
+import { ReceiptV1, ReceiptV2, type ReceiptFormat } from "./receipt";
 
-/** The receipt format as JSON Schema (draft 2020-12), for verifiers in any language. */
-export function receiptJsonSchema(): object {
+const DESCRIPTIONS: Record<ReceiptFormat, string> = {
+  "evidence-receipt/v1":
+    "A record's receipt: the canonical record (RFC 8785 bytes are the Merkle leaf data), its leaf hash, the operator's intake signature (EIP-191 over the leaf hash), and once anchored the RFC 9162 inclusion proof and the anchoring transaction.",
+  "evidence-receipt/v2":
+    "A record's receipt: the canonical record (RFC 8785 bytes are the Merkle leaf data), its leaf hash, the operator's intake signature (EIP-712 IntakeStatement(bytes32 leafHash,uint64 anchorDeadline) in the domain EvidenceLedger/1 of the intake's chain and contract), and once anchored the RFC 9162 inclusion proof and the anchoring transaction.",
+};
+
+/** A receipt format as JSON Schema (draft 2020-12), for verifiers in any language. */
+export function receiptJsonSchema(format: ReceiptFormat): object {
   return {
-    $id: `https://evidence-notary.invalid/schemas/${RECEIPT_FORMAT}.schema.json`,
-    title: "Evidence receipt, format evidence-receipt/v1",
-    description:
-      "A record's receipt: the canonical record (RFC 8785 bytes are the Merkle leaf data), its leaf hash, the operator's intake signature, and once anchored the RFC 9162 inclusion proof and the anchoring transaction.",
-    ...z.toJSONSchema(Receipt, { target: "draft-2020-12", io: "input" }),
+    $id: `https://evidence-notary.invalid/schemas/${format}.schema.json`,
+    title: `Evidence receipt, format ${format}`,
+    description: DESCRIPTIONS[format],
+    ...z.toJSONSchema(format === "evidence-receipt/v1" ? ReceiptV1 : ReceiptV2, {
+      target: "draft-2020-12",
+      io: "input",
+    }),
   };
 }
+
+/** Where each format's schema is published, beside this file. */
+export const receiptSchemaFile = (format: ReceiptFormat): string =>
+  `${format.replace("/", "-")}.schema.json`;

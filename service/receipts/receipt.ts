@@ -2,20 +2,33 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { CanonicalRecord } from "../records/canonical";
 
-export const RECEIPT_FORMAT = "evidence-receipt/v1";
+/** The format of receipts issued now; v1 receipts are still read and verified. */
+export const RECEIPT_FORMAT = "evidence-receipt/v2";
+export const RECEIPT_FORMATS = ["evidence-receipt/v1", "evidence-receipt/v2"] as const;
+export type ReceiptFormat = (typeof RECEIPT_FORMATS)[number];
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "32 bytes as 0x-prefixed lowercase hex");
 const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address as 0x-prefixed hex");
 
-/** The operator's signed promise at intake (DESIGN §4). */
+/** The operator's signed promise at intake (DESIGN §4; receipts/intake-statement.ts). */
 export const IntakeProof = z.looseObject({
   operator: Address,
-  /** EIP-191 personal_sign signature over the 32 leaf-hash bytes. */
+  /**
+   * v1: EIP-191 personal_sign over the 32 leaf-hash bytes. v2: EIP-712 over
+   * IntakeStatement(leafHash, anchorDeadline) in the domain of this chain and contract.
+   */
   signature: z.string().regex(/^0x[0-9a-f]{130}$/),
   chainId: z.string().regex(/^\d+$/),
   contract: Address,
   /** The operator promises the record is anchored by then. */
   anchorDeadline: z.iso.datetime(),
+});
+
+/** In v2 the deadline is signed, in whole seconds. */
+const IntakeProofV2 = IntakeProof.extend({
+  anchorDeadline: z.iso
+    .datetime()
+    .refine((t) => Date.parse(t) % 1000 === 0, "a time in whole seconds (it is signed as such)"),
 });
 
 /** Where the record's batch sits on chain, and the path from its leaf to the batch root. */
@@ -35,44 +48,49 @@ export const AnchorProof = z.looseObject({
   blockTimestamp: z.number().int().nonnegative(),
 });
 
-const ReceiptBase = {
-  format: z.literal(RECEIPT_FORMAT),
-  record: CanonicalRecord,
-  leafHash: Hex32,
-  intake: IntakeProof,
+const receiptOf = <F extends ReceiptFormat>(format: F, intake: typeof IntakeProof) => {
+  const base = { format: z.literal(format), record: CanonicalRecord, leafHash: Hex32, intake };
+  return z.discriminatedUnion("status", [
+    z.looseObject({ ...base, status: z.literal("pending") }),
+    z.looseObject({ ...base, status: z.literal("anchored"), anchor: AnchorProof }),
+  ]);
 };
 
 /**
  * A receipt, pending until its batch is mined, then anchored. Unknown optional fields are kept
- * (loose objects), so a reader of v1 still accepts receipts from later v1.x writers.
+ * (loose objects), so a reader of vN still accepts receipts from later vN.x writers.
  */
-export const Receipt = z.discriminatedUnion("status", [
-  z.looseObject({ ...ReceiptBase, status: z.literal("pending") }),
-  z.looseObject({ ...ReceiptBase, status: z.literal("anchored"), anchor: AnchorProof }),
-]);
+export const ReceiptV1 = receiptOf("evidence-receipt/v1", IntakeProof);
+export const ReceiptV2 = receiptOf("evidence-receipt/v2", IntakeProofV2);
+export const Receipt = z.union([ReceiptV1, ReceiptV2]);
 export type Receipt = z.infer<typeof Receipt>;
 export type PendingReceipt = Extract<Receipt, { status: "pending" }>;
 export type AnchoredReceipt = Extract<Receipt, { status: "anchored" }>;
 export type IntakeProof = z.infer<typeof IntakeProof>;
 export type AnchorProof = z.infer<typeof AnchorProof>;
 
+/** The version of the intake statement a receipt's signature covers. */
+export function statementVersionOf(receipt: Pick<Receipt, "format">): 1 | 2 {
+  return receipt.format === "evidence-receipt/v1" ? 1 : 2;
+}
+
 /**
  * Loads a receipt from parsed JSON. An unknown format (another major version) is refused with
  * its own code, so a verifier says "unsupported" rather than "tampered".
  */
-export function assertReceiptV1(json: unknown): Receipt {
+export function parseReceipt(json: unknown): Receipt {
   const format =
     typeof json === "object" && json !== null ? (json as { format?: unknown }).format : undefined;
-  if (format !== RECEIPT_FORMAT) {
+  if (!RECEIPT_FORMATS.includes(format as ReceiptFormat)) {
     throw new InvalidInputError(
       "RECEIPT_UNSUPPORTED_FORMAT",
-      `unsupported receipt format ${JSON.stringify(format)}; expected ${RECEIPT_FORMAT}`,
+      `unsupported receipt format ${JSON.stringify(format)}; expected one of ${RECEIPT_FORMATS.join(", ")}`,
       {
         details: { format },
       },
     );
   }
-  const parsed = Receipt.safeParse(json);
+  const parsed = (format === "evidence-receipt/v1" ? ReceiptV1 : ReceiptV2).safeParse(json);
   if (!parsed.success) {
     throw new InvalidInputError(
       "RECEIPT_MALFORMED",

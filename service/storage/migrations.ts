@@ -217,22 +217,43 @@ const nfkcTerms: Migration = {
   },
 };
 
-const MIGRATIONS: Record<string, Migration> = {
+/**
+ * Which intake statement each record's signature covers: records before receipt v2 were signed
+ * over their leaf hash alone (1); from v2 the EIP-712 statement with the deadline and the
+ * ledger (2). The signature alone does not say, and every later check must hash the right bytes.
+ */
+const intakeStatementVersion = (schema: string | undefined): Migration => ({
+  async up(db: Kysely<any>) {
+    // Idempotent, like 0005 and 0006: a ledger restored from a backup of its files may run it
+    // again over a table that has the column. On PostgreSQL, only this ledger's schema counts.
+    const tables = await db.introspection.getTables();
+    const records = tables.find(
+      (t) => t.name === "records" && (schema === undefined || t.schema === schema),
+    );
+    if (records?.columns.some((c) => c.name === "intake_statement")) return;
+    await db.schema
+      .alterTable("records")
+      .addColumn("intake_statement", "integer", (c) => c.notNull().defaultTo(1))
+      .execute();
+  },
+});
+
+const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0001_initial": initial,
   "0002_record_parties": recordParties,
   "0003_record_terms": recordTerms,
   "0004_records_kind_seq": recordsByKind,
   "0005_normalised_listing_urls": normalisedListingUrls,
   "0006_nfkc_terms": nfkcTerms,
-};
-
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+  "0007_intake_statement_version": intakeStatementVersion(schema),
+});
 
 /**
  * Brings the schema up to date. On PostgreSQL the schema name must be given: Kysely looks for
  * its bookkeeping tables in every schema otherwise, and would find another ledger's.
  */
 export async function migrate(db: Kysely<any>, options: { schema?: string } = {}): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(options.schema) };
   const migrator = new Migrator({
     db,
     provider,

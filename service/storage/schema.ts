@@ -23,9 +23,11 @@ export interface RecordTable {
   /** RFC 8785 JSON of the canonical record: the leaf's data, byte for byte (UTF-8). */
   canonical: string;
   leaf_hash: string;
-  /** EIP-191 signature by the operator over the 32 leaf-hash bytes, 0x-hex. */
+  /** The operator's signature over the intake statement, 0x-hex. */
   signature: string;
   anchor_deadline: string;
+  /** What the signature covers: 1 the leaf hash (EIP-191), 2 the EIP-712 intake statement. */
+  intake_statement: number;
   batch_index: number | null;
 }
 

@@ -1,8 +1,9 @@
-import { getBytes, Interface, verifyMessage } from "ethers";
+import { getBytes, Interface, recoverAddress } from "ethers";
 import { LedgerError } from "../errors";
 import { equalBytes, verifyInclusion } from "../merkle";
 import { leafHashOfRecord } from "../records/canonical";
-import { assertReceiptV1, type Receipt } from "../receipts/receipt";
+import { makeStatementDigester } from "../receipts/intake-statement";
+import { parseReceipt, statementVersionOf, type Receipt } from "../receipts/receipt";
 import type { ChainReader } from "./chain-reader";
 
 export const DEV_CHAIN_IDS: ReadonlySet<string> = new Set(["31337", "1337"]);
@@ -48,10 +49,10 @@ export interface VerifyInput {
   chain: ChainReader;
   minConfirmations?: number;
   /**
-   * Who signed a leaf hash, or undefined for no valid signature. ethers' `verifyMessage` unless
-   * given: tools checking a million receipts pass a native recovery with the same rules.
+   * Who signed a 32-byte digest, or undefined for no valid signature. ethers' `recoverAddress`
+   * unless given: tools checking a million receipts pass a native recovery with the same rules.
    */
-  recoverSigner?: (leafHash: Uint8Array, signature: string) => string | undefined;
+  recoverSigner?: (digest: Uint8Array, signature: string) => string | undefined;
 }
 
 /**
@@ -64,8 +65,8 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   const steps: StepResult[] = [];
   const pass = (step: StepName, message: string) =>
     steps.push({ step, status: "pass", code: "OK", message });
-  const fail = (step: StepName, code: string, message: string) =>
-    steps.push({ step, status: "fail", code, message });
+  const fail = (step: StepName, code: string, message: string): void =>
+    void steps.push({ step, status: "fail", code, message });
 
   const later = [
     "files",
@@ -78,7 +79,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   ] as const;
   let receipt: Receipt;
   try {
-    receipt = assertReceiptV1(input.receipt);
+    receipt = parseReceipt(input.receipt);
   } catch (error) {
     const code = error instanceof LedgerError ? error.code : "RECEIPT_MALFORMED";
     const message = error instanceof Error ? error.message : String(error);
@@ -129,21 +130,43 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
       "the record does not hash to the receipt's leaf hash: the record was altered",
     );
 
-  const recoverSigner = input.recoverSigner ?? verifyMessage;
-  let signer: string | undefined;
-  try {
-    signer = recoverSigner(getBytes(receipt.leafHash), receipt.intake.signature);
-  } catch {
-    signer = undefined;
-  }
+  const recoverSigner = input.recoverSigner ?? recoverAddress;
   const signatureStep = (): void => {
     const intake = receipt.intake;
     const anchor = receipt.status === "anchored" ? receipt.anchor : undefined;
+    const version = statementVersionOf(receipt);
+    // The ledger first: in v2 it is part of what is signed, and naming the mismatch is clearer
+    // than a signature that does not recover.
+    if (
+      anchor &&
+      (intake.chainId !== anchor.chainId ||
+        intake.contract.toLowerCase() !== anchor.contract.toLowerCase())
+    )
+      return fail(
+        "signature",
+        "INTAKE_LEDGER_MISMATCH",
+        `the intake names chain ${intake.chainId} contract ${intake.contract}, the anchor chain ${anchor.chainId} contract ${anchor.contract}`,
+      );
+    let signer: string | undefined;
+    try {
+      const digest = digesterOf(intake.chainId, intake.contract)(
+        version,
+        getBytes(receipt.leafHash),
+        intake.anchorDeadline,
+      );
+      signer = recoverSigner(digest, intake.signature);
+    } catch {
+      signer = undefined;
+    }
+    const statement =
+      version === 1
+        ? "the leaf hash"
+        : `the intake statement (leaf hash, anchor deadline ${intake.anchorDeadline}, chain ${intake.chainId}, contract ${intake.contract})`;
     if (signer?.toLowerCase() !== intake.operator.toLowerCase())
       fail(
         "signature",
         "SIGNATURE_INVALID",
-        "the intake signature is not the operator's signature over the leaf hash",
+        `the intake signature is not the operator's signature over ${statement}`,
       );
     else if (anchor && intake.operator.toLowerCase() !== anchor.operator.toLowerCase())
       fail(
@@ -151,17 +174,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
         "SIGNER_NOT_ANCHORING_OPERATOR",
         `the intake was signed by ${intake.operator}, but ${anchor.operator} anchored the batch`,
       );
-    else if (
-      anchor &&
-      (intake.chainId !== anchor.chainId ||
-        intake.contract.toLowerCase() !== anchor.contract.toLowerCase())
-    )
-      fail(
-        "signature",
-        "INTAKE_LEDGER_MISMATCH",
-        `the intake names chain ${intake.chainId} contract ${intake.contract}, the anchor chain ${anchor.chainId} contract ${anchor.contract}`,
-      );
-    else pass("signature", `signed at intake by operator ${intake.operator}`);
+    else pass("signature", `operator ${intake.operator} signed ${statement} at intake`);
   };
 
   if (receipt.status !== "anchored") {
@@ -278,11 +291,23 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   return result;
 }
 
-/** Whether the input names a later major version of this receipt format (v2, v3, …). */
+/** Whether the input names a later major version of this receipt format (v3, …). */
 function isLaterMajorVersion(json: unknown): boolean {
   const format = (json as { format?: unknown } | null)?.format;
   const major = typeof format === "string" ? /^evidence-receipt\/v(\d+)(\.|$)/.exec(format) : null;
-  return major !== null && Number(major[1]) > 1;
+  return major !== null && Number(major[1]) > 2;
+}
+
+/** Statement digesters per ledger: a tool checking an export's receipts meets one or two. */
+const digesters = new Map<string, ReturnType<typeof makeStatementDigester>>();
+function digesterOf(chainId: string, contract: string): ReturnType<typeof makeStatementDigester> {
+  const key = `${chainId}:${contract.toLowerCase()}`;
+  let digester = digesters.get(key);
+  if (!digester) {
+    digester = makeStatementDigester(chainId, contract);
+    if (digesters.size < 16) digesters.set(key, digester);
+  }
+  return digester;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { getBytes, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { execFile } from "node:child_process";
 import { appendFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -99,7 +99,7 @@ describe("audit", function () {
     const { notary, ids, audit } = await ledger();
     try {
       const row = await notary.store.getRecord(ids[1]!);
-      const forged = Wallet.createRandom().signMessageSync(getBytes(`0x${row!.leaf_hash}`));
+      const forged = Wallet.createRandom().signingKey.sign(`0x${row!.leaf_hash}`).serialized;
       await notary.store.db
         .updateTable("records")
         .set({ signature: forged })
@@ -108,6 +108,35 @@ describe("audit", function () {
       const report = await audit();
       expect(report.discrepancies.map((d) => [d.code, d.recordId])).to.deep.equal([
         ["SIGNATURE_INVALID", ids[1]],
+      ]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("names a record whose stored anchor deadline or statement version was changed", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      await notary.store.db
+        .updateTable("records")
+        .set({ anchor_deadline: "2099-01-01T00:00:00.000Z" })
+        .where("id", "=", ids[0]!)
+        .execute();
+      await notary.store.db
+        .updateTable("records")
+        .set({ intake_statement: 1 })
+        .where("id", "=", ids[1]!)
+        .execute();
+      const report = await audit();
+      expect(report.discrepancies.map((d) => [d.code, d.recordId])).to.deep.equal([
+        ["SIGNATURE_INVALID", ids[0]],
+        ["SIGNATURE_INVALID", ids[1]],
+      ]);
+      // The service refuses to serve what no longer matches its signature.
+      const read = await notary.client.get(`/v1/records/${ids[0]}`);
+      expect([read.status, (read.body as { error: { code: string } }).error.code]).to.deep.equal([
+        500,
+        "RECORD_ALTERED",
       ]);
     } finally {
       await notary.stop();

@@ -109,7 +109,7 @@ describe("EmbeddedChain", function () {
 
   it("replays a journal from before the archive once, then opens from the archive", async () => {
     const dir = await newDataDir();
-    await cp(join("test", "vectors", "chain"), dir, { recursive: true });
+    await cp(join("test", "vectors", "v1", "chain"), dir, { recursive: true });
     const journaled = (await readFile(join(dir, "blocks.jsonl"), "utf8")).trim().split("\n").length;
     const migrated = await EmbeddedChain.open(dir);
     expect([migrated.replayedBlocks, migrated.forkedAt]).to.deep.equal([journaled, null]);

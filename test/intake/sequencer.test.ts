@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { getBytes, verifyMessage, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { Sequencer, type SealedRecord, type Submission } from "../../service/intake";
-import { makeLeafSigner, type LeafSigner } from "../../service/keys";
+import { makeStatementSigner, type StatementSigner } from "../../service/keys";
 import { leafHashOfRecord, parseRecordInput } from "../../service/records";
 import {
   LedgerStore,
@@ -12,7 +12,10 @@ import {
   type Tx,
 } from "../../service/storage";
 import { exampleRecord } from "../support/http-client";
+import { intakeSigner } from "../support/intake-statement";
 import { newDataDir } from "../support/notary";
+
+const LEDGER = { chainId: "31337", contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
 
 describe("Sequencer", () => {
   async function setup(
@@ -23,18 +26,19 @@ describe("Sequencer", () => {
     const opened = await openDatabase({ sqliteFile: join(await newDataDir(), "ledger.sqlite") });
     const store = makeStore(opened.db, opened.flushCommits);
     const wallet = new Wallet(Wallet.createRandom().privateKey);
-    const inThread = makeLeafSigner(wallet);
+    const inThread = makeStatementSigner(wallet);
     // Signing takes a while, as on its worker thread: the next group is sealed meanwhile.
-    const signer: LeafSigner = {
+    const signer: StatementSigner = {
       ...inThread,
-      signLeaves: async (leaves) => {
+      signDigests: async (digests) => {
         await new Promise((r) => setTimeout(r, 20));
-        return inThread.signLeaves(leaves);
+        return inThread.signDigests(digests);
       },
     };
     const sequencer = new Sequencer(store, signer, {
       ...options,
       anchorDeadlineMs: 60_000,
+      ledger: LEDGER,
     });
     const submission: Submission = {
       input: parseRecordInput(await exampleRecord("filing"), []),
@@ -116,7 +120,12 @@ describe("Sequencer", () => {
       // Sealed again means everything the leaf commits to agrees with the new number.
       expect(s.record.seq).to.equal(s.seq);
       expect(Buffer.from(leafHashOfRecord(s.record)).toString("hex")).to.equal(s.leafHash);
-      expect(verifyMessage(getBytes(`0x${s.leafHash}`), s.signature)).to.equal(wallet.address);
+      expect(
+        intakeSigner({
+          leafHash: `0x${s.leafHash}`,
+          intake: { ...LEDGER, anchorDeadline: s.anchorDeadline, signature: s.signature },
+        }),
+      ).to.equal(wallet.address);
     }
     expect(await store.nextSeq()).to.equal(2);
     const stored = await store.getRecordRow(sealed[0]!.id);

@@ -48,6 +48,7 @@ function row(seq: number, links: NewRecordRow["links"] = []): NewRecordRow {
       leaf_hash: randomBytes(32).toString("hex"),
       signature: "0x00",
       anchor_deadline: new Date().toISOString(),
+      intake_statement: 2,
     },
     files: [
       {

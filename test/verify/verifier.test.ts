@@ -5,10 +5,11 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Wallet, getBytes } from "ethers";
+import { Wallet } from "ethers";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { providerChainReader, verifyReceipt, type ChainReader } from "../../service/verify";
 import { exampleRecord } from "../support/http-client";
+import { signIntakeStatement } from "../support/intake-statement";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -143,9 +144,7 @@ describe("receipt verification", function () {
     {
       name: "a bad intake signature",
       receipt: () =>
-        tamper(
-          (r) => (r.intake.signature = Wallet.createRandom().signMessageSync(getBytes(r.leafHash))),
-        ),
+        tamper((r) => (r.intake.signature = signIntakeStatement(Wallet.createRandom(), r))),
       step: "signature",
       code: "SIGNATURE_INVALID",
     },
@@ -167,7 +166,7 @@ describe("receipt verification", function () {
         tamper((r) => {
           const other = new Wallet(`0x${"22".repeat(32)}`);
           r.intake.operator = other.address;
-          r.intake.signature = other.signMessageSync(getBytes(r.leafHash));
+          r.intake.signature = signIntakeStatement(other, r);
         }),
       step: "signature",
       code: "SIGNER_NOT_ANCHORING_OPERATOR",
@@ -184,6 +183,24 @@ describe("receipt verification", function () {
         tamper((r) => (r.intake.contract = "0x000000000000000000000000000000000000dEaD")),
       step: "signature",
       code: "INTAKE_LEDGER_MISMATCH",
+    },
+    {
+      name: "an anchor deadline moved by a second (it is signed)",
+      receipt: () =>
+        tamper(
+          (r) =>
+            (r.intake.anchorDeadline = new Date(
+              Date.parse(r.intake.anchorDeadline) + 1_000,
+            ).toISOString()),
+        ),
+      step: "signature",
+      code: "SIGNATURE_INVALID",
+    },
+    {
+      name: "a v2 receipt relabelled v1 (its signature is not over the leaf alone)",
+      receipt: () => tamper((r) => (r.format = "evidence-receipt/v1" as never)),
+      step: "signature",
+      code: "SIGNATURE_INVALID",
     },
     {
       name: "a pending status on a receipt that has an anchor",
@@ -210,7 +227,7 @@ describe("receipt verification", function () {
   }
 
   it("says it cannot judge a later major version, rather than calling it tampered", async () => {
-    const result = await run(tamper((r) => (r.format = "evidence-receipt/v2" as never)));
+    const result = await run(tamper((r) => (r.format = "evidence-receipt/v3" as never)));
     expect(result.verdict).to.equal("unverifiable");
     expect(result.steps[0]).to.include({ step: "format", status: "error" });
   });

@@ -1,24 +1,26 @@
-import { computeAddress, getBytes, hashMessage, Signature, type Wallet } from "ethers";
+import { computeAddress, getBytes, Signature, type Wallet } from "ethers";
 import secp256k1 from "secp256k1";
 
-/** Signs intake receipts: EIP-191 (`personal_sign`) over the 32 leaf-hash bytes. */
-export interface LeafSigner {
+/**
+ * Signs intake statements: the operator's key over a statement's 32-byte digest (see
+ * receipts/intake-statement.ts for what is hashed), as `r ‖ s ‖ v`, low s, v = 27 + recovery id.
+ */
+export interface StatementSigner {
   readonly address: string;
-  signLeaf(leafHash: Uint8Array): string;
-  /** The same for many leaves, possibly off this thread. */
-  signLeaves(leafHashes: readonly Uint8Array[]): Promise<string[]>;
+  signDigest(digest: Uint8Array): string;
+  /** The same for many digests, possibly off this thread. */
+  signDigests(digests: readonly Uint8Array[]): Promise<string[]>;
 }
 
 /**
  * The operator's intake signer on libsecp256k1 (the `secp256k1` package's bundled native
  * build; it falls back to pure JS where that cannot load). Signing is the largest per-record
  * cost at intake and the native code is about seven times faster than ethers' pure-JS signer;
- * the signature is byte-identical in format (r ‖ s ‖ v, low s, v = 27 + recovery id).
+ * the signature is byte-identical (RFC 6979).
  */
-export function makeLeafSigner(wallet: Pick<Wallet, "address" | "privateKey">): LeafSigner {
+export function makeStatementSigner(wallet: Pick<Wallet, "address" | "privateKey">): StatementSigner {
   const privateKey = getBytes(wallet.privateKey);
-  const signLeaf = (leafHash: Uint8Array) => {
-    const digest = getBytes(hashMessage(leafHash));
+  const signDigest = (digest: Uint8Array) => {
     const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey);
     const out = new Uint8Array(65);
     out.set(signature, 0);
@@ -27,34 +29,29 @@ export function makeLeafSigner(wallet: Pick<Wallet, "address" | "privateKey">): 
   };
   return {
     address: wallet.address,
-    signLeaf,
-    signLeaves: async (leaves) => leaves.map(signLeaf),
+    signDigest,
+    signDigests: async (digests) => digests.map(signDigest),
   };
 }
 
 /**
- * Recovers who signed a leaf, as ethers' `verifyMessage(leaf, signature)` does, with the
+ * Recovers who signed a digest, as ethers' `recoverAddress(digest, signature)` does, with the
  * recovery on libsecp256k1: audits and export checks recover every record's signature, and
  * ethers' pure-JS recovery (about 1.7 ms each here) would spend half an hour on a million.
  * ethers still parses the signature, so what is accepted (v, s, length) cannot drift from the
  * public verifier's rules; the address is derived once per public key (a ledger has one).
  */
-export function makeLeafSignerRecovery(): (
-  leafHash: Uint8Array,
+export function makeStatementRecovery(): (
+  digest: Uint8Array,
   signature: string,
 ) => string | undefined {
   const addresses = new Map<string, string>();
-  return (leafHash, signature) => {
+  return (digest, signature) => {
     let publicKey: Uint8Array;
     try {
       const sig = Signature.from(signature);
       const compact = getBytes(`${sig.r}${sig.s.slice(2)}`);
-      publicKey = secp256k1.ecdsaRecover(
-        compact,
-        sig.yParity,
-        getBytes(hashMessage(leafHash)),
-        false,
-      );
+      publicKey = secp256k1.ecdsaRecover(compact, sig.yParity, digest, false);
     } catch {
       return undefined;
     }
@@ -68,11 +65,11 @@ export function makeLeafSignerRecovery(): (
   };
 }
 
-/** Whether the operator at `address` signed a leaf (see `makeLeafSignerRecovery`). */
-export function makeLeafVerifier(
+/** Whether the operator at `address` signed a digest (see `makeStatementRecovery`). */
+export function makeStatementVerifier(
   address: string,
-): (leafHash: Uint8Array, signature: string) => boolean {
+): (digest: Uint8Array, signature: string) => boolean {
   const expected = address.toLowerCase();
-  const recover = makeLeafSignerRecovery();
-  return (leafHash, signature) => recover(leafHash, signature)?.toLowerCase() === expected;
+  const recover = makeStatementRecovery();
+  return (digest, signature) => recover(digest, signature)?.toLowerCase() === expected;
 }
