@@ -75,7 +75,11 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     const version = row.intake_statement;
     if (version !== 1 && version !== 2) return false;
     try {
-      const digest = statementDigest(version, Buffer.from(row.leaf_hash, "hex"), row.anchor_deadline);
+      const digest = statementDigest(
+        version,
+        Buffer.from(row.leaf_hash, "hex"),
+        row.anchor_deadline,
+      );
       return signedByOperator(digest, row.signature);
     } catch {
       return false;

@@ -243,8 +243,9 @@ export class Sequencer {
             const receivedAt = this.nextReceivedAt();
             records = records.map(({ waiting, record }, i) => {
               const resealed = this.seal(waiting.submission, firstSeq + i, receivedAt, record.id);
-              resealed.record.signature = resealed.row.record.signature =
-                this.signer.signDigest(resealed.digest);
+              resealed.record.signature = resealed.row.record.signature = this.signer.signDigest(
+                resealed.digest,
+              );
               return { waiting, ...resealed };
             });
           }

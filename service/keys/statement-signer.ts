@@ -18,7 +18,9 @@ export interface StatementSigner {
  * cost at intake and the native code is about seven times faster than ethers' pure-JS signer;
  * the signature is byte-identical (RFC 6979).
  */
-export function makeStatementSigner(wallet: Pick<Wallet, "address" | "privateKey">): StatementSigner {
+export function makeStatementSigner(
+  wallet: Pick<Wallet, "address" | "privateKey">,
+): StatementSigner {
   const privateKey = getBytes(wallet.privateKey);
   const signDigest = (digest: Uint8Array) => {
     const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey);
