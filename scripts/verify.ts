@@ -2,7 +2,7 @@
  * Verifies a receipt with nothing but the files, the receipt and a chain RPC:
  *
  *   npm run verify -- --receipt r.json --file a.pdf [--file b.png] --rpc URL [--rpc URL2]
- *                     [--min-confirmations N] [--json]
+ *                     [--tsa-ca roots.pem] [--min-confirmations N] [--json]
  *
  * Exit codes: 0 valid, 1 invalid (the failed check is named), 2 could not check (bad
  * arguments, unreadable file, RPC down).
@@ -15,7 +15,13 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { rpcChainReader, verifyReceipt, type Verification } from "../service/verify";
+import {
+  rpcChainReader,
+  verifyReceipt,
+  type Verification,
+  type WitnessReport,
+} from "../service/verify";
+import { certificatesFromPemOrDer } from "../service/witnesses";
 
 const EXIT = { valid: 0, invalid: 1, unverifiable: 2 } as const;
 
@@ -38,17 +44,40 @@ function filesClause(named: number, given: number): string {
   return ` and all ${named} of its files`;
 }
 
+/** One line per witness: who, when, whether the operator controls it, whether it was checked. */
+function witnessLines(witnesses: readonly WitnessReport[]): string[] {
+  if (witnesses.length === 0) return [];
+  return [
+    "  witnesses of the batch root:",
+    ...witnesses.map(
+      (w) =>
+        `    ${w.status === "verified" ? "✓" : w.status === "failed" ? "✗" : "?"} ${w.name}` +
+        `${w.time ? `, ${w.time.replace(".000Z", "Z")}` : ""}` +
+        ` (${w.controlledByOperator ? "controlled by the operator" : "independent of the operator"})` +
+        `${w.status === "verified" ? "" : `: ${w.code}: ${w.message}`}`,
+    ),
+  ];
+}
+
 function describe(v: Verification, rpc: string, filesGiven: number): string {
   const lines = v.steps.map(
     (s) =>
       `  ${s.status === "pass" ? "✓" : s.status === "skip" ? "-" : "✗"} ${s.step.padEnd(9)} ${s.status === "pass" ? "" : `${s.code}: `}${s.message}`,
   );
+  lines.push(...witnessLines(v.witnesses ?? []));
   const record = v.receipt?.record;
   let verdict: string;
   if (v.verdict === "valid" && v.proves && record) {
+    const independent = (v.witnesses ?? []).filter(
+      (w) => w.status === "verified" && !w.controlledByOperator,
+    );
     verdict =
       `VALID: integrity of record ${record.id} (${record.kind})${filesClause(record.files.length, filesGiven)}; existed no later than ` +
-      `${v.proves.existedBy.replace(".000Z", "Z")} (block time); position seq ${v.proves.seq} with no gap before it.`;
+      `${v.proves.existedBy.replace(".000Z", "Z")} (per ${v.proves.existedBySource}); position seq ${v.proves.seq} with no gap before it.`;
+    if (independent.length > 0)
+      verdict += `\n  Independent witnesses: ${independent.map((w) => `${w.name} at ${w.time!.replace(".000Z", "Z")}`).join("; ")}.`;
+    else
+      verdict += `\n  NOTE: no witness independent of the operator was verified${(v.witnesses ?? []).some((w) => w.type === "rfc3161") ? " (give the TSA's root certificate with --tsa-ca to check its tokens)" : ""}.`;
     if (v.proves.developmentChain)
       verdict += `\n  NOTE: chain ${v.proves.chainId} is a local development chain: this proves integrity only as far as its operator is trusted.`;
   } else if (v.verdict === "invalid") {
@@ -63,12 +92,15 @@ function describe(v: Verification, rpc: string, filesGiven: number): string {
 
 const USAGE = `usage: npm run verify -- --receipt FILE --rpc URL [--rpc URL2] [--file FILE ...]
                          [--min-confirmations N] [--json]
+                         [--tsa-ca FILE ...]
        npm run verify -- --receipt FILE --rpc URL --upgrade --service URL --api-key-file FILE [--out FILE]
 
 Checks a receipt with nothing but the receipt, the record's files and a chain RPC.
   --receipt FILE            the receipt (JSON)
   --file FILE               a file of the record, hashed here (repeat for each; unchecked if absent)
   --rpc URL                 a JSON-RPC endpoint of the chain (repeat to cross-check several)
+  --tsa-ca FILE             root certificate(s) of the TSAs you trust, PEM or DER (repeatable);
+                            without it, time-stamp tokens are checked but their TSA is not
   --min-confirmations N     blocks the anchor must be under (default 1)
   --json                    print the verification as JSON
   --upgrade                 fetch the anchored form of a pending receipt from --service first
@@ -89,6 +121,7 @@ async function main(): Promise<number> {
         file: { type: "string", multiple: true, default: [] },
         rpc: { type: "string", multiple: true, default: [] },
         "min-confirmations": { type: "string", default: "1" },
+        "tsa-ca": { type: "string", multiple: true, default: [] },
         json: { type: "boolean", default: false },
         upgrade: { type: "boolean", default: false },
         service: { type: "string" },
@@ -119,6 +152,15 @@ async function main(): Promise<number> {
       throw new UsageError("--upgrade needs --service URL and --api-key-file FILE");
     receipt = await fetchAnchored(receipt, args.service, args["api-key-file"]);
   }
+  const tsaTrustAnchors = (
+    await Promise.all(
+      args["tsa-ca"].map((f) =>
+        readFile(f).catch((e: Error) => {
+          throw new UsageError(`cannot read the TSA certificate ${f}: ${e.message}`);
+        }),
+      ),
+    )
+  ).flatMap((bytes) => certificatesFromPemOrDer(new Uint8Array(bytes)));
   const fileDigests = await Promise.all(
     args.file.map((f) =>
       sha256OfFile(f).catch((e: Error) => {
@@ -138,6 +180,7 @@ async function main(): Promise<number> {
           fileDigests,
           chain: reader,
           minConfirmations,
+          tsaTrustAnchors,
         });
       } finally {
         close();
@@ -173,6 +216,7 @@ async function main(): Promise<number> {
             rpc: r.rpc,
             verdict: r.verification.verdict,
             steps: r.verification.steps,
+            witnesses: r.verification.witnesses ?? [],
             proves: r.verification.proves,
           })),
         },

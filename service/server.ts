@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
@@ -23,6 +23,7 @@ import { ApiKeyFile, loadOperatorKey, makeStatementSigner, startSigningWorker } 
 import { AnchoringPipeline, Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./verify";
+import { certificatesFromPemOrDer, Timestamper } from "./witnesses";
 import { FileStore, LedgerStore, openDatabase, StorageHealth, type LedgerBinding } from "./storage";
 
 export interface RunningNotary {
@@ -119,11 +120,28 @@ async function start(
     );
   }
 
+  const tsaTrustAnchors = await readTsaTrustAnchors(config.tsa.caFiles);
+  // Declared before the metrics, which read it once serving.
+  let timestamper: Timestamper | undefined;
   // The lag gauges read the notary, which is built below; they are only read once serving.
   const metrics: Metrics = new Metrics(
     () => notary.lag(),
     () => notary.funding(),
+    async () => (timestamper ? timestamper.statuses() : []),
   );
+  timestamper = new Timestamper(store, {
+    urls: config.tsa.urls,
+    trustAnchors: tsaTrustAnchors,
+    intervalMs: config.tsa.intervalMs,
+    timeoutMs: config.tsa.timeoutMs,
+    onError: (tsa, error) => {
+      metrics.tsaErrors.inc({ tsa });
+      logger.warn(
+        { tsa, err: error },
+        "time-stamping authority failed; its batches wait and are stamped when it answers",
+      );
+    },
+  });
   const ledgerChain = new LedgerChain(
     chain.provider,
     operator,
@@ -182,7 +200,7 @@ async function start(
     metrics,
     logger,
     limits: config.limits,
-    verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193 },
+    verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193, tsaTrustAnchors },
     publicUrl: () => config.publicUrl ?? url,
     cases: { holidays: config.holidays, inTimeWorkingDays: config.inTimeWorkingDays },
     storage: new StorageHealth(config.dataDir, {
@@ -191,6 +209,7 @@ async function start(
     }),
     lowBalanceAnchors: config.lowBalanceAnchors,
     isAccepting: () => accepting,
+    tsaStatuses: () => timestamper.statuses(),
   });
   const server: Server = createHttpServer(app, config.http);
   opened.push(async () => void server.close());
@@ -201,6 +220,8 @@ async function start(
   const { port } = server.address() as AddressInfo;
   url = `http://${config.host}:${port}`;
   pipeline.start();
+  timestamper.start();
+  opened.push(() => timestamper.stop());
 
   logger.info(
     {
@@ -212,6 +233,7 @@ async function start(
       contract: binding.contract,
       operator: binding.operator,
       batch: config.batch,
+      tsa: config.tsa.urls,
       sweptTempFiles: swept,
       sweptUnreferencedFiles: sweptUnreferenced,
       createdOperatorKey: createdOperator,
@@ -234,6 +256,8 @@ async function start(
       // Leave a tenth of the time to let running requests answer and to close the stores.
       const anchorUntil = deadline - config.shutdownTimeoutMs / 10;
       await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });
+      // Batches cut above wait for their tokens until the next start.
+      await timestamper.stop();
       const cutOff = setTimeout(
         () => server.closeAllConnections(),
         Math.max(0, anchorUntil - Date.now()),
@@ -293,6 +317,18 @@ async function resolveDeployment(
   await mkdir(config.chainDir, { recursive: true });
   await saveDeployment(file, deployment);
   return deployment;
+}
+
+/** The TSA root certificates the service checks tokens against, from PEM or DER files. */
+async function readTsaTrustAnchors(files: readonly string[]): Promise<Uint8Array[]> {
+  const anchors: Uint8Array[] = [];
+  for (const file of files) {
+    const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`TSA_CA_FILES: cannot read ${file} (${error.code ?? error.message})`);
+    });
+    anchors.push(...certificatesFromPemOrDer(new Uint8Array(bytes)));
+  }
+  return anchors;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

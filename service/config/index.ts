@@ -52,6 +52,16 @@ const Env = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
   HTTP_MAX_CONNECTIONS: int(1_000, 1),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TSA_URLS: z
+    .string()
+    .refine(
+      (v) => v.split(",").every((u) => z.url({ protocol: /^https?$/ }).safeParse(u.trim()).success),
+      "comma-separated http(s) URLs of RFC 3161 time-stamping authorities",
+    )
+    .optional(),
+  TSA_CA_FILES: z.string().min(1).optional(),
+  TSA_INTERVAL_MS: int(2_000, 10),
+  TSA_TIMEOUT_MS: int(10_000, 100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -115,6 +125,16 @@ export interface Config {
   inTimeWorkingDays: number;
   /** Base URL printed on certificates; the listening URL when unset. */
   publicUrl: string | undefined;
+  /** RFC 3161 time-stamping authorities that witness every batch root (DESIGN §6). */
+  tsa: {
+    urls: string[];
+    /** Root certificates (PEM or DER files) the service checks its TSAs' tokens against. */
+    caFiles: string[];
+    /** How often batches still lacking a token are looked for. */
+    intervalMs: number;
+    /** How long one request to a TSA may take. */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -177,5 +197,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
     inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    tsa: {
+      urls: e.TSA_URLS ? e.TSA_URLS.split(",").map((u) => u.trim()) : [],
+      caFiles: e.TSA_CA_FILES ? e.TSA_CA_FILES.split(",").map((f) => resolve(f.trim())) : [],
+      intervalMs: e.TSA_INTERVAL_MS,
+      timeoutMs: e.TSA_TIMEOUT_MS,
+    },
   };
 }

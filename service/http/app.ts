@@ -6,6 +6,7 @@ import type { ApiKeyFile } from "../keys";
 import type { Notary } from "../notary";
 import type { Metrics } from "../observability";
 import type { FileStore, LedgerStore, StorageHealth } from "../storage";
+import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
@@ -38,6 +39,8 @@ export interface AppDeps {
   lowBalanceAnchors: number;
   /** Whether intake is open (false while shutting down). */
   isAccepting: () => boolean;
+  /** The time-stamping authorities' state, for readiness. */
+  tsaStatuses: () => Promise<TsaStatus[]>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -90,18 +93,25 @@ export function createApp(deps: AppDeps): Express {
       .catch(() => false);
     const anchoring = ready ? await deps.notary.lag() : undefined;
     const accepting = deps.isAccepting();
-    const [storage, chainReachable, funding] = await Promise.all([
+    const [storage, chainReachable, funding, tsas] = await Promise.all([
       deps.storage.check(),
       deps.notary.chainReachable(),
       deps.notary.funding(),
+      deps.tsaStatuses().catch(() => []),
     ]);
+    // A TSA that fails while batches wait for it: witnesses lag, nothing else does.
+    const tsaFailing = tsas.some((t) => t.lastError !== undefined && t.backlog > 0);
     const lowBalance = funding !== undefined && funding.anchorsLeft < deps.lowBalanceAnchors;
     // No ledger contract where one was: nothing will anchor until an operator steps in.
     const ledgerMissing = anchoring?.lastErrorCode === "LEDGER_CONTRACT_MISSING";
     const status =
       !ready || !accepting || ledgerMissing
         ? "unavailable"
-        : anchoring!.consecutiveFailures > 0 || storage.full || !chainReachable || lowBalance
+        : anchoring!.consecutiveFailures > 0 ||
+            storage.full ||
+            !chainReachable ||
+            lowBalance ||
+            tsaFailing
           ? "degraded"
           : "ok";
     res.status(status === "unavailable" ? 503 : 200).json({
@@ -112,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
       chain: chainReachable ? "ok" : "unreachable",
       operator: funding ? { ...funding, lowBalance } : null,
       anchoring: anchoring ?? null,
+      witnesses: tsas,
     });
   });
   app.get("/metrics", async (_req, res) => {

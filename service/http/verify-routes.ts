@@ -5,15 +5,29 @@ import { InvalidInputError } from "../errors";
 import { answerJsonRpc, type Eip1193 } from "../chain";
 import { DigestOnlyStorage, type UploadedFile } from "../fingerprint";
 import { verifyReceipt, type ChainReader } from "../verify";
+import { certificatesFromPemOrDer } from "../witnesses";
 
 export interface VerifyRouteDeps {
   chain: ChainReader;
   /** The ledger's chain as EIP-1193, for the read-only RPC proxy. */
   rpc: Eip1193;
   limits: { fileBytes: number; files: number; recordBytes: number };
+  /** TSA root certificates (DER) the operator configured; the caller may add its own. */
+  tsaTrustAnchors: readonly Uint8Array[];
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** TSA root certificates the caller trusts, as PEM text (a form field or a JSON string). */
+function callerTsaRoots(pem: unknown): Uint8Array[] {
+  if (pem === undefined || pem === "") return [];
+  if (typeof pem !== "string" || !pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new InvalidInputError(
+      "TSA_CA_INVALID",
+      "tsaCa holds the TSA root certificates as PEM text (-----BEGIN CERTIFICATE-----)",
+    );
+  return certificatesFromPemOrDer(new TextEncoder().encode(pem));
+}
 
 /**
  * Public endpoints for people without the CLI: `POST /v1/verify` runs the same verifier on a
@@ -29,7 +43,7 @@ export function verifyRouter(deps: VerifyRouteDeps): Router {
         fileSize: deps.limits.fileBytes,
         files: deps.limits.files,
         fieldSize: deps.limits.recordBytes,
-        fields: 4,
+        fields: 8,
       },
       defParamCharset: "utf8",
     }).array("files", deps.limits.files),
@@ -79,8 +93,14 @@ export function verifyRouter(deps: VerifyRouteDeps): Router {
       fileDigests,
       chain: deps.chain,
       minConfirmations: Number.isInteger(minConfirmations) ? minConfirmations : 1,
+      tsaTrustAnchors: [...deps.tsaTrustAnchors, ...callerTsaRoots(req.body?.tsaCa)],
     });
-    res.json({ verdict: result.verdict, steps: result.steps, proves: result.proves ?? null });
+    res.json({
+      verdict: result.verdict,
+      steps: result.steps,
+      witnesses: result.witnesses ?? [],
+      proves: result.proves ?? null,
+    });
   });
 
   router.post("/rpc", express.json({ limit: "256kb" }), async (req, res) => {

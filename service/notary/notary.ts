@@ -16,6 +16,7 @@ import {
   type StatementVersion,
 } from "../receipts";
 import type {
+  BatchWitnessTable,
   FileStore,
   LedgerBinding,
   LedgerStats,
@@ -69,6 +70,7 @@ export class Notary {
 
   private readonly signedByOperator: (digest: Uint8Array, signature: string) => boolean;
   private readonly statementDigest: ReturnType<typeof makeStatementDigester>;
+  private readonly witnessCache = new Map<number, { at: number; witnesses: BatchWitnessTable[] }>();
   private fundingRead: { at: number; value: Promise<Funding | undefined> } | undefined;
 
   constructor(private readonly deps: NotaryDeps) {
@@ -130,7 +132,21 @@ export class Notary {
       blockNumber: batch.block_number!,
       blockHash: batch.block_hash!,
       blockTimestamp: batch.block_timestamp!,
+      witnesses: await this.witnessesOf(batch.batch_index),
     });
+  }
+
+  /**
+   * A batch's witnesses, read again every couple of seconds at most: a TSA's token may come
+   * after the anchor, and an export reads every receipt of a batch one after another.
+   */
+  private async witnessesOf(batchIndex: number): Promise<BatchWitnessTable[]> {
+    const cached = this.witnessCache.get(batchIndex);
+    if (cached && Date.now() - cached.at < 2_000) return cached.witnesses;
+    const witnesses = await this.deps.store.witnessesOf(batchIndex);
+    if (this.witnessCache.size >= 64) this.witnessCache.clear();
+    this.witnessCache.set(batchIndex, { at: Date.now(), witnesses });
+    return witnesses;
   }
 
   async getBatch(index: number): Promise<StoredBatch> {

@@ -37,8 +37,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(lag: LagSource, funding: () => Promise<{ anchorsLeft: number } | undefined>) {
+  readonly tsaErrors = new Counter({
+    name: "notary_tsa_errors_total",
+    help: "Failed requests to time-stamping authorities, by TSA",
+    labelNames: ["tsa"],
+    registers: [this.registry],
+  });
+
+  constructor(
+    lag: LagSource,
+    funding: () => Promise<{ anchorsLeft: number } | undefined>,
+    tsaBacklog: () => Promise<{ url: string; backlog: number }[]> = async () => [],
+  ) {
     const registers = [this.registry];
+    new Gauge({
+      name: "notary_tsa_backlog_batches",
+      help: "Batches still waiting for a token from each time-stamping authority",
+      labelNames: ["tsa"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const t of await tsaBacklog()) this.set({ tsa: t.url }, t.backlog);
+      },
+    });
     new Gauge({
       name: "notary_operator_anchors_left",
       help: "Anchors the operator's balance pays for at current fees (absent while the chain does not answer)",

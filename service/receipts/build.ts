@@ -31,6 +31,8 @@ export interface BatchFacts {
   blockNumber: number;
   blockHash: string;
   blockTimestamp: number;
+  /** Witnesses of the root from outside the service, as stored. */
+  witnesses?: readonly { kind: string; source: string; attested_at: string; token: string }[];
 }
 
 const hex0x = (hex: string) => (hex.startsWith("0x") ? hex : `0x${hex}`).toLowerCase();
@@ -68,6 +70,16 @@ export function toAnchoredReceipt(facts: IntakeFacts, batch: BatchFacts): Anchor
       blockHash: hex0x(batch.blockHash),
       blockTimestamp: batch.blockTimestamp,
     },
+    ...(batch.witnesses?.length
+      ? {
+          witnesses: batch.witnesses.map((w) => ({
+            type: w.kind,
+            tsa: w.source,
+            time: w.attested_at,
+            token: w.token,
+          })),
+        }
+      : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export {
   RECEIPT_FORMAT,
   RECEIPT_FORMATS,
   statementVersionOf,
+  Rfc3161Witness,
+  Witness,
   type ReceiptFormat,
   type AnchoredReceipt,
   type PendingReceipt,

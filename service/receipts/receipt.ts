@@ -48,11 +48,36 @@ export const AnchorProof = z.looseObject({
   blockTimestamp: z.number().int().nonnegative(),
 });
 
+/**
+ * A witness of the batch root from outside the service (DESIGN §6). RFC 3161 tokens are checked
+ * field by field; a type this version does not know is kept and reported "not checked".
+ */
+export const Rfc3161Witness = z.looseObject({
+  type: z.literal("rfc3161"),
+  /** The TSA, as the operator configured it (its URL); the token names it too. */
+  tsa: z.string().min(1),
+  /** The time the token attests (its genTime), restated for readers; checked against it. */
+  time: z.iso.datetime(),
+  /** The RFC 3161 TimeStampToken (CMS SignedData), DER, base64; its imprint is the root. */
+  token: z.base64(),
+});
+export const Witness = z.union([
+  Rfc3161Witness,
+  z.looseObject({ type: z.string().refine((t) => t !== "rfc3161") }),
+]);
+export type Witness = z.infer<typeof Witness>;
+export type Rfc3161Witness = z.infer<typeof Rfc3161Witness>;
+
 const receiptOf = <F extends ReceiptFormat>(format: F, intake: typeof IntakeProof) => {
   const base = { format: z.literal(format), record: CanonicalRecord, leafHash: Hex32, intake };
   return z.discriminatedUnion("status", [
     z.looseObject({ ...base, status: z.literal("pending") }),
-    z.looseObject({ ...base, status: z.literal("anchored"), anchor: AnchorProof }),
+    z.looseObject({
+      ...base,
+      status: z.literal("anchored"),
+      anchor: AnchorProof,
+      witnesses: z.array(Witness).optional(),
+    }),
   ]);
 };
 

@@ -12,5 +12,5 @@ export {
   type Tx,
 } from "./ledger-store";
 export { FileStore } from "./file-store";
-export type { BatchStatus, RecordTable } from "./schema";
+export type { BatchStatus, BatchWitnessTable, RecordTable } from "./schema";
 export { isStorageFull, StorageHealth } from "./storage-full";

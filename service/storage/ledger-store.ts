@@ -2,7 +2,14 @@ import { sql, type Transaction } from "kysely";
 import { InvariantError } from "../errors";
 import type { DerivedRows } from "../records";
 import type { Db } from "./database";
-import type { BatchStatus, BatchTable, RecordFileTable, RecordTable, Schema } from "./schema";
+import type {
+  BatchStatus,
+  BatchTable,
+  BatchWitnessTable,
+  RecordFileTable,
+  RecordTable,
+  Schema,
+} from "./schema";
 
 export type StoredRecord = RecordTable & { files: RecordFileTable[] };
 /** A record with every index row stored for it, as the audit compares them with its canonical form. */
@@ -416,6 +423,66 @@ export class LedgerStore {
       .where("batch_index", "=", batchIndex)
       .executeTakeFirst();
     return row ? normaliseBatch(row) : undefined;
+  }
+
+  /** Batches no witness from `source` attests yet, oldest first. */
+  async batchesAwaitingWitness(
+    source: string,
+    limit: number,
+  ): Promise<Pick<StoredBatch, "batch_index" | "root">[]> {
+    const rows = await this.db
+      .selectFrom("batches")
+      .select(["batch_index", "root"])
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("batch_witnesses")
+              .select("batch_witnesses.batch_index")
+              .whereRef("batch_witnesses.batch_index", "=", "batches.batch_index")
+              .where("batch_witnesses.source", "=", source),
+          ),
+        ),
+      )
+      .orderBy("batch_index")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ batch_index: Number(r.batch_index), root: r.root }));
+  }
+
+  /** Stores a witness; a second one from the same source for the same batch is ignored. */
+  async insertWitness(witness: BatchWitnessTable): Promise<void> {
+    await this.db
+      .insertInto("batch_witnesses")
+      .values(witness)
+      .onConflict((c) => c.columns(["batch_index", "source"]).doNothing())
+      .execute();
+    await this.flushCommits();
+  }
+
+  async witnessesOf(batchIndex: number): Promise<BatchWitnessTable[]> {
+    const rows = await this.db
+      .selectFrom("batch_witnesses")
+      .selectAll()
+      .where("batch_index", "=", batchIndex)
+      .orderBy("attested_at")
+      .orderBy("source")
+      .execute();
+    return rows.map((r) => ({ ...r, batch_index: Number(r.batch_index) }));
+  }
+
+  /** Per source, how many batches its witness is still awaited for. */
+  async witnessBacklog(sources: readonly string[]): Promise<Record<string, number>> {
+    const batches = await this.batchCount();
+    const backlog: Record<string, number> = {};
+    for (const source of sources) {
+      const row = await this.db
+        .selectFrom("batch_witnesses")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("source", "=", source)
+        .executeTakeFirst();
+      backlog[source] = batches - Number(row?.n ?? 0);
+    }
+    return backlog;
   }
 
   /** Batches not yet anchored, oldest first: they must reach the chain in this order. */

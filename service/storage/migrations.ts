@@ -238,6 +238,22 @@ const intakeStatementVersion = (schema: string | undefined): Migration => ({
   },
 });
 
+/** Witnesses of batch roots from outside the service: RFC 3161 tokens, one per TSA. */
+const batchWitnesses: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("batch_witnesses")
+      .addColumn("batch_index", "bigint", (c) => c.notNull().references("batches.batch_index"))
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("token", "text", (c) => c.notNull())
+      .addColumn("attested_at", "text", (c) => c.notNull())
+      .addColumn("fetched_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("batch_witnesses_pk", ["batch_index", "source"])
+      .execute();
+  },
+};
+
 const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0001_initial": initial,
   "0002_record_parties": recordParties,
@@ -246,6 +262,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0005_normalised_listing_urls": normalisedListingUrls,
   "0006_nfkc_terms": nfkcTerms,
   "0007_intake_statement_version": intakeStatementVersion(schema),
+  "0008_batch_witnesses": batchWitnesses,
 });
 
 /**

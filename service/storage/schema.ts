@@ -79,6 +79,20 @@ export interface BatchTable {
   last_error: string | null;
 }
 
+/** A witness of a batch root from outside the service (DESIGN §6), stored once fetched. */
+export interface BatchWitnessTable {
+  batch_index: number;
+  /** Who attests: for RFC 3161, the TSA's URL as configured. */
+  source: string;
+  /** "rfc3161". */
+  kind: string;
+  /** The evidence itself, base64 (for RFC 3161, the DER time-stamp token). */
+  token: string;
+  /** The time the witness attests, ISO 8601. */
+  attested_at: string;
+  fetched_at: string;
+}
+
 export interface Schema {
   ledger_state: LedgerStateTable;
   records: RecordTable;
@@ -86,5 +100,6 @@ export interface Schema {
   record_links: RecordLinkTable;
   record_parties: RecordPartyTable;
   record_terms: RecordTermTable;
+  batch_witnesses: BatchWitnessTable;
   batches: BatchTable;
 }

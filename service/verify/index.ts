@@ -9,5 +9,6 @@ export {
   type Verdict,
   type Verification,
   type VerifyInput,
+  type WitnessReport,
 } from "./verifier";
 export { providerChainReader, rpcChainReader } from "./rpc-chain-reader";

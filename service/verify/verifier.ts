@@ -3,13 +3,27 @@ import { LedgerError } from "../errors";
 import { equalBytes, verifyInclusion } from "../merkle";
 import { leafHashOfRecord } from "../records/canonical";
 import { makeStatementDigester } from "../receipts/intake-statement";
-import { parseReceipt, statementVersionOf, type Receipt } from "../receipts/receipt";
+import {
+  parseReceipt,
+  statementVersionOf,
+  type Receipt,
+  type Rfc3161Witness,
+} from "../receipts/receipt";
+import { checkTokenIntegrity, TimestampError, verifyToken } from "../witnesses/rfc3161";
 import type { ChainReader } from "./chain-reader";
 
 export const DEV_CHAIN_IDS: ReadonlySet<string> = new Set(["31337", "1337"]);
 
 export type StepName =
-  "format" | "files" | "leaf" | "inclusion" | "batch" | "transaction" | "block" | "signature";
+  | "format"
+  | "files"
+  | "leaf"
+  | "inclusion"
+  | "batch"
+  | "transaction"
+  | "block"
+  | "signature"
+  | "witnesses";
 
 /** How the anchor transaction must read: the ledger's `anchor` call and the event it emits. */
 const LEDGER = new Interface([
@@ -28,13 +42,40 @@ export interface StepResult {
 
 export type Verdict = "valid" | "invalid" | "unverifiable";
 
+/**
+ * One witness of the batch root (DESIGN §6): who attests, the time attested, whether the
+ * operator controls it, and whether this verifier could check it.
+ */
+export interface WitnessReport {
+  /** "evm-chain" (the anchor), "rfc3161", or a type this verifier does not know. */
+  type: string;
+  /** Who attests, in words: "chain 1 block 19000000", "TSA CN=…". */
+  name: string;
+  /** The root existed no later than this (ISO 8601), if the witness says. */
+  time: string | undefined;
+  /** True for the operator's own local chain; false for a public chain or a TSA. */
+  controlledByOperator: boolean;
+  status: "verified" | "failed" | "not checked";
+  code: string;
+  message: string;
+}
+
 export interface Verification {
   verdict: Verdict;
   steps: StepResult[];
   receipt?: Receipt;
+  /** Every witness of the root, the chain anchor first. */
+  witnesses?: WitnessReport[];
   /** What a valid receipt proves, in words. */
   proves?: {
+    /**
+     * The evidentiary time: the earliest time attested by a verified witness the operator does
+     * not control; the block time when there is none (then `independent` is false).
+     */
     existedBy: string;
+    /** The witness `existedBy` comes from. */
+    existedBySource: string;
+    independent: boolean;
     seq: number;
     chainId: string;
     developmentChain: boolean;
@@ -53,6 +94,11 @@ export interface VerifyInput {
    * unless given: tools checking a million receipts pass a native recovery with the same rules.
    */
   recoverSigner?: (digest: Uint8Array, signature: string) => string | undefined;
+  /**
+   * Root certificates (DER X.509) the verifier trusts for RFC 3161 TSAs. Without them a token is
+   * still checked for integrity and root, but its TSA is reported "not checked".
+   */
+  tsaTrustAnchors?: readonly Uint8Array[];
 }
 
 /**
@@ -76,6 +122,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
     "transaction",
     "block",
     "signature",
+    "witnesses",
   ] as const;
   let receipt: Receipt;
   try {
@@ -186,6 +233,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
       ),
     );
     signatureStep();
+    steps.push(...skipRest(["witnesses"], "RECEIPT_PENDING", "the receipt is pending"));
     return finish(steps, [], receipt);
   }
   const a = receipt.anchor;
@@ -278,10 +326,30 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
     steps.push(...skipRest(order.slice(order.indexOf(at) + 1)));
   }
   signatureStep();
+  const chainWitness: WitnessReport = {
+    type: "evm-chain",
+    name: `chain ${a.chainId} block ${a.blockNumber}`,
+    time: new Date(a.blockTimestamp * 1000).toISOString(),
+    controlledByOperator: DEV_CHAIN_IDS.has(a.chainId),
+    ...(steps.some((s) => s.step === "block" && s.status === "pass")
+      ? { status: "verified" as const, code: "OK", message: "the anchor transaction's block" }
+      : { status: "failed" as const, code: "ANCHOR_NOT_VERIFIED", message: "see the chain steps" }),
+  };
+  const witnesses = [chainWitness];
+  if (!inclusionOk)
+    steps.push(...skipRest(["witnesses"], "SKIPPED", "not checked: the root is not the leaf's"));
+  else witnesses.push(...(await witnessStep(receipt, input.tsaTrustAnchors, steps)));
   const result = finish(steps, [], receipt);
+  result.witnesses = witnesses;
   if (result.verdict === "valid") {
+    const independent = witnesses
+      .filter((w) => w.status === "verified" && !w.controlledByOperator && w.time)
+      .sort((x, y) => Date.parse(x.time!) - Date.parse(y.time!));
+    const evidentiary = independent[0] ?? chainWitness;
     result.proves = {
-      existedBy: new Date(a.blockTimestamp * 1000).toISOString(),
+      existedBy: evidentiary.time!,
+      existedBySource: evidentiary.name,
+      independent: independent.length > 0,
       seq: receipt.record.seq,
       chainId: a.chainId,
       developmentChain: DEV_CHAIN_IDS.has(a.chainId),
@@ -289,6 +357,109 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
     };
   }
   return result;
+}
+
+/**
+ * The receipt's witnesses besides the chain: each RFC 3161 token checked offline against the
+ * root (intact, for this root, its stated time its genTime), its TSA against the trust anchors
+ * given; a type this verifier does not know is kept and reported, never judged.
+ */
+async function witnessStep(
+  receipt: Extract<Receipt, { status: "anchored" }>,
+  trustAnchors: readonly Uint8Array[] | undefined,
+  steps: StepResult[],
+): Promise<WitnessReport[]> {
+  const root = getBytes(receipt.anchor.root);
+  const reports: WitnessReport[] = [];
+  for (const witness of receipt.witnesses ?? []) {
+    if (witness.type !== "rfc3161") {
+      reports.push({
+        type: witness.type,
+        name: `a ${witness.type} witness`,
+        time: undefined,
+        controlledByOperator: false,
+        status: "not checked",
+        code: "WITNESS_TYPE_UNKNOWN",
+        message: `this verifier does not know witnesses of type ${witness.type}; kept, not judged`,
+      });
+      continue;
+    }
+    const w = witness as Rfc3161Witness;
+    const token = base64Bytes(w.token);
+    const name = (tsa: string) => `TSA ${tsa}`;
+    try {
+      const { facts } = await checkTokenIntegrity(token, root);
+      if (Date.parse(facts.genTime) !== Date.parse(w.time))
+        throw new TimestampError(
+          "TSA_TIME_MISMATCH",
+          `the receipt states ${w.time}, the token attests ${facts.genTime}`,
+        );
+      if (!trustAnchors || trustAnchors.length === 0) {
+        reports.push({
+          type: "rfc3161",
+          name: name(facts.tsa),
+          time: facts.genTime,
+          controlledByOperator: false,
+          status: "not checked",
+          code: "TSA_TRUST_NOT_CHECKED",
+          message:
+            "the token is intact and times this root, but no TSA root certificate was given to check who signed it",
+        });
+        continue;
+      }
+      await verifyToken(token, root, trustAnchors);
+      reports.push({
+        type: "rfc3161",
+        name: name(facts.tsa),
+        time: facts.genTime,
+        controlledByOperator: false,
+        status: "verified",
+        code: "OK",
+        message: `token ${facts.serialNumber} from ${w.tsa}`,
+      });
+    } catch (error) {
+      reports.push({
+        type: "rfc3161",
+        name: name(w.tsa),
+        time: undefined,
+        controlledByOperator: false,
+        status: "failed",
+        code: error instanceof TimestampError ? error.code : "TSA_TOKEN_MALFORMED",
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  const failed = reports.find((r) => r.status === "failed");
+  const verified = reports.filter((r) => r.status === "verified");
+  if (failed)
+    steps.push({
+      step: "witnesses",
+      status: "fail",
+      code: failed.code,
+      message: `${failed.name}: ${failed.message}`,
+    });
+  else if (verified.length > 0)
+    steps.push({
+      step: "witnesses",
+      status: "pass",
+      code: "OK",
+      message: verified.map((r) => `${r.name} at ${r.time}`).join("; "),
+    });
+  else
+    steps.push({
+      step: "witnesses",
+      status: "skip",
+      code: reports.length === 0 ? "NO_WITNESSES" : reports[0]!.code,
+      message:
+        reports.length === 0
+          ? "no witness besides the chain anchor"
+          : reports.map((r) => `${r.name}: ${r.message}`).join("; "),
+    });
+  return reports;
+}
+
+function base64Bytes(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 /** Whether the input names a later major version of this receipt format (v3, …). */

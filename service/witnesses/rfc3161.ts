@@ -24,7 +24,8 @@ export type TimestampCode =
   | "TSA_IMPRINT_MISMATCH"
   | "TSA_SIGNATURE_INVALID"
   | "TSA_NOT_TIMESTAMPING_CERT"
-  | "TSA_UNTRUSTED";
+  | "TSA_UNTRUSTED"
+  | "TSA_TIME_MISMATCH";
 
 export class TimestampError extends Error {
   constructor(
@@ -109,9 +110,9 @@ export function describeToken(token: Uint8Array): TokenFacts {
 }
 
 /**
- * Checks a token over a root, offline: the CMS signature over the TSTInfo, the signer's
- * certificate chain up to one of `trustAnchors` (DER X.509) as of the attested time, the
- * signer certificate's time-stamping purpose (RFC 3161 §2.3), and the imprint = the root.
+ * Checks a token over a root, offline: the imprint = the root, the CMS signature over the
+ * TSTInfo, the signer certificate's time-stamping purpose (RFC 3161 §2.3), and the signer's
+ * certificate chain up to one of `trustAnchors` (DER X.509) as of the attested time.
  * Throws a TimestampError naming what failed; returns what the token attests.
  */
 export async function verifyToken(
@@ -119,6 +120,33 @@ export async function verifyToken(
   root: Uint8Array,
   trustAnchors: readonly Uint8Array[],
 ): Promise<TokenFacts> {
+  const { info, signed, facts } = await checkTokenIntegrity(token, root);
+  const anchors = trustAnchors.map((der) => pkijs.Certificate.fromBER(copy(der)));
+  const chain = new pkijs.CertificateChainValidationEngine({
+    trustedCerts: anchors,
+    certs: [...certificatesOf(signed)],
+    checkDate: info.genTime,
+  });
+  const path = await chain.verify().catch((error: unknown) => ({
+    result: false,
+    resultMessage: messageOf(error),
+  }));
+  if (!path.result)
+    throw new TimestampError(
+      "TSA_UNTRUSTED",
+      `the TSA's certificate does not lead to a trusted root: ${path.resultMessage}`,
+    );
+  return facts;
+}
+
+/**
+ * Everything `verifyToken` checks but the trust in the TSA: what can be said without trust
+ * anchors (the token is intact and times this root, whoever signed it).
+ */
+export async function checkTokenIntegrity(
+  token: Uint8Array,
+  root: Uint8Array,
+): Promise<{ info: pkijs.TSTInfo; signed: pkijs.SignedData; facts: TokenFacts }> {
   const { info, signed } = readToken(token);
   checkImprint(info, root);
   const signer = signerCertificate(signed);
@@ -144,26 +172,15 @@ export async function verifyToken(
       "TSA_NOT_TIMESTAMPING_CERT",
       "the token's signer certificate is not a time-stamping certificate (critical extended key usage id-kp-timeStamping)",
     );
-  const anchors = trustAnchors.map((der) => pkijs.Certificate.fromBER(copy(der)));
-  const chain = new pkijs.CertificateChainValidationEngine({
-    trustedCerts: anchors,
-    certs: [...certificatesOf(signed)],
-    checkDate: info.genTime,
-  });
-  const path = await chain.verify().catch((error: unknown) => ({
-    result: false,
-    resultMessage: messageOf(error),
-  }));
-  if (!path.result)
-    throw new TimestampError(
-      "TSA_UNTRUSTED",
-      `the TSA's certificate does not lead to a trusted root: ${path.resultMessage}`,
-    );
   return {
-    genTime: info.genTime.toISOString(),
-    tsa: tsaName(info, signer),
-    serialNumber: hex(bytesOf(info.serialNumber)),
-    policy: info.policy,
+    info,
+    signed,
+    facts: {
+      genTime: info.genTime.toISOString(),
+      tsa: tsaName(info, signer),
+      serialNumber: hex(bytesOf(info.serialNumber)),
+      policy: info.policy,
+    },
   };
 }
 
@@ -302,8 +319,11 @@ function positive(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A fresh ArrayBuffer of exactly these bytes (a Node Buffer's `.buffer` is its whole pool). */
 function copy(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+  const out = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(out).set(bytes);
+  return out;
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

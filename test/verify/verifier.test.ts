@@ -56,6 +56,7 @@ describe("receipt verification", function () {
       "transaction:pass",
       "block:pass",
       "signature:pass",
+      "witnesses:skip",
     ]);
     expect(result.verdict).to.equal("valid");
     expect(result.proves).to.deep.include({
@@ -63,9 +64,23 @@ describe("receipt verification", function () {
       chainId: "31337",
       developmentChain: true,
     });
-    expect(result.proves!.existedBy).to.equal(
-      new Date(receipt.anchor.blockTimestamp * 1000).toISOString(),
-    );
+    // No witness but the operator's own chain: the block time, and said to be not independent.
+    expect(result.proves).to.deep.include({
+      existedBy: new Date(receipt.anchor.blockTimestamp * 1000).toISOString(),
+      existedBySource: `chain 31337 block ${receipt.anchor.blockNumber}`,
+      independent: false,
+    });
+    expect(result.witnesses).to.deep.equal([
+      {
+        type: "evm-chain",
+        name: `chain 31337 block ${receipt.anchor.blockNumber}`,
+        time: new Date(receipt.anchor.blockTimestamp * 1000).toISOString(),
+        controlledByOperator: true,
+        status: "verified",
+        code: "OK",
+        message: "the anchor transaction's block",
+      },
+    ]);
   });
 
   const cases: {
@@ -418,7 +433,14 @@ describe("POST /v1/verify and /v1/rpc (public)", function () {
     };
     expect(response.status).to.equal(200);
     expect(body.verdict).to.equal("valid");
-    expect(body.steps.every((s) => s.status === "pass")).to.equal(true);
+    expect(body.steps.filter((s) => s.status !== "pass")).to.deep.equal([
+      {
+        step: "witnesses",
+        status: "skip",
+        code: "NO_WITNESSES",
+        message: "no witness besides the chain anchor",
+      },
+    ]);
 
     // A file the store has never seen must not be kept either (the one above was already there).
     const stranger = new FormData();

@@ -1,0 +1,246 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { AnchoredReceipt } from "../../service/receipts";
+import { providerChainReader, verifyReceipt, type Verification } from "../../service/verify";
+import { certificatesFromPemOrDer } from "../../service/witnesses";
+import { exampleRecord } from "../support/http-client";
+import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { startOpensslTsa, type TestTsa } from "../support/openssl-tsa";
+
+type Witnessed = AnchoredReceipt & {
+  witnesses: { type: string; tsa: string; time: string; token: string }[];
+};
+
+/**
+ * A second witness beside the chain: every batch root timestamped by a TSA (OpenSSL's, started
+ * here), the token carried in the receipt and checked offline by every verifier.
+ */
+describe("RFC 3161 witnesses of batch roots", function () {
+  this.timeout(120_000);
+  let tsa: TestTsa;
+  let other: TestTsa;
+  let notary: TestNotary;
+  let dataDir: string;
+  let receipt: Witnessed;
+  let secondReceipt: Witnessed;
+  let trusted: Uint8Array[];
+
+  const start = async () =>
+    startTestNotary(
+      {
+        BATCH_MAX_WAIT_MS: "100",
+        TSA_URLS: tsa.url,
+        TSA_CA_FILES: tsa.caFile,
+        TSA_INTERVAL_MS: "100",
+        TSA_TIMEOUT_MS: "5000",
+      },
+      dataDir,
+    );
+  const post = async (content: string) =>
+    (
+      (
+        await notary.client.postRecord(await exampleRecord("evidence"), [
+          { name: "w.txt", content },
+        ])
+      ).body as { id: string }
+    ).id;
+  const waitWitnessed = async (id: string): Promise<Witnessed> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const r = (await waitAnchored(notary.client, id)) as Witnessed;
+      if ((r.witnesses?.length ?? 0) > 0) return r;
+      if (Date.now() > deadline) throw new Error(`no witness for ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const verify = (r: unknown, anchors: Uint8Array[] | undefined = trusted) =>
+    verifyReceipt({
+      receipt: r,
+      fileDigests: [],
+      chain: providerChainReader(notary.chain.provider),
+      tsaTrustAnchors: anchors,
+    });
+  const tamper = (change: (r: Witnessed) => void): Witnessed => {
+    const copy = structuredClone(receipt);
+    change(copy);
+    return copy;
+  };
+  const failure = (v: Verification) => v.steps.find((s) => s.status === "fail");
+
+  before(async () => {
+    [tsa, other] = await Promise.all([startOpensslTsa("Test TSA"), startOpensslTsa("Other TSA")]);
+    trusted = certificatesFromPemOrDer(Buffer.from(tsa.caPem));
+    dataDir = await newDataDir();
+    notary = await start();
+    receipt = await waitWitnessed(await post("first batch"));
+    secondReceipt = await waitWitnessed(await post("second batch"));
+    expect(secondReceipt.anchor.batchIndex).to.not.equal(receipt.anchor.batchIndex);
+  });
+  after(async () => {
+    await notary?.stop();
+    await Promise.all([tsa?.close(), other?.close()]);
+  });
+
+  it("carries the TSA's token in the receipt; the verdict names it as the independent witness", async () => {
+    expect(receipt.witnesses).to.have.length(1);
+    expect(receipt.witnesses[0]).to.include({ type: "rfc3161", tsa: tsa.url });
+    const result = await verify(receipt);
+    expect(result.verdict, JSON.stringify(result.steps)).to.equal("valid");
+    expect(result.steps.find((s) => s.step === "witnesses")).to.include({ status: "pass" });
+    expect(result.witnesses!.map((w) => [w.type, w.controlledByOperator, w.status])).to.deep.equal([
+      ["evm-chain", true, "verified"],
+      ["rfc3161", false, "verified"],
+    ]);
+    const tsaWitness = result.witnesses![1]!;
+    expect(tsaWitness.name).to.include("Test TSA");
+    expect(tsaWitness.time).to.equal(receipt.witnesses[0]!.time);
+    // The evidentiary time is the TSA's: the only witness the operator does not control.
+    expect(result.proves).to.include({
+      existedBy: tsaWitness.time,
+      existedBySource: tsaWitness.name,
+      independent: true,
+    });
+  });
+
+  it("checks the token without trust anchors but says it could not judge the TSA", async () => {
+    const result = await verify(receipt, []);
+    expect(result.verdict).to.equal("valid");
+    expect(result.steps.find((s) => s.step === "witnesses")).to.include({
+      status: "skip",
+      code: "TSA_TRUST_NOT_CHECKED",
+    });
+    expect(result.proves).to.include({ independent: false });
+  });
+
+  it("refuses a tampered token, another batch's token, an untrusted TSA and a moved time", async () => {
+    const token = Buffer.from(receipt.witnesses[0]!.token, "base64");
+    const stamp = receipt.witnesses[0]!.time.replace(/[-:T]/g, "").slice(0, 14);
+    const at = token.indexOf(Buffer.from(stamp, "latin1"));
+    expect(at).to.be.greaterThan(0);
+    token[at + 3] = token[at + 3] === 0x31 ? 0x32 : 0x31;
+    const cases: [string, Witnessed, Uint8Array[], string][] = [
+      [
+        "tampered",
+        tamper((r) => (r.witnesses[0]!.token = token.toString("base64"))),
+        trusted,
+        "TSA_SIGNATURE_INVALID",
+      ],
+      [
+        "another root",
+        tamper((r) => (r.witnesses[0] = secondReceipt.witnesses[0]!)),
+        trusted,
+        "TSA_IMPRINT_MISMATCH",
+      ],
+      ["untrusted", receipt, certificatesFromPemOrDer(Buffer.from(other.caPem)), "TSA_UNTRUSTED"],
+      [
+        "moved time",
+        tamper(
+          (r) =>
+            (r.witnesses[0]!.time = new Date(
+              Date.parse(r.witnesses[0]!.time) - 3_600_000,
+            ).toISOString()),
+        ),
+        trusted,
+        "TSA_TIME_MISMATCH",
+      ],
+      [
+        "not a token",
+        tamper((r) => (r.witnesses[0]!.token = Buffer.from("no token").toString("base64"))),
+        trusted,
+        "TSA_TOKEN_MALFORMED",
+      ],
+    ];
+    for (const [name, r, anchors, code] of cases) {
+      const result = await verify(r, anchors);
+      expect(result.verdict, name).to.equal("invalid");
+      expect(failure(result), name).to.include({ step: "witnesses", code });
+    }
+  });
+
+  it("keeps a witness type it does not know, reporting it unchecked", async () => {
+    const result = await verify(
+      tamper((r) => r.witnesses.push({ type: "opentimestamps", proof: "AA==" } as never)),
+    );
+    expect(result.verdict).to.equal("valid");
+    expect(result.witnesses!.map((w) => [w.type, w.status])).to.deep.include([
+      "opentimestamps",
+      "not checked",
+    ]);
+  });
+
+  it("answers the same through the CLI (--tsa-ca) and POST /v1/verify", async () => {
+    const file = join(dataDir, "witnessed-receipt.json");
+    await writeFile(file, JSON.stringify(receipt));
+    const cli = await promisify(execFile)(process.execPath, [
+      "-r",
+      "ts-node/register/transpile-only",
+      "scripts/verify.ts",
+      "--receipt",
+      file,
+      "--rpc",
+      notary.rpcUrl!,
+      "--tsa-ca",
+      tsa.caFile,
+    ]);
+    expect(cli.stdout).to.match(/✓ TSA .*Test TSA.*independent of the operator/);
+    expect(cli.stdout).to.include("Independent witnesses: TSA");
+    const answer = (await (
+      await fetch(`${notary.url}/v1/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ receipt }),
+      })
+    ).json()) as Verification;
+    expect(answer.verdict).to.equal("valid");
+    expect(answer.witnesses!.map((w) => w.status)).to.deep.equal(["verified", "verified"]);
+    const untrustedOnly = (await (
+      await fetch(`${notary.url}/v1/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ receipt: secondReceipt, tsaCa: "not a certificate" }),
+      })
+    ).json()) as { error: { code: string } };
+    expect(untrustedOnly.error.code).to.equal("TSA_CA_INVALID");
+  });
+
+  it("takes in and anchors while the TSA is down, says so, and stamps the backlog once it is back", async () => {
+    tsa.setDown(true);
+    try {
+      const id = await post("while the TSA is down");
+      const anchored = (await waitAnchored(notary.client, id)) as Witnessed;
+      expect(anchored.witnesses ?? []).to.deep.equal([]);
+      let ready: { status: string; witnesses: { lastErrorCode?: string; backlog: number }[] };
+      const deadline = Date.now() + 10_000;
+      do {
+        await new Promise((r) => setTimeout(r, 100));
+        ready = (await (await fetch(`${notary.url}/readyz`)).json()) as typeof ready;
+      } while (ready.witnesses[0]!.lastErrorCode === undefined && Date.now() < deadline);
+      expect(ready.status).to.equal("degraded");
+      expect(ready.witnesses[0]).to.include({ lastErrorCode: "TSA_UNREACHABLE" });
+      expect(ready.witnesses[0]!.backlog).to.be.at.least(1);
+      const metrics = await (await fetch(`${notary.url}/metrics`)).text();
+      expect(metrics).to.match(/notary_tsa_backlog_batches\{tsa="[^"]+"\} [1-9]/);
+      tsa.setDown(false);
+      const witnessed = await waitWitnessed(id);
+      expect((await verify(witnessed)).verdict).to.equal("valid");
+      ready = (await (await fetch(`${notary.url}/readyz`)).json()) as typeof ready;
+      expect(ready.witnesses[0]).to.deep.include({ backlog: 0 });
+      expect(ready.witnesses[0]!.lastErrorCode).to.equal(undefined);
+    } finally {
+      tsa.setDown(false);
+    }
+  });
+
+  it("keeps its tokens across a restart, without asking the TSA again", async () => {
+    await notary.stop();
+    const served = tsa.served();
+    notary = await start();
+    const again = (await waitAnchored(notary.client, receipt.record.id)) as Witnessed;
+    expect(again.witnesses).to.deep.equal(receipt.witnesses);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tsa.served()).to.equal(served);
+  });
+});
