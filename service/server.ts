@@ -121,15 +121,8 @@ async function start(
   }
 
   const tsaTrustAnchors = await readTsaTrustAnchors(config.tsa.caFiles);
-  // Declared before the metrics, which read it once serving.
-  let timestamper: Timestamper | undefined;
-  // The lag gauges read the notary, which is built below; they are only read once serving.
-  const metrics: Metrics = new Metrics(
-    () => notary.lag(),
-    () => notary.funding(),
-    async () => (timestamper ? timestamper.statuses() : []),
-  );
-  timestamper = new Timestamper(store, {
+  // The metrics and the timestamper refer to each other only in callbacks, run once serving.
+  const timestamper = new Timestamper(store, {
     urls: config.tsa.urls,
     trustAnchors: tsaTrustAnchors,
     intervalMs: config.tsa.intervalMs,
@@ -142,6 +135,12 @@ async function start(
       );
     },
   });
+  // The lag gauges read the notary, which is built below; they are only read once serving.
+  const metrics: Metrics = new Metrics(
+    () => notary.lag(),
+    () => notary.funding(),
+    () => timestamper.statuses(),
+  );
   const ledgerChain = new LedgerChain(
     chain.provider,
     operator,
