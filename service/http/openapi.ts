@@ -55,6 +55,11 @@ const errors = (...statuses: number[]) =>
     ]),
   );
 
+const TsaCa = z.string().optional().meta({
+  description:
+    "Root certificates (PEM) of TSAs the caller trusts, besides those the service is configured with",
+});
+
 const Format = (...formats: [string, ...string[]]) =>
   z.object({ format: z.enum(formats).default(formats[0]).optional() });
 
@@ -279,20 +284,32 @@ export function buildOpenApi(): object {
                   schema: z.object({
                     receipt: Receipt,
                     fileDigests: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/)).optional(),
+                    tsaCa: TsaCa,
                   }),
                 },
                 "multipart/form-data": {
                   schema: z.object({
                     receipt: z.string().meta({ description: "The receipt as JSON" }),
                     files: z.array(z.string().meta({ format: "binary" })).optional(),
+                    tsaCa: TsaCa,
                   }),
                 },
               },
             },
             responses: {
-              "200": { description: "The verdict and each check" },
+              "200": {
+                description:
+                  "The verdict, each check, every witness (who controls it, its time) and what is proven",
+              },
               ...errors(400, 408, 413, 415),
             },
+          },
+        },
+        "/v1/tsa-roots": {
+          get: {
+            summary:
+              "The TSA root certificates this service checks time-stamp tokens against (PEM)",
+            responses: { "200": binary("application/x-pem-file", "PEM certificates, maybe none") },
           },
         },
         "/v1/rpc": {

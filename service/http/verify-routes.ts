@@ -18,6 +18,14 @@ export interface VerifyRouteDeps {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+function toPem(der: Uint8Array): string {
+  const lines =
+    Buffer.from(der)
+      .toString("base64")
+      .match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
+}
+
 /** TSA root certificates the caller trusts, as PEM text (a form field or a JSON string). */
 function callerTsaRoots(pem: unknown): Uint8Array[] {
   if (pem === undefined || pem === "") return [];
@@ -101,6 +109,12 @@ export function verifyRouter(deps: VerifyRouteDeps): Router {
       witnesses: result.witnesses ?? [],
       proves: result.proves ?? null,
     });
+  });
+
+  // The TSA roots this service checks tokens against, for pages and tools that want the same.
+  const rootsPem = deps.tsaTrustAnchors.map(toPem).join("");
+  router.get("/tsa-roots", (_req, res) => {
+    res.type("application/x-pem-file").send(rootsPem);
   });
 
   router.post("/rpc", express.json({ limit: "256kb" }), async (req, res) => {

@@ -4,7 +4,14 @@
  * the chain is read through the service's read-only proxy or any RPC URL the user types.
  */
 import { sha256 } from "@noble/hashes/sha2";
-import { rpcChainReader, verifyReceipt, type StepResult, type Verification } from "../verify";
+import {
+  rpcChainReader,
+  verifyReceipt,
+  type StepResult,
+  type Verification,
+  type WitnessReport,
+} from "../verify";
+import { certificatesFromPemOrDer } from "../witnesses/rfc3161";
 
 const CHUNK = 4 << 20;
 const STEP_NAMES: Record<string, string> = {
@@ -16,6 +23,7 @@ const STEP_NAMES: Record<string, string> = {
   transaction: "锚定交易 Anchor transaction",
   block: "区块 Block",
   signature: "运营方签名 Operator signature",
+  witnesses: "见证 Witnesses",
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -38,12 +46,29 @@ function show(step: Pick<StepResult, "step" | "status" | "code" | "message">): v
   $("steps").appendChild(li);
 }
 
+/** Each witness with its time and who controls it: the evidentiary time rests on the independent ones. */
+function showWitness(w: WitnessReport): void {
+  const li = document.createElement("li");
+  li.dataset.witness = w.type;
+  li.dataset.status = w.status === "verified" ? "pass" : w.status === "failed" ? "fail" : "skip";
+  li.dataset.controlled = String(w.controlledByOperator);
+  const mark = w.status === "verified" ? "✓" : w.status === "failed" ? "✗" : "?";
+  const who = w.controlledByOperator
+    ? "运营方控制 controlled by the operator"
+    : "独立于运营方 independent of the operator";
+  li.textContent = `${mark} ${w.name}${w.time ? ` — ${w.time}` : ""} (${who})${w.status === "verified" ? "" : ` ${w.code}: ${w.message}`}`;
+  $("witnesses").appendChild(li);
+}
+
 function verdictText(v: Verification): string {
   if (v.verdict === "valid" && v.proves) {
     const dev = v.proves.developmentChain
       ? " 注意：本地开发链，仅在信任运营方的范围内证明完整性。 Note: local development chain, integrity only as far as the operator is trusted."
       : "";
-    return `有效 VALID — 完整性已验证；不晚于 ${v.proves.existedBy} 已存在；序号 ${v.proves.seq}，此前无缺失。 Integrity proven; existed no later than ${v.proves.existedBy}; position seq ${v.proves.seq} with no gap before it.${dev}`;
+    const independence = v.proves.independent
+      ? ""
+      : " 注意：没有经验证的独立见证。 Note: no witness independent of the operator was verified.";
+    return `有效 VALID — 完整性已验证；不晚于 ${v.proves.existedBy}（${v.proves.existedBySource}）已存在；序号 ${v.proves.seq}，此前无缺失。 Integrity proven; existed no later than ${v.proves.existedBy} per ${v.proves.existedBySource}; position seq ${v.proves.seq} with no gap before it.${independence}${dev}`;
   }
   if (v.verdict === "invalid") {
     const failed = v.steps.find((s) => s.status === "fail");
@@ -53,8 +78,22 @@ function verdictText(v: Verification): string {
   return `无法验证 COULD NOT CHECK — ${why?.code ?? ""} ${why?.message ?? ""}`;
 }
 
+/** The TSA roots to trust: the files the visitor gives, and this service's if left ticked. */
+async function tsaTrustAnchors(): Promise<Uint8Array[]> {
+  const anchors: Uint8Array[] = [];
+  for (const file of Array.from($<HTMLInputElement>("tsa-ca").files ?? []))
+    anchors.push(...certificatesFromPemOrDer(new Uint8Array(await file.arrayBuffer())));
+  if ($<HTMLInputElement>("service-tsa").checked) {
+    const response = await fetch(new URL("/v1/tsa-roots", location.href));
+    if (response.ok)
+      anchors.push(...certificatesFromPemOrDer(new Uint8Array(await response.arrayBuffer())));
+  }
+  return anchors.filter((a) => a.length > 0);
+}
+
 async function run(): Promise<void> {
   $("steps").replaceChildren();
+  $("witnesses").replaceChildren();
   const verdict = $("verdict");
   verdict.dataset.verdict = "running";
   verdict.textContent = "验证中… Verifying…";
@@ -93,7 +132,12 @@ async function run(): Promise<void> {
       new URL($<HTMLInputElement>("rpc").value, location.href).toString(),
     );
     try {
-      result = await verifyReceipt({ receipt, fileDigests: digests, chain: reader });
+      result = await verifyReceipt({
+        receipt,
+        fileDigests: digests,
+        chain: reader,
+        tsaTrustAnchors: await tsaTrustAnchors(),
+      });
     } finally {
       close();
     }
@@ -111,6 +155,7 @@ async function run(): Promise<void> {
     };
   }
   result.steps.forEach(show);
+  (result.witnesses ?? []).forEach(showWitness);
   verdict.dataset.verdict = result.verdict;
   verdict.textContent = verdictText(result);
 }

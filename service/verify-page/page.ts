@@ -17,8 +17,12 @@ li[data-status=pass]{color:#060}li[data-status=fail],li[data-status=error]{color
 <label for="receipt">回执 (JSON) Receipt</label><input id="receipt" type="file" accept="application/json,.json">
 <label for="files">文件 Files</label><input id="files" type="file" multiple>
 <label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text">
+<label for="tsa-ca">时间戳机构根证书 TSA root certificates (PEM/DER, optional)</label><input id="tsa-ca" type="file" multiple accept=".pem,.crt,.cer,.der">
+<label><input id="service-tsa" type="checkbox" checked> 同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</label>
 <button id="verify">验证 Verify</button>
 <ul id="steps"></ul>
+<h2>见证 <small>Witnesses</small></h2>
+<ul id="witnesses"></ul>
 <div id="verdict"></div>
 <script src="/verify/app.js"></script>
 </body></html>

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { chromium } from "playwright-core";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { providerChainReader, verifyReceipt, type Verification } from "../../service/verify";
 import { certificatesFromPemOrDer } from "../../service/witnesses";
@@ -204,6 +205,62 @@ describe("RFC 3161 witnesses of batch roots", function () {
       })
     ).json()) as { error: { code: string } };
     expect(untrustedOnly.error.code).to.equal("TSA_CA_INVALID");
+  });
+
+  it("lists the witnesses on the verification page, trusting the service's TSA roots only if asked", async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
+    const inPage = async (trustService: boolean) => {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${notary.url}/verify`);
+        await page.setInputFiles("#receipt", {
+          name: "receipt.json",
+          mimeType: "application/json",
+          buffer: Buffer.from(JSON.stringify(receipt)),
+        });
+        if (!trustService) await page.uncheck("#service-tsa");
+        await page.click("#verify");
+        await page.waitForFunction(
+          () =>
+            ["valid", "invalid", "unverifiable"].includes(
+              document.getElementById("verdict")!.dataset.verdict ?? "",
+            ),
+          undefined,
+          { timeout: 60_000 },
+        );
+        return {
+          verdict: await page.getAttribute("#verdict", "data-verdict"),
+          text: (await page.textContent("#verdict")) ?? "",
+          witnesses: await page.$$eval("#witnesses li", (items) =>
+            items.map((li) => [
+              (li as HTMLElement).dataset.witness,
+              (li as HTMLElement).dataset.controlled,
+              (li as HTMLElement).dataset.status,
+            ]),
+          ),
+        };
+      } finally {
+        await page.close();
+      }
+    };
+    try {
+      const trusting = await inPage(true);
+      expect(trusting.verdict, trusting.text).to.equal("valid");
+      expect(trusting.witnesses).to.deep.equal([
+        ["evm-chain", "true", "pass"],
+        ["rfc3161", "false", "pass"],
+      ]);
+      expect(trusting.text).to.include("Test TSA");
+      const alone = await inPage(false);
+      expect(alone.verdict).to.equal("valid");
+      expect(alone.witnesses[1]).to.deep.equal(["rfc3161", "false", "skip"]);
+      expect(alone.text).to.include("no witness independent of the operator was verified");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("takes in and anchors while the TSA is down, says so, and stamps the backlog once it is back", async () => {
