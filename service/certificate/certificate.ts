@@ -1,5 +1,6 @@
-import type { AnchoredReceipt } from "../receipts/receipt";
+import type { AnchoredReceipt, Rfc3161Witness } from "../receipts/receipt";
 import { DEV_CHAIN_IDS } from "../verify/verifier";
+import { describeToken } from "../witnesses/rfc3161";
 
 /** One line of a certificate: a bilingual label and its value. */
 export interface CertificateField {
@@ -21,6 +22,45 @@ export interface Certificate {
 
 const utc = (iso: string) => iso.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
 
+interface CertificateWitness {
+  type: string;
+  name: string;
+  time: string | undefined;
+  controlledByOperator: boolean;
+}
+
+/**
+ * The witnesses as the receipt states them, the chain anchor first. A certificate describes;
+ * the verifier judges (a token here is read, not checked against trust anchors).
+ */
+function witnessesOf(receipt: AnchoredReceipt): CertificateWitness[] {
+  const { anchor } = receipt;
+  const chain: CertificateWitness = {
+    type: "evm-chain",
+    name: `区块链 chain ${anchor.chainId}, 区块 block ${anchor.blockNumber}`,
+    time: new Date(anchor.blockTimestamp * 1000).toISOString(),
+    controlledByOperator: DEV_CHAIN_IDS.has(anchor.chainId),
+  };
+  const others = (receipt.witnesses ?? []).map((w): CertificateWitness => {
+    if (w.type !== "rfc3161")
+      return { type: w.type, name: `${w.type}`, time: undefined, controlledByOperator: false };
+    const token = w as Rfc3161Witness;
+    let tsa = token.tsa;
+    try {
+      tsa = describeToken(Uint8Array.from(atob(token.token), (c) => c.charCodeAt(0))).tsa;
+    } catch {
+      // An unreadable token is named by its source; the verifier will refuse it.
+    }
+    return {
+      type: "rfc3161",
+      name: `时间戳机构 TSA ${tsa} (RFC 3161)`,
+      time: token.time,
+      controlledByOperator: false,
+    };
+  });
+  return [chain, ...others];
+}
+
 /** Pure: everything printed on a certificate comes from the anchored receipt alone. */
 export function toCertificate(
   receipt: AnchoredReceipt,
@@ -30,6 +70,10 @@ export function toCertificate(
   const number = `EN-${String(record.seq).padStart(8, "0")}-${receipt.leafHash.slice(2, 10).toUpperCase()}`;
   const agent = (record.metadata as { agent?: { legalName?: string } }).agent?.legalName;
   const blockTime = utc(new Date(anchor.blockTimestamp * 1000).toISOString());
+  const witnesses = witnessesOf(receipt);
+  const independent = witnesses
+    .filter((w) => !w.controlledByOperator && w.time)
+    .sort((a, b) => Date.parse(a.time!) - Date.parse(b.time!))[0];
   return {
     number,
     recordId: record.id,
@@ -82,6 +126,31 @@ export function toCertificate(
           },
           { zh: "运营方", en: "Operator", value: intake.operator },
           { zh: "运营方签名", en: "Operator's signature", value: intake.signature },
+          {
+            zh: "承诺锚定期限（已签名）",
+            en: "Anchoring deadline (signed)",
+            value: utc(intake.anchorDeadline),
+          },
+        ],
+      },
+      {
+        zh: "见证",
+        en: "Witnesses",
+        fields: [
+          ...witnesses.map((w) => ({
+            zh: w.controlledByOperator ? "见证（运营方控制）" : "见证（独立于运营方）",
+            en: w.controlledByOperator
+              ? "Witness (controlled by the operator)"
+              : "Witness (independent of the operator)",
+            value: `${w.name}${w.time ? ` — ${utc(w.time)}` : ""}`,
+          })),
+          {
+            zh: "证据时间（最早的独立见证）",
+            en: "Evidentiary time (earliest independent witness)",
+            value: independent
+              ? `不晚于 no later than ${utc(independent.time!)} — ${independent.name}`
+              : "无独立见证：仅运营方自有链 none: only the operator's own chain attests",
+          },
         ],
       },
     ],
@@ -103,10 +172,23 @@ export function toCertificate(
         zh: "通过任一 RPC 调用合约 batchOf(运营方, 批次)，根、序号范围与区块应一致；区块哈希应与链上一致。",
         en: "Call batchOf(operator, batch) on the contract through any RPC: root, range and block match; the block hash matches the chain.",
       },
-      {
-        zh: "用 EIP-191 恢复记录哈希上的签名者，应为运营方。",
-        en: "Recover the EIP-191 signer of the leaf hash: it is the operator.",
-      },
+      receipt.format === "evidence-receipt/v1"
+        ? {
+            zh: "用 EIP-191 恢复记录哈希上的签名者，应为运营方。",
+            en: "Recover the EIP-191 signer of the leaf hash: it is the operator.",
+          }
+        : {
+            zh: "用 EIP-712 恢复接收声明（记录哈希、锚定期限、链、合约）的签名者，应为运营方。",
+            en: "Recover the EIP-712 signer of the intake statement (leaf hash, anchoring deadline, chain, contract): it is the operator.",
+          },
+      ...(witnesses.some((w) => w.type === "rfc3161")
+        ? [
+            {
+              zh: "时间戳令牌（RFC 3161）：检查其签名、其消息摘要等于默克尔根、其证书链至您信任的时间戳机构根证书。",
+              en: "Time-stamp tokens (RFC 3161): check the signature, that the message imprint is the Merkle root, and the certificate chain up to a TSA root you trust.",
+            },
+          ]
+        : []),
       {
         zh: "或扫描二维码在验证页面完成上述步骤，或运行 npm run verify。",
         en: "Or scan the QR code to run these steps on the verification page, or run npm run verify.",

@@ -161,6 +161,16 @@ describe("RFC 3161 witnesses of batch roots", function () {
     }
   });
 
+  it("lists every witness on the certificate, saying which the operator controls", async () => {
+    const answer = await notary.client.get(`/v1/records/${receipt.record.id}/certificate`);
+    const html = String(answer.body);
+    expect(answer.status).to.equal(200);
+    expect(html).to.match(/Witness \(controlled by the operator\)[\s\S]*chain 31337/);
+    expect(html).to.match(/Witness \(independent of the operator\)[\s\S]*Test TSA/);
+    const time = receipt.witnesses[0]!.time.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+    expect(html).to.match(new RegExp(`Evidentiary time[\\s\\S]*no later than ${time}`));
+  });
+
   it("keeps a witness type it does not know, reporting it unchecked", async () => {
     const result = await verify(
       tamper((r) => r.witnesses.push({ type: "opentimestamps", proof: "AA==" } as never)),
