@@ -152,7 +152,18 @@ async function start(
   const batcher = new Batcher(store, operator.address, config.batch);
   const anchorer = new Anchorer(store, ledgerChain, {
     confirmations: config.chain.confirmations,
-    mineTimeoutMs: 60_000,
+    mineTimeoutMs: config.chain.anchorWaitMs,
+    maxFeePerGas: config.chain.maxFeePerGas,
+    onReorg: (batches, { deeperThanConfirmations }) => {
+      notary.forgetBatches(batches);
+      const log = deeperThanConfirmations ? logger.error.bind(logger) : logger.warn.bind(logger);
+      log(
+        { batches, confirmations: config.chain.confirmations },
+        deeperThanConfirmations
+          ? "a reorg deeper than CHAIN_CONFIRMATIONS dropped anchored batches: receipts issued for them no longer verify until they are re-issued; anchoring them again"
+          : "a reorg dropped anchored batches; anchoring them again",
+      );
+    },
   });
   const pipeline = new AnchoringPipeline(batcher, anchorer, {
     pollMs: Math.min(250, config.batch.maxWaitMs),

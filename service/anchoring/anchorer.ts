@@ -1,21 +1,40 @@
-import { InvariantError } from "../errors";
+import { formatUnits } from "ethers";
+import { InvariantError, LedgerError } from "../errors";
 import { failpoint } from "../observability/failpoints";
 import type { LedgerStore, StoredBatch } from "../storage";
-import type { LedgerChain } from "./ledger-chain";
+import { LedgerChain, type AnchorFees } from "./ledger-chain";
 
 export interface AnchorerOptions {
   confirmations: number;
-  /** How long to wait for a sent transaction before checking again. */
+  /** How long one pass waits for its first transaction to be mined before it looks again. */
   mineTimeoutMs: number;
+  /** Most transactions in flight at once (consecutive nonces). */
+  maxInFlight?: number;
+  /** The highest max fee per gas a replacement may offer, in wei; beyond it anchoring stalls. */
+  maxFeePerGas?: bigint;
+  /** How many of the newest anchored batches are checked for a reorg on each pass. */
+  reorgDepth?: number;
+  /** Called with the batches a reorg took off the chain (they are anchored again). */
+  onReorg?: (batchIndexes: readonly number[], info: { deeperThanConfirmations: boolean }) => void;
 }
 
 export type AnchorOutcome = "anchored" | "waiting";
 
+/** Anchoring stopped on purpose, with a stable code (`/readyz` and the log show it). */
+export class AnchorStalledError extends LedgerError {}
+
 /**
- * Brings batches on chain in order, crash-safely (DESIGN §3): the signed transaction is stored
- * before it is sent, and every step starts from what the chain says (`nextSeqOf`), so a restart
+ * Brings batches on chain in order, crash-safely (DESIGN §3): each signed transaction is stored
+ * before it is sent, and every pass starts from what the chain says (`nextSeqOf`), so a restart
  * at any moment neither anchors a batch twice nor forgets one. The contract refuses an overlap
- * anyway; this code makes sure we never need it to.
+ * or a gap anyway; this code makes sure we never need it to.
+ *
+ * On a slow chain, waiting for each batch's block before sending the next falls behind without
+ * bound. So every waiting batch is sent at once, each with the next nonce: they are mined in
+ * nonce order, which is the order the contract requires, and a block carries them all. A
+ * transaction the network will not mine (its max fee under the base fee) is replaced with the
+ * same nonce and higher fees, up to `maxFeePerGas`; only one transaction per nonce can ever be
+ * mined, so a replacement can never anchor a batch twice.
  */
 export class Anchorer {
   constructor(
@@ -25,70 +44,112 @@ export class Anchorer {
   ) {}
 
   /**
-   * Anchors every unanchored batch, oldest first, while `keepGoing` says so (checked before
-   * each batch: a backlog of thousands must not hold a shutdown); returns those it anchored.
+   * Anchors every unanchored batch, oldest first, while `keepGoing` says so (checked before each
+   * transaction: a backlog of thousands must not hold a shutdown); returns those it confirmed.
    * Throws on the first chain failure.
    */
   async anchorPending(options: { keepGoing?: () => boolean } = {}): Promise<StoredBatch[]> {
+    await this.checkReorg();
     const anchored: StoredBatch[] = [];
     const pending = await this.store.unanchoredBatches();
+    if (pending.length === 0) return anchored;
     // Without this, a chain reset under the service (or a wrong address) surfaces as "the
     // operator key was used by another ledger", which sends the operator looking elsewhere.
-    if (pending.length > 0 && !(await this.chain.hasCode()))
+    if (!(await this.chain.hasCode()))
       throw new InvariantError(
         "LEDGER_CONTRACT_MISSING",
         `no EvidenceLedger code at ${this.chain.address}: the chain was reset or the address is wrong; anchoring is stopped, intake goes on`,
         { details: { contract: this.chain.address } },
       );
-    for (const batch of pending) {
+
+    // Already on chain (mined before a restart, or by the last pass): confirm them in order.
+    const chainNext = await this.chain.nextSeq();
+    let i = 0;
+    for (; i < pending.length && end(pending[i]!) <= chainNext; i++) {
+      if ((await this.confirm(pending[i]!)) === "waiting") return anchored;
+      anchored.push(pending[i]!);
+    }
+    const waiting = pending.slice(i, i + (this.options.maxInFlight ?? 16));
+    if (waiting.length === 0) return anchored;
+    if (chainNext !== waiting[0]!.first_seq) {
+      throw new InvariantError(
+        "ANCHOR_SEQUENCE_DIVERGED",
+        `the chain expects seq ${chainNext} next but batch ${waiting[0]!.batch_index} starts at ${waiting[0]!.first_seq}: the operator key was used by another ledger`,
+        {
+          details: {
+            batchIndex: waiting[0]!.batch_index,
+            chainNextSeq: chainNext,
+            firstSeq: waiting[0]!.first_seq,
+          },
+        },
+      );
+    }
+
+    // Send them all, nonce after nonce: the chain mines them in this order.
+    let nonce = await this.chain.transactionCount("latest");
+    const baseFee = await this.chain.baseFee();
+    const inFlight: { batch: StoredBatch; txHash: string }[] = [];
+    for (const batch of waiting) {
       if (options.keepGoing && !options.keepGoing()) break;
-      if ((await this.anchor(batch)) === "waiting") break;
+      inFlight.push({ batch, txHash: await this.send(batch, nonce, baseFee) });
+      nonce++;
+    }
+    if (inFlight.length === 0) return anchored;
+
+    const first = await this.chain.waitMined(
+      inFlight[0]!.txHash,
+      this.options.confirmations,
+      this.options.mineTimeoutMs,
+    );
+    if (!first) return anchored;
+    // Confirm every one that is in by now; a reverted one goes back to be signed again.
+    for (const { batch, txHash } of inFlight) {
+      const receipt = txHash === first.hash ? first : await this.chain.receipt(txHash);
+      if (receipt && receipt.status !== 1) {
+        await this.store.resetToCut(batch.batch_index);
+        throw new Error(
+          `anchor transaction ${txHash} of batch ${batch.batch_index} reverted; it is signed again`,
+        );
+      }
+      if (!receipt || (await this.confirm(batch)) === "waiting") break;
       anchored.push(batch);
     }
     return anchored;
   }
 
-  async anchor(batch: StoredBatch): Promise<AnchorOutcome> {
-    const end = batch.first_seq + batch.count;
-    const nextSeq = await this.chain.nextSeq();
-    if (nextSeq >= end) return this.confirm(batch);
-    if (nextSeq !== batch.first_seq) {
-      throw new InvariantError(
-        "ANCHOR_SEQUENCE_DIVERGED",
-        `the chain expects seq ${nextSeq} next but batch ${batch.batch_index} starts at ${batch.first_seq}: the operator key was used by another ledger`,
-        {
-          details: {
-            batchIndex: batch.batch_index,
-            chainNextSeq: nextSeq,
-            firstSeq: batch.first_seq,
-          },
-        },
-      );
-    }
-    const txHash = await this.send(batch);
-    const receipt = await this.chain.waitMined(
-      txHash,
-      this.options.confirmations,
-      this.options.mineTimeoutMs,
-    );
-    if (!receipt) return "waiting";
-    if (receipt.status !== 1)
-      throw new Error(`anchor transaction ${txHash} of batch ${batch.batch_index} reverted`);
-    return this.confirm(batch);
-  }
-
-  /** Sends the batch's stored transaction, or signs, stores and sends a new one. */
-  private async send(batch: StoredBatch): Promise<string> {
-    if (batch.status === "sent" && batch.raw_tx && batch.tx_hash && batch.nonce !== null) {
-      // Still sendable unless its nonce was consumed by a transaction that did not anchor.
-      if ((await this.chain.transactionCount("latest")) <= batch.nonce) {
-        await this.chain.broadcast(batch.raw_tx).catch((error: unknown) => {
+  /**
+   * The batch's transaction with this nonce: the stored one, re-broadcast (or replaced with
+   * higher fees when the network will not mine it), or a new one, stored before it is sent.
+   */
+  private async send(
+    batch: StoredBatch,
+    nonce: number,
+    baseFee: bigint | undefined,
+  ): Promise<string> {
+    const stored =
+      batch.status === "sent" && batch.raw_tx && batch.tx_hash && batch.nonce === nonce
+        ? { rawTx: batch.raw_tx, txHash: batch.tx_hash }
+        : undefined;
+    if (stored) {
+      const fees = LedgerChain.feesOf(stored.rawTx);
+      if (baseFee === undefined || fees.maxFeePerGas >= baseFee) {
+        await this.chain.broadcast(stored.rawTx).catch((error: unknown) => {
           if (!isAlreadyKnown(error)) throw error;
         });
-        return batch.tx_hash;
+        return stored.txHash;
       }
+      return this.signStoreSend(batch, nonce, await this.replacementFees(fees, baseFee));
     }
-    const signed = await this.chain.signAnchor(`0x${batch.root}`, batch.first_seq, batch.count);
+    // No transaction for this nonce yet (or the stored one's nonce went to another).
+    return this.signStoreSend(batch, nonce);
+  }
+
+  private async signStoreSend(batch: StoredBatch, nonce: number, fees?: AnchorFees) {
+    const signed = await this.chain.signAnchor(`0x${batch.root}`, batch.first_seq, batch.count, {
+      nonce,
+      fees,
+    });
+    if (batch.status === "sent") await this.store.resetToCut(batch.batch_index);
     await this.store.markSent(batch.batch_index, {
       tx_hash: signed.txHash,
       raw_tx: signed.rawTx,
@@ -99,6 +160,59 @@ export class Anchorer {
     await this.chain.broadcast(signed.rawTx);
     failpoint("after-anchor-sent");
     return signed.txHash;
+  }
+
+  /**
+   * Fees for a replacement: enough for the next block (twice its base fee plus the tip) and at
+   * least 12.5 % above the stuck transaction's on both fees (nodes require 10 %), under the cap.
+   */
+  private async replacementFees(old: AnchorFees, baseFee: bigint): Promise<AnchorFees> {
+    const suggested = await this.chain.suggestedFees();
+    const bump = (x: bigint) => (x * 9n + 7n) / 8n;
+    const tip = max(bump(old.maxPriorityFeePerGas), suggested.maxPriorityFeePerGas, 1n);
+    const fees = {
+      maxPriorityFeePerGas: tip,
+      maxFeePerGas: max(bump(old.maxFeePerGas), baseFee * 2n + tip),
+    };
+    const cap = this.options.maxFeePerGas;
+    if (cap !== undefined && fees.maxFeePerGas > cap) {
+      // Enough for the next block if the cap allows even that much; otherwise stall, and say so.
+      const needed = baseFee + tip;
+      if (needed > cap || bump(old.maxFeePerGas) > cap)
+        throw new AnchorStalledError(
+          "ANCHOR_FEE_CAP_REACHED",
+          `the network's base fee is ${gwei(baseFee)} gwei; an anchor needs about ${gwei(needed)} gwei per gas, above MAX_FEE_GWEI ${gwei(cap)}: anchoring waits for fees to fall or for the cap to be raised`,
+          { details: { baseFeeGwei: gwei(baseFee), neededGwei: gwei(needed), capGwei: gwei(cap) } },
+        );
+      fees.maxFeePerGas = cap;
+    }
+    return fees;
+  }
+
+  /**
+   * Whether the newest anchored batches' blocks are still the chain's: a reorg that drops an
+   * anchor block sends its batch (and every later one) back to be anchored again. Receipts are
+   * only issued after CHAIN_CONFIRMATIONS blocks, so a reorg shallower than that changes no
+   * receipt anyone holds.
+   */
+  private async checkReorg(): Promise<void> {
+    const recent = await this.store.lastAnchoredBatches(this.options.reorgDepth ?? 64);
+    const dropped: number[] = [];
+    for (const batch of recent) {
+      const hash = await this.chain.blockHashAt(batch.block_number!);
+      if (hash?.toLowerCase() === batch.block_hash?.toLowerCase()) break;
+      dropped.push(batch.batch_index);
+    }
+    if (dropped.length === 0) return;
+    const latest = await this.chain.blockNumber();
+    const deepest = recent.find((b) => b.batch_index === Math.min(...dropped))!;
+    await this.store.unanchor(dropped);
+    this.options.onReorg?.(
+      dropped.sort((a, b) => a - b),
+      {
+        deeperThanConfirmations: latest - deepest.block_number! + 1 > this.options.confirmations,
+      },
+    );
   }
 
   /** The batch is on chain: check it is ours, byte for byte, then record where it is. */
@@ -141,11 +255,16 @@ export class Anchorer {
   }
 }
 
+const end = (batch: StoredBatch) => batch.first_seq + batch.count;
+const max = (...values: bigint[]) => values.reduce((a, b) => (a > b ? a : b));
+const gwei = (wei: bigint) => formatUnits(wei, "gwei");
+
 function isAlreadyKnown(error: unknown): boolean {
   const message = String((error as { message?: unknown })?.message ?? error).toLowerCase();
   return (
     message.includes("already known") ||
     message.includes("known transaction") ||
-    message.includes("already imported")
+    message.includes("already imported") ||
+    message.includes("nonce too low")
   );
 }

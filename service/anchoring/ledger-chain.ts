@@ -1,4 +1,4 @@
-import { type AbstractProvider, keccak256, type Wallet } from "ethers";
+import { type AbstractProvider, keccak256, Transaction, type Wallet } from "ethers";
 import { EvidenceLedger__factory, type EvidenceLedger } from "../../typechain-types";
 
 export interface OnChainAnchoring {
@@ -17,6 +17,19 @@ export interface SignedAnchor {
   txHash: string;
   nonce: number;
 }
+
+/** EIP-1559 fees of a transaction, in wei. */
+export interface AnchorFees {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+/**
+ * Gas for one `anchor` call, with room: a ledger's first batch costs 137,530 (storage slots set
+ * from zero), later ones 86,242 (`npm run bench`). Fixed, because estimating against the current
+ * state fails for a batch whose predecessor is still in flight; only the gas used is paid.
+ */
+const ANCHOR_GAS_LIMIT = 200_000n;
 
 /** Sends a signed transaction: to the embedded chain's journal, or to an external node. */
 export type Broadcast = (rawTx: string) => Promise<void>;
@@ -123,34 +136,91 @@ export class LedgerChain {
     };
   }
 
-  async signAnchor(root: string, firstSeq: number, count: number): Promise<SignedAnchor> {
+  /**
+   * Signs `anchor(root, firstSeq, count)` with the given nonce (consecutive batches take
+   * consecutive nonces, so several can be in flight and still land in order) and fees: the
+   * network's current suggestion unless `fees` is given (a replacement).
+   */
+  async signAnchor(
+    root: string,
+    firstSeq: number,
+    count: number,
+    options: { nonce: number; fees?: AnchorFees },
+  ): Promise<SignedAnchor> {
     const data = this.contract.interface.encodeFunctionData("anchor", [root, firstSeq, count]);
-    const [nonce, fees, gasEstimate] = await Promise.all([
-      this.provider.getTransactionCount(this.operator.address, "pending"),
-      this.provider.getFeeData(),
-      this.provider.estimateGas({ from: this.operator.address, to: this.address, data }),
-    ]);
+    const fees = options.fees ?? (await this.suggestedFees());
     const rawTx = await this.operator.signTransaction({
       type: 2,
       chainId: this.chainId,
-      nonce,
+      nonce: options.nonce,
       to: this.address,
       data,
-      // 25% headroom: state between estimate and inclusion can only grow the log by our own txs.
-      gasLimit: (gasEstimate * 5n) / 4n,
-      maxFeePerGas: fees.maxFeePerGas ?? fees.gasPrice ?? 1n,
-      maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+      gasLimit: ANCHOR_GAS_LIMIT,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
-    return { rawTx, txHash: keccak256(rawTx), nonce };
+    return { rawTx, txHash: keccak256(rawTx), nonce: options.nonce };
+  }
+
+  /** What the network suggests now: twice the next base fee plus the suggested tip. */
+  async suggestedFees(): Promise<AnchorFees> {
+    const [fees, baseFee] = await Promise.all([this.provider.getFeeData(), this.baseFee()]);
+    const tip = fees.maxPriorityFeePerGas ?? 0n;
+    return {
+      maxPriorityFeePerGas: tip,
+      maxFeePerGas: baseFee !== undefined ? baseFee * 2n + tip : (fees.gasPrice ?? 1n),
+    };
+  }
+
+  /**
+   * The latest block's base fee, if the chain has one. (The pending block would say the next
+   * one's, but not every node can describe a pending block.) A transaction offering less cannot
+   * be mined at today's fees.
+   */
+  async baseFee(): Promise<bigint | undefined> {
+    return (await this.provider.getBlock("latest"))?.baseFeePerGas ?? undefined;
+  }
+
+  /** The fees a signed transaction offers. */
+  static feesOf(rawTx: string): AnchorFees {
+    const tx = Transaction.from(rawTx);
+    return {
+      maxFeePerGas: tx.maxFeePerGas ?? tx.gasPrice ?? 0n,
+      maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? tx.gasPrice ?? 0n,
+    };
+  }
+
+  /** The transaction's receipt once mined, else null. */
+  async receipt(txHash: string) {
+    return this.provider.getTransactionReceipt(txHash);
   }
 
   broadcast(rawTx: string): Promise<void> {
     return this.broadcastRaw(rawTx);
   }
 
-  /** Waits until the transaction has `confirmations` blocks; its receipt, or null on timeout. */
+  /**
+   * Waits until the transaction has `confirmations` blocks; its receipt, or null on timeout.
+   * Polls the receipt rather than following blocks: ethers' waitForTransaction replays every
+   * block event it missed, which after a long outage is slow.
+   */
   async waitMined(txHash: string, confirmations: number, timeoutMs: number) {
-    return this.provider.waitForTransaction(txHash, confirmations, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    const every = Math.max(50, Math.min(1_000, timeoutMs / 10));
+    for (;;) {
+      const receipt = await this.provider.getTransactionReceipt(txHash);
+      if (receipt) {
+        const latest = (await this.provider.getBlock("latest"))?.number ?? receipt.blockNumber;
+        if (latest - receipt.blockNumber + 1 >= confirmations) return receipt;
+      }
+      if (Date.now() >= deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(every, deadline - Date.now())));
+    }
+  }
+
+  /** The canonical block at a height, for reorg checks. */
+  async blockHashAt(blockNumber: number): Promise<string | undefined> {
+    return (await this.provider.getBlock(blockNumber))?.hash ?? undefined;
   }
 
   async transactionCount(tag: "latest" | "pending"): Promise<number> {

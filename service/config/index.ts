@@ -21,6 +21,9 @@ const Env = z.object({
     .optional(),
   BATCH_MAX_RECORDS: int(1_000, 1).pipe(z.number().max(1_000_000)),
   BATCH_MAX_WAIT_MS: int(2_000, 10),
+  ANCHOR_INTERVAL_MS: int(0),
+  ANCHOR_WAIT_MS: int(30_000, 10),
+  MAX_FEE_GWEI: z.coerce.number().positive().default(500),
   ANCHOR_DEADLINE_MS: int(0),
   CHAIN_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).optional(),
   CHAIN_HOST: z.string().min(1).default("127.0.0.1"),
@@ -102,6 +105,10 @@ export interface Config {
     ledgerAddress: string | undefined;
     /** The widest block range asked of `eth_getLogs`. */
     maxLogRange: number;
+    /** How long one anchoring pass waits for its transactions to be mined. */
+    anchorWaitMs: number;
+    /** The highest max fee per gas a (replacement) anchor transaction may offer, in wei. */
+    maxFeePerGas: bigint;
   };
   operatorKeyFile: string;
   apiKeysFile: string;
@@ -163,9 +170,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteFile: join(dataDir, "ledger.sqlite"),
     fileStoreDir: join(dataDir, "files"),
     chainDir: join(dataDir, "chain"),
-    batch: { maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT_MS },
+    // ANCHOR_INTERVAL_MS is the cadence's name per network; BATCH_MAX_WAIT_MS the older one.
+    batch: {
+      maxRecords: e.BATCH_MAX_RECORDS,
+      maxWaitMs: e.ANCHOR_INTERVAL_MS || e.BATCH_MAX_WAIT_MS,
+    },
     // The promise in each intake receipt: the batch wait plus ten minutes for the chain.
-    anchorDeadlineMs: e.ANCHOR_DEADLINE_MS || e.BATCH_MAX_WAIT_MS + 10 * 60_000,
+    anchorDeadlineMs:
+      e.ANCHOR_DEADLINE_MS || (e.ANCHOR_INTERVAL_MS || e.BATCH_MAX_WAIT_MS) + 10 * 60_000,
     chain: {
       rpcUrl: e.CHAIN_RPC_URL,
       host: e.CHAIN_HOST,
@@ -173,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       confirmations: e.CHAIN_CONFIRMATIONS,
       ledgerAddress: e.LEDGER_ADDRESS,
       maxLogRange: e.RPC_MAX_LOG_RANGE,
+      anchorWaitMs: e.ANCHOR_WAIT_MS,
+      maxFeePerGas: BigInt(Math.round(e.MAX_FEE_GWEI * 1e9)),
     },
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),

@@ -136,6 +136,14 @@ export class Notary {
     });
   }
 
+  /** Batches a reorg took off the chain: their cached rows no longer hold. */
+  forgetBatches(batchIndexes: readonly number[]): void {
+    for (const index of batchIndexes) {
+      this.trees.delete(index);
+      this.witnessCache.delete(index);
+    }
+  }
+
   /**
    * A batch's witnesses, read again every couple of seconds at most: a TSA's token may come
    * after the anchor, and an export reads every receipt of a batch one after another.
@@ -362,6 +370,13 @@ class AnchoredTrees {
       this.entries.set(index, entry);
     }
     return entry;
+  }
+
+  delete(index: number): void {
+    const entry = this.entries.get(index);
+    if (!entry) return;
+    this.entries.delete(index);
+    this.leaves -= entry.tree.size;
   }
 
   add(index: number, entry: { batch: StoredBatch; tree: MerkleTree }) {

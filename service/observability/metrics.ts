@@ -1,7 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export interface LagSource {
-  (): Promise<{ lagRecords: number; lagSeconds: number }>;
+  (): Promise<{
+    lagRecords: number;
+    lagSeconds: number;
+    consecutiveFailures?: number;
+    lastErrorCode?: string | null;
+  }>;
 }
 
 /** The service's Prometheus metrics, on a registry of its own (several services can share a process in tests). */
@@ -76,6 +81,17 @@ export class Metrics {
       registers,
       async collect() {
         this.set((await lag()).lagRecords);
+      },
+    });
+    new Gauge({
+      name: "notary_anchoring_failing",
+      help: "1 while anchoring fails, labelled with the error's code (ANCHOR_FEE_CAP_REACHED, LEDGER_CONTRACT_MISSING, …)",
+      labelNames: ["code"],
+      registers,
+      async collect() {
+        this.reset();
+        const state = await lag();
+        if ((state.consecutiveFailures ?? 0) > 0) this.set({ code: state.lastErrorCode ?? "" }, 1);
       },
     });
     new Gauge({

@@ -517,6 +517,53 @@ export class LedgerStore {
     });
   }
 
+  /**
+   * A sent batch whose transaction reverted or can no longer be mined goes back to "cut": its
+   * next transaction is signed afresh. Nothing of it reached the chain.
+   */
+  async resetToCut(batchIndex: number): Promise<void> {
+    await this.updateBatch(batchIndex, ["sent"], {
+      status: "cut",
+      tx_hash: null,
+      raw_tx: null,
+      nonce: null,
+      sent_at: null,
+    });
+  }
+
+  /**
+   * Batches whose anchor block left the canonical chain (a reorg) are anchored no more: they go
+   * back to "sent" (their transaction may be mined again) and the anchorer takes them up again.
+   */
+  async unanchor(batchIndexes: readonly number[]): Promise<void> {
+    if (batchIndexes.length === 0) return;
+    await this.db
+      .updateTable("batches")
+      .set({
+        status: "sent",
+        block_number: null,
+        block_hash: null,
+        block_timestamp: null,
+        anchored_at: null,
+      })
+      .where("batch_index", "in", batchIndexes)
+      .where("status", "=", "anchored")
+      .execute();
+    await this.flushCommits();
+  }
+
+  /** The newest anchored batches, newest first: where a reorg would show first. */
+  async lastAnchoredBatches(limit: number): Promise<StoredBatch[]> {
+    const rows = await this.db
+      .selectFrom("batches")
+      .selectAll()
+      .where("status", "=", "anchored")
+      .orderBy("batch_index", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(normaliseBatch);
+  }
+
   async recordAnchorError(batchIndex: number, message: string): Promise<void> {
     await this.db
       .updateTable("batches")

@@ -241,8 +241,10 @@ const intakeStatementVersion = (schema: string | undefined): Migration => ({
 /** Witnesses of batch roots from outside the service: RFC 3161 tokens, one per TSA. */
 const batchWitnesses: Migration = {
   async up(db: Kysely<any>) {
+    // Idempotent (see 0007).
     await db.schema
       .createTable("batch_witnesses")
+      .ifNotExists()
       .addColumn("batch_index", "bigint", (c) => c.notNull().references("batches.batch_index"))
       .addColumn("source", "text", (c) => c.notNull())
       .addColumn("kind", "text", (c) => c.notNull())

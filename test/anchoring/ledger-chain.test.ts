@@ -28,7 +28,9 @@ describe("LedgerChain against an RPC that limits log ranges", function () {
     await hre.network.provider.request({ method: "hardhat_mine", params: ["0x4e20"] });
     ledger = (maxLogRange) =>
       new LedgerChain(provider, operator, deployment.address, 31337n, broadcast, maxLogRange);
-    const signed = await ledger(5_000).signAnchor(`0x${"ab".repeat(32)}`, 0, 1);
+    const signed = await ledger(5_000).signAnchor(`0x${"ab".repeat(32)}`, 0, 1, {
+      nonce: await provider.getTransactionCount(operator.address, "latest"),
+    });
     await broadcast(signed.rawTx);
     // Not waitForTransaction: ethers would replay a "block" event for each of 20,000 blocks.
     while (!(await provider.getTransactionReceipt(signed.txHash)))

@@ -129,7 +129,12 @@ describe("HTTP API: slow and stalled clients", function () {
     const held = await Promise.all(Array.from({ length: 40 }, open));
     await new Promise((r) => setTimeout(r, 100));
     const extra = await open();
-    expect(await extra.closed).to.be.below(500);
+    let heldClosedFirst = false;
+    void Promise.race(held.map((c) => c.closed)).then(() => (heldClosedFirst = true));
+    // Closed by the cap, not by the headers timeout: that would have closed the older ones
+    // first, and answered 408. (A time bound alone failed on a loaded machine.)
+    expect(await extra.closed).to.be.below(3_000);
+    expect(heldClosedFirst).to.equal(false);
     expect(extra.received()).to.equal("");
     for (const c of held) c.socket.destroy();
     await Promise.all(held.map((c) => c.closed));

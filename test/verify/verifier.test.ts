@@ -304,7 +304,10 @@ describe("receipt verification", function () {
         notary.rpcUrl!,
       ]);
       expect(code, stdout).to.equal(0);
-      expect(stdout.match(/✓/g)).to.have.length(8);
+      // Eight checks, then the one witness: the operator's own chain.
+      expect(stdout.match(/✓/g)).to.have.length(9);
+      expect(stdout).to.match(/✓ chain 31337 block \d+, .* \(controlled by the operator\)/);
+      expect(stdout).to.include("no witness independent of the operator was verified");
       expect(stdout).to.include(`VALID: integrity of record ${receipt.record.id}`);
       expect(stdout).to.include("and all 1 of its files");
       expect(stdout).to.include(`position seq ${receipt.record.seq}`);
