@@ -14,6 +14,8 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "service-upload.ts" },
   { file: "large-ledger.ts" },
   { file: "chain-restart.ts" },
+  { file: "anchoring-lag.ts" },
+  { file: "tsa-token.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {

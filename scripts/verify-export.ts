@@ -14,6 +14,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { verifyExportArchive, type ArchiveReport } from "../service/exports";
 import { rpcChainReader } from "../service/verify";
+import { certificatesFromPemOrDer } from "../service/witnesses";
 
 const EXIT = { valid: 0, invalid: 1, unverifiable: 2 } as const;
 
@@ -51,11 +52,12 @@ function describe(r: ArchiveReport): string {
 }
 
 const USAGE = `usage: npm run verify-export -- --archive export.zip --rpc URL [--export-receipt FILE]
-                                [--min-confirmations N] [--json]
+                                [--tsa-ca FILE ...] [--min-confirmations N] [--json]
 
 Checks an export archive with nothing but the archive and a chain RPC: every entry against the
 manifest, the manifest against the export's notarised receipt, every record's receipt against
 the chain. --export-receipt is the export's receipt once anchored (npm run verify -- --upgrade).
+--tsa-ca gives the root certificates of TSAs you trust; their tokens in the receipts are checked.
 Exit codes: 0 valid, 1 invalid, 2 could not check.
 `;
 
@@ -72,6 +74,7 @@ async function main(): Promise<number> {
         rpc: { type: "string" },
         "export-receipt": { type: "string" },
         "min-confirmations": { type: "string", default: "1" },
+        "tsa-ca": { type: "string", multiple: true, default: [] },
         json: { type: "boolean", default: false },
       },
     }).values;
@@ -86,6 +89,13 @@ async function main(): Promise<number> {
   const exportReceipt = args["export-receipt"]
     ? JSON.parse(await readFile(args["export-receipt"], "utf8"))
     : undefined;
+  const tsaTrustAnchors: Uint8Array[] = [];
+  for (const file of args["tsa-ca"]) {
+    const bytes = await readFile(file).catch((e: Error) => {
+      throw new UsageError(`cannot read the TSA certificate ${file}: ${e.message}`);
+    });
+    tsaTrustAnchors.push(...certificatesFromPemOrDer(new Uint8Array(bytes)));
+  }
   const { reader, close } = await rpcChainReader(args.rpc).catch((error: Error) => {
     throw new UsageError(`cannot reach the RPC: ${error.message}`);
   });
@@ -93,6 +103,7 @@ async function main(): Promise<number> {
     const report = await verifyExportArchive(args.archive, reader, {
       exportReceipt,
       minConfirmations,
+      tsaTrustAnchors,
     });
     process.stdout.write((args.json ? JSON.stringify(report, null, 2) : describe(report)) + "\n");
     return EXIT[report.verdict];

@@ -10,6 +10,7 @@ import {
   type OnChainBatchView,
   type OnChainTransaction,
   type Verification,
+  type WitnessReport,
 } from "../verify";
 
 /** One thing wrong with an export archive, named precisely enough to act on. */
@@ -56,7 +57,11 @@ interface ManifestEntry {
 export async function verifyExportArchive(
   path: string,
   chain: ChainReader,
-  options: { exportReceipt?: unknown; minConfirmations?: number } = {},
+  options: {
+    exportReceipt?: unknown;
+    minConfirmations?: number;
+    tsaTrustAnchors?: readonly Uint8Array[];
+  } = {},
 ): Promise<ArchiveReport> {
   const report: ArchiveReport = {
     verdict: "valid",
@@ -72,6 +77,8 @@ export async function verifyExportArchive(
   };
   const cachedChain = cachingChainReader(chain);
   const recoverSigner = makeStatementRecovery();
+  // Every receipt of a batch carries the same tokens: each is checked once per run.
+  const witnessMemo = new Map<string, WitnessReport>();
   const verify = (receipt: unknown) =>
     verifyReceipt({
       receipt,
@@ -79,6 +86,8 @@ export async function verifyExportArchive(
       chain: cachedChain,
       minConfirmations: options.minConfirmations,
       recoverSigner,
+      tsaTrustAnchors: options.tsaTrustAnchors,
+      witnessMemo,
     });
 
   // Entries are read one at a time, and opened after the directory is read: close it by hand.

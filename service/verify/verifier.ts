@@ -8,6 +8,7 @@ import {
   statementVersionOf,
   type Receipt,
   type Rfc3161Witness,
+  type Witness,
 } from "../receipts/receipt";
 import { checkTokenIntegrity, TimestampError, verifyToken } from "../witnesses/rfc3161";
 import type { ChainReader } from "./chain-reader";
@@ -99,6 +100,11 @@ export interface VerifyInput {
    * still checked for integrity and root, but its TSA is reported "not checked".
    */
   tsaTrustAnchors?: readonly Uint8Array[];
+  /**
+   * Remembers witness checks across calls (every receipt of a batch carries the same tokens):
+   * tools checking an export's receipts pass one map for the run, with fixed trust anchors.
+   */
+  witnessMemo?: Map<string, WitnessReport>;
 }
 
 /**
@@ -338,7 +344,10 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   const witnesses = [chainWitness];
   if (!inclusionOk)
     steps.push(...skipRest(["witnesses"], "SKIPPED", "not checked: the root is not the leaf's"));
-  else witnesses.push(...(await witnessStep(receipt, input.tsaTrustAnchors, steps)));
+  else
+    witnesses.push(
+      ...(await witnessStep(receipt, input.tsaTrustAnchors, steps, input.witnessMemo)),
+    );
   const result = finish(steps, [], receipt);
   result.witnesses = witnesses;
   if (result.verdict === "valid") {
@@ -368,66 +377,19 @@ async function witnessStep(
   receipt: Extract<Receipt, { status: "anchored" }>,
   trustAnchors: readonly Uint8Array[] | undefined,
   steps: StepResult[],
+  memo: Map<string, WitnessReport> | undefined,
 ): Promise<WitnessReport[]> {
-  const root = getBytes(receipt.anchor.root);
   const reports: WitnessReport[] = [];
   for (const witness of receipt.witnesses ?? []) {
-    if (witness.type !== "rfc3161") {
-      reports.push({
-        type: witness.type,
-        name: `a ${witness.type} witness`,
-        time: undefined,
-        controlledByOperator: false,
-        status: "not checked",
-        code: "WITNESS_TYPE_UNKNOWN",
-        message: `this verifier does not know witnesses of type ${witness.type}; kept, not judged`,
-      });
+    const key = `${receipt.anchor.root}:${JSON.stringify(witness)}`;
+    const known = memo?.get(key);
+    if (known) {
+      reports.push(known);
       continue;
     }
-    const w = witness as Rfc3161Witness;
-    const token = base64Bytes(w.token);
-    const name = (tsa: string) => `TSA ${tsa}`;
-    try {
-      const { facts } = await checkTokenIntegrity(token, root);
-      if (Date.parse(facts.genTime) !== Date.parse(w.time))
-        throw new TimestampError(
-          "TSA_TIME_MISMATCH",
-          `the receipt states ${w.time}, the token attests ${facts.genTime}`,
-        );
-      if (!trustAnchors || trustAnchors.length === 0) {
-        reports.push({
-          type: "rfc3161",
-          name: name(facts.tsa),
-          time: facts.genTime,
-          controlledByOperator: false,
-          status: "not checked",
-          code: "TSA_TRUST_NOT_CHECKED",
-          message:
-            "the token is intact and times this root, but no TSA root certificate was given to check who signed it",
-        });
-        continue;
-      }
-      await verifyToken(token, root, trustAnchors);
-      reports.push({
-        type: "rfc3161",
-        name: name(facts.tsa),
-        time: facts.genTime,
-        controlledByOperator: false,
-        status: "verified",
-        code: "OK",
-        message: `token ${facts.serialNumber} from ${w.tsa}`,
-      });
-    } catch (error) {
-      reports.push({
-        type: "rfc3161",
-        name: name(w.tsa),
-        time: undefined,
-        controlledByOperator: false,
-        status: "failed",
-        code: error instanceof TimestampError ? error.code : "TSA_TOKEN_MALFORMED",
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
+    const report = await checkWitness(witness, getBytes(receipt.anchor.root), trustAnchors);
+    if (memo && memo.size < 10_000) memo.set(key, report);
+    reports.push(report);
   }
   const failed = reports.find((r) => r.status === "failed");
   const verified = reports.filter((r) => r.status === "verified");
@@ -456,6 +418,68 @@ async function witnessStep(
           : reports.map((r) => `${r.name}: ${r.message}`).join("; "),
     });
   return reports;
+}
+
+/** One witness checked against the root: what a verdict says of it. */
+async function checkWitness(
+  witness: Witness,
+  root: Uint8Array,
+  trustAnchors: readonly Uint8Array[] | undefined,
+): Promise<WitnessReport> {
+  if (witness.type !== "rfc3161") {
+    return {
+      type: witness.type,
+      name: `a ${witness.type} witness`,
+      time: undefined,
+      controlledByOperator: false,
+      status: "not checked",
+      code: "WITNESS_TYPE_UNKNOWN",
+      message: `this verifier does not know witnesses of type ${witness.type}; kept, not judged`,
+    };
+  }
+  const w = witness as Rfc3161Witness;
+  const token = base64Bytes(w.token);
+  const name = (tsa: string) => `TSA ${tsa}`;
+  try {
+    const { facts } = await checkTokenIntegrity(token, root);
+    if (Date.parse(facts.genTime) !== Date.parse(w.time))
+      throw new TimestampError(
+        "TSA_TIME_MISMATCH",
+        `the receipt states ${w.time}, the token attests ${facts.genTime}`,
+      );
+    if (!trustAnchors || trustAnchors.length === 0) {
+      return {
+        type: "rfc3161",
+        name: name(facts.tsa),
+        time: facts.genTime,
+        controlledByOperator: false,
+        status: "not checked",
+        code: "TSA_TRUST_NOT_CHECKED",
+        message:
+          "the token is intact and times this root, but no TSA root certificate was given to check who signed it",
+      };
+    }
+    await verifyToken(token, root, trustAnchors);
+    return {
+      type: "rfc3161",
+      name: name(facts.tsa),
+      time: facts.genTime,
+      controlledByOperator: false,
+      status: "verified",
+      code: "OK",
+      message: `token ${facts.serialNumber} from ${w.tsa}`,
+    };
+  } catch (error) {
+    return {
+      type: "rfc3161",
+      name: name(w.tsa),
+      time: undefined,
+      controlledByOperator: false,
+      status: "failed",
+      code: error instanceof TimestampError ? error.code : "TSA_TOKEN_MALFORMED",
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
 }
 
 function base64Bytes(text: string): Uint8Array {

@@ -7,6 +7,8 @@ import { chromium } from "playwright-core";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { providerChainReader, verifyReceipt, type Verification } from "../../service/verify";
 import { certificatesFromPemOrDer } from "../../service/witnesses";
+import { verifyExportArchive } from "../../service/exports";
+import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 import { startOpensslTsa, type TestTsa } from "../support/openssl-tsa";
@@ -169,6 +171,29 @@ describe("RFC 3161 witnesses of batch roots", function () {
     expect(html).to.match(/Witness \(independent of the operator\)[\s\S]*Test TSA/);
     const time = receipt.witnesses[0]!.time.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
     expect(html).to.match(new RegExp(`Evidentiary time[\\s\\S]*no later than ${time}`));
+  });
+
+  it("checks the tokens of every receipt in an export, once per batch", async () => {
+    const secret = newApiKey();
+    const file = join(notary.dataDir, "keys", "api-keys.json");
+    await writeKeyEntries(file, [
+      ...(await readKeyEntries(file)),
+      { id: "samr", name: "SAMR inspector", role: "regulator", keySha256: hashApiKey(secret) },
+    ]);
+    await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
+    const download = await notary.client.withKey(secret).getBytes("/v1/exports?kind=evidence");
+    expect(download.status).to.equal(200);
+    const archive = join(dataDir, "witnessed-export.zip");
+    await writeFile(archive, download.bytes);
+    const chain = providerChainReader(notary.chain.provider);
+    const trusting = await verifyExportArchive(archive, chain, { tsaTrustAnchors: trusted });
+    expect(trusting.receipts.invalid, JSON.stringify(trusting.findings)).to.equal(0);
+    expect(trusting.receipts.valid).to.be.at.least(2);
+    const untrusting = await verifyExportArchive(archive, chain, {
+      tsaTrustAnchors: certificatesFromPemOrDer(Buffer.from(other.caPem)),
+    });
+    expect(untrusting.receipts.invalid).to.be.at.least(2);
+    expect(untrusting.findings.map((f) => f.code)).to.include("TSA_UNTRUSTED");
   });
 
   it("keeps a witness type it does not know, reporting it unchecked", async () => {
