@@ -51,6 +51,27 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       expect(receipt.anchor.chainId).to.equal("31337");
       expect(await checkAnchoredReceipt(receipt, anvil.provider)).to.deep.equal([]);
     });
+
+    it("stops anchoring with LEDGER_CONTRACT_MISSING when the chain is reset, and keeps taking in", async () => {
+      await anvil.rpc("anvil_reset", []);
+      const answer = await notary.client.postRecord(await exampleRecord("filing"));
+      expect(answer.status).to.equal(201);
+      let ready: { status: string; anchoring: { lastErrorCode: string | null } };
+      const deadline = Date.now() + 15_000;
+      do {
+        await new Promise((r) => setTimeout(r, 200));
+        const response = await fetch(`${notary.url}/readyz`);
+        ready = (await response.json()) as typeof ready;
+        if (ready.anchoring.lastErrorCode === "LEDGER_CONTRACT_MISSING")
+          expect(response.status).to.equal(503);
+      } while (
+        ready.anchoring.lastErrorCode !== "LEDGER_CONTRACT_MISSING" &&
+        Date.now() < deadline
+      );
+      expect(ready.anchoring.lastErrorCode).to.equal("LEDGER_CONTRACT_MISSING");
+      expect(ready.status).to.equal("unavailable");
+      expect((await notary.client.postRecord(await exampleRecord("filing"))).status).to.equal(201);
+    });
   });
 
   describe("with slow blocks (2 s) under sustained intake", () => {
