@@ -8,11 +8,12 @@ import { CanonicalRecord, derivedRowsOf, toCanonicalBytes } from "../records";
 import { compareIndexRows } from "./index-rows";
 import { makeStatementVerifier } from "../keys";
 import { makeStatementDigester } from "../receipts";
+import { checkTokenIntegrity, TimestampError } from "../witnesses/rfc3161";
 import type { FileStore, LedgerBinding, LedgerStore, RecordTable, StoredBatch } from "../storage";
 import type { ChainReader } from "../verify";
 
 export type AuditCheck =
-  "sequence" | "record" | "index" | "signature" | "file" | "batch" | "chain" | "head";
+  "sequence" | "record" | "index" | "signature" | "file" | "batch" | "witness" | "chain" | "head";
 
 /** One thing found wrong, named precisely enough to act on. */
 export interface Discrepancy {
@@ -210,6 +211,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
         message: `batch ${batch.batch_index}: the root rebuilt from its records differs from the stored root`,
       });
     }
+    found.push(...(await checkWitnesses(store, batch)));
     if (batch.status !== "anchored") continue;
     const chain = await deps.chain.batchOf(binding.contract, binding.operator, batch.batch_index);
     if (!chain) {
@@ -265,6 +267,41 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     ok: found.length === 0,
     discrepancies: found,
   };
+}
+
+/**
+ * The batch's stored witnesses, each re-read against the stored root: a token swapped, altered
+ * or restated with another time would be served in every receipt of the batch. (Trust in the
+ * TSA is for the verifier to judge, with the roots it trusts.)
+ */
+async function checkWitnesses(store: LedgerStore, batch: StoredBatch): Promise<Discrepancy[]> {
+  const found: Discrepancy[] = [];
+  for (const w of await store.witnessesOf(batch.batch_index)) {
+    if (w.kind !== "rfc3161") continue;
+    try {
+      const { facts } = await checkTokenIntegrity(
+        new Uint8Array(Buffer.from(w.token, "base64")),
+        Buffer.from(batch.root, "hex"),
+      );
+      if (Date.parse(facts.genTime) !== Date.parse(w.attested_at))
+        throw new TimestampError(
+          "TSA_TIME_MISMATCH",
+          `the row states ${w.attested_at}, the token attests ${facts.genTime}`,
+        );
+    } catch (error) {
+      found.push({
+        check: "witness",
+        code: "WITNESS_INVALID",
+        batchIndex: batch.batch_index,
+        message: `batch ${batch.batch_index}: the stored witness from ${w.source} does not hold: ${error instanceof Error ? error.message : String(error)}`,
+        details: {
+          source: w.source,
+          reason: error instanceof TimestampError ? error.code : "TSA_TOKEN_MALFORMED",
+        },
+      });
+    }
+  }
+  return found;
 }
 
 /** A gap in the sequence: the records with these seqs were deleted. */

@@ -8,6 +8,7 @@ import type { AnchoredReceipt } from "../../service/receipts";
 import { providerChainReader, verifyReceipt, type Verification } from "../../service/verify";
 import { certificatesFromPemOrDer } from "../../service/witnesses";
 import { verifyExportArchive } from "../../service/exports";
+import { runAudit } from "../../service/audit";
 import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
@@ -194,6 +195,48 @@ describe("RFC 3161 witnesses of batch roots", function () {
     });
     expect(untrusting.receipts.invalid).to.be.at.least(2);
     expect(untrusting.findings.map((f) => f.code)).to.include("TSA_UNTRUSTED");
+  });
+
+  it("audits the stored tokens: a swapped or restated one is named", async () => {
+    const audit = () =>
+      runAudit({
+        store: notary.store,
+        files: notary.files,
+        binding: notary.binding,
+        chain: providerChainReader(notary.chain.provider),
+      });
+    expect((await audit()).discrepancies).to.deep.equal([]);
+    const [first] = await notary.store.witnessesOf(receipt.anchor.batchIndex);
+    const [second] = await notary.store.witnessesOf(secondReceipt.anchor.batchIndex);
+    const restore = async () =>
+      notary.store.db
+        .updateTable("batch_witnesses")
+        .set({ token: first!.token, attested_at: first!.attested_at })
+        .where("batch_index", "=", receipt.anchor.batchIndex)
+        .execute();
+    try {
+      await notary.store.db
+        .updateTable("batch_witnesses")
+        .set({ token: second!.token })
+        .where("batch_index", "=", receipt.anchor.batchIndex)
+        .execute();
+      let report = await audit();
+      expect(
+        report.discrepancies.map((d) => [d.code, d.batchIndex, d.details?.reason]),
+      ).to.deep.equal([["WITNESS_INVALID", receipt.anchor.batchIndex, "TSA_IMPRINT_MISMATCH"]]);
+      await restore();
+      await notary.store.db
+        .updateTable("batch_witnesses")
+        .set({ attested_at: "2020-01-01T00:00:00.000Z" })
+        .where("batch_index", "=", receipt.anchor.batchIndex)
+        .execute();
+      report = await audit();
+      expect(report.discrepancies.map((d) => d.details?.reason)).to.deep.equal([
+        "TSA_TIME_MISMATCH",
+      ]);
+    } finally {
+      await restore();
+    }
   });
 
   it("keeps a witness type it does not know, reporting it unchecked", async () => {
