@@ -23,7 +23,17 @@ export function ledgerRouter(notary: Notary): { public: Router; protected: Route
           "a batch index is a whole number from 0",
         );
       }
-      res.json(toBatchView(await notary.getBatch(index)));
+      const batch = await notary.getBatch(index);
+      const witnesses = await notary.batchWitnesses(index);
+      res.json({
+        ...toBatchView(batch),
+        witnesses: witnesses.map((w) => ({
+          type: w.kind,
+          tsa: w.source,
+          time: w.attested_at,
+          fetchedAt: w.fetched_at,
+        })),
+      });
     },
   );
   return { public: open, protected: protectedRoutes };

@@ -157,6 +157,11 @@ export class Notary {
     return witnesses;
   }
 
+  /** The witnesses stored for a batch (RFC 3161 tokens), as receipts carry them. */
+  async batchWitnesses(index: number): Promise<BatchWitnessTable[]> {
+    return this.deps.store.witnessesOf(index);
+  }
+
   async getBatch(index: number): Promise<StoredBatch> {
     const batch = await this.deps.store.getBatch(index);
     if (!batch)

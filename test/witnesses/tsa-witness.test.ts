@@ -91,6 +91,15 @@ describe("RFC 3161 witnesses of batch roots", function () {
   it("carries the TSA's token in the receipt; the verdict names it as the independent witness", async () => {
     expect(receipt.witnesses).to.have.length(1);
     expect(receipt.witnesses[0]).to.include({ type: "rfc3161", tsa: tsa.url });
+    const batch = await notary.client.get(`/v1/batches/${receipt.anchor.batchIndex}`);
+    expect((batch.body as { witnesses: unknown[] }).witnesses).to.deep.equal([
+      {
+        type: "rfc3161",
+        tsa: tsa.url,
+        time: receipt.witnesses[0]!.time,
+        fetchedAt: (batch.body as { witnesses: { fetchedAt: string }[] }).witnesses[0]!.fetchedAt,
+      },
+    ]);
     const result = await verify(receipt);
     expect(result.verdict, JSON.stringify(result.steps)).to.equal("valid");
     expect(result.steps.find((s) => s.step === "witnesses")).to.include({ status: "pass" });
