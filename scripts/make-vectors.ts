@@ -223,6 +223,13 @@ async function main(): Promise<void> {
         expect: { verdict: "invalid", step: "format", code: "RECEIPT_STATUS_INCONSISTENT" },
       },
       {
+        name: "unknown_status_fail",
+        why: 'The status is "confirmed", which is none of the known values (pending, anchored).',
+        receipt: tampered((r) => ((r as { status: string }).status = "confirmed")),
+        files: single,
+        expect: { verdict: "invalid", step: "format", code: "RECEIPT_MALFORMED" },
+      },
+      {
         name: "random_tx_hash_fail",
         why: "The anchor's transaction hash is replaced by a random one: the chain has no such transaction.",
         receipt: tampered((r) => (r.anchor.txHash = `0x${"5a".repeat(32)}`)),

@@ -104,7 +104,9 @@ for (const set of SETS)
         "intake_signed_by_another_key_fail",
         "intake_chain_id_fail",
         "intake_contract_fail",
-        ...(set === "v2" ? ["anchor_deadline_moved_fail", "v1_format_on_v2_signature_fail"] : []),
+        ...(set === "v2"
+          ? ["anchor_deadline_moved_fail", "v1_format_on_v2_signature_fail", "unknown_status_fail"]
+          : []),
       ]) {
         expect(names).to.include(required);
       }
