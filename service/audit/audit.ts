@@ -4,7 +4,12 @@ import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf } from "../merkle";
-import { CanonicalRecord, derivedRowsOf, toCanonicalBytes } from "../records";
+import {
+  derivedRowsOf,
+  parseCanonicalRecord,
+  toCanonicalBytes,
+  type TypedRecord,
+} from "../records";
 import { compareIndexRows } from "./index-rows";
 import { makeStatementVerifier } from "../keys";
 import { makeStatementDigester } from "../receipts";
@@ -97,9 +102,9 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     expected = row.seq + 1;
     count++;
     deps.onProgress?.("records", count, nextSeq);
-    let record: CanonicalRecord;
+    let record: TypedRecord;
     try {
-      record = CanonicalRecord.parse(JSON.parse(row.canonical));
+      record = parseCanonicalRecord(row.canonical);
     } catch {
       found.push({
         check: "record",

@@ -1,4 +1,6 @@
-import type { CanonicalRecord } from "../records";
+import type { RecordOf, TypedRecord } from "../records";
+
+type Action = RecordOf<"action">;
 import type { WorkingCalendar } from "./calendar";
 
 export type Jurisdiction = "CN" | "DMCA" | "DSA";
@@ -17,10 +19,10 @@ export interface TimelineStep {
 }
 
 export interface CaseRecords {
-  notice: CanonicalRecord;
+  notice: RecordOf<"notice">;
   /** Actions that concern the notice or a counter-notice answering it. */
-  actions: CanonicalRecord[];
-  counterNotices: CanonicalRecord[];
+  actions: Action[];
+  counterNotices: RecordOf<"counter_notice">[];
 }
 
 export interface TimelineOptions {
@@ -32,9 +34,10 @@ export interface TimelineOptions {
 }
 
 const MEASURES = new Set(["takedown", "block", "delink", "terminate_transactions"]);
-const timeOf = (r: CanonicalRecord) =>
-  new Date((r.metadata as { effectiveAt?: string }).effectiveAt ?? r.receivedAt);
-const typeOf = (r: CanonicalRecord) => (r.metadata as { type?: string }).type;
+/** When an action took effect, as the platform notarised it; other records when received. */
+const timeOf = (r: TypedRecord) =>
+  new Date(r.kind === "action" ? r.metadata.effectiveAt : r.receivedAt);
+const typeOf = (a: Action) => a.metadata.type;
 const iso = (d: Date) => d.toISOString();
 
 /** What every profile needs: the case, the options, and the steps found so far. */
@@ -42,7 +45,7 @@ class Timeline {
   readonly steps: TimelineStep[] = [];
   readonly noticeAt: Date;
   /** The first counter-notice (declaration; under the DSA, the complaint). */
-  readonly counter: CanonicalRecord | undefined;
+  readonly counter: RecordOf<"counter_notice"> | undefined;
 
   constructor(
     readonly c: CaseRecords,
@@ -55,11 +58,11 @@ class Timeline {
   }
 
   /** The earliest action of the case that `pred` accepts. */
-  first(pred: (a: CanonicalRecord) => boolean): CanonicalRecord | undefined {
+  first(pred: (a: Action) => boolean): Action | undefined {
     return this.c.actions.filter(pred).sort((a, b) => timeOf(a).getTime() - timeOf(b).getTime())[0];
   }
 
-  received(step: string, rule: string, record: CanonicalRecord): void {
+  received(step: string, rule: string, record: TypedRecord): void {
     this.steps.push({ step, state: "done", rule, recordId: record.id, at: record.receivedAt });
   }
 
@@ -68,7 +71,7 @@ class Timeline {
     from: Date,
     step: string,
     rule: string,
-    action: CanonicalRecord | undefined,
+    action: Action | undefined,
     earliest?: Date,
   ): void {
     this.window(
@@ -84,7 +87,7 @@ class Timeline {
   window(
     step: string,
     rule: string,
-    action: CanonicalRecord | undefined,
+    action: TypedRecord | undefined,
     due: Date,
     earliest?: Date,
   ): void {
@@ -235,7 +238,7 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
     const decision = t.first(isMeasure);
     t.inTime(t.noticeAt, "decision on the notice", "DSA art. 16(6): in a timely manner", decision);
     if (decision) {
-      const statement = (decision.metadata as { statement?: unknown }).statement;
+      const statement = decision.metadata.statement;
       t.steps.push({
         step: "statement of reasons",
         state: statement ? "done" : "missing",
@@ -271,19 +274,13 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
   },
 };
 
-const isMeasure = (a: CanonicalRecord) => MEASURES.has(typeOf(a) ?? "");
-const isForwarding = (a: CanonicalRecord) =>
+const isMeasure = (a: Action) => MEASURES.has(typeOf(a));
+const isForwarding = (a: Action) =>
   typeOf(a) === "forward_notice" || typeOf(a) === "forward_declaration";
 
 const EXCLUDED_CAP_WORKING_DAYS = 20;
 const EXCLUDED_RULE = "法释〔2020〕9号 art. 3: excluded delays, at most 20 working days";
 const days = (ms: number) => `${(ms / 86_400_000).toFixed(1)} days`;
-
-interface ExcludedPeriod {
-  from: string;
-  to: string;
-  cause: string;
-}
 
 /**
  * When the wait after a declaration ends: 15 days from its arrival at the rights holder, plus
@@ -293,14 +290,16 @@ interface ExcludedPeriod {
  */
 function declarationWait(
   arrived: Date,
-  actions: readonly CanonicalRecord[],
+  actions: readonly Action[],
   calendar: WorkingCalendar,
 ): { ends: Date; excludedMs: number; delays: TimelineStep[] } {
   const claimed = actions
-    .filter((a) => typeOf(a) === "delay_excluded")
-    .map((a) => {
-      const period = (a.metadata as { excludedPeriod: ExcludedPeriod }).excludedPeriod;
-      return { action: a, period, from: new Date(period.from), to: new Date(period.to) };
+    .flatMap((a) => {
+      // The schema requires the period on exactly these actions.
+      const period = typeOf(a) === "delay_excluded" ? a.metadata.excludedPeriod : undefined;
+      return period
+        ? [{ action: a, period, from: new Date(period.from), to: new Date(period.to) }]
+        : [];
     })
     .sort((a, b) => a.from.getTime() - b.from.getTime());
   let ends = new Date(arrived.getTime() + 15 * 86_400_000);

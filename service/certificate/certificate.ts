@@ -1,3 +1,4 @@
+import { parseCanonicalRecord } from "../records";
 import type { AnchoredReceipt, Rfc3161Witness } from "../receipts/receipt";
 import { DEV_CHAIN_IDS } from "../verify/verifier";
 import { describeToken } from "../witnesses/rfc3161";
@@ -68,7 +69,8 @@ export function toCertificate(
 ): Certificate {
   const { record, anchor, intake } = receipt;
   const number = `EN-${String(record.seq).padStart(8, "0")}-${receipt.leafHash.slice(2, 10).toUpperCase()}`;
-  const agent = (record.metadata as { agent?: { legalName?: string } }).agent?.legalName;
+  const typed = parseCanonicalRecord(record);
+  const agent = typed.kind === "notice" ? typed.metadata.agent?.legalName : undefined;
   const blockTime = utc(new Date(anchor.blockTimestamp * 1000).toISOString());
   const witnesses = witnessesOf(receipt);
   const independent = witnesses

@@ -9,35 +9,29 @@ import { CSV_BOM, csvLine } from "../csv";
 import { InvalidInputError } from "../errors";
 import type { Submitter } from "../intake";
 import type { Notary } from "../notary";
-import { CanonicalRecord, hasTerms, type RecordKind } from "../records";
+import { hasTerms, parseCanonicalRecord, type RecordKind, type TypedRecord } from "../records";
 import type { LedgerStore, RecordQuery } from "../storage";
 
 interface DataType {
   file: string;
   kinds: RecordKind[];
   /** Which records of those kinds belong to the type; all of them when absent. */
-  includes?: (record: CanonicalRecord) => boolean;
+  includes?: (record: TypedRecord) => boolean;
   /** A CSV of one row per item the records hold, instead of one row per record. */
-  table?: { header: string[]; rows: (record: CanonicalRecord) => unknown[][] };
+  table?: { header: string[]; rows: (record: TypedRecord) => unknown[][] };
   /** The records are exported under another type already: write only the table. */
   tableOnly?: boolean;
   /** Its records are also in that type's files: counted once in the export's total. */
   subsetOf?: string;
 }
 
-type Meta = Record<string, unknown> & {
-  type?: string;
-  merchant?: { legalName?: string };
-  goodsIp?: {
-    listing: Record<string, string>;
-    shown: Record<string, string | string[]>[];
-  }[];
-  targets?: Record<string, string>[];
-  items?: Record<string, string>[];
-};
-const meta = (r: CanonicalRecord) => r.metadata as Meta;
-const isPenalty = (r: CanonicalRecord) =>
-  meta(r).type === "malicious_notice_flag" || meta(r).type === "credit_penalty";
+const isPenalty = (r: TypedRecord) =>
+  r.kind === "action" &&
+  (r.metadata.type === "malicious_notice_flag" || r.metadata.type === "credit_penalty");
+const goodsIpOf = (r: TypedRecord) => (r.kind === "filing" ? (r.metadata.goodsIp ?? []) : []);
+/** The listings a notice targets or a declaration answers for. */
+const listingsOf = (r: TypedRecord) =>
+  r.kind === "notice" ? r.metadata.targets : r.kind === "counter_notice" ? r.metadata.items : [];
 
 /** The eight data types regulators take out (GB/T 39550 5.4, our reading), and what fills each. */
 const DATA_TYPES: DataType[] = [
@@ -46,7 +40,7 @@ const DATA_TYPES: DataType[] = [
     file: "2-ip-information-on-goods",
     kinds: ["filing"],
     subsetOf: "1-merchant-filings",
-    includes: (r) => (meta(r).goodsIp ?? []).length > 0,
+    includes: (r) => goodsIpOf(r).length > 0,
     table: {
       header: [
         "record_id",
@@ -64,11 +58,11 @@ const DATA_TYPES: DataType[] = [
         "proof_files",
       ],
       rows: (r) =>
-        (meta(r).goodsIp ?? []).flatMap(({ listing, shown }) =>
+        goodsIpOf(r).flatMap(({ listing, shown }) =>
           shown.map((right) => [
             r.id,
             r.seq,
-            meta(r).merchant?.legalName,
+            r.kind === "filing" ? r.metadata.merchant.legalName : undefined,
             listing.platform,
             listing.url,
             listing.itemId,
@@ -78,7 +72,7 @@ const DATA_TYPES: DataType[] = [
             right.holder,
             right.displayedAs,
             right.basis,
-            ([] as string[]).concat(right.proofFiles ?? []).join("; "),
+            (right.proofFiles ?? []).join("; "),
           ]),
         ),
     },
@@ -95,15 +89,7 @@ const DATA_TYPES: DataType[] = [
     table: {
       header: ["record_id", "kind", "platform", "url", "item_id", "shop_id", "merchant"],
       rows: (r) =>
-        [...(meta(r).targets ?? []), ...(meta(r).items ?? [])].map((l) => [
-          r.id,
-          r.kind,
-          l.platform,
-          l.url,
-          l.itemId,
-          l.shopId,
-          l.merchant,
-        ]),
+        listingsOf(r).map((l) => [r.id, r.kind, l.platform, l.url, l.itemId, l.shopId, l.merchant]),
     },
   },
 ];
@@ -221,7 +207,7 @@ export async function writeExport(
       for (let after = -1; ;) {
         const page = await store.search({ ...request.filters, kind, afterSeq: after, limit: PAGE });
         for (const row of page) {
-          const record = CanonicalRecord.parse(JSON.parse(row.canonical));
+          const record = parseCanonicalRecord(row.canonical);
           if (type.includes && !type.includes(record)) continue;
           if (!hasTerms(record, request.filters.terms ?? {})) continue;
           yield { row, record };

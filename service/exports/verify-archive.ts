@@ -3,6 +3,8 @@ import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { promisify } from "node:util";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
+import { z } from "zod";
+import { ExportMetadata } from "../records";
 import { makeStatementRecovery } from "../keys";
 import {
   verifyReceipt,
@@ -36,6 +38,10 @@ export interface ArchiveReport {
 }
 
 const MAX_FINDINGS = 1_000;
+/** The one field of an export record checked here; the rest may come from another version. */
+const NotarisedManifest = z.looseObject({
+  manifestSha256: ExportMetadata.shape.manifestSha256,
+});
 const SIDE_FILES = new Set(["manifest.json", "export-receipt.json"]);
 
 interface ManifestEntry {
@@ -133,8 +139,7 @@ export async function verifyExportArchive(
     else {
       report.exportReceipt = await verify(exportReceipt);
       const record = report.exportReceipt.receipt?.record;
-      const notarised = (record?.metadata as { manifestSha256?: unknown } | undefined)
-        ?.manifestSha256;
+      const notarised = NotarisedManifest.safeParse(record?.metadata).data?.manifestSha256;
       if (record && (record.kind !== "export" || notarised !== report.manifestSha256))
         find({
           code: "MANIFEST_NOT_NOTARISED",

@@ -2,11 +2,11 @@ import { Router } from "express";
 import { buildTimeline, retentionOf, WorkingCalendar, type Jurisdiction } from "../cases";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { linkedRecords, type Notary } from "../notary";
-import { CanonicalRecord } from "../records";
+import { isKind, parseCanonicalRecord } from "../records";
 import type { LedgerStore } from "../storage";
 
 const JURISDICTIONS: readonly Jurisdiction[] = ["CN", "DMCA", "DSA"];
-const parse = (canonical: string) => CanonicalRecord.parse(JSON.parse(canonical));
+const parse = (canonical: string) => parseCanonicalRecord(canonical);
 
 /** `GET /v1/cases/:noticeId?jurisdiction=CN|DMCA|DSA`: the notarised timeline of a case. */
 export function caseRouter(deps: {
@@ -32,12 +32,17 @@ export function caseRouter(deps: {
         `a case is named by its notice's id; ${req.params.id} is not a notice`,
       );
     const notice = parse(stored.canonical);
-    const counterNotices = (await linkedRecords(deps.store, [notice.id], "answers")).map(
-      (r) => r.record,
-    );
+    if (!isKind(notice, "notice"))
+      throw new NotFoundError("CASE_NOT_FOUND", `${req.params.id} is not a notice`);
+    // The link rules let only counter-notices answer and only actions concern.
+    const counterNotices = (await linkedRecords(deps.store, [notice.id], "answers"))
+      .map((r) => r.record)
+      .filter((r) => isKind(r, "counter_notice"));
     const actions = (
       await linkedRecords(deps.store, [notice.id, ...counterNotices.map((c) => c.id)], "concerns")
-    ).map((r) => r.record);
+    )
+      .map((r) => r.record)
+      .filter((r) => isKind(r, "action"));
     const unique = [...new Map(actions.map((a) => [a.id, a])).values()];
     const records = { notice, counterNotices, actions: unique };
     const steps = buildTimeline(records, {

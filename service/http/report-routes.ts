@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { CanonicalRecord, issuesOf } from "../records";
+import { issuesOf, parseCanonicalRecord, type TypedRecord } from "../records";
 import { linkedRecords } from "../notary";
 import { MonthlyTally, StatisticsTally, statisticsCsv } from "../reports";
 import type { LedgerStore } from "../storage";
@@ -48,9 +48,9 @@ export function reportRouter(store: LedgerStore): Router {
         : new StatisticsTally({ from, to });
     for (let cursor = -1; ;) {
       const page = await store.search({ from, to, afterSeq: cursor, limit: PAGE });
-      const records = page.map((r) => CanonicalRecord.parse(JSON.parse(r.canonical)));
+      const records = page.map((r) => parseCanonicalRecord(r.canonical));
       const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
-      const actions = new Map<string, CanonicalRecord[]>();
+      const actions = new Map<string, TypedRecord[]>();
       for (const { target, record } of await linkedRecords(store, notices, "concerns")) {
         const list = actions.get(target) ?? [];
         list.push(record);

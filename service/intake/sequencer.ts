@@ -13,6 +13,7 @@ import {
   toCanonicalBytes,
   type CanonicalRecord,
   type FileDigest,
+  type TypedRecord,
   type RecordKind,
   type ValidRecordInput,
 } from "../records";
@@ -280,18 +281,17 @@ export class Sequencer {
     id: string = uuidv7(),
   ): Sealed {
     const { input, files, submitter } = submission;
-    const canonicalRecord: CanonicalRecord = {
+    const canonicalRecord: TypedRecord = {
+      // kind, metadata and links, typed together
+      ...input,
       format: RECORD_FORMAT,
       // Time-ordered (RFC 9562 v7): new ids land at the end of the id index, not at random
       // pages of it, which keeps intake fast as the ledger grows.
       id,
       seq,
-      kind: input.kind,
       receivedAt: receivedAt.toISOString(),
       submitter,
-      metadata: input.metadata,
       files,
-      links: input.links,
       nonce: randomBytes(16).toString("hex"),
     };
     const bytes = toCanonicalBytes(canonicalRecord);

@@ -1,4 +1,4 @@
-import { CanonicalRecord } from "../records";
+import { parseCanonicalRecord, type TypedRecord } from "../records";
 import type { LedgerStore } from "../storage";
 
 /**
@@ -10,10 +10,10 @@ export async function linkedRecords(
   store: LedgerStore,
   targets: readonly string[],
   rel: string,
-): Promise<{ target: string; record: CanonicalRecord }[]> {
-  const found: { target: string; record: CanonicalRecord }[] = [];
+): Promise<{ target: string; record: TypedRecord }[]> {
+  const found: { target: string; record: TypedRecord }[] = [];
   for (const { target, canonical } of await store.linkingTo(targets, rel)) {
-    const record = CanonicalRecord.parse(JSON.parse(canonical));
+    const record = parseCanonicalRecord(canonical);
     if (record.links.some((l) => l.rel === rel && l.id === target)) found.push({ target, record });
   }
   return found;

@@ -5,7 +5,12 @@ import type { Sequencer, Submission } from "../intake";
 import { makeTree, rootOf, type MerkleTree } from "../merkle";
 import { nativeSha256 } from "../fingerprint";
 import { makeStatementVerifier } from "../keys";
-import { CanonicalRecord, concernsViewer, leafHashOfRecord } from "../records";
+import {
+  CanonicalRecord,
+  parseCanonicalRecord,
+  concernsViewer,
+  leafHashOfRecord,
+} from "../records";
 import {
   makeStatementDigester,
   statementVersion,
@@ -284,7 +289,7 @@ export class Notary {
    */
   private async notarised(id: string): Promise<{ row: RecordTable; record: CanonicalRecord }> {
     const row = await this.requireRecord(id);
-    const record = CanonicalRecord.parse(JSON.parse(row.canonical));
+    const record = parseCanonicalRecord(row.canonical);
     const leaf = leafHashOfRecord(record, nativeSha256);
     if (
       Buffer.from(leaf).toString("hex") !== row.leaf_hash ||
@@ -330,7 +335,7 @@ export class Notary {
   }
 
   private storedIntakeFacts(stored: RecordTable, parsed?: CanonicalRecord): IntakeFacts {
-    return this.intakeFacts(parsed ?? CanonicalRecord.parse(JSON.parse(stored.canonical)), {
+    return this.intakeFacts(parsed ?? parseCanonicalRecord(stored.canonical), {
       leafHash: stored.leaf_hash,
       signature: stored.signature,
       anchorDeadline: stored.anchor_deadline,

@@ -1,4 +1,4 @@
-import { CanonicalRecord, hasTerms } from "../records";
+import { hasTerms, parseCanonicalRecord } from "../records";
 import type { LedgerStore, RecordQuery, RecordTable } from "../storage";
 
 /**
@@ -14,7 +14,7 @@ export async function searchRecords(
   for (let after = query.afterSeq ?? -1; ;) {
     const rows = await store.search({ ...query, afterSeq: after, limit: query.limit + 1 });
     for (const row of rows) {
-      const record = CanonicalRecord.parse(JSON.parse(row.canonical));
+      const record = parseCanonicalRecord(row.canonical);
       if (hasTerms(record, query.terms ?? {})) matched.push(row);
       if (matched.length > query.limit) {
         const records = matched.slice(0, query.limit);

@@ -1,4 +1,5 @@
 import type { CanonicalRecord } from "./canonical";
+import type { TypedRecord } from "./typed";
 import { partiesOf } from "./parties";
 import { termsOf } from "./terms";
 
@@ -15,7 +16,7 @@ export interface DerivedRows {
   terms: { field: string; value: string }[];
 }
 
-export function derivedRowsOf(record: CanonicalRecord): DerivedRows {
+export function derivedRowsOf(record: TypedRecord): DerivedRows {
   return {
     files: record.files.map((f, position) => ({
       position,
@@ -26,7 +27,7 @@ export function derivedRowsOf(record: CanonicalRecord): DerivedRows {
     })),
     links: record.links.map((l) => ({ rel: l.rel, targetId: l.id })),
     parties: partiesOf(record.metadata),
-    terms: termsOf(record.kind, record.metadata as Record<string, unknown>),
+    terms: termsOf(record),
   };
 }
 

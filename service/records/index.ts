@@ -35,3 +35,10 @@ export {
   termsOf,
   type SearchField,
 } from "./terms";
+export {
+  isKind,
+  parseCanonicalRecord,
+  type MetadataOf,
+  type RecordOf,
+  type TypedRecord,
+} from "./typed";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { METADATA_SCHEMAS, RECORD_KINDS, type ClientKind, type RecordKind } from "./kinds";
 import { Link } from "./links";
+import type { MetadataOf } from "./typed";
 
 /** What a client sends: the `record` part of a multipart upload, or the JSON body. */
 export const RecordInput = z.strictObject({
@@ -10,11 +11,10 @@ export const RecordInput = z.strictObject({
   links: z.array(Link).max(100).default([]),
 });
 
-export interface ValidRecordInput {
-  kind: RecordKind;
-  metadata: Record<string, unknown>;
-  links: Link[];
-}
+/** A record as accepted: its metadata typed by its kind (narrow on `kind`). */
+export type ValidRecordInput = {
+  [K in RecordKind]: { kind: K; metadata: MetadataOf<K>; links: Link[] };
+}[RecordKind];
 
 export interface Issue {
   path: string;
@@ -64,7 +64,7 @@ export function parseRecordInput(raw: unknown, fileNames: readonly string[]): Va
       },
     );
   }
-  const valid = { kind, metadata: parsed.data as Record<string, unknown>, links };
+  const valid = { kind, metadata: parsed.data, links } as ValidRecordInput;
   const missing = referencedFileNames(valid).filter((name) => !fileNames.includes(name));
   if (missing.length > 0) {
     throw new InvalidInputError(
@@ -83,22 +83,32 @@ function isKind(kind: string): kind is ClientKind {
 }
 
 /** File names a record's metadata refers to, which must be among its attached files. */
-export function referencedFileNames(record: ValidRecordInput): string[] {
-  const m = record.metadata as Record<string, unknown> & {
-    right?: { proofFiles?: string[]; evaluationReportFile?: string; markImageFile?: string };
-    agent?: { powerOfAttorneyFile?: string };
-    identityProofFiles?: string[];
-    goodsIp?: { shown: { proofFiles?: string[] }[] }[];
-  };
-  const names = [
-    ...(m.right?.proofFiles ?? []),
-    m.right?.evaluationReportFile,
-    m.right?.markImageFile,
-    m.agent?.powerOfAttorneyFile,
-    ...(m.identityProofFiles ?? []),
-    ...(m.goodsIp ?? []).flatMap((g) => g.shown.flatMap((r) => r.proofFiles ?? [])),
-  ];
-  return names.filter((n): n is string => typeof n === "string");
+export function referencedFileNames(record: Pick<ValidRecordInput, "kind" | "metadata">): string[] {
+  const named = (...names: (string | undefined)[]) =>
+    names.filter((n): n is string => typeof n === "string");
+  const r = record as ValidRecordInput;
+  switch (r.kind) {
+    case "notice": {
+      const right = r.metadata.right;
+      return named(
+        ...(right.proofFiles ?? []),
+        right.type === "patent" ? right.evaluationReportFile : undefined,
+        right.type === "trademark" ? right.markImageFile : undefined,
+        r.metadata.agent?.powerOfAttorneyFile,
+      );
+    }
+    case "filing":
+      return named(
+        ...(r.metadata.identityProofFiles ?? []),
+        ...(r.metadata.goodsIp ?? []).flatMap((g) => g.shown.flatMap((s) => s.proofFiles ?? [])),
+      );
+    case "counter_notice":
+    case "evidence":
+    case "action":
+    case "commitment":
+    case "export":
+      return [];
+  }
 }
 
 /**

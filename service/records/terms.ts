@@ -1,3 +1,5 @@
+import type { TypedRecord } from "./typed";
+
 /** The fields regulators and platforms search records by. */
 export const SEARCH_FIELDS = ["merchant", "rights_holder", "right_number", "listing_url"] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
@@ -47,17 +49,10 @@ export function searchTerm(field: SearchField, value: string): string {
  * Search finds candidates through the terms index; this decides, so a row inserted into the
  * index cannot make a record match.
  */
-export function hasTerms(
-  record: { kind: string; metadata: unknown },
-  wanted: Partial<Record<string, string>>,
-): boolean {
+export function hasTerms(record: TypedRecord, wanted: Partial<Record<string, string>>): boolean {
   const entries = Object.entries(wanted).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return true;
-  const own = new Set(
-    termsOf(record.kind, record.metadata as Record<string, unknown>).map(
-      (t) => `${t.field}\u0000${t.value}`,
-    ),
-  );
+  const own = new Set(termsOf(record).map((t) => `${t.field}\u0000${t.value}`));
   return entries.every(([field, value]) => own.has(`${field}\u0000${value}`));
 }
 
@@ -67,36 +62,46 @@ export function hasTerms(
  * Names are kept as written; matching is exact and case-insensitive, listing URLs normalised.
  */
 export function termsOf(
-  kind: string,
-  metadata: Record<string, unknown>,
+  record: Pick<TypedRecord, "kind" | "metadata">,
 ): { field: SearchField; value: string }[] {
-  const m = metadata as {
-    notifier?: { legalName?: string };
-    merchant?: { legalName?: string };
-    party?: { legalName?: string };
-    right?: { holder?: string; registrationNumber?: string };
-    targets?: Listingish[];
-    items?: Listingish[];
-    goodsIp?: { listing: Listingish; shown: { registrationNumber: string; holder: string }[] }[];
-  };
   const terms: { field: SearchField; value: string }[] = [];
   const add = (field: SearchField, value: string | undefined) => {
     if (value && value.trim()) terms.push({ field, value: searchTerm(field, value) });
   };
-  add("rights_holder", m.notifier?.legalName);
-  add("rights_holder", m.right?.holder);
-  add("right_number", m.right?.registrationNumber);
-  add("merchant", m.merchant?.legalName);
-  if (kind === "commitment") add("merchant", m.party?.legalName);
-  for (const { shown } of m.goodsIp ?? [])
-    for (const right of shown) {
-      add("right_number", right.registrationNumber);
-      add("rights_holder", right.holder);
+  const listings = (list: readonly Listingish[]) => {
+    for (const listing of list) {
+      add("listing_url", listing.url);
+      add("merchant", listing.merchant);
     }
-  const goods = (m.goodsIp ?? []).map((g) => g.listing);
-  for (const listing of [...(m.targets ?? []), ...(m.items ?? []), ...goods]) {
-    add("listing_url", listing.url);
-    add("merchant", listing.merchant);
+  };
+  const r = record as TypedRecord;
+  switch (r.kind) {
+    case "notice":
+      add("rights_holder", r.metadata.notifier.legalName);
+      add("rights_holder", r.metadata.right.holder);
+      add("right_number", r.metadata.right.registrationNumber);
+      listings(r.metadata.targets);
+      break;
+    case "counter_notice":
+      add("merchant", r.metadata.merchant.legalName);
+      listings(r.metadata.items);
+      break;
+    case "filing":
+      add("merchant", r.metadata.merchant.legalName);
+      for (const { shown } of r.metadata.goodsIp ?? [])
+        for (const right of shown) {
+          add("right_number", right.registrationNumber);
+          add("rights_holder", right.holder);
+        }
+      listings((r.metadata.goodsIp ?? []).map((g) => g.listing));
+      break;
+    case "commitment":
+      add("merchant", r.metadata.party.legalName);
+      break;
+    case "evidence":
+    case "action":
+    case "export":
+      break;
   }
   const seen = new Set<string>();
   return terms.filter(

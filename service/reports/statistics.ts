@@ -1,5 +1,5 @@
 import { CSV_BOM, csvLine } from "../csv";
-import { normaliseListingUrl, type CanonicalRecord } from "../records";
+import { isKind, normaliseListingUrl, type TypedRecord } from "../records";
 
 /** Measures that decide on infringement (a takedown-like action counts as a determination). */
 const DETERMINATIONS = new Set(["takedown", "block", "delink", "terminate_transactions"]);
@@ -70,50 +70,40 @@ export class StatisticsTally {
   }
 
   /** Counts a record received in the range; for a notice, with the actions concerning it. */
-  add(record: CanonicalRecord, actionsConcerning: readonly CanonicalRecord[] = []): void {
+  add(record: TypedRecord, actionsConcerning: readonly TypedRecord[] = []): void {
     const stats = this.stats;
-    const m = record.metadata as {
-      channel?: string;
-      right?: { type?: string; registrationNumber?: string; description?: string };
-      targets?: { url: string }[];
-      type?: string;
-    };
+    const actions = actionsConcerning.filter((a) => isKind(a, "action"));
     if (record.kind === "notice") {
+      const m = record.metadata;
       stats.notices.total++;
-      bump(stats.notices.byChannel, m.channel ?? "unknown");
-      bump(stats.notices.byRightType, m.right?.type ?? "unknown");
-      const listings = (m.targets ?? []).map((t) => normaliseListingUrl(t.url));
+      bump(stats.notices.byChannel, m.channel);
+      bump(stats.notices.byRightType, m.right.type);
+      const listings = m.targets.map((t) => normaliseListingUrl(t.url));
       for (const listing of listings) this.listings.add(listing);
+      const right = m.right;
       this.rights.add(
-        `${m.right?.type}:${m.right?.registrationNumber ?? m.right?.description ?? record.id}`,
+        `${right.type}:${right.registrationNumber ?? (right.type === "other" ? right.description : undefined) ?? record.id}`,
       );
-      if (
-        actionsConcerning.some((a) =>
-          DETERMINATIONS.has((a.metadata as { type?: string }).type ?? ""),
-        )
-      ) {
+      if (actions.some((a) => DETERMINATIONS.has(a.metadata.type))) {
         this.determined++;
         for (const listing of listings) this.infringing.add(listing);
       }
       let first = Infinity;
-      for (const a of actionsConcerning)
-        first = Math.min(
-          first,
-          Date.parse((a.metadata as { effectiveAt?: string }).effectiveAt ?? a.receivedAt),
-        );
+      for (const a of actions) first = Math.min(first, Date.parse(a.metadata.effectiveAt));
       if (Number.isFinite(first))
         this.hoursToAct.push(Math.max(0, (first - Date.parse(record.receivedAt)) / 3_600_000));
     } else if (record.kind === "counter_notice") {
       stats.counterNotices++;
     } else if (record.kind === "action") {
+      const type = record.metadata.type;
       stats.actions.total++;
-      bump(stats.actions.byType, m.type ?? "unknown");
-      if (MEASURES.has(m.type ?? "")) {
+      bump(stats.actions.byType, type);
+      if (MEASURES.has(type)) {
         stats.measures.total++;
-        bump(stats.measures.byType, m.type!);
+        bump(stats.measures.byType, type);
       }
-      if (m.type === "restore") stats.restorations++;
-      if (m.type === "malicious_notice_flag") stats.maliciousNoticeFlags++;
+      if (type === "restore") stats.restorations++;
+      if (type === "malicious_notice_flag") stats.maliciousNoticeFlags++;
     }
   }
 
@@ -145,7 +135,7 @@ export class MonthlyTally {
     this.whole = new StatisticsTally(range);
   }
 
-  add(record: CanonicalRecord, actionsConcerning: readonly CanonicalRecord[] = []): void {
+  add(record: TypedRecord, actionsConcerning: readonly TypedRecord[] = []): void {
     this.whole.add(record, actionsConcerning);
     const month = monthOf(record.receivedAt);
     let tally = this.months.get(month);

@@ -1,6 +1,15 @@
 import { type Kysely, sql } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
-import { normaliseListingUrl, termsOf } from "../records";
+import { normaliseListingUrl, parseCanonicalRecord, termsOf } from "../records";
+
+/** A stored record's terms; one that cannot be read gets none here, and the audit names it. */
+function termsOfStored(canonical: string): ReturnType<typeof termsOf> {
+  try {
+    return termsOf(parseCanonicalRecord(canonical));
+  } catch {
+    return [];
+  }
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against any past schema */
 
@@ -201,10 +210,7 @@ const nfkcTerms: Migration = {
       if (rows.length === 0) return;
       const ids = rows.map((r) => r.id);
       const terms = rows.flatMap((r) =>
-        termsOf(
-          r.kind,
-          (JSON.parse(r.canonical) as { metadata: Record<string, unknown> }).metadata,
-        ).map((t) => ({ record_id: r.id, ...t })),
+        termsOfStored(r.canonical).map((t) => ({ record_id: r.id, ...t })),
       );
       await db.deleteFrom("record_terms").where("record_id", "in", ids).execute();
       for (let i = 0; i < terms.length; i += 500)

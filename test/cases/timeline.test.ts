@@ -9,10 +9,11 @@ import {
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 import { makeRecord } from "../support/records";
+import type { RecordOf } from "../../service/records";
 
 const record = makeRecord;
 const action = (type: string, effectiveAt: string) =>
-  record("action", effectiveAt, { type, effectiveAt });
+  record("action", effectiveAt, { type, effectiveAt, statement: undefined });
 const states = (steps: TimelineStep[]) => Object.fromEntries(steps.map((s) => [s.step, s.state]));
 
 describe("case timelines", () => {
@@ -94,7 +95,7 @@ describe("case timelines", () => {
         effectiveAt: from,
         excludedPeriod: { from, to, cause },
       });
-    const timeline = (...actions: ReturnType<typeof record>[]) =>
+    const timeline = (...actions: RecordOf<"action">[]) =>
       buildTimeline(
         {
           notice,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { normaliseListingUrl, termsOf } from "../../service/records";
+import { readFileSync } from "node:fs";
+import { normaliseListingUrl, termsOf, type MetadataOf } from "../../service/records";
 
 describe("search terms", () => {
   it("normalises the ways one listing URL is written to one term", () => {
@@ -35,17 +36,38 @@ describe("search terms", () => {
   });
 
   it("indexes listings normalised and names as written, lower-cased", () => {
-    const terms = termsOf("notice", {
-      notifier: { legalName: " Luma Footwear Co., Ltd. " },
+    const example = JSON.parse(readFileSync("examples/records/notice.json", "utf8")) as {
+      metadata: MetadataOf<"notice">;
+    };
+    const metadata: MetadataOf<"notice"> = {
+      ...example.metadata,
+      notifier: { ...example.metadata.notifier, legalName: " Luma Footwear Co., Ltd. " },
       targets: [
-        { url: "https://www.shop.example.com/item/1/", merchant: "Happy Feet" },
-        { url: "https://shop.example.com/item/1?utm_campaign=x", merchant: "Happy Feet" },
+        { platform: "p", url: "https://www.shop.example.com/item/1/", merchant: "Happy Feet" },
+        {
+          platform: "p",
+          url: "https://shop.example.com/item/1?utm_campaign=x",
+          merchant: "Happy Feet",
+        },
       ],
-    });
-    expect(terms).to.deep.equal([
+    };
+    expect(termsOf({ kind: "notice", metadata })).to.deep.equal([
       { field: "rights_holder", value: "luma footwear co., ltd." },
+      { field: "right_number", value: "30123456" },
       { field: "listing_url", value: "shop.example.com/item/1" },
       { field: "merchant", value: "happy feet" },
     ]);
+  });
+
+  it("types each kind's metadata: a field that is not in the schema does not compile", () => {
+    const notice = JSON.parse(readFileSync("examples/records/notice.json", "utf8")) as {
+      metadata: MetadataOf<"notice">;
+    };
+    // @ts-expect-error a notice's rights holder is `right.holder`; `rightsHolder` is no field
+    const misnamed: string = notice.metadata.rightsHolder;
+    // @ts-expect-error a counter-notice has no `right`
+    const wrongKind = (m: MetadataOf<"counter_notice">) => m.right;
+    expect([misnamed, typeof wrongKind]).to.deep.equal([undefined, "function"]);
+    expect(termsOf({ kind: "notice", metadata: notice.metadata }).length).to.be.greaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { MonthlyTally, monthOf, StatisticsTally, statisticsCsv } from "../../service/reports";
-import { parseRecordInput, type CanonicalRecord } from "../../service/records";
+import { parseRecordInput, type TypedRecord } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 import { makeRecord } from "../support/records";
@@ -45,7 +45,7 @@ describe("campaign statistics", () => {
       effectiveAt: "2026-03-07T00:00:00.000Z",
     });
     const counter = record("counter_notice", "2026-03-04T00:00:00.000Z", {});
-    const concerning: Record<string, CanonicalRecord[]> = {
+    const concerning: Record<string, TypedRecord[]> = {
       [n1.id]: [takedown],
       [n2.id]: [forward],
     };
