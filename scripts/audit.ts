@@ -5,6 +5,7 @@
  * found, 2 could not audit.
  */
 import { parseArgs } from "node:util";
+import { runMain } from "./cli";
 import { runAudit } from "../service/audit";
 import { connectEmbedded, type ChainConnection } from "../service/chain";
 import { loadConfig } from "../service/config";
@@ -84,10 +85,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`audit could not run: ${(error as Error).message ?? String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+runMain(main, { failurePrefix: "audit could not run: ", failuresUnanswered: true });

@@ -9,8 +9,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../service/config";
-import { LedgerError } from "../service/errors";
+import { runMain, UsageError } from "./cli";
+import { loadConfig } from "../service/config";
 import {
   addKeyEntry,
   hashApiKey,
@@ -21,8 +21,6 @@ import {
   updateKeyEntries,
   type Role,
 } from "../service/keys";
-
-class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -67,12 +65,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof UsageError ? "usage: " : ""}${(error as Error).message}\n`,
-  );
-  process.exitCode =
-    error instanceof UsageError || error instanceof ConfigError || error instanceof LedgerError
-      ? 2
-      : 1;
-});
+runMain(main);

@@ -12,13 +12,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
 import { verifyExportArchive, type ArchiveReport } from "../service/exports";
 import { rpcChainReader } from "../service/verify";
 import { certificatesFromPemOrDer } from "../service/witnesses";
-
-const EXIT = { valid: 0, invalid: 1, unverifiable: 2 } as const;
-
-class UsageError extends Error {}
 
 function describe(r: ArchiveReport): string {
   const lines = r.entries.map(
@@ -65,7 +62,7 @@ async function main(): Promise<number> {
   let args;
   if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
     process.stdout.write(USAGE);
-    return EXIT.valid;
+    return EXIT.ok;
   }
   try {
     args = parseArgs({
@@ -106,16 +103,10 @@ async function main(): Promise<number> {
       tsaTrustAnchors,
     });
     process.stdout.write((args.json ? JSON.stringify(report, null, 2) : describe(report)) + "\n");
-    return EXIT[report.verdict];
+    return VERDICT_EXIT[report.verdict];
   } finally {
     close();
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+runMain(main, { failuresUnanswered: true });

@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
 import {
   rpcChainReader,
   verifyReceipt,
@@ -22,10 +23,6 @@ import {
   type WitnessReport,
 } from "../service/verify";
 import { certificatesFromPemOrDer } from "../service/witnesses";
-
-const EXIT = { valid: 0, invalid: 1, unverifiable: 2 } as const;
-
-class UsageError extends Error {}
 
 async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash("sha256");
@@ -112,7 +109,7 @@ async function main(): Promise<number> {
   let args;
   if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
     process.stdout.write(USAGE);
-    return EXIT.valid;
+    return EXIT.ok;
   }
   try {
     args = parseArgs({
@@ -233,7 +230,7 @@ async function main(): Promise<number> {
     await writeFile(args.out ?? args.receipt, JSON.stringify(receipt, null, 2) + "\n");
     process.stderr.write(`anchored receipt saved to ${args.out ?? args.receipt}\n`);
   }
-  return EXIT[verdict];
+  return VERDICT_EXIT[verdict];
 }
 
 /** The anchored form of a pending receipt, from the service; it must be for the same record. */
@@ -267,12 +264,4 @@ async function fetchAnchored(
   return fresh;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof UsageError ? "usage: " : ""}${(error as Error).message ?? String(error)}\n`,
-    );
-    process.exitCode = 2;
-  },
-);
+runMain(main, { failuresUnanswered: true });

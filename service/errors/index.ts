@@ -3,6 +3,10 @@
  * vs our own bug). Every error carries a stable SCREAMING_SNAKE `code`: tests, the HTTP layer
  * and the CLI switch on codes, never on messages.
  */
+import type { ErrorCode } from "./codes";
+
+export { ERROR_CODES, specOf, type ErrorCode, type ErrorKind, type ErrorSpec } from "./codes";
+
 export interface ErrorOptions {
   cause?: unknown;
   /** Machine-readable facts about the failure (the offending values), safe to show a client. */
@@ -10,10 +14,10 @@ export interface ErrorOptions {
 }
 
 export class LedgerError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -32,3 +36,6 @@ export class NotFoundError extends InvalidInputError {}
 
 /** The caller is known but its role may not do this. */
 export class ForbiddenError extends InvalidInputError {}
+
+/** The service cannot take the request now (a full queue, a stop under way): 503, retry. */
+export class OverloadError extends LedgerError {}

@@ -21,7 +21,7 @@ import { reportRouter } from "./report-routes";
 import { searchRouter } from "./search-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
 import { VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
-import { InvalidInputError } from "../errors";
+import { OverloadError } from "../errors";
 
 export interface AppDeps {
   notary: Notary;
@@ -149,10 +149,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/v1", (req, _res, next) => {
     if (req.method === "POST" && !deps.isAccepting())
       return next(
-        new InvalidInputError(
-          "SERVICE_SHUTTING_DOWN",
-          "the service is shutting down; retry shortly",
-        ),
+        new OverloadError("SERVICE_SHUTTING_DOWN", "the service is shutting down; retry shortly"),
       );
     next();
   });

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { InvalidInputError } from "../errors";
+import { OverloadError } from "../errors";
 import { writeExport } from "../exports";
 import type { Notary } from "../notary";
 import type { FileStore, LedgerStore } from "../storage";
@@ -19,7 +19,7 @@ export function exportRouter(
   router.get("/exports", allowRoles("regulator"), async (req, res) => {
     const { filters, given } = parseRecordFilters(req.query, "EXPORT", {});
     if (running >= maxConcurrent)
-      throw new InvalidInputError(
+      throw new OverloadError(
         "EXPORTS_BUSY",
         `${running} exports are running, the most this service runs at once; retry later`,
       );

@@ -22,7 +22,7 @@ export type RecordFilters = Omit<RecordQuery, "afterSeq" | "limit">;
  */
 export function parseRecordFilters<E extends z.ZodRawShape>(
   query: Record<string, unknown>,
-  prefix: string,
+  prefix: "SEARCH" | "EXPORT",
   extra: E,
 ): { filters: RecordFilters; given: Record<string, string>; extra: z.infer<z.ZodObject<E>> } {
   const schema = z.strictObject({ ...RECORD_FILTERS, ...extra });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
-import { InvalidInputError } from "../errors";
+import { InvalidInputError, OverloadError } from "../errors";
 import type { StatementSigner } from "../keys";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf } from "../merkle";
@@ -102,14 +102,11 @@ export class Sequencer {
   submit(submission: Submission): Promise<SealedRecord> {
     if (this.closed)
       return Promise.reject(
-        new InvalidInputError(
-          "SERVICE_SHUTTING_DOWN",
-          "the service is shutting down; retry shortly",
-        ),
+        new OverloadError("SERVICE_SHUTTING_DOWN", "the service is shutting down; retry shortly"),
       );
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
-        new InvalidInputError("SERVICE_OVERLOADED", "intake is saturated; retry shortly", {
+        new OverloadError("SERVICE_OVERLOADED", "intake is saturated; retry shortly", {
           details: { waiting: this.queue.length },
         }),
       );

@@ -1,5 +1,6 @@
 import canonicalize from "canonicalize";
 import { z } from "zod";
+import { InvariantError } from "../errors";
 import { hashLeaf, type Sha256 } from "../merkle";
 import { LEDGER_KINDS, type RecordKind } from "./kinds";
 import { Link } from "./links";
@@ -36,7 +37,8 @@ export type CanonicalRecord = z.infer<typeof CanonicalRecord>;
 /** RFC 8785 (JCS) bytes of a record: the exact bytes the Merkle leaf commits to. */
 export function toCanonicalBytes(record: CanonicalRecord): Uint8Array {
   const json = canonicalize(record);
-  if (json === undefined) throw new Error("record is not serialisable as JSON");
+  if (json === undefined)
+    throw new InvariantError("CANONICAL_JSON_INVALID", "the record is not serialisable as JSON");
   return new TextEncoder().encode(json);
 }
 
