@@ -241,6 +241,25 @@ describe("receipt verification", function () {
     });
   }
 
+  it("skips the checks resting on a failed one instead of failing them too", async () => {
+    const altered = await run(tamper((r) => (r.record.receivedAt = "2020-01-01T00:00:00.000Z")));
+    const byStep = Object.fromEntries(altered.steps.map((s) => [s.step, [s.status, s.code]]));
+    // The path is not judged from a leaf the record does not hash to, nor the witnesses.
+    expect(byStep).to.deep.include({
+      leaf: ["fail", "LEAF_HASH_MISMATCH"],
+      inclusion: ["skip", "SKIPPED"],
+      witnesses: ["skip", "SKIPPED"],
+      batch: ["pass", "OK"],
+    });
+    expect(altered.steps.filter((s) => s.status === "fail")).to.have.length(1);
+    const otherChain = await run(tamper((r) => (r.anchor.chainId = "1")));
+    expect(otherChain.steps.map((s) => [s.step, s.status])).to.deep.include.members([
+      ["batch", "fail"],
+      ["transaction", "skip"],
+      ["block", "skip"],
+    ]);
+  });
+
   it("says it cannot judge a later major version, rather than calling it tampered", async () => {
     const result = await run(tamper((r) => (r.format = "evidence-receipt/v3" as never)));
     expect(result.verdict).to.equal("unverifiable");
