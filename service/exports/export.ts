@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { PassThrough, type Writable } from "node:stream";
 import { CSV_BOM, csvLine } from "../csv";
 import { InvalidInputError } from "../errors";
+import { MANIFEST_FORMAT, type ExportManifest, type ManifestEntry } from "./manifest";
 import type { Submitter } from "../intake";
 import type { Notary } from "../notary";
 import { hasTerms, parseCanonicalRecord, type RecordKind, type TypedRecord } from "../records";
@@ -120,13 +121,6 @@ export interface ExportRequest {
   filters: Omit<RecordQuery, "afterSeq" | "limit">;
   filterText: Record<string, string>;
   requestedBy: Submitter;
-}
-
-export interface ManifestEntry {
-  name: string;
-  sha256: string;
-  bytes: number;
-  rows: number;
 }
 
 /** Writes text to a stream with backpressure, hashing and counting what it wrote. */
@@ -285,10 +279,10 @@ export async function writeExport(
       if (type.table) await tableFile(type, type.table);
     }
 
-    const manifest = {
-      format: "evidence-export/v1",
+    const manifest: ExportManifest = {
+      format: MANIFEST_FORMAT,
       createdAt: new Date().toISOString(),
-      ledger: notary.binding,
+      ledger: { ...notary.binding },
       filters: request.filterText,
       entries,
     };

@@ -1,3 +1,10 @@
 /** Exports for regulators: the eight data types, with receipts, a manifest, notarised. */
-export { ExportAbortedError, writeExport, type ExportRequest, type ManifestEntry } from "./export";
+export { ExportAbortedError, writeExport, type ExportRequest } from "./export";
+export {
+  ExportManifest,
+  MANIFEST_FORMAT,
+  manifestJsonSchema,
+  parseManifest,
+  type ManifestEntry,
+} from "./manifest";
 export { verifyExportArchive, type ArchiveFinding, type ArchiveReport } from "./verify-archive";

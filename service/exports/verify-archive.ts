@@ -4,7 +4,9 @@ import { StringDecoder } from "node:string_decoder";
 import { promisify } from "node:util";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { z } from "zod";
+import { LedgerError } from "../errors";
 import { ExportMetadata } from "../records";
+import { parseManifest, type ExportManifest } from "./manifest";
 import { makeStatementRecovery } from "../keys";
 import {
   verifyReceipt,
@@ -43,13 +45,6 @@ const NotarisedManifest = z.looseObject({
   manifestSha256: ExportMetadata.shape.manifestSha256,
 });
 const SIDE_FILES = new Set(["manifest.json", "export-receipt.json"]);
-
-interface ManifestEntry {
-  name: string;
-  sha256: string;
-  bytes: number;
-  rows: number;
-}
 
 /**
  * Checks an export archive with nothing but the archive and a chain RPC: every entry hashes to
@@ -119,13 +114,17 @@ export async function verifyExportArchive(
       return withVerdict(report, "invalid");
     }
     report.manifestSha256 = createHash("sha256").update(manifestBytes).digest("hex");
-    let manifest: { entries: ManifestEntry[] };
+    let manifest: ExportManifest;
     try {
-      manifest = JSON.parse(manifestBytes.toString("utf8")) as { entries: ManifestEntry[] };
-      if (!Array.isArray(manifest.entries)) throw new Error("no entries");
-    } catch {
-      find({ code: "MANIFEST_MALFORMED", message: "manifest.json is not an export manifest" });
-      return withVerdict(report, "invalid");
+      manifest = parseManifest(parseJson(manifestBytes.toString("utf8")));
+    } catch (error) {
+      const code = error instanceof LedgerError ? error.code : "MANIFEST_MALFORMED";
+      find({ code, message: error instanceof Error ? error.message : String(error) });
+      // A later version is one this checker cannot judge; anything else is not a manifest.
+      return withVerdict(
+        report,
+        code === "MANIFEST_UNSUPPORTED_FORMAT" ? "unverifiable" : "invalid",
+      );
     }
 
     // The export's own receipt: a record of kind `export` committing to the manifest's digest.

@@ -236,6 +236,36 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
     expect(relisted.code, relisted.stdout).to.equal(1);
     expect(relisted.stdout).to.include("MANIFEST_NOT_NOTARISED");
     expect(relisted.stdout).to.include("LEAF_HASH_MISMATCH"); // the altered receipt itself
+    // A manifest of a later major version is not judged; one with no format is not a manifest.
+    const withFormat = async (format: string | null) => {
+      const out = join(dir, `format-${format ?? "none"}.zip`.replace("/", "-"));
+      await promisify(execFile)("python3", [
+        "-c",
+        `import zipfile, sys, json
+src, out, fmt = sys.argv[1], sys.argv[2], sys.argv[3]
+zin = zipfile.ZipFile(src)
+files = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+manifest = json.loads(files["manifest.json"])
+if fmt == "none":
+    del manifest["format"]
+else:
+    manifest["format"] = fmt
+files["manifest.json"] = json.dumps(manifest, indent=2).encode() + b"\\n"
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    for n, data in files.items():
+        zout.writestr(n, data)`,
+        archive,
+        out,
+        format ?? "none",
+      ]);
+      return out;
+    };
+    const later = await checkAnchored(await withFormat("evidence-export/v2"));
+    expect(later.code, later.stdout).to.equal(2);
+    expect(later.stdout).to.include("MANIFEST_UNSUPPORTED_FORMAT");
+    const formatless = await checkAnchored(await withFormat(null));
+    expect(formatless.code, formatless.stdout).to.equal(1);
+    expect(formatless.stdout).to.include("MANIFEST_MALFORMED");
     // A second, forged copy of an entry appended after the genuine one.
     const doubled = join(dir, "doubled.zip");
     await copyFile(archive, doubled);
