@@ -89,6 +89,9 @@ export function connectExternal(
   const provider = new JsonRpcProvider(request, network, {
     staticNetwork: network ?? false,
     pollingInterval: 1_000,
+    // ethers answers repeated reads from a 250 ms cache by default: anchoring decides nonces
+    // and confirmations from what it reads, and a stale transaction count signs a used nonce.
+    cacheTimeout: -1,
   } as never);
   const safe = new URL(url);
   safe.username = "";

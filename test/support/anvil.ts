@@ -57,6 +57,8 @@ export async function startAnvil(options: { blockTime?: number } = {}): Promise<
     staticNetwork: true,
     polling: true,
     pollingInterval: 200,
+    // Tests read state right after changing it: no 250 ms cache of reads.
+    cacheTimeout: -1,
   });
   const rpc = <T>(method: string, params: unknown[] = []) =>
     provider.send(method, params) as Promise<T>;
