@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Wallet } from "ethers";
 import {
   Anchorer,
+  AnchoringPipeline,
   deployLedgerSigned,
   fundingOf,
   LedgerChain,
@@ -20,7 +21,7 @@ import { createApp } from "./http/app";
 import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
 import { ApiKeyFile, loadOperatorKey, makeStatementSigner, startSigningWorker } from "./keys";
-import { AnchoringPipeline, Notary } from "./notary";
+import { Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./verify";
 import { certificatesFromPemOrDer, Timestamper } from "./witnesses";

@@ -16,3 +16,4 @@ export {
   type Deployment,
 } from "./deployment";
 export { fundingOf, type Funding } from "./funding";
+export { AnchoringPipeline, type PipelineOptions, type PipelineState } from "./pipeline";

@@ -3,7 +3,14 @@ import express, { type Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { ApiKeyFile } from "../keys";
-import type { Notary } from "../notary";
+import {
+  assembleCase,
+  makeAudits,
+  makeExports,
+  searchRecords,
+  tallyStatistics,
+  type Notary,
+} from "../notary";
 import type { Metrics } from "../observability";
 import type { FileStore, LedgerStore, StorageHealth } from "../storage";
 import type { TsaStatus } from "../witnesses";
@@ -50,6 +57,8 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", false);
   app.set("trust proxy", false);
   const openApi = buildOpenApi();
+  // The composition root of the HTTP side: routers get use cases, never the store itself.
+  const store = deps.store;
 
   app.use((req, res, next) => {
     const given = req.headers["x-request-id"];
@@ -156,19 +165,32 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/v1",
     // Intake first: every router before it is walked by every submission.
-    recordsRouter(deps),
-    searchRouter(deps.store),
-    reportRouter(deps.store),
-    exportRouter(deps.store, deps.notary, deps.files, deps.limits.concurrentExports),
-    caseRouter({ store: deps.store, notary: deps.notary, ...deps.cases }),
+    recordsRouter({ ...deps, isFileReferenced: (sha256) => store.isFileReferenced(sha256) }),
+    searchRouter((query) => searchRecords(store, query)),
+    reportRouter((range) => tallyStatistics(store, range)),
+    exportRouter(
+      makeExports({
+        store,
+        notary: deps.notary,
+        files: deps.files,
+        maxConcurrent: deps.limits.concurrentExports,
+      }),
+    ),
+    caseRouter({
+      notary: deps.notary,
+      caseRecords: (noticeId) => assembleCase(store, noticeId),
+      ...deps.cases,
+    }),
     ledger.protected,
     keysRouter(deps.keys),
-    auditRouter({
-      store: deps.store,
-      files: deps.files,
-      binding: deps.notary.binding,
-      chain: deps.verify.chain,
-    }),
+    auditRouter(
+      makeAudits({
+        store,
+        files: deps.files,
+        binding: deps.notary.binding,
+        chain: deps.verify.chain,
+      }),
+    ),
   );
   app.use(unmatchedRoute(openApi));
   app.use(errorMiddleware({ onStorageFull: () => deps.storage.noteFull() }));

@@ -9,12 +9,13 @@ import { checkFileName, parseRecordInput, type FileDigest } from "../records";
 import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
 import type { Notary } from "../notary";
 import type { Metrics } from "../observability";
-import type { FileStore, LedgerStore } from "../storage";
+import type { FileStore } from "../storage";
 
 export interface RecordsRouteDeps {
   notary: Notary;
   files: FileStore;
-  store: LedgerStore;
+  /** Whether a committed record references this content (an upload must not delete it). */
+  isFileReferenced: (sha256: string) => Promise<boolean>;
   metrics: Metrics;
   limits: { fileBytes: number; files: number; recordBytes: number };
   /** The service's public base URL, for the verification link on certificates. */
@@ -25,7 +26,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function recordsRouter(deps: RecordsRouteDeps): Router {
   const router = Router();
-  const isReferenced = (sha256: string) => deps.store.isFileReferenced(sha256);
+  const isReferenced = deps.isFileReferenced;
   const upload = parseMultipart(
     multer({
       storage: new HashingStorage(deps.files, isReferenced),

@@ -1,7 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { searchRecords } from "../notary";
-import type { LedgerStore } from "../storage";
+import type { searchRecords } from "../notary";
 import { allowRoles } from "./auth";
 import { parseRecordFilters } from "./record-filters";
 
@@ -11,11 +10,13 @@ export const SEARCH_PAGING = {
 };
 
 /** `GET /v1/records?…`: search for regulators and platforms, paginated by a seq cursor. */
-export function searchRouter(store: LedgerStore): Router {
+export function searchRouter(
+  search: (query: Parameters<typeof searchRecords>[1]) => ReturnType<typeof searchRecords>,
+): Router {
   const router = Router();
   router.get("/records", allowRoles("regulator", "platform"), async (req, res) => {
     const { filters, extra: q } = parseRecordFilters(req.query, "SEARCH", SEARCH_PAGING);
-    const { records, nextCursor } = await searchRecords(store, {
+    const { records, nextCursor } = await search({
       ...filters,
       afterSeq: q.cursor,
       limit: q.limit,

@@ -1,4 +1,7 @@
 export { Notary, type LedgerInfo, type NotaryDeps } from "./notary";
-export { AnchoringPipeline, type PipelineOptions, type PipelineState } from "./pipeline";
 export { linkedRecords } from "./linked-records";
 export { searchRecords } from "./search";
+export { assembleCase } from "./case-records";
+export { tallyStatistics } from "./statistics";
+export { makeExports } from "./exports";
+export { makeAudits } from "./audits";

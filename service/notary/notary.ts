@@ -29,8 +29,7 @@ import type {
   RecordTable,
   StoredBatch,
 } from "../storage";
-import type { Funding } from "../anchoring";
-import type { AnchoringPipeline } from "./pipeline";
+import type { AnchoringPipeline, Funding } from "../anchoring";
 
 const FUNDING_TTL_MS = 10_000;
 

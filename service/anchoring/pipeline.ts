@@ -1,4 +1,4 @@
-import type { Anchorer } from "../anchoring";
+import type { Anchorer } from "./anchorer";
 import type { Batcher } from "../batching";
 import type { StoredBatch } from "../storage";
 
