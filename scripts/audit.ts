@@ -10,7 +10,8 @@ import { runAudit } from "../service/audit";
 import { connectEmbedded, type ChainConnection } from "../service/chain";
 import { loadConfig } from "../service/config";
 import { FileStore, LedgerStore, openDatabase } from "../service/storage";
-import { providerChainReader, rpcChainReader, type ChainReader } from "../service/verify";
+import { type ChainReader } from "../service/verify";
+import { providerChainReader, rpcChainReader } from "../service/chain-reader";
 
 function progressBar(): (phase: string, done: number, total: number) => void {
   let last = 0;

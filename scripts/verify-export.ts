@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
 import { verifyExportArchive, type ArchiveReport } from "../service/exports";
-import { rpcChainReader } from "../service/verify";
+import { rpcChainReader } from "../service/chain-reader";
 import { certificatesFromPemOrDer } from "../service/witnesses";
 
 function describe(r: ArchiveReport): string {

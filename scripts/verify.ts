@@ -16,12 +16,8 @@ import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
-import {
-  rpcChainReader,
-  verifyReceipt,
-  type Verification,
-  type WitnessReport,
-} from "../service/verify";
+import { verifyReceipt, type Verification, type WitnessReport } from "../service/verify";
+import { rpcChainReader } from "../service/chain-reader";
 import { certificatesFromPemOrDer } from "../service/witnesses";
 
 async function sha256OfFile(path: string): Promise<string> {

@@ -23,7 +23,7 @@ import { Sequencer } from "./intake";
 import { ApiKeyFile, loadOperatorKey, makeStatementSigner, startSigningWorker } from "./keys";
 import { Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
-import { providerChainReader } from "./verify";
+import { providerChainReader } from "./chain-reader";
 import { certificatesFromPemOrDer, Timestamper } from "./witnesses";
 import { FileStore, LedgerStore, openDatabase, StorageHealth, type LedgerBinding } from "./storage";
 

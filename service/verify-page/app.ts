@@ -4,13 +4,8 @@
  * the chain is read through the service's read-only proxy or any RPC URL the user types.
  */
 import { sha256 } from "@noble/hashes/sha2";
-import {
-  rpcChainReader,
-  verifyReceipt,
-  type StepResult,
-  type Verification,
-  type WitnessReport,
-} from "../verify";
+import { verifyReceipt, type StepResult, type Verification, type WitnessReport } from "../verify";
+import { rpcChainReader } from "../chain-reader/rpc-chain-reader";
 import { certificatesFromPemOrDer } from "../witnesses/rfc3161";
 
 const CHUNK = 4 << 20;

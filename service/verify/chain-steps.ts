@@ -1,6 +1,6 @@
 import { Interface } from "ethers";
 import type { Receipt } from "../receipts/receipt";
-import type { ChainReader, OnChainBatchView } from "./chain-reader";
+import type { ChainReader, OnChainBatchView } from "./reader";
 import { failed, passed, skipped, type StepName, type StepResult } from "./step";
 
 /** The steps that read the chain, through a reader passed in (the RPC edge is elsewhere). */

@@ -1,5 +1,5 @@
 /** Verification anyone can run: pure steps over a receipt, file digests and a chain reader. */
-export type { ChainReader, OnChainBatchView, OnChainTransaction } from "./chain-reader";
+export type { ChainReader, OnChainBatchView, OnChainTransaction } from "./reader";
 export {
   DEV_CHAIN_IDS,
   verifyReceipt,
@@ -11,4 +11,3 @@ export {
   type VerifyInput,
   type WitnessReport,
 } from "./verifier";
-export { providerChainReader, rpcChainReader } from "./rpc-chain-reader";

@@ -1,5 +1,5 @@
 import type { Receipt } from "../receipts/receipt";
-import type { ChainReader } from "./chain-reader";
+import type { ChainReader } from "./reader";
 import { checkChain } from "./chain-steps";
 import {
   checkFiles,

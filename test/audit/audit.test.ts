@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
 import { runAudit, type AuditReport } from "../../service/audit";
-import { providerChainReader } from "../../service/verify";
+import { providerChainReader } from "../../service/chain-reader";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 

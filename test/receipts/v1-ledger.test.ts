@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getBytes, Wallet } from "ethers";
 import { runAudit } from "../../service/audit";
-import { providerChainReader, verifyReceipt } from "../../service/verify";
+import { verifyReceipt } from "../../service/verify";
+import { providerChainReader } from "../../service/chain-reader";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 

@@ -2,7 +2,8 @@ import { getBytes, type AbstractProvider } from "ethers";
 import { EvidenceLedger__factory } from "../../typechain-types";
 import { leafHashOfRecord } from "../../service/records";
 import type { AnchoredReceipt } from "../../service/receipts";
-import { providerChainReader, verifyReceipt } from "../../service/verify";
+import { verifyReceipt } from "../../service/verify";
+import { providerChainReader } from "../../service/chain-reader";
 
 /**
  * Checks an anchored receipt the way a stranger would: the verifier core against the chain,

@@ -1,5 +1,5 @@
 import { Contract, FetchRequest, JsonRpcProvider, Network, type AbstractProvider } from "ethers";
-import type { ChainReader, OnChainBatchView } from "./chain-reader";
+import type { ChainReader, OnChainBatchView } from "../verify/reader";
 
 const ABI = [
   "function batchOf(address operator, uint256 batchIndex) view returns (bytes32 root, uint64 firstSeq, uint64 count, uint64 timestamp, uint64 blockNumber)",
