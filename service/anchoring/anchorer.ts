@@ -1,5 +1,6 @@
 import { formatUnits } from "ethers";
 import { InvariantError, LedgerError } from "../errors";
+import { sameBatch, toHex32 } from "../merkle";
 import { failpoint } from "../observability/failpoints";
 import type { LedgerStore, StoredBatch } from "../storage";
 import { LedgerChain, type AnchorFees } from "./ledger-chain";
@@ -145,7 +146,7 @@ export class Anchorer {
   }
 
   private async signStoreSend(batch: StoredBatch, nonce: number, fees?: AnchorFees) {
-    const signed = await this.chain.signAnchor(`0x${batch.root}`, batch.first_seq, batch.count, {
+    const signed = await this.chain.signAnchor(toHex32(batch.root), batch.first_seq, batch.count, {
       nonce,
       fees,
     });
@@ -225,11 +226,7 @@ export class Anchorer {
       txHash: batch.tx_hash,
     });
     if (!found) return "waiting";
-    if (
-      found.root !== `0x${batch.root}` ||
-      found.firstSeq !== batch.first_seq ||
-      found.count !== batch.count
-    ) {
+    if (!sameBatch(found, batch)) {
       throw new InvariantError(
         "ANCHOR_MISMATCH",
         `batch ${batch.batch_index} on chain differs from the stored batch`,

@@ -3,7 +3,7 @@ import { open } from "node:fs/promises";
 import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
-import { hashLeaf, makeTree, rootOf } from "../merkle";
+import { hashLeaf, makeTree, rootOf, sameBatch } from "../merkle";
 import {
   derivedRowsOf,
   parseCanonicalRecord,
@@ -235,12 +235,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       timestamp: BigInt(chain.timestamp),
       blockNumber: BigInt(chain.blockNumber),
     });
-    if (
-      chain.root !== `0x${batch.root}` ||
-      chain.firstSeq !== batch.first_seq ||
-      chain.count !== batch.count ||
-      chain.blockNumber !== batch.block_number
-    ) {
+    if (!sameBatch(chain, batch) || chain.blockNumber !== batch.block_number) {
       found.push({
         check: "chain",
         code: "BATCH_CHAIN_MISMATCH",
@@ -415,13 +410,7 @@ async function checkHead(deps: AuditDeps, anchored: OnChainBatch[]): Promise<Dis
     for (let index = anchored.length; index < count; index++) {
       const onChain = await chain.batchOf(binding.contract, binding.operator, index);
       const stored = await deps.store.getBatch(index);
-      if (
-        !onChain ||
-        !stored ||
-        onChain.root !== `0x${stored.root}` ||
-        onChain.firstSeq !== stored.first_seq ||
-        onChain.count !== stored.count
-      )
+      if (!onChain || !stored || !sameBatch(onChain, stored))
         return [
           {
             check: "head",

@@ -124,6 +124,7 @@ export const ERROR_CODES = {
   LEDGER_CONTRACT_MISSING: invariant,
   EXPORT_ABORTED: invariant,
   CANONICAL_JSON_INVALID: invariant,
+  HEX32_INVALID: invariant,
 
   // Anchoring held back on purpose
   ANCHOR_FEE_CAP_REACHED: { kind: "unavailable", status: 503, retryAfter: 60 },

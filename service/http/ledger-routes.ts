@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { InvalidInputError } from "../errors";
+import { toHex32 } from "../merkle";
 import { allowRoles } from "./auth";
 import type { Notary } from "../notary";
 import type { StoredBatch } from "../storage";
@@ -44,7 +45,7 @@ function toBatchView(b: StoredBatch) {
     batchIndex: b.batch_index,
     firstSeq: b.first_seq,
     count: b.count,
-    root: `0x${b.root}`,
+    root: toHex32(b.root),
     status: b.status,
     cutAt: b.cut_at,
     operator: b.operator,

@@ -1,5 +1,5 @@
 import { hexlify } from "ethers";
-import { getProof, type MerkleTree } from "../merkle";
+import { getProof, toHex32, type MerkleTree } from "../merkle";
 import type { CanonicalRecord } from "../records/canonical";
 import type { StatementVersion } from "./intake-statement";
 import {
@@ -35,14 +35,12 @@ export interface BatchFacts {
   witnesses?: readonly { kind: string; source: string; attested_at: string; token: string }[];
 }
 
-const hex0x = (hex: string) => (hex.startsWith("0x") ? hex : `0x${hex}`).toLowerCase();
-
 export function toPendingReceipt(facts: IntakeFacts): PendingReceipt {
   return {
     format: facts.statement === 1 ? "evidence-receipt/v1" : "evidence-receipt/v2",
     status: "pending",
     record: facts.record,
-    leafHash: hex0x(facts.leafHash),
+    leafHash: toHex32(facts.leafHash),
     intake: facts.intake,
   };
 }
@@ -61,13 +59,13 @@ export function toAnchoredReceipt(facts: IntakeFacts, batch: BatchFacts): Anchor
       treeSize: tree.size,
       leafIndex,
       auditPath: getProof(tree, leafIndex).map((p) => hexlify(p)),
-      root: hex0x(batch.root),
+      root: toHex32(batch.root),
       chainId: batch.chainId,
       contract: batch.contract,
       operator: batch.operator,
-      txHash: hex0x(batch.txHash),
+      txHash: toHex32(batch.txHash),
       blockNumber: batch.blockNumber,
-      blockHash: hex0x(batch.blockHash),
+      blockHash: toHex32(batch.blockHash),
       blockTimestamp: batch.blockTimestamp,
     },
     ...(batch.witnesses?.length
