@@ -128,7 +128,7 @@ export class Anchorer {
     baseFee: bigint | undefined,
   ): Promise<string> {
     const stored =
-      batch.status === "sent" && batch.raw_tx && batch.tx_hash && batch.nonce === nonce
+      batch.status === "sent" && batch.nonce === nonce
         ? { rawTx: batch.raw_tx, txHash: batch.tx_hash }
         : undefined;
     if (stored) {
@@ -200,8 +200,8 @@ export class Anchorer {
     const recent = await this.store.lastAnchoredBatches(this.options.reorgDepth ?? 64);
     const dropped: number[] = [];
     for (const batch of recent) {
-      const hash = await this.chain.blockHashAt(batch.block_number!);
-      if (hash?.toLowerCase() === batch.block_hash?.toLowerCase()) break;
+      const hash = await this.chain.blockHashAt(batch.block_number);
+      if (hash?.toLowerCase() === batch.block_hash.toLowerCase()) break;
       dropped.push(batch.batch_index);
     }
     if (dropped.length === 0) return;
@@ -211,7 +211,7 @@ export class Anchorer {
     this.options.onReorg?.(
       dropped.sort((a, b) => a - b),
       {
-        deeperThanConfirmations: latest - deepest.block_number! + 1 > this.options.confirmations,
+        deeperThanConfirmations: latest - deepest.block_number + 1 > this.options.confirmations,
       },
     );
   }

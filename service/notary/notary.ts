@@ -27,6 +27,7 @@ import type {
   LedgerStats,
   LedgerStore,
   RecordTable,
+  AnchoredBatch,
   StoredBatch,
 } from "../storage";
 import type { AnchoringPipeline, Funding } from "../anchoring";
@@ -132,10 +133,10 @@ export class Notary {
       chainId: this.binding.chainId,
       contract: this.binding.contract,
       operator: this.binding.operator,
-      txHash: batch.tx_hash!,
-      blockNumber: batch.block_number!,
-      blockHash: batch.block_hash!,
-      blockTimestamp: batch.block_timestamp!,
+      txHash: batch.tx_hash,
+      blockNumber: batch.block_number,
+      blockHash: batch.block_hash,
+      blockTimestamp: batch.block_timestamp,
       witnesses: await this.witnessesOf(batch.batch_index),
     });
   }
@@ -344,7 +345,7 @@ export class Notary {
 
   private async anchoredBatch(
     index: number,
-  ): Promise<{ batch: StoredBatch; tree: MerkleTree } | undefined> {
+  ): Promise<{ batch: AnchoredBatch; tree: MerkleTree } | undefined> {
     const cached = this.trees.get(index);
     if (cached) return cached;
     const batch = await this.deps.store.getBatch(index);
@@ -367,7 +368,7 @@ const TREE_CACHE_LEAVES = 1_000_000;
 
 /** Least recently used trees of anchored batches, bounded by their total leaves. */
 class AnchoredTrees {
-  private readonly entries = new Map<number, { batch: StoredBatch; tree: MerkleTree }>();
+  private readonly entries = new Map<number, { batch: AnchoredBatch; tree: MerkleTree }>();
   private leaves = 0;
 
   constructor(private readonly maxLeaves: number) {}
@@ -388,7 +389,7 @@ class AnchoredTrees {
     this.leaves -= entry.tree.size;
   }
 
-  add(index: number, entry: { batch: StoredBatch; tree: MerkleTree }) {
+  add(index: number, entry: { batch: AnchoredBatch; tree: MerkleTree }) {
     this.entries.set(index, entry);
     this.leaves += entry.tree.size;
     for (const [oldest, old] of this.entries) {

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from "kysely";
+import { sql, type Selectable, type Transaction } from "kysely";
 import { InvariantError } from "../errors";
 import type { DerivedRows } from "../records";
 import type { Db } from "./database";
@@ -14,7 +14,42 @@ import type {
 export type StoredRecord = RecordTable & { files: RecordFileTable[] };
 /** A record with every index row stored for it, as the audit compares them with its canonical form. */
 export type StoredRecordWithIndex = StoredRecord & { stored: DerivedRows };
-export type StoredBatch = Omit<BatchTable, "attempts"> & { attempts: number };
+interface BatchCommon {
+  batch_index: number;
+  first_seq: number;
+  count: number;
+  /** The Merkle root, hex without 0x. */
+  root: string;
+  cut_at: string;
+  operator: string;
+  attempts: number;
+  last_error: string | null;
+}
+interface NotMined {
+  block_number: null;
+  block_hash: null;
+  block_timestamp: null;
+  anchored_at: null;
+}
+/** Cut, its root fixed, no transaction signed for it (or its last one given up). */
+export type CutBatch = BatchCommon &
+  NotMined & { status: "cut"; tx_hash: null; raw_tx: null; nonce: null; sent_at: null };
+/** Its transaction signed and stored, then sent: the exact bytes, to re-send after a crash. */
+export type SentBatch = BatchCommon &
+  NotMined & { status: "sent"; tx_hash: string; raw_tx: string; nonce: number; sent_at: string };
+/** On chain under enough confirmations: where (its transaction may be one it did not sign). */
+export type AnchoredBatch = BatchCommon & {
+  status: "anchored";
+  tx_hash: string;
+  raw_tx: string | null;
+  nonce: number | null;
+  sent_at: string | null;
+  block_number: number;
+  block_hash: string;
+  block_timestamp: number;
+  anchored_at: string;
+};
+export type StoredBatch = CutBatch | SentBatch | AnchoredBatch;
 export type Tx = Transaction<Schema>;
 
 export interface NewRecordRow {
@@ -537,15 +572,23 @@ export class LedgerStore {
    */
   async unanchor(batchIndexes: readonly number[]): Promise<void> {
     if (batchIndexes.length === 0) return;
+    const unmined = {
+      block_number: null,
+      block_hash: null,
+      block_timestamp: null,
+      anchored_at: null,
+    };
     await this.db
       .updateTable("batches")
-      .set({
-        status: "sent",
-        block_number: null,
-        block_hash: null,
-        block_timestamp: null,
-        anchored_at: null,
-      })
+      .set({ ...unmined, status: "sent" })
+      .where("batch_index", "in", batchIndexes)
+      .where("status", "=", "anchored")
+      .where("raw_tx", "is not", null)
+      .execute();
+    // One confirmed from the chain's logs without a transaction of its own: signed afresh.
+    await this.db
+      .updateTable("batches")
+      .set({ ...unmined, status: "cut", tx_hash: null, nonce: null, sent_at: null })
       .where("batch_index", "in", batchIndexes)
       .where("status", "=", "anchored")
       .execute();
@@ -553,7 +596,7 @@ export class LedgerStore {
   }
 
   /** The newest anchored batches, newest first: where a reorg would show first. */
-  async lastAnchoredBatches(limit: number): Promise<StoredBatch[]> {
+  async lastAnchoredBatches(limit: number): Promise<AnchoredBatch[]> {
     const rows = await this.db
       .selectFrom("batches")
       .selectAll()
@@ -561,7 +604,7 @@ export class LedgerStore {
       .orderBy("batch_index", "desc")
       .limit(limit)
       .execute();
-    return rows.map(normaliseBatch);
+    return rows.map(normaliseBatch) as AnchoredBatch[];
   }
 
   async recordAnchorError(batchIndex: number, message: string): Promise<void> {
@@ -626,17 +669,41 @@ export class LedgerStore {
   }
 }
 
-function normaliseBatch(row: StoredBatch): StoredBatch {
-  return {
+/**
+ * A batch row as its state says it is: integer columns as numbers (PostgreSQL answers bigint
+ * as text), and the fields each state must have present. A row that contradicts its state is
+ * the store contradicting itself.
+ */
+function normaliseBatch(row: Selectable<BatchTable>): StoredBatch {
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  const batch = {
     ...row,
     batch_index: Number(row.batch_index),
     first_seq: Number(row.first_seq),
     count: Number(row.count),
-    nonce: row.nonce === null ? null : Number(row.nonce),
-    block_number: row.block_number === null ? null : Number(row.block_number),
-    block_timestamp: row.block_timestamp === null ? null : Number(row.block_timestamp),
+    nonce: num(row.nonce),
+    block_number: num(row.block_number),
+    block_timestamp: num(row.block_timestamp),
     attempts: Number(row.attempts),
   };
+  const consistent =
+    batch.status === "cut" ||
+    (batch.status === "sent" &&
+      batch.raw_tx !== null &&
+      batch.tx_hash !== null &&
+      batch.nonce !== null) ||
+    (batch.status === "anchored" &&
+      batch.tx_hash !== null &&
+      batch.block_number !== null &&
+      batch.block_hash !== null &&
+      batch.block_timestamp !== null);
+  if (!consistent)
+    throw new InvariantError(
+      "BATCH_STATE_CONFLICT",
+      `batch ${batch.batch_index} is "${batch.status}" but lacks what that state holds`,
+      { details: { batchIndex: batch.batch_index } },
+    );
+  return batch as StoredBatch;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -195,6 +195,33 @@ for (const engine of engines) {
       });
     });
 
+    it("reads a batch row as its state says, and refuses one that contradicts it", async () => {
+      await append(2);
+      await store.transaction((tx) =>
+        store.insertBatch(tx, {
+          batch_index: 0,
+          first_seq: 0,
+          count: 2,
+          root: "ef".repeat(32),
+          cut_at: new Date().toISOString(),
+          operator: "0x1",
+        }),
+      );
+      const cut = await store.getBatch(0);
+      expect([cut?.status, cut?.first_seq, cut?.tx_hash]).to.deep.equal(["cut", 0, null]);
+      // "sent" without the transaction it was sent with: the row lies about its state.
+      await store.db
+        .updateTable("batches")
+        .set({ status: "sent" })
+        .where("batch_index", "=", 0)
+        .execute();
+      const error = await store.getBatch(0).then(
+        () => undefined,
+        (e: { code?: string }) => e,
+      );
+      expect(error?.code).to.equal("BATCH_STATE_CONFLICT");
+    });
+
     it("refuses to mark a batch anchored twice", async () => {
       await append(1);
       await store.transaction((tx) =>
