@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
 import { open } from "node:fs/promises";
 import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
@@ -17,41 +18,56 @@ import { checkTokenIntegrity, TimestampError } from "../witnesses/rfc3161";
 import type { FileStore, LedgerBinding, LedgerStore, RecordTable, StoredBatch } from "../storage";
 import type { ChainReader } from "../verify";
 
-export type AuditCheck =
-  "sequence" | "record" | "index" | "signature" | "file" | "batch" | "witness" | "chain" | "head";
+export const AUDIT_CHECKS = [
+  "sequence",
+  "record",
+  "index",
+  "signature",
+  "file",
+  "batch",
+  "witness",
+  "chain",
+  "head",
+] as const;
+export type AuditCheck = (typeof AUDIT_CHECKS)[number];
 
 /** One thing found wrong, named precisely enough to act on. */
-export interface Discrepancy {
-  check: AuditCheck;
-  code: string;
-  message: string;
-  seq?: number;
+export const DiscrepancySchema = z.object({
+  check: z.enum(AUDIT_CHECKS),
+  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  message: z.string(),
+  seq: z.number().int().nonnegative().optional(),
   /** With `seq`, the last of a run of missing seqs: one entry per gap, however long. */
-  lastSeq?: number;
-  recordId?: string;
-  sha256?: string;
-  batchIndex?: number;
+  lastSeq: z.number().int().nonnegative().optional(),
+  recordId: z.string().optional(),
+  sha256: z.string().optional(),
+  batchIndex: z.number().int().nonnegative().optional(),
   /** The evidence, where a row or value can be shown (index rows unexpected and missing). */
-  details?: Record<string, unknown>;
-}
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type Discrepancy = z.infer<typeof DiscrepancySchema>;
 
-export interface AuditReport {
-  format: "evidence-audit/v1";
-  /** Names this run, so a finding can cite the report it came from. */
-  id: string;
-  startedAt: string;
-  finishedAt: string;
-  ledger: LedgerBinding;
-  counted: {
-    records: number;
-    files: number;
-    fileBytes: number;
-    batches: number;
-    anchoredBatches: number;
-  };
-  ok: boolean;
-  discrepancies: Discrepancy[];
-}
+/** An audit's report (format `evidence-audit/v1`, JSON Schema beside this file). */
+export const AuditReportSchema = z
+  .object({
+    format: z.literal("evidence-audit/v1"),
+    /** Names this run, so a finding can cite the report it came from. */
+    id: z.uuid(),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    ledger: z.object({ chainId: z.string(), contract: z.string(), operator: z.string() }),
+    counted: z.object({
+      records: z.number().int().nonnegative(),
+      files: z.number().int().nonnegative(),
+      fileBytes: z.number().int().nonnegative(),
+      batches: z.number().int().nonnegative(),
+      anchoredBatches: z.number().int().nonnegative(),
+    }),
+    ok: z.boolean(),
+    discrepancies: z.array(DiscrepancySchema),
+  })
+  .meta({ id: "AuditReport" });
+export type AuditReport = z.infer<typeof AuditReportSchema>;
 
 export interface AuditDeps {
   store: LedgerStore;

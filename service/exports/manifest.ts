@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
+import { publishedSchema } from "../formats/json-schema";
 
 /** The format of export manifests written now; readers refuse a later major version. */
 export const MANIFEST_FORMAT = "evidence-export/v1";
@@ -30,11 +31,11 @@ export type ExportManifest = z.infer<typeof ExportManifest>;
 
 /** The manifest format as JSON Schema (draft 2020-12), for checkers in any language. */
 export function manifestJsonSchema(): object {
-  return {
-    $id: `https://evidence-notary.invalid/schemas/${MANIFEST_FORMAT}.schema.json`,
-    title: `Export manifest, format ${MANIFEST_FORMAT}`,
-    ...z.toJSONSchema(ExportManifest, { target: "draft-2020-12", io: "input" }),
-  };
+  return publishedSchema({
+    format: MANIFEST_FORMAT,
+    title: "Export manifest",
+    schema: ExportManifest,
+  });
 }
 
 /**

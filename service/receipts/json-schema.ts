@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { publishedSchema, schemaFileName } from "../formats/json-schema";
 import { ReceiptV1, ReceiptV2, type ReceiptFormat } from "./receipt";
 
 const DESCRIPTIONS: Record<ReceiptFormat, string> = {
@@ -10,17 +10,13 @@ const DESCRIPTIONS: Record<ReceiptFormat, string> = {
 
 /** A receipt format as JSON Schema (draft 2020-12), for verifiers in any language. */
 export function receiptJsonSchema(format: ReceiptFormat): object {
-  return {
-    $id: `https://evidence-notary.invalid/schemas/${format}.schema.json`,
-    title: `Evidence receipt, format ${format}`,
+  return publishedSchema({
+    format,
+    title: "Evidence receipt",
     description: DESCRIPTIONS[format],
-    ...z.toJSONSchema(format === "evidence-receipt/v1" ? ReceiptV1 : ReceiptV2, {
-      target: "draft-2020-12",
-      io: "input",
-    }),
-  };
+    schema: format === "evidence-receipt/v1" ? ReceiptV1 : ReceiptV2,
+  });
 }
 
 /** Where each format's schema is published, beside this file. */
-export const receiptSchemaFile = (format: ReceiptFormat): string =>
-  `${format.replace("/", "-")}.schema.json`;
+export const receiptSchemaFile = (format: ReceiptFormat): string => schemaFileName(format);

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { CSV_BOM, csvLine } from "../csv";
 import { isKind, normaliseListingUrl, type TypedRecord } from "../records";
 
@@ -6,33 +7,42 @@ const DETERMINATIONS = new Set(["takedown", "block", "delink", "terminate_transa
 /** Measures taken against listings or merchants; forwarding, publishing and the like are not. */
 const MEASURES = new Set([...DETERMINATIONS, "credit_penalty", "merchant_exit"]);
 
-export interface Statistics {
-  format: "evidence-statistics/v1";
-  from: string;
-  to: string;
-  notices: {
-    total: number;
-    byChannel: Record<string, number>;
-    byRightType: Record<string, number>;
-  };
-  listingsInvolved: number;
-  /** Listings of notices that led to a determination (takedown, block, delink, termination). */
-  infringingListings: number;
-  /** Infringing listings over listings involved; null with no listing. */
-  infringingListingRate: number | null;
-  rightsInvolved: number;
-  /** Every action recorded, by type. */
-  actions: { total: number; byType: Record<string, number> };
-  /** Measures proper: takedowns, blocks, delinking, terminated transactions, penalties, exits. */
-  measures: { total: number; byType: Record<string, number> };
-  counterNotices: number;
-  restorations: number;
-  maliciousNoticeFlags: number;
-  /** Notices that led to a measure, over notices; null with no notice. */
-  infringementDeterminationRate: number | null;
-  /** Median hours from a notice's receipt to the first action concerning it; null with none. */
-  medianHoursToAct: number | null;
-}
+const Counts = z.record(z.string(), z.number().int().nonnegative());
+const Rate = z.number().min(0).max(1).nullable();
+
+/** A campaign's statistics (format `evidence-statistics/v1`, JSON Schema beside this file). */
+export const StatisticsSchema = z
+  .object({
+    format: z.literal("evidence-statistics/v1"),
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    notices: z.object({
+      total: z.number().int().nonnegative(),
+      byChannel: Counts,
+      byRightType: Counts,
+    }),
+    listingsInvolved: z.number().int().nonnegative(),
+    /** Listings of notices that led to a determination (takedown, block, delink, termination). */
+    infringingListings: z.number().int().nonnegative(),
+    /** Infringing listings over listings involved; null with no listing. */
+    infringingListingRate: Rate,
+    rightsInvolved: z.number().int().nonnegative(),
+    /** Every action recorded, by type. */
+    actions: z.object({ total: z.number().int().nonnegative(), byType: Counts }),
+    /** Measures proper: takedowns, blocks, delinking, terminated transactions, penalties, exits. */
+    measures: z.object({ total: z.number().int().nonnegative(), byType: Counts }),
+    counterNotices: z.number().int().nonnegative(),
+    restorations: z.number().int().nonnegative(),
+    maliciousNoticeFlags: z.number().int().nonnegative(),
+    /** Notices that led to a measure, over notices; null with no notice. */
+    infringementDeterminationRate: Rate,
+    /** Median hours from a notice's receipt to the first action concerning it; null with none. */
+    medianHoursToAct: z.number().nonnegative().nullable(),
+    /** With `by=month`: the same per calendar month in China's time (UTC+8). */
+    months: z.array(z.looseObject({ month: z.string().regex(/^\d{4}-\d{2}$/) })).optional(),
+  })
+  .meta({ id: "Statistics" });
+export type Statistics = Omit<z.infer<typeof StatisticsSchema>, "months">;
 
 const bump = (counts: Record<string, number>, key: string) =>
   void (counts[key] = (counts[key] ?? 0) + 1);

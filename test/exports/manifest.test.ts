@@ -20,7 +20,7 @@ describe("export manifest format evidence-export/v1", () => {
   };
 
   it("publishes the JSON Schema generated from the validating zod schema", () => {
-    expect(read(SCHEMA_FILE), "run npm run receipt-schema").to.deep.equal(
+    expect(read(SCHEMA_FILE), "run npm run schemas").to.deep.equal(
       JSON.parse(JSON.stringify(manifestJsonSchema())),
     );
     const validate = new Ajv2020({ strict: false }).compile(read(SCHEMA_FILE));

@@ -24,7 +24,7 @@ for (const format of RECEIPT_FORMATS) {
     const anchored = read(`${EXAMPLES[format]}/anchored.json`);
 
     it("publishes the JSON Schema generated from the validating zod schema", () => {
-      expect(read(schemaFile), "run npm run receipt-schema").to.deep.equal(
+      expect(read(schemaFile), "run npm run schemas").to.deep.equal(
         JSON.parse(JSON.stringify(receiptJsonSchema(format))),
       );
     });
