@@ -2,7 +2,7 @@ import { formatUnits } from "ethers";
 import { InvariantError, LedgerError } from "../errors";
 import { sameBatch, toHex32 } from "../merkle";
 import { failpoint } from "../observability/failpoints";
-import type { LedgerStore, StoredBatch } from "../storage";
+import type { BatchLog, StoredBatch } from "../storage";
 import { LedgerChain, type AnchorFees } from "./ledger-chain";
 
 export interface AnchorerOptions {
@@ -39,7 +39,7 @@ export class AnchorStalledError extends LedgerError {}
  */
 export class Anchorer {
   constructor(
-    private readonly store: LedgerStore,
+    private readonly store: BatchLog,
     private readonly chain: LedgerChain,
     private readonly options: AnchorerOptions,
   ) {}

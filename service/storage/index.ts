@@ -17,3 +17,4 @@ export {
 export { FileStore } from "./file-store";
 export type { BatchStatus, BatchWitnessTable, RecordTable } from "./schema";
 export { isStorageFull, StorageHealth } from "./storage-full";
+export type { BatchLog, WitnessLog } from "./roles";

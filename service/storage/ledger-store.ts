@@ -2,6 +2,7 @@ import { sql, type Selectable, type Transaction } from "kysely";
 import { InvariantError } from "../errors";
 import type { DerivedRows } from "../records";
 import type { Db } from "./database";
+import type { BatchLog, WitnessLog } from "./roles";
 import type {
   BatchStatus,
   BatchTable,
@@ -117,7 +118,7 @@ const INSERT_CHUNK = 500;
  * are handed out by one row update inside the intake transaction, so they are gap-free however
  * many writers there are: a rolled-back transaction rolls back its numbers too.
  */
-export class LedgerStore {
+export class LedgerStore implements BatchLog, WitnessLog {
   constructor(
     readonly db: Db,
     private readonly flushCommits: () => Promise<void> = async () => undefined,

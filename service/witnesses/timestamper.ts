@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { LedgerStore } from "../storage";
+import type { WitnessLog } from "../storage";
 import {
   checkTokenIntegrity,
   timestampRequest,
@@ -50,7 +50,7 @@ export class Timestamper {
   private readonly retry = new Map<string, { failures: number; at: number }>();
 
   constructor(
-    private readonly store: LedgerStore,
+    private readonly store: WitnessLog,
     private readonly options: TimestamperOptions,
   ) {
     for (const url of options.urls)
