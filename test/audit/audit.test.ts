@@ -289,6 +289,45 @@ describe("audit", function () {
     }
   });
 
+  it("names a head the contract states that its batches do not make (HEAD_MISMATCH)", async () => {
+    const { notary } = await ledger();
+    try {
+      const honest = providerChainReader(notary.chain.provider);
+      const report = await runAudit({
+        store: notary.store,
+        files: notary.files,
+        binding: notary.binding,
+        // An RPC (or a contract) that answers another head than its batches chain to.
+        chain: { ...honest, headOf: async () => `0x${"77".repeat(32)}` },
+      });
+      expect(report.discrepancies.map((d) => d.code)).to.deep.equal(["HEAD_MISMATCH"]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
+  it("says the head could not be read steadily while the batch count kept changing (HEAD_UNSTABLE)", async () => {
+    const { notary } = await ledger();
+    try {
+      const honest = providerChainReader(notary.chain.provider);
+      let reads = 0;
+      const report = await runAudit({
+        store: notary.store,
+        files: notary.files,
+        binding: notary.binding,
+        // Anchoring goes on under the audit: every read of the count is one more.
+        chain: {
+          ...honest,
+          batchCount: async (contract, operator) =>
+            (await honest.batchCount!(contract, operator)) + reads++,
+        },
+      });
+      expect(report.discrepancies.map((d) => d.code)).to.deep.equal(["HEAD_UNSTABLE"]);
+    } finally {
+      await notary.stop();
+    }
+  });
+
   it("accepts a batch the chain holds before the ledger marks it anchored, and names one it never made", async () => {
     const { notary, audit } = await ledger();
     try {
