@@ -20,14 +20,17 @@ const ROOT = join(__dirname, "..");
 export async function spawnNotary(
   dataDir: string,
   env: Record<string, string> = {},
-  options: { nodeArgs?: string[] } = {},
+  options: { nodeArgs?: string[]; built?: boolean } = {},
 ): Promise<NotaryChild> {
-  const args = [
-    ...(options.nodeArgs ?? []),
-    "-r",
-    "ts-node/register/transpile-only",
-    join(ROOT, "service", "main.ts"),
-  ];
+  // Built: the compiled service, as `npm start` runs it, with no TypeScript at run time.
+  const args = options.built
+    ? [...(options.nodeArgs ?? []), join(ROOT, "dist", "service", "main.js")]
+    : [
+        ...(options.nodeArgs ?? []),
+        "-r",
+        "ts-node/register/transpile-only",
+        join(ROOT, "service", "main.ts"),
+      ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {

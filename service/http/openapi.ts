@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { PACKAGE_ROOT } from "../package-root";
 import { createDocument } from "zod-openapi";
 import { LINK_RELS, METADATA_SCHEMAS, RECORD_KINDS } from "../records";
 import { ROLES } from "../keys";
@@ -10,7 +11,7 @@ import { RECORD_FILTERS } from "./record-filters";
 import { StatisticsQuery } from "./report-routes";
 import { SEARCH_PAGING } from "./search-routes";
 
-const EXAMPLES_DIR = join(__dirname, "..", "..", "examples", "records");
+const EXAMPLES_DIR = join(PACKAGE_ROOT, "examples", "records");
 
 function exampleOf(kind: string): unknown {
   return JSON.parse(readFileSync(join(EXAMPLES_DIR, `${kind}.json`), "utf8"));

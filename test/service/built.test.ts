@@ -1,0 +1,52 @@
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { spawnNotary, type NotaryChild } from "../../scripts/notary-process";
+import { PREBUILT_PAGE_SCRIPT } from "../../service/verify-page/page";
+import { exampleRecord } from "../support/http-client";
+import { newDataDir } from "../support/notary";
+
+/** The service as `npm start` runs it: compiled JavaScript from dist/, no ts-node, page prebuilt. */
+describe("the built service (npm run build, npm start)", function () {
+  this.timeout(60_000);
+  let notary: NotaryChild;
+  const MAIN = join(__dirname, "..", "..", "dist", "service", "main.js");
+
+  before(async function () {
+    expect(existsSync(MAIN), "npm run build makes dist/ (npm test runs it first)").to.equal(true);
+    notary = await spawnNotary(await newDataDir(), {}, { built: true });
+  });
+  after(async () => {
+    notary?.child.kill("SIGTERM");
+    await notary?.exited;
+  });
+
+  it("runs compiled, takes a record in and anchors it", async () => {
+    expect(notary.child.spawnargs.join(" ")).to.not.include("ts-node");
+    const response = await fetch(`${notary.url}/v1/records`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${notary.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(await exampleRecord("filing")),
+    });
+    expect(response.status).to.equal(201);
+    const { id } = (await response.json()) as { id: string };
+    for (let i = 0; i < 100; i++) {
+      const receipt = (await (
+        await fetch(`${notary.url}/v1/records/${id}/receipt`, {
+          headers: { authorization: `Bearer ${notary.apiKey}` },
+        })
+      ).json()) as { status: string };
+      if (receipt.status === "anchored") return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("not anchored");
+  });
+
+  it("serves the verification page's script bundled at build time, and its OpenAPI examples", async () => {
+    const served = await (await fetch(`${notary.url}/verify/app.js`)).text();
+    expect(served).to.equal(await readFile(PREBUILT_PAGE_SCRIPT, "utf8"));
+    const doc = (await (await fetch(`${notary.url}/v1/openapi.json`)).json()) as object;
+    expect(JSON.stringify(doc)).to.include("CASE-2026-0042");
+  });
+});
