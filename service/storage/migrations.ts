@@ -1,5 +1,4 @@
-import { type Kysely, sql } from "kysely";
-import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { normaliseListingUrl, parseCanonicalRecord, termsOf } from "../records";
 
 /** A stored record's terms; one that cannot be read gets none here, and the audit names it. */
