@@ -1,5 +1,3 @@
-import { resolveConfig } from "hardhat/internal/core/config/config-resolution";
-import { createProvider } from "hardhat/internal/core/providers/construction";
 import type { EthereumProvider } from "hardhat/types";
 import type { Server } from "node:http";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
@@ -75,7 +73,7 @@ export class EmbeddedChain {
     if (head && head.number > 0) {
       ({ server, provider, cacheDir } = await forkFrom(archive!, head.number));
     } else {
-      provider = await createProvider(chainConfig(), "hardhat");
+      provider = await hardhatProvider();
       if (archive && !head) await archive.append(await capture(provider, 0));
     }
     let lastTimestamp = head?.timestamp ?? (await blockTimestamp(provider, 0));
@@ -162,7 +160,19 @@ export class EmbeddedChain {
  * cache path or, without one, in `edr-cache/` in the working directory; the archive is a
  * loopback call away, so the cache goes to a scratch directory removed at close.
  */
-function chainConfig(fork?: { url: string; blockNumber: number; cacheDir: string }) {
+async function hardhatProvider(fork?: {
+  url: string;
+  blockNumber: number;
+  cacheDir: string;
+}): Promise<EthereumProvider> {
+  // Loaded only when an embedded chain opens: a service anchoring on an external chain runs
+  // without Hardhat installed (npm ci --omit=dev).
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on use, on purpose */
+  const { resolveConfig } =
+    require("hardhat/internal/core/config/config-resolution") as typeof import("hardhat/internal/core/config/config-resolution");
+  const { createProvider } =
+    require("hardhat/internal/core/providers/construction") as typeof import("hardhat/internal/core/providers/construction");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const config = resolveConfig(__filename, {
     networks: {
       hardhat: {
@@ -172,7 +182,10 @@ function chainConfig(fork?: { url: string; blockNumber: number; cacheDir: string
     },
     ...(fork ? { paths: { cache: fork.cacheDir } } : {}),
   } as never);
-  return fork ? config : ({ ...config, paths: undefined } as unknown as typeof config);
+  return createProvider(
+    fork ? config : ({ ...config, paths: undefined } as unknown as typeof config),
+    "hardhat",
+  );
 }
 
 async function openArchive(file: string, options: OpenOptions): Promise<ChainArchive | undefined> {
@@ -198,7 +211,7 @@ async function forkFrom(
     port: 0,
   });
   const cacheDir = await mkdtemp(join(tmpdir(), "notary-fork-cache-"));
-  const provider = await createProvider(chainConfig({ url, blockNumber, cacheDir }), "hardhat");
+  const provider = await hardhatProvider({ url, blockNumber, cacheDir });
   return { server, provider, cacheDir };
 }
 

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawnNotary, type NotaryChild } from "../../scripts/notary-process";
 import { PREBUILT_PAGE_SCRIPT } from "../../service/verify-page/page";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir } from "../support/notary";
+import { startAnvil } from "../support/anvil";
 
 /** The service as `npm start` runs it: compiled JavaScript from dist/, no ts-node, page prebuilt. */
 describe("the built service (npm run build, npm start)", function () {
@@ -48,5 +49,33 @@ describe("the built service (npm run build, npm start)", function () {
     expect(served).to.equal(await readFile(PREBUILT_PAGE_SCRIPT, "utf8"));
     const doc = (await (await fetch(`${notary.url}/v1/openapi.json`)).json()) as object;
     expect(JSON.stringify(doc)).to.include("CASE-2026-0042");
+  });
+
+  it("runs on an external chain with no devDependency installed (npm ci --omit=dev)", async () => {
+    const anvil = await startAnvil();
+    const dir = await newDataDir();
+    const operator = await anvil.fundedKey();
+    await writeFile(join(dir, "operator.key"), operator.privateKey, { mode: 0o600 });
+    const lean = await spawnNotary(
+      dir,
+      { CHAIN_RPC_URL: anvil.rpcUrl, OPERATOR_KEY_FILE: join(dir, "operator.key") },
+      {
+        built: true,
+        nodeArgs: ["-r", join(__dirname, "..", "support", "without-dev-dependencies.js")],
+      },
+    );
+    try {
+      const response = await fetch(`${lean.url}/v1/records`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${lean.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(await exampleRecord("filing")),
+      });
+      expect(response.status, lean.output()).to.equal(201);
+      expect((await fetch(`${lean.url}/readyz`)).status).to.equal(200);
+    } finally {
+      lean.child.kill("SIGTERM");
+      await lean.exited;
+      await anvil.close();
+    }
   });
 });
