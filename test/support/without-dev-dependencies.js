@@ -1,3 +1,5 @@
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload, by design */
 // Preloaded (node -r) into a built service to run it as after `npm ci --omit=dev`: a module
 // the lockfile marks as needed by devDependencies only fails to load, as if not installed.
 const Module = require("node:module");
