@@ -131,6 +131,8 @@ class HashingWriter {
   constructor(
     private readonly stream: Writable,
     private readonly aborted: () => Error | undefined,
+    /** Aborted when the export stops: a write waiting for a drain that will never come wakes. */
+    private readonly signal: AbortSignal,
   ) {}
 
   async write(text: string): Promise<void> {
@@ -139,13 +141,21 @@ class HashingWriter {
     const chunk = Buffer.from(text, "utf8");
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, "drain");
+    if (!this.stream.write(chunk)) await this.wait("drain");
   }
 
   async end(): Promise<string> {
     this.stream.end();
-    if (!(this.stream instanceof PassThrough)) await once(this.stream, "close");
+    if (!(this.stream instanceof PassThrough)) await this.wait("close");
     return this.hash.digest("hex");
+  }
+
+  private async wait(event: string): Promise<void> {
+    try {
+      await once(this.stream, event, { signal: this.signal });
+    } catch (error) {
+      throw this.aborted() ?? error;
+    }
   }
 
   destroy(): void {
@@ -172,13 +182,21 @@ export async function writeExport(
 ): Promise<{ recordId: string; manifest: object }> {
   const archive = archiver("zip", { zlib: { level: ZIP_LEVEL } });
   let failure: Error | undefined;
+  // WARNING: when the client goes away, the archive stops reading its entries, so a write
+  // waiting for their drain would wait for ever: the stop aborts every such wait.
+  const stopped = new AbortController();
   const finished = new Promise<void>((resolve, reject) => {
     out.on("finish", resolve);
     out.on("close", () => {
       failure ??= new ExportAbortedError();
+      stopped.abort(failure);
       reject(failure);
     });
-    archive.on("error", (error) => reject((failure ??= error)));
+    archive.on("error", (error) => {
+      failure ??= error;
+      stopped.abort(failure);
+      reject(failure);
+    });
   });
   finished.catch(() => undefined); // observed below; a rejection before then is not unhandled
   archive.pipe(out);
@@ -190,7 +208,7 @@ export async function writeExport(
   const streamed = async (name: string, produce: (w: HashingWriter) => Promise<number>) => {
     const stream = new PassThrough({ highWaterMark: BUFFER_BYTES });
     archive.append(stream, { name });
-    const writer = new HashingWriter(stream, () => failure);
+    const writer = new HashingWriter(stream, () => failure, stopped.signal);
     const rows = await produce(writer);
     entries.push({ name, sha256: await writer.end(), bytes: writer.bytes, rows });
   };
@@ -218,6 +236,7 @@ export async function writeExport(
     const csv = new HashingWriter(
       createWriteStream(csvPath, { highWaterMark: BUFFER_BYTES }),
       () => failure,
+      stopped.signal,
     );
     let rows = 0;
     try {

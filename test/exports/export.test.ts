@@ -361,7 +361,8 @@ with zipfile.ZipFile(sys.argv[1], "a") as z:
       out,
       notary.files.tempDir,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Long enough for every buffer on the way to fill: the export waits on a drain.
+    await new Promise((r) => setTimeout(r, 2_000));
     expect(received).to.be.greaterThan(0);
     // Stalled before its manifest: nothing notarised yet.
     expect((await notary.store.search({ kind: "export", limit: 1_000 })).length).to.equal(
