@@ -13,7 +13,7 @@ import {
 } from "../records";
 import { compareIndexRows } from "./index-rows";
 import { makeStatementVerifier } from "../keys";
-import { makeStatementDigester } from "../receipts";
+import { makeStatementDigester, statementVersion } from "../receipts";
 import { checkTokenIntegrity, TimestampError } from "../witnesses/rfc3161";
 import type { FileStore, LedgerBinding, LedgerStore, RecordTable, StoredBatch } from "../storage";
 import type { ChainReader } from "../verify";
@@ -94,11 +94,9 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   // The stored statement (version, deadline) must be what was signed: a moved deadline or a
   // changed version no longer verifies.
   const signedAtIntake = (row: RecordTable): boolean => {
-    const version = row.intake_statement;
-    if (version !== 1 && version !== 2) return false;
     try {
       const digest = statementDigest(
-        version,
+        statementVersion(row.intake_statement),
         Buffer.from(row.leaf_hash, "hex"),
         row.anchor_deadline,
       );

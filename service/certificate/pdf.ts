@@ -71,7 +71,13 @@ export async function renderCertificatePdf(
   return done;
 }
 
-/** pdfkit drops what overflows a line inside one word: break long hex values ourselves. */
+/**
+ * pdfkit drops what overflows a line inside one word: break long unspaced values (hashes,
+ * signatures) ourselves, and leave text with spaces to pdfkit's own wrapping.
+ */
 function breakLong(value: string): string {
-  return value.length <= 66 ? value : (value.match(/.{1,66}/g) ?? [value]).join("\n");
+  return value
+    .split(" ")
+    .map((word) => (word.length <= 66 ? word : (word.match(/.{1,66}/g) ?? [word]).join("\n")))
+    .join(" ");
 }

@@ -18,12 +18,10 @@ export {
 export { toAnchoredReceipt, toPendingReceipt, type BatchFacts, type IntakeFacts } from "./build";
 export {
   deadlineSeconds,
-  intakeDigest,
   intakeDomain,
   INTAKE_STATEMENT_TYPES,
   makeIntakeDigester,
   makeStatementDigester,
   statementVersion,
-  type IntakeStatement,
   type StatementVersion,
 } from "./intake-statement";

@@ -1,5 +1,5 @@
 import { keccak_256 } from "@noble/hashes/sha3";
-import { getAddress, getBytes, hashMessage, TypedDataEncoder, type TypedDataDomain } from "ethers";
+import { getAddress, getBytes, TypedDataEncoder, type TypedDataDomain } from "ethers";
 import { InvalidInputError } from "../errors";
 
 /**
@@ -29,16 +29,6 @@ export const INTAKE_STATEMENT_TYPES = {
   ],
 };
 
-export interface IntakeStatement {
-  version: StatementVersion;
-  /** 32 bytes. */
-  leafHash: Uint8Array;
-  /** ISO 8601; whole seconds in version 2. */
-  anchorDeadline: string;
-  chainId: string;
-  contract: string;
-}
-
 export function intakeDomain(chainId: string, contract: string): TypedDataDomain {
   return {
     name: INTAKE_DOMAIN_NAME,
@@ -59,21 +49,10 @@ export function deadlineSeconds(anchorDeadline: string): bigint {
   return BigInt(ms / 1000);
 }
 
-/** The 32 bytes the operator's key signs, per version; ethers' own encoders, for clarity. */
-export function intakeDigest(statement: IntakeStatement): Uint8Array {
-  if (statement.version === 1) return getBytes(hashMessage(statement.leafHash));
-  return getBytes(
-    TypedDataEncoder.hash(
-      intakeDomain(statement.chainId, statement.contract),
-      INTAKE_STATEMENT_TYPES,
-      { leafHash: statement.leafHash, anchorDeadline: deadlineSeconds(statement.anchorDeadline) },
-    ),
-  );
-}
-
 /**
  * The version 2 digest for one ledger, fast: intake hashes every record, and ethers' encoder
- * rebuilds the domain and type hashes each time. Byte-identical to `intakeDigest` (tested).
+ * rebuilds the domain and type hashes each time. Byte-identical to ethers' `TypedDataEncoder`
+ * (tested).
  */
 export function makeIntakeDigester(
   chainId: string,

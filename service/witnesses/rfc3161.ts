@@ -100,7 +100,10 @@ export interface TokenFacts {
 /** What a token says, without judging it: for display, and for indexing what was stored. */
 export function describeToken(token: Uint8Array): TokenFacts {
   const { info, signed } = readToken(token);
-  const signer = signerCertificate(signed);
+  return factsOf(info, signerCertificate(signed));
+}
+
+function factsOf(info: pkijs.TSTInfo, signer: pkijs.Certificate | undefined): TokenFacts {
   return {
     genTime: info.genTime.toISOString(),
     tsa: tsaName(info, signer),
@@ -175,12 +178,7 @@ export async function checkTokenIntegrity(
   return {
     info,
     signed,
-    facts: {
-      genTime: info.genTime.toISOString(),
-      tsa: tsaName(info, signer),
-      serialNumber: hex(bytesOf(info.serialNumber)),
-      policy: info.policy,
-    },
+    facts: factsOf(info, signer),
   };
 }
 
