@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { exampleRecord } from "../support/http-client";
-import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import {
+  newDataDir,
+  readinessWhen,
+  startTestNotary,
+  waitAnchored,
+  type TestNotary,
+} from "../support/notary";
 import { checkAnchoredReceipt } from "../support/receipt-check";
 import { EvidenceLedger__factory } from "../../typechain-types";
 import { startAnvil, type TestAnvil } from "../support/anvil";
@@ -56,20 +62,12 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       await anvil.rpc("anvil_reset", []);
       const answer = await notary.client.postRecord(await exampleRecord("filing"));
       expect(answer.status).to.equal(201);
-      let ready: { status: string; anchoring: { lastErrorCode: string | null } };
-      const deadline = Date.now() + 15_000;
-      do {
-        await new Promise((r) => setTimeout(r, 200));
-        const response = await fetch(`${notary.url}/readyz`);
-        ready = (await response.json()) as typeof ready;
-        if (ready.anchoring.lastErrorCode === "LEDGER_CONTRACT_MISSING")
-          expect(response.status).to.equal(503);
-      } while (
-        ready.anchoring.lastErrorCode !== "LEDGER_CONTRACT_MISSING" &&
-        Date.now() < deadline
-      );
+      const { ready, status } = await readinessWhen<{
+        status: string;
+        anchoring: { lastErrorCode: string | null };
+      }>(notary.url, (r) => r.anchoring.lastErrorCode === "LEDGER_CONTRACT_MISSING");
       expect(ready.anchoring.lastErrorCode).to.equal("LEDGER_CONTRACT_MISSING");
-      expect(ready.status).to.equal("unavailable");
+      expect([status, ready.status]).to.deep.equal([503, "unavailable"]);
       expect((await notary.client.postRecord(await exampleRecord("filing"))).status).to.equal(201);
     });
   });
@@ -170,15 +168,15 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
 
     it("stops at MAX_FEE_GWEI, says what fee it needs, and goes on once fees fall", async () => {
       const { id } = await spikeAfterSigning(1_000);
-      let ready: {
+      type Ready = {
         status: string;
         anchoring: { lastErrorCode: string | null; lastError: string | null };
       };
-      const deadline = Date.now() + 20_000;
-      do {
-        await new Promise((r) => setTimeout(r, 200));
-        ready = (await (await fetch(`${notary.url}/readyz`)).json()) as typeof ready;
-      } while (ready.anchoring.lastErrorCode !== "ANCHOR_FEE_CAP_REACHED" && Date.now() < deadline);
+      const { ready } = await readinessWhen<Ready>(
+        notary.url,
+        (r) => r.anchoring.lastErrorCode === "ANCHOR_FEE_CAP_REACHED",
+        20_000,
+      );
       expect(ready.status).to.equal("degraded");
       expect(ready.anchoring.lastErrorCode).to.equal("ANCHOR_FEE_CAP_REACHED");
       expect(ready.anchoring.lastError).to.match(
@@ -188,12 +186,12 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       expect((await notary.client.postRecord(await exampleRecord("filing"))).status).to.equal(201);
       await anvil.rpc("anvil_setNextBlockBaseFeePerGas", [gwei(1)]);
       await waitAnchored(notary.client, id, 30_000);
-      const clearBy = Date.now() + 5_000;
-      do {
-        await new Promise((r) => setTimeout(r, 100));
-        ready = (await (await fetch(`${notary.url}/readyz`)).json()) as typeof ready;
-      } while (ready.anchoring.lastErrorCode !== null && Date.now() < clearBy);
-      expect(ready.anchoring.lastErrorCode).to.equal(null);
+      const cleared = await readinessWhen<Ready>(
+        notary.url,
+        (r) => r.anchoring.lastErrorCode === null,
+        5_000,
+      );
+      expect(cleared.ready.anchoring.lastErrorCode).to.equal(null);
     });
   });
 

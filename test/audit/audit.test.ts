@@ -5,10 +5,16 @@ import { appendFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
-import { runAudit, type AuditReport } from "../../service/audit";
+import type { AuditReport } from "../../service/audit";
 import { providerChainReader } from "../../service/chain-reader";
 import { exampleRecord } from "../support/http-client";
-import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import {
+  auditNotary,
+  newDataDir,
+  startTestNotary,
+  waitAnchored,
+  type TestNotary,
+} from "../support/notary";
 
 describe("audit", function () {
   this.timeout(120_000);
@@ -30,13 +36,7 @@ describe("audit", function () {
     await Promise.all(ids.map((id) => waitAnchored(notary.client, id)));
     // Rows are tampered with below: the anchoring loop must not act on them meanwhile.
     await notary.pipeline.stop({ flush: false });
-    const audit = () =>
-      runAudit({
-        store: notary.store,
-        files: notary.files,
-        binding: notary.binding,
-        chain: providerChainReader(notary.chain.provider),
-      });
+    const audit = () => auditNotary(notary);
     return { notary, ids, audit };
   }
 
@@ -209,12 +209,7 @@ describe("audit", function () {
       };
       expect(JSON.stringify(timeline.steps)).not.to.include(`"recordId":"${evidence.id}"`);
 
-      const report = await runAudit({
-        store: notary.store,
-        files: notary.files,
-        binding: notary.binding,
-        chain: providerChainReader(notary.chain.provider),
-      });
+      const report = await auditNotary(notary);
       expect(report.discrepancies.map((d) => [d.code, d.recordId]).sort()).to.deep.equal(
         [
           ["RECORD_FILES_MISMATCH", evidence.id],
@@ -293,13 +288,11 @@ describe("audit", function () {
     const { notary } = await ledger();
     try {
       const honest = providerChainReader(notary.chain.provider);
-      const report = await runAudit({
-        store: notary.store,
-        files: notary.files,
-        binding: notary.binding,
+      const report = await auditNotary(
+        notary,
         // An RPC (or a contract) that answers another head than its batches chain to.
-        chain: { ...honest, headOf: async () => `0x${"77".repeat(32)}` },
-      });
+        { ...honest, headOf: async () => `0x${"77".repeat(32)}` },
+      );
       expect(report.discrepancies.map((d) => d.code)).to.deep.equal(["HEAD_MISMATCH"]);
     } finally {
       await notary.stop();
@@ -311,17 +304,15 @@ describe("audit", function () {
     try {
       const honest = providerChainReader(notary.chain.provider);
       let reads = 0;
-      const report = await runAudit({
-        store: notary.store,
-        files: notary.files,
-        binding: notary.binding,
+      const report = await auditNotary(
+        notary,
         // Anchoring goes on under the audit: every read of the count is one more.
-        chain: {
+        {
           ...honest,
           batchCount: async (contract, operator) =>
             (await honest.batchCount!(contract, operator)) + reads++,
         },
-      });
+      );
       expect(report.discrepancies.map((d) => d.code)).to.deep.equal(["HEAD_UNSTABLE"]);
     } finally {
       await notary.stop();

@@ -171,32 +171,42 @@ describe("exports for regulators", function () {
         ({ stdout }) => ({ code: 0, stdout }),
         (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
       );
-    /** The archive with `name` rewritten by `change`, and the manifest's digest of it too if asked. */
-    const tampered = async (name: string, relist: boolean) => {
-      const out = join(dir, `${relist ? "relisted" : "altered"}.zip`);
+    /**
+     * A copy of the archive, its entries (a dict of name to bytes, `files`, with `json` and
+     * `hashlib` at hand) changed by the Python `edit`, as a hand with Info-ZIP's tools would.
+     */
+    const rewritten = async (out: string, edit: string, ...args: string[]) => {
       await promisify(execFile)("python3", [
         "-c",
         `import zipfile, sys, json, hashlib
-src, out, name, relist = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+src, out, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 zin = zipfile.ZipFile(src)
 files = {i.filename: zin.read(i.filename) for i in zin.infolist()}
-files[name] = files[name].replace(b"Happy Feet", b"Happy Fees")
-if relist:
-    manifest = json.loads(files["manifest.json"])
-    for e in manifest["entries"]:
-        if e["name"] == name:
-            e["sha256"] = hashlib.sha256(files[name]).hexdigest()
-    files["manifest.json"] = json.dumps(manifest, indent=2).encode() + b"\\n"
+${edit}
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
     for n, data in files.items():
         zout.writestr(n, data)`,
         archive,
-        out,
+        join(dir, out),
+        ...args,
+      ]);
+      return join(dir, out);
+    };
+    /** The archive with `name` altered, and the manifest's digest of it too if asked. */
+    const tampered = (name: string, relist: boolean) =>
+      rewritten(
+        `${relist ? "relisted" : "altered"}.zip`,
+        `name = args[0]
+files[name] = files[name].replace(b"Happy Feet", b"Happy Fees")
+if args[1] == "1":
+    manifest = json.loads(files["manifest.json"])
+    for e in manifest["entries"]:
+        if e["name"] == name:
+            e["sha256"] = hashlib.sha256(files[name]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest, indent=2).encode() + b"\\n"`,
         name,
         relist ? "1" : "0",
-      ]);
-      return out;
-    };
+      );
 
     // Just downloaded: the notices' receipts verify, the export's own is still pending.
     const fresh = await check(archive);
@@ -237,29 +247,17 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
     expect(relisted.stdout).to.include("MANIFEST_NOT_NOTARISED");
     expect(relisted.stdout).to.include("LEAF_HASH_MISMATCH"); // the altered receipt itself
     // A manifest of a later major version is not judged; one with no format is not a manifest.
-    const withFormat = async (format: string | null) => {
-      const out = join(dir, `format-${format ?? "none"}.zip`.replace("/", "-"));
-      await promisify(execFile)("python3", [
-        "-c",
-        `import zipfile, sys, json
-src, out, fmt = sys.argv[1], sys.argv[2], sys.argv[3]
-zin = zipfile.ZipFile(src)
-files = {i.filename: zin.read(i.filename) for i in zin.infolist()}
-manifest = json.loads(files["manifest.json"])
-if fmt == "none":
+    const withFormat = (format: string | null) =>
+      rewritten(
+        `format-${format ?? "none"}.zip`.replace("/", "-"),
+        `manifest = json.loads(files["manifest.json"])
+if args[0] == "none":
     del manifest["format"]
 else:
-    manifest["format"] = fmt
-files["manifest.json"] = json.dumps(manifest, indent=2).encode() + b"\\n"
-with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-    for n, data in files.items():
-        zout.writestr(n, data)`,
-        archive,
-        out,
+    manifest["format"] = args[0]
+files["manifest.json"] = json.dumps(manifest, indent=2).encode() + b"\\n"`,
         format ?? "none",
-      ]);
-      return out;
-    };
+      );
     const later = await checkAnchored(await withFormat("evidence-export/v2"));
     expect(later.code, later.stdout).to.equal(2);
     expect(later.stdout).to.include("MANIFEST_UNSUPPORTED_FORMAT");

@@ -1,13 +1,12 @@
 import { expect } from "chai";
 import Ajv2020 from "ajv/dist/2020";
 import { readFileSync } from "node:fs";
-import { AuditReportSchema, runAudit } from "../../service/audit/audit";
-import { providerChainReader } from "../../service/chain-reader";
+import { AuditReportSchema } from "../../service/audit/audit";
 import { publishedSchema } from "../../service/formats/json-schema";
 import { MonthlyTally, StatisticsTally } from "../../service/reports";
 import { StatisticsSchema } from "../../service/reports/statistics";
 import { exampleRecord } from "../support/http-client";
-import { startTestNotary, waitAnchored } from "../support/notary";
+import { auditNotary, startTestNotary, waitAnchored } from "../support/notary";
 import { makeRecord } from "../support/records";
 
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as object;
@@ -59,13 +58,7 @@ describe("published JSON Schemas of the reports", function () {
       const id = (answer.body as { id: string }).id;
       await waitAnchored(notary.client, id);
       await notary.pipeline.stop({ flush: false });
-      const audit = () =>
-        runAudit({
-          store: notary.store,
-          files: notary.files,
-          binding: notary.binding,
-          chain: providerChainReader(notary.chain.provider),
-        });
+      const audit = () => auditNotary(notary);
       const clean = JSON.parse(JSON.stringify(await audit())) as { ok: boolean };
       expect(clean.ok).to.equal(true);
       expect(validate(clean), JSON.stringify(validate.errors)).to.equal(true);

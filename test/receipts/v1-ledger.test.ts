@@ -2,11 +2,10 @@ import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getBytes, Wallet } from "ethers";
-import { runAudit } from "../../service/audit";
 import { verifyReceipt } from "../../service/verify";
 import { providerChainReader } from "../../service/chain-reader";
 import { exampleRecord } from "../support/http-client";
-import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { auditNotary, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
 /**
  * A ledger that issued v1 receipts before this version: its records were signed over the leaf
@@ -60,12 +59,7 @@ describe("a ledger with records from before receipt v2", function () {
     const receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
     expect(receipt.format).to.equal("evidence-receipt/v2");
     expect(receipt.intake.anchorDeadline).to.match(/:\d{2}\.000Z$/);
-    const report = await runAudit({
-      store: notary.store,
-      files: notary.files,
-      binding: notary.binding,
-      chain: providerChainReader(notary.chain.provider),
-    });
+    const report = await auditNotary(notary);
     expect(report.discrepancies).to.deep.equal([]);
   });
 });

@@ -6,6 +6,9 @@ import { readInitialApiKey } from "../../service/keys";
 import { createLogger } from "../../service/observability";
 import { startNotary, type RunningNotary } from "../../service/server";
 import type { Receipt } from "../../service/receipts";
+import { runAudit, type AuditReport } from "../../service/audit";
+import { providerChainReader } from "../../service/chain-reader";
+import type { ChainReader } from "../../service/verify";
 import { HttpClient } from "./http-client";
 
 export interface TestNotary extends RunningNotary {
@@ -55,5 +58,31 @@ export async function waitAnchored(
     if (receipt.status === "anchored") return receipt;
     if (Date.now() > deadline) throw new Error(`record ${id} not anchored within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Audits a running test notary's ledger, against its own chain unless another reader is given. */
+export function auditNotary(
+  notary: RunningNotary,
+  chain: ChainReader = providerChainReader(notary.chain.provider),
+): Promise<AuditReport> {
+  return runAudit({ store: notary.store, files: notary.files, binding: notary.binding, chain });
+}
+
+/**
+ * Reads `/readyz` until `until` holds of its answer or `timeoutMs` passes: the last answer and
+ * its HTTP status either way, for the test to assert on.
+ */
+export async function readinessWhen<T>(
+  url: string,
+  until: (ready: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<{ ready: T; status: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${url}/readyz`);
+    const answer = { ready: (await response.json()) as T, status: response.status };
+    if (until(answer.ready) || Date.now() >= deadline) return answer;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -9,10 +9,16 @@ import { verifyReceipt, type Verification } from "../../service/verify";
 import { providerChainReader } from "../../service/chain-reader";
 import { certificatesFromPemOrDer } from "../../service/witnesses";
 import { verifyExportArchive } from "../../service/exports";
-import { runAudit } from "../../service/audit";
 import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
 import { exampleRecord } from "../support/http-client";
-import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import {
+  auditNotary,
+  newDataDir,
+  readinessWhen,
+  startTestNotary,
+  waitAnchored,
+  type TestNotary,
+} from "../support/notary";
 import { startOpensslTsa, type TestTsa } from "../support/openssl-tsa";
 
 type Witnessed = AnchoredReceipt & {
@@ -208,13 +214,7 @@ describe("RFC 3161 witnesses of batch roots", function () {
   });
 
   it("audits the stored tokens: a swapped or restated one is named", async () => {
-    const audit = () =>
-      runAudit({
-        store: notary.store,
-        files: notary.files,
-        binding: notary.binding,
-        chain: providerChainReader(notary.chain.provider),
-      });
+    const audit = () => auditNotary(notary);
     expect((await audit()).discrepancies).to.deep.equal([]);
     const [first] = await notary.store.witnessesOf(receipt.anchor.batchIndex);
     const [second] = await notary.store.witnessesOf(secondReceipt.anchor.batchIndex);
@@ -357,12 +357,12 @@ describe("RFC 3161 witnesses of batch roots", function () {
       const id = await post("while the TSA is down");
       const anchored = (await waitAnchored(notary.client, id)) as Witnessed;
       expect(anchored.witnesses ?? []).to.deep.equal([]);
-      let ready: { status: string; witnesses: { lastErrorCode?: string; backlog: number }[] };
-      const deadline = Date.now() + 10_000;
-      do {
-        await new Promise((r) => setTimeout(r, 100));
-        ready = (await (await fetch(`${notary.url}/readyz`)).json()) as typeof ready;
-      } while (ready.witnesses[0]!.lastErrorCode === undefined && Date.now() < deadline);
+      type Ready = { status: string; witnesses: { lastErrorCode?: string; backlog: number }[] };
+      let { ready } = await readinessWhen<Ready>(
+        notary.url,
+        (r) => r.witnesses[0]!.lastErrorCode !== undefined,
+        10_000,
+      );
       expect(ready.status).to.equal("degraded");
       expect(ready.witnesses[0]).to.include({ lastErrorCode: "TSA_UNREACHABLE" });
       expect(ready.witnesses[0]!.backlog).to.be.at.least(1);
@@ -371,7 +371,7 @@ describe("RFC 3161 witnesses of batch roots", function () {
       tsa.setDown(false);
       const witnessed = await waitWitnessed(id);
       expect((await verify(witnessed)).verdict).to.equal("valid");
-      ready = (await (await fetch(`${notary.url}/readyz`)).json()) as typeof ready;
+      ({ ready } = await readinessWhen<Ready>(notary.url, () => true));
       expect(ready.witnesses[0]).to.deep.include({ backlog: 0 });
       expect(ready.witnesses[0]!.lastErrorCode).to.equal(undefined);
     } finally {
