@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuditReportSchema } from "../service/audit/audit";
+import { CertificateSchema } from "../service/certificate/certificate";
 import { manifestJsonSchema } from "../service/exports/manifest";
 import { publishedSchema, schemaFileName } from "../service/formats/json-schema";
 import { RECEIPT_FORMATS } from "../service/receipts";
@@ -37,5 +38,16 @@ write(
     format: "evidence-statistics/v1",
     title: "Campaign statistics",
     schema: StatisticsSchema,
+  }),
+);
+write(
+  "certificate",
+  "evidence-certificate/v1",
+  publishedSchema({
+    format: "evidence-certificate/v1",
+    title: "Evidence certificate data",
+    description:
+      "What the certificate's HTML and PDF print, as data (GET …/certificate?format=json)",
+    schema: CertificateSchema,
   }),
 );

@@ -4,7 +4,7 @@ import { open } from "node:fs/promises";
 import { getBytes, hexlify } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
-import { hashLeaf, makeTree, rootOf, sameBatch } from "../merkle";
+import { hashLeaf, makeTree, rootOf, sameBatch, sameHex32 } from "../merkle";
 import {
   derivedRowsOf,
   parseCanonicalRecord,
@@ -15,7 +15,15 @@ import { compareIndexRows } from "./index-rows";
 import { makeStatementVerifier } from "../keys";
 import { makeStatementDigester, statementVersion } from "../receipts";
 import { checkTokenIntegrity, TimestampError } from "../witnesses/rfc3161";
-import type { FileStore, LedgerBinding, LedgerStore, RecordTable, StoredBatch } from "../storage";
+import type {
+  BatchLog,
+  FileStore,
+  LedgerBinding,
+  RecordIndex,
+  RecordTable,
+  StoredBatch,
+  WitnessLog,
+} from "../storage";
 import type { ChainReader } from "../verify";
 
 export const AUDIT_CHECKS = [
@@ -70,7 +78,7 @@ export const AuditReportSchema = z
 export type AuditReport = z.infer<typeof AuditReportSchema>;
 
 export interface AuditDeps {
-  store: LedgerStore;
+  store: RecordIndex & BatchLog & WitnessLog;
   files: FileStore;
   binding: LedgerBinding;
   chain: ChainReader;
@@ -142,7 +150,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       });
     }
     if (
-      leaf !== row.leaf_hash ||
+      !sameHex32(leaf, row.leaf_hash) ||
       new TextDecoder().decode(toCanonicalBytes(record)) !== row.canonical
     ) {
       found.push({
@@ -222,7 +230,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       });
     batchEnd = batch.first_seq + batch.count;
     const rebuilt = roots.rootOf(batch.batch_index);
-    if (rebuilt !== batch.root) {
+    if (!sameHex32(rebuilt, batch.root)) {
       found.push({
         check: "batch",
         code: "BATCH_ROOT_MISMATCH",
@@ -288,7 +296,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
  * or restated with another time would be served in every receipt of the batch. (Trust in the
  * TSA is for the verifier to judge, with the roots it trusts.)
  */
-async function checkWitnesses(store: LedgerStore, batch: StoredBatch): Promise<Discrepancy[]> {
+async function checkWitnesses(store: WitnessLog, batch: StoredBatch): Promise<Discrepancy[]> {
   const found: Discrepancy[] = [];
   for (const w of await store.witnessesOf(batch.batch_index)) {
     if (w.kind !== "rfc3161") continue;
@@ -441,7 +449,7 @@ async function checkHead(deps: AuditDeps, anchored: OnChainBatch[]): Promise<Dis
         blockNumber: BigInt(onChain.blockNumber),
       });
     }
-    return hexlify(headOfBatches(batches)) === head
+    return sameHex32(hexlify(headOfBatches(batches)), head)
       ? []
       : [
           {

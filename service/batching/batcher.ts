@@ -2,7 +2,7 @@ import { hexlify } from "ethers";
 import { nativeSha256 } from "../fingerprint";
 import { makeTree, rootOf } from "../merkle";
 import { failpoint } from "../observability/failpoints";
-import type { LedgerStore, StoredBatch } from "../storage";
+import type { BatchCutLog, StoredBatch } from "../storage";
 
 export interface BatchPolicy {
   /** Cut as soon as this many records wait. */
@@ -17,7 +17,7 @@ export interface BatchPolicy {
  */
 export class Batcher {
   constructor(
-    private readonly store: LedgerStore,
+    private readonly store: BatchCutLog,
     private readonly operator: string,
     readonly policy: BatchPolicy,
   ) {}

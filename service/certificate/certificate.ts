@@ -1,25 +1,43 @@
+import { z } from "zod";
 import { parseCanonicalRecord } from "../records";
 import type { AnchoredReceipt, Rfc3161Witness } from "../receipts/receipt";
 import { DEV_CHAIN_IDS } from "../verify/verifier";
 import { describeToken } from "../witnesses/rfc3161";
 
-/** One line of a certificate: a bilingual label and its value. */
-export interface CertificateField {
-  zh: string;
-  en: string;
-  value: string;
-}
+export const CERTIFICATE_FORMAT = "evidence-certificate/v1";
 
-/** The evidence certificate (存证证书) of one anchored record, as data (DOMAIN.md). */
-export interface Certificate {
-  number: string;
-  recordId: string;
-  verifyUrl: string;
-  sections: { zh: string; en: string; fields: CertificateField[] }[];
-  files: { name: string; mediaType: string; size: number; sha256: string }[];
-  steps: { zh: string; en: string }[];
-  developmentChain: boolean;
-}
+const Bilingual = { zh: z.string(), en: z.string() };
+
+/** One line of a certificate: a bilingual label and its value. */
+const CertificateFieldSchema = z.object({ ...Bilingual, value: z.string() });
+export type CertificateField = z.infer<typeof CertificateFieldSchema>;
+
+/**
+ * The evidence certificate (存证证书) of one anchored record, as data (format
+ * `evidence-certificate/v1`, JSON Schema beside this file): what the HTML and PDF print.
+ */
+export const CertificateSchema = z
+  .object({
+    format: z.literal(CERTIFICATE_FORMAT),
+    number: z.string(),
+    recordId: z.uuid(),
+    verifyUrl: z.string(),
+    sections: z.array(z.object({ ...Bilingual, fields: z.array(CertificateFieldSchema) })),
+    files: z.array(
+      z.object({
+        name: z.string(),
+        mediaType: z.string(),
+        size: z.number().int().nonnegative(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    ),
+    /** How to verify by hand, step by step. */
+    steps: z.array(z.object(Bilingual)),
+    /** The anchor is on a chain the operator runs itself (a development chain). */
+    developmentChain: z.boolean(),
+  })
+  .strict();
+export type Certificate = z.infer<typeof CertificateSchema>;
 
 const utc = (iso: string) => iso.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
 
@@ -77,6 +95,7 @@ export function toCertificate(
     .filter((w) => !w.controlledByOperator && w.time)
     .sort((a, b) => Date.parse(a.time!) - Date.parse(b.time!))[0];
   return {
+    format: CERTIFICATE_FORMAT,
     number,
     recordId: record.id,
     verifyUrl: options.verifyUrl,

@@ -11,7 +11,7 @@ import { MANIFEST_FORMAT, type ExportManifest, type ManifestEntry } from "./mani
 import type { Submitter } from "../intake";
 import type { Notary } from "../notary";
 import { hasTerms, parseCanonicalRecord, type RecordKind, type TypedRecord } from "../records";
-import type { LedgerStore, RecordQuery } from "../storage";
+import type { RecordIndex, RecordQuery } from "../storage";
 
 interface DataType {
   file: string;
@@ -174,7 +174,7 @@ class HashingWriter {
  * stops the export; one abandoned before its manifest is complete is not notarised.
  */
 export async function writeExport(
-  store: LedgerStore,
+  store: RecordIndex,
   notary: Notary,
   request: ExportRequest,
   out: Writable,

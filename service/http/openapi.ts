@@ -1,3 +1,4 @@
+import { CertificateSchema } from "../certificate/certificate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
@@ -158,15 +159,22 @@ export function buildOpenApi(): object {
         },
         "/v1/records/{id}/certificate": {
           get: {
-            summary: "The evidence certificate (存证证书) of an anchored record, HTML or PDF",
+            summary:
+              "The evidence certificate (存证证书) of an anchored record: HTML, PDF, or its data as JSON",
             security: bearer,
-            requestParams: { path: z.object({ id: z.uuid() }), query: Format("html", "pdf") },
+            requestParams: {
+              path: z.object({ id: z.uuid() }),
+              query: Format("html", "pdf", "json"),
+            },
             responses: {
               "200": {
                 description: "The certificate, in Chinese and English",
                 content: {
                   "text/html": { schema: z.string() },
                   "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+                  "application/json": {
+                    schema: CertificateSchema.meta({ id: "Certificate" }),
+                  },
                 },
               },
               ...errors(400, 401, 403, 404, 409),

@@ -126,8 +126,8 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
 
   router.get("/records/:id/certificate", async (req, res) => {
     const format = req.query.format ?? "html";
-    if (format !== "html" && format !== "pdf")
-      throw new InvalidInputError("CERTIFICATE_FORMAT_INVALID", "format is html or pdf");
+    if (format !== "html" && format !== "pdf" && format !== "json")
+      throw new InvalidInputError("CERTIFICATE_FORMAT_INVALID", "format is html, pdf or json");
     const receipt = await deps.notary.getReceipt(req.params.id);
     if (receipt.status !== "anchored") {
       throw new InvalidInputError(
@@ -138,7 +138,9 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     const certificate = toCertificate(receipt, {
       verifyUrl: `${deps.publicUrl()}/verify?record=${receipt.record.id}`,
     });
-    if (format === "pdf") {
+    if (format === "json") {
+      res.json(certificate);
+    } else if (format === "pdf") {
       res
         .type("application/pdf")
         .attachment(`${certificate.number}.pdf`)

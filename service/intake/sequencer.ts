@@ -17,7 +17,7 @@ import {
   type RecordKind,
   type ValidRecordInput,
 } from "../records";
-import { toDerivedTables, type LedgerStore, type NewRecordRow } from "../storage";
+import { toDerivedTables, type NewRecordRow, type SequenceLog } from "../storage";
 
 export interface Submitter {
   keyId: string;
@@ -92,7 +92,7 @@ export class Sequencer {
   private readonly digest: (leafHash: Uint8Array, anchorDeadline: string) => Uint8Array;
 
   constructor(
-    private readonly store: LedgerStore,
+    private readonly store: SequenceLog,
     private readonly signer: StatementSigner,
     private readonly options: SequencerOptions,
   ) {
@@ -194,7 +194,6 @@ export class Sequencer {
   private async prepare(group: Waiting[]): Promise<PreparedGroup> {
     try {
       const kinds = await this.store.kindsOf(
-        this.store.db,
         group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
       );
       const accepted = group.filter((w) => {

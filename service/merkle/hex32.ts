@@ -15,6 +15,12 @@ export function toHex32(value: string): Hex32 {
   return spelled as Hex32;
 }
 
+/** Whether two spellings name the same 32 bytes; a value that is not 32 bytes matches nothing. */
+export function sameHex32(a: string | undefined, b: string | undefined): boolean {
+  const valid = (v: string | undefined) => v !== undefined && /^(0[xX])?[0-9a-fA-F]{64}$/.test(v);
+  return valid(a) && valid(b) && toHex32(a!) === toHex32(b!);
+}
+
 /** The same batch, as the chain and a ledger describe it: root, first seq and record count. */
 export function sameBatch(
   onChain: { root: string; firstSeq: number; count: number },

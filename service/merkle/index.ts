@@ -5,4 +5,4 @@
 export { defaultSha256, emptyRoot, hashLeaf, hashNode, HASH_BYTES, type Sha256 } from "./hash";
 export { getProof, leafHashOf, makeTree, rootOf, type MerkleTree, type TreeOptions } from "./tree";
 export { equalBytes, rootFromProof, verifyInclusion, type InclusionProof } from "./proof";
-export { sameBatch, toHex32, type Hex32 } from "./hex32";
+export { sameBatch, sameHex32, toHex32, type Hex32 } from "./hex32";

@@ -1,6 +1,6 @@
 import type { CaseRecords } from "../cases";
 import { isKind, parseCanonicalRecord } from "../records";
-import type { LedgerStore } from "../storage";
+import type { RecordIndex } from "../storage";
 import { linkedRecords } from "./linked-records";
 
 /**
@@ -9,7 +9,7 @@ import { linkedRecords } from "./linked-records";
  * counter-notices answer and only actions concern; the kinds are checked all the same.
  */
 export async function assembleCase(
-  store: LedgerStore,
+  store: RecordIndex,
   noticeId: string,
 ): Promise<CaseRecords | undefined> {
   const stored = await store.getRecordRow(noticeId);

@@ -1,5 +1,5 @@
 import { parseCanonicalRecord, type TypedRecord } from "../records";
-import type { LedgerStore } from "../storage";
+import type { RecordIndex } from "../storage";
 
 /**
  * The records that link to one of `targets` with `rel`, parsed, each with the target it links
@@ -7,7 +7,7 @@ import type { LedgerStore } from "../storage";
  * into the index must not add a stranger's action to a case or to the statistics.
  */
 export async function linkedRecords(
-  store: LedgerStore,
+  store: RecordIndex,
   targets: readonly string[],
   rel: string,
 ): Promise<{ target: string; record: TypedRecord }[]> {

@@ -1,8 +1,9 @@
+import { hexlify } from "ethers";
 import type { ReadStream } from "node:fs";
 import { ForbiddenError, InvariantError, NotFoundError } from "../errors";
 import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
-import { makeTree, rootOf, type MerkleTree } from "../merkle";
+import { makeTree, rootOf, sameHex32, type MerkleTree } from "../merkle";
 import { nativeSha256 } from "../fingerprint";
 import { makeStatementVerifier } from "../keys";
 import {
@@ -353,7 +354,7 @@ export class Notary {
     const leaves = await this.deps.store.leafHashesOfBatch(batch);
     const tree = makeTree(leaves.map((h) => Buffer.from(h, "hex")));
     // A proof from leaves that do not make the anchored root would be a receipt that fails.
-    if (Buffer.from(rootOf(tree)).toString("hex") !== batch.root.replace(/^0x/, "").toLowerCase())
+    if (!sameHex32(hexlify(rootOf(tree)), batch.root))
       throw new InvariantError(
         "BATCH_ROOT_MISMATCH",
         `the stored leaves of batch ${index} do not make its anchored root; run the audit`,

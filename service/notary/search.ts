@@ -1,5 +1,5 @@
 import { hasTerms, parseCanonicalRecord } from "../records";
-import type { LedgerStore, RecordQuery, RecordTable } from "../storage";
+import type { RecordIndex, RecordQuery, RecordTable } from "../storage";
 
 /**
  * A page of records matching a query, and the cursor after it. The terms index proposes; each
@@ -7,7 +7,7 @@ import type { LedgerStore, RecordQuery, RecordTable } from "../storage";
  * when a proposal is refused.
  */
 export async function searchRecords(
-  store: LedgerStore,
+  store: RecordIndex,
   query: RecordQuery & { limit: number },
 ): Promise<{ records: RecordTable[]; nextCursor: number | null }> {
   const matched: RecordTable[] = [];

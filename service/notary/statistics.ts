@@ -1,6 +1,6 @@
 import { parseCanonicalRecord, type TypedRecord } from "../records";
 import { MonthlyTally, StatisticsTally, type MonthlyStatistics, type Statistics } from "../reports";
-import type { LedgerStore } from "../storage";
+import type { RecordIndex } from "../storage";
 import { linkedRecords } from "./linked-records";
 
 const PAGE = 1_000;
@@ -11,7 +11,7 @@ const PAGE = 1_000;
  * records.
  */
 export async function tallyStatistics(
-  store: LedgerStore,
+  store: RecordIndex,
   range: { from: string; to: string; byMonth: boolean },
 ): Promise<Statistics | MonthlyStatistics> {
   const { from, to } = range;

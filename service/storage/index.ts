@@ -17,4 +17,11 @@ export {
 export { FileStore } from "./file-store";
 export type { BatchStatus, BatchWitnessTable, RecordTable } from "./schema";
 export { isStorageFull, StorageHealth } from "./storage-full";
-export type { BatchLog, WitnessLog } from "./roles";
+export type {
+  BatchCutLog,
+  BatchLog,
+  RecordIndex,
+  SequenceLog,
+  Transactions,
+  WitnessLog,
+} from "./roles";

@@ -2,7 +2,7 @@ import { sql, type Selectable, type Transaction } from "kysely";
 import { InvariantError } from "../errors";
 import type { DerivedRows } from "../records";
 import type { Db } from "./database";
-import type { BatchLog, WitnessLog } from "./roles";
+import type { BatchCutLog, BatchLog, RecordIndex, SequenceLog, WitnessLog } from "./roles";
 import type {
   BatchStatus,
   BatchTable,
@@ -118,7 +118,7 @@ const INSERT_CHUNK = 500;
  * are handed out by one row update inside the intake transaction, so they are gap-free however
  * many writers there are: a rolled-back transaction rolls back its numbers too.
  */
-export class LedgerStore implements BatchLog, WitnessLog {
+export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, BatchLog, WitnessLog {
   constructor(
     readonly db: Db,
     private readonly flushCommits: () => Promise<void> = async () => undefined,
@@ -175,7 +175,7 @@ export class LedgerStore implements BatchLog, WitnessLog {
     await this.flushCommits();
   }
 
-  async kindsOf(tx: Tx | Db, ids: readonly string[]): Promise<Map<string, string>> {
+  async kindsOf(ids: readonly string[], tx: Tx | Db = this.db): Promise<Map<string, string>> {
     const kinds = new Map<string, string>();
     for (const chunk of chunks([...new Set(ids)], INSERT_CHUNK)) {
       const rows = await tx

@@ -6,6 +6,7 @@ import { makeTree, rootOf } from "../../service/merkle";
 import {
   LedgerStore,
   openDatabase,
+  type BatchCutLog,
   type NewRecordRow,
   type OpenedDatabase,
 } from "../../service/storage";
@@ -80,5 +81,27 @@ describe("Batcher", () => {
     const batch = await batcher.cutIfDue({ now: T0 });
     expect([batch?.first_seq, batch?.count]).to.deep.equal([0, 2]);
     expect(await batcher.cutIfDue({ now: T0 })).to.equal(undefined);
+  });
+
+  it("leaves the records unbatched when storing the cut fails, and cuts them whole next time", async () => {
+    await commit(3, [0, 1, 2]);
+    let failNext = true;
+    // The role, not the SQL store: the batcher may rely on nothing else.
+    const failing: BatchCutLog = Object.assign(Object.create(store) as LedgerStore, {
+      insertBatch: async (...args: Parameters<BatchCutLog["insertBatch"]>) => {
+        await store.insertBatch(...args); // written, then the transaction fails: all rolls back
+        if (failNext) {
+          failNext = false;
+          throw new Error("disk I/O error");
+        }
+      },
+    });
+    const batcher = new Batcher(failing, "0xop", { maxRecords: 100, maxWaitMs: 0 });
+    await expect(batcher.cutIfDue({ now: T0 })).to.be.rejectedWith("disk I/O error");
+    expect([await store.batchCount(), await store.batchedSeq()]).to.deep.equal([0, 0]);
+    const batch = await batcher.cutIfDue({ now: T0 });
+    expect([batch?.batch_index, batch?.first_seq, batch?.count]).to.deep.equal([0, 0, 3]);
+    const records = await store.search({ limit: 10 });
+    expect(records.map((r) => r.batch_index)).to.deep.equal([0, 0, 0]);
   });
 });

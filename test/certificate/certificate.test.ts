@@ -4,8 +4,10 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import Ajv2020 from "ajv/dist/2020";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
+import type { Certificate } from "../../service/certificate";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
@@ -55,6 +57,29 @@ describe("evidence certificate (存证证书)", function () {
     expect(headers.get("content-type")).to.match(/^text\/html/);
     for (const text of [...mustShow(), verifyUrl(), "<svg"])
       expect(body as string).to.include(text);
+  });
+
+  it("gives the same data as JSON, valid against its published schema", async () => {
+    const { status, body } = await notary.client.get(
+      `/v1/records/${receipt.record.id}/certificate?format=json`,
+    );
+    expect(status).to.equal(200);
+    const schema = JSON.parse(
+      await readFile("service/certificate/evidence-certificate-v1.schema.json", "utf8"),
+    ) as object;
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+    expect(validate(body), JSON.stringify(validate.errors)).to.equal(true);
+    const data = body as Certificate;
+    expect([data.format, data.recordId, data.verifyUrl]).to.deep.equal([
+      "evidence-certificate/v1",
+      receipt.record.id,
+      verifyUrl(),
+    ]);
+    const printed = JSON.stringify(data);
+    const titles = ["存证证书", "Evidence certificate"]; // the page's, not the data's
+    for (const text of mustShow().filter((t) => !titles.includes(t)))
+      expect(printed).to.include(text);
+    expect(validate({ ...data, format: "evidence-certificate/v2" })).to.equal(false);
   });
 
   it("renders a PDF whose text holds every field and whose QR code opens the verification page", async () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import Ajv2020 from "ajv/dist/2020";
 import { readFileSync } from "node:fs";
 import { AuditReportSchema } from "../../service/audit/audit";
+import { CertificateSchema } from "../../service/certificate/certificate";
 import { publishedSchema } from "../../service/formats/json-schema";
 import { MonthlyTally, StatisticsTally } from "../../service/reports";
 import { StatisticsSchema } from "../../service/reports/statistics";
@@ -22,6 +23,14 @@ const FORMATS = [
     format: "evidence-statistics/v1",
     title: "Campaign statistics",
     schema: StatisticsSchema,
+  },
+  {
+    file: "service/certificate/evidence-certificate-v1.schema.json",
+    format: "evidence-certificate/v1",
+    title: "Evidence certificate data",
+    description:
+      "What the certificate's HTML and PDF print, as data (GET …/certificate?format=json)",
+    schema: CertificateSchema,
   },
 ];
 

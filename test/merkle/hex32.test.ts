@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { sameBatch, toHex32 } from "../../service/merkle";
+import { sameBatch, sameHex32, toHex32 } from "../../service/merkle";
 
 describe("32-byte hex values", () => {
   it("spells every hash one way: 0x-prefixed, lowercase", () => {
@@ -19,5 +19,15 @@ describe("32-byte hex values", () => {
     expect(sameBatch({ ...onChain, count: 4 }, stored)).to.equal(false);
     expect(sameBatch({ ...onChain, firstSeq: 9 }, stored)).to.equal(false);
     expect(sameBatch({ ...onChain, root: `0x${"ce".repeat(32)}` }, stored)).to.equal(false);
+  });
+
+  it("compares two hashes in any spelling, and a malformed one with nothing", () => {
+    const bare = "ab".repeat(32);
+    expect(sameHex32(bare, `0X${bare.toUpperCase()}`)).to.equal(true);
+    expect(sameHex32(bare, `0x${"ac".repeat(32)}`)).to.equal(false);
+    for (const bad of [undefined, "", "0x", `${bare}00`, "zz".repeat(32)]) {
+      expect(sameHex32(bad, bare)).to.equal(false);
+      expect(sameHex32(bad, bad)).to.equal(false);
+    }
   });
 });

@@ -121,7 +121,7 @@ for (const engine of engines) {
       const read = await store.getRecord(linked!.record.id);
       expect(read).to.deep.include({ ...linked!.record, batch_index: null });
       expect(read!.files.map((f) => ({ ...f, size: Number(f.size) }))).to.deep.equal(linked!.files);
-      expect(await store.kindsOf(opened.db, [target!.record.id, randomUUID()])).to.deep.equal(
+      expect(await store.kindsOf([target!.record.id, randomUUID()])).to.deep.equal(
         new Map([[target!.record.id, "evidence"]]),
       );
       expect(await store.isFileReferenced(linked!.files[0]!.sha256)).to.equal(true);
