@@ -7,6 +7,7 @@ import {
   assembleCase,
   makeAudits,
   makeExports,
+  makeRecordSubmissions,
   searchRecords,
   tallyStatistics,
   type Notary,
@@ -165,7 +166,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/v1",
     // Intake first: every router before it is walked by every submission.
-    recordsRouter({ ...deps, isFileReferenced: (sha256) => store.isFileReferenced(sha256) }),
+    recordsRouter({
+      ...deps,
+      submissions: makeRecordSubmissions({
+        notary: deps.notary,
+        files: deps.files,
+        records: store,
+      }),
+    }),
     searchRouter((query) => searchRecords(store, query)),
     reportRouter((range) => tallyStatistics(store, range)),
     exportRouter(

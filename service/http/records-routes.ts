@@ -4,18 +4,14 @@ import { pipeline } from "node:stream/promises";
 import { InvalidInputError } from "../errors";
 import { allowRoles } from "./auth";
 import { parseMultipart } from "./multipart";
-import { HashingStorage, type UploadedFile } from "../fingerprint";
-import { checkFileName, parseRecordInput, type FileDigest } from "../records";
+import type { UploadedFile } from "../fingerprint";
 import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
-import type { Notary } from "../notary";
+import type { Notary, RecordSubmissions } from "../notary";
 import type { Metrics } from "../observability";
-import type { FileStore } from "../storage";
 
 export interface RecordsRouteDeps {
   notary: Notary;
-  files: FileStore;
-  /** Whether a committed record references this content (an upload must not delete it). */
-  isFileReferenced: (sha256: string) => Promise<boolean>;
+  submissions: RecordSubmissions;
   metrics: Metrics;
   limits: { fileBytes: number; files: number; recordBytes: number };
   /** The service's public base URL, for the verification link on certificates. */
@@ -26,10 +22,9 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function recordsRouter(deps: RecordsRouteDeps): Router {
   const router = Router();
-  const isReferenced = deps.isFileReferenced;
   const upload = parseMultipart(
     multer({
-      storage: new HashingStorage(deps.files, isReferenced),
+      storage: deps.submissions.uploadStorage,
       limits: {
         fileSize: deps.limits.fileBytes,
         files: deps.limits.files,
@@ -63,34 +58,18 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
 
   router.post("/records", async (req, res) => {
     const uploaded = (req.files as UploadedFile[] | undefined) ?? [];
-    let accepted = false;
-    try {
-      const raw = json(req) ? req.body : parseRecordPart(req.body?.record);
-      const files = describeFiles(uploaded);
-      const input = parseRecordInput(
-        raw,
-        files.map((f) => f.name),
-      );
-      const { id, receipt } = await deps.notary.submit({
-        input,
-        files,
-        submitter: { keyId: req.apiKey!.id, name: req.apiKey!.name },
-      });
-      accepted = true;
-      deps.metrics.recordsAccepted.inc({ kind: input.kind });
-      deps.metrics.bytesHashed.inc(files.reduce((n, f) => n + f.size, 0));
-      res.status(201).location(`/v1/records/${id}`).json({ id, receipt });
-    } finally {
-      // A refused request takes back the files it brought, unless an accepted record uses them.
-      await Promise.all(
-        uploaded.map((f) =>
-          deps.files.release(f.sha256, {
-            discard: !accepted && f.created,
-            isReferenced: () => isReferenced(f.sha256),
-          }),
-        ),
-      );
-    }
+    const outcome = await deps.submissions.submitRecord({
+      // Read inside the submission: a malformed record part still has files to release.
+      raw: () => (json(req) ? req.body : parseRecordPart(req.body?.record)),
+      uploaded,
+      submitter: { keyId: req.apiKey!.id, name: req.apiKey!.name },
+    });
+    deps.metrics.recordsAccepted.inc({ kind: outcome.kind });
+    deps.metrics.bytesHashed.inc(outcome.bytesHashed);
+    res.status(201).location(`/v1/records/${outcome.id}`).json({
+      id: outcome.id,
+      receipt: outcome.receipt,
+    });
   });
 
   // Every read of a record, its receipt, files or certificate checks the key may see it.
@@ -183,24 +162,4 @@ function parseRecordPart(part: unknown): unknown {
   } catch {
     throw new InvalidInputError("RECORD_INVALID_JSON", "the record part is not valid JSON");
   }
-}
-
-function describeFiles(uploaded: readonly UploadedFile[]): FileDigest[] {
-  const names = new Set<string>();
-  return uploaded.map((file) => {
-    checkFileName(file.originalname);
-    if (names.has(file.originalname)) {
-      throw new InvalidInputError(
-        "FILE_NAME_DUPLICATE",
-        `two files are named ${JSON.stringify(file.originalname)}; names identify files within a record`,
-      );
-    }
-    names.add(file.originalname);
-    return {
-      name: file.originalname,
-      mediaType: (file.mimetype || "application/octet-stream").toLowerCase(),
-      size: file.size,
-      sha256: file.sha256,
-    };
-  });
 }

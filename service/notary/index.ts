@@ -5,3 +5,8 @@ export { assembleCase } from "./case-records";
 export { tallyStatistics } from "./statistics";
 export { makeExports } from "./exports";
 export { makeAudits } from "./audits";
+export {
+  makeRecordSubmissions,
+  type RecordSubmissions,
+  type SubmissionOutcome,
+} from "./submission";
