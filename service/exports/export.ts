@@ -10,7 +10,13 @@ import { InvalidInputError } from "../errors";
 import { MANIFEST_FORMAT, type ExportManifest, type ManifestEntry } from "./manifest";
 import type { Submitter } from "../intake";
 import type { Notary } from "../notary";
-import { hasTerms, parseCanonicalRecord, type RecordKind, type TypedRecord } from "../records";
+import {
+  hasTerms,
+  MERCHANT_ACTIONS,
+  parseCanonicalRecord,
+  type RecordKind,
+  type TypedRecord,
+} from "../records";
 import type { RecordIndex, RecordQuery } from "../storage";
 
 interface DataType {
@@ -26,13 +32,21 @@ interface DataType {
   subsetOf?: string;
 }
 
+/** Malicious-notice and credit records: flags, and what the enforcement register holds. */
 const isPenalty = (r: TypedRecord) =>
-  r.kind === "action" &&
-  (r.metadata.type === "malicious_notice_flag" || r.metadata.type === "credit_penalty");
+  r.kind === "penalty_decision" ||
+  (r.kind === "action" &&
+    (r.metadata.type === "malicious_notice_flag" || MERCHANT_ACTIONS.includes(r.metadata.type)));
 const goodsIpOf = (r: TypedRecord) => (r.kind === "filing" ? (r.metadata.goodsIp ?? []) : []);
 /** The listings a notice targets or a declaration answers for. */
 const listingsOf = (r: TypedRecord) =>
-  r.kind === "notice" ? r.metadata.targets : r.kind === "counter_notice" ? r.metadata.items : [];
+  r.kind === "notice"
+    ? (r.metadata.targets ?? [])
+    : r.kind === "counter_notice"
+      ? r.metadata.items
+      : r.kind === "report"
+        ? (r.metadata.listings ?? [])
+        : [];
 
 /** The eight data types regulators take out (GB/T 39550 5.4, our reading), and what fills each. */
 const DATA_TYPES: DataType[] = [
@@ -81,17 +95,26 @@ const DATA_TYPES: DataType[] = [
   { file: "3-notices", kinds: ["notice"] },
   { file: "4-declarations", kinds: ["counter_notice"] },
   { file: "5-measures", kinds: ["action"], includes: (r) => !isPenalty(r) },
-  { file: "6-malicious-notice-and-credit", kinds: ["action"], includes: isPenalty },
+  {
+    file: "6-malicious-notice-and-credit",
+    kinds: ["action", "penalty_decision"],
+    includes: isPenalty,
+  },
   { file: "7-evidence-and-preservation", kinds: ["evidence"] },
   {
     file: "8-goods-and-transactions",
-    kinds: ["notice", "counter_notice"],
+    kinds: ["notice", "counter_notice", "report"],
     tableOnly: true,
     table: {
       header: ["record_id", "kind", "platform", "url", "item_id", "shop_id", "merchant"],
       rows: (r) =>
         listingsOf(r).map((l) => [r.id, r.kind, l.platform, l.url, l.itemId, l.shopId, l.merchant]),
     },
+  },
+  /** Beyond the eight: the rest of what the platform recorded, so an export leaves nothing out. */
+  {
+    file: "9-reports-disputes-and-platform-work",
+    kinds: ["report", "mediation", "activity", "campaign", "contact_directory"],
   },
 ];
 

@@ -1,6 +1,9 @@
 /** Records: what each kind holds, how it links, and the canonical bytes a leaf commits to. */
 export {
   ACTION_TYPES,
+  MERCHANT_ACTIONS,
+  REVIEW_OUTCOMES,
+  type ActionType,
   ExportMetadata,
   LEDGER_KINDS,
   METADATA_SCHEMAS,
@@ -42,3 +45,14 @@ export {
   type RecordOf,
   type TypedRecord,
 } from "./typed";
+export { CHANNELS, CHANNEL_NAMES, type ChannelName } from "./channels";
+export {
+  checkNoticeElements,
+  missingElements,
+  NOTICE_ELEMENTS,
+  type ElementCheck,
+  type NoticeElement,
+  type NoticeProfile,
+} from "./notice-elements";
+export { MALICE_CONSIDERATIONS, type MerchantRef } from "./enforcement";
+export { ACTIVITY_TYPES, MEDIATION_ROUTES } from "./activity";

@@ -91,9 +91,9 @@ export function referencedFileNames(record: Pick<ValidRecordInput, "kind" | "met
     case "notice": {
       const right = r.metadata.right;
       return named(
-        ...(right.proofFiles ?? []),
-        right.type === "patent" ? right.evaluationReportFile : undefined,
-        right.type === "trademark" ? right.markImageFile : undefined,
+        ...(right?.proofFiles ?? []),
+        right?.type === "patent" ? right.evaluationReportFile : undefined,
+        right?.type === "trademark" ? right.markImageFile : undefined,
         r.metadata.agent?.powerOfAttorneyFile,
       );
     }
@@ -102,10 +102,19 @@ export function referencedFileNames(record: Pick<ValidRecordInput, "kind" | "met
         ...(r.metadata.identityProofFiles ?? []),
         ...(r.metadata.goodsIp ?? []).flatMap((g) => g.shown.flatMap((s) => s.proofFiles ?? [])),
       );
+    case "action":
+      return named(...(r.metadata.malice?.proofFiles ?? []), r.metadata.selfCriticismFile);
+    case "penalty_decision":
+      return named(r.metadata.decisionFile);
+    case "activity":
+    case "mediation":
+    case "campaign":
+      return named(...(r.metadata.documentFiles ?? []));
     case "counter_notice":
     case "evidence":
-    case "action":
     case "commitment":
+    case "report":
+    case "contact_directory":
     case "export":
       return [];
   }

@@ -1,14 +1,36 @@
 import { z } from "zod";
-import { Agent, IsoDate, IsoDateTime, Listing, Party, text, Undertaking } from "./parts";
+import { actionFieldProblems } from "./action-fields";
+import { Channel } from "./channels";
+import { ActivityMetadata, MediationMetadata } from "./activity";
+import { CampaignMetadata } from "./campaign";
+import { ContactDirectoryMetadata } from "./directory";
+import { Malice, MerchantRef, PenaltyDecisionMetadata } from "./enforcement";
+import { ReportMetadata } from "./report";
+import { NOTICE_ELEMENT_NAMES } from "./notice-elements";
+import {
+  Agent,
+  IsoDate,
+  IsoDateTime,
+  Listing,
+  PartialParty,
+  Party,
+  text,
+  Undertaking,
+} from "./parts";
 
 /**
  * Metadata schemas per record kind (DOMAIN.md). Every schema is strict: an unknown field is an
  * error, not silently dropped, because whatever is accepted is notarised as sent.
  */
 
+/**
+ * A right as the notice states it. Only its type is required: a notice that lacks an element is
+ * still received and notarised, and the formal review records what is missing
+ * (`notice-elements.ts`), because GB/T 39550 4.3.2.2 scores returning it for supplement.
+ */
 const RightBase = {
-  holder: text(300),
-  jurisdiction: text(100),
+  holder: text(300).optional(),
+  jurisdiction: text(100).optional(),
   validFrom: IsoDate.optional(),
   validUntil: IsoDate.optional(),
   /** Names of attached files proving the right. */
@@ -18,23 +40,23 @@ const RightBase = {
 const PatentRight = z.strictObject({
   type: z.literal("patent"),
   ...RightBase,
-  registrationNumber: text(100),
-  patentType: z.enum(["invention", "utility_model", "design"]),
-  claimsReliedOn: z.array(text(4_000)).min(1).max(100),
+  registrationNumber: text(100).optional(),
+  patentType: z.enum(["invention", "utility_model", "design"]).optional(),
+  claimsReliedOn: z.array(text(4_000)).max(100).optional(),
   featureComparison: z
     .array(z.strictObject({ claimFeature: text(4_000), productFeature: text(4_000) }))
-    .min(1)
-    .max(200),
-  /** 专利权评价报告: required for utility models and designs (GB/T 39550 4.3.1.3, our reading). */
+    .max(200)
+    .optional(),
+  /** 专利权评价报告: expected for utility models and designs (GB/T 39550 4.3.1.3, our reading). */
   evaluationReportFile: text(255).optional(),
 });
 
 const TrademarkRight = z.strictObject({
   type: z.literal("trademark"),
   ...RightBase,
-  registrationNumber: text(100),
-  niceClass: z.number().int().min(1).max(45),
-  goodsOrServices: text(2_000),
+  registrationNumber: text(100).optional(),
+  niceClass: z.number().int().min(1).max(45).optional(),
+  goodsOrServices: text(2_000).optional(),
   markImageFile: text(255).optional(),
 });
 
@@ -42,49 +64,49 @@ const CopyrightRight = z.strictObject({
   type: z.literal("copyright"),
   ...RightBase,
   registrationNumber: text(100).optional(),
-  workTitle: text(500),
-  workType: text(100),
+  workTitle: text(500).optional(),
+  workType: text(100).optional(),
   firstPublication: z.strictObject({ date: IsoDate, place: text(500) }).optional(),
-  authorship: text(2_000),
+  authorship: text(2_000).optional(),
 });
 
 const OtherRight = z.strictObject({
   type: z.literal("other"),
   ...RightBase,
   registrationNumber: text(100).optional(),
-  description: text(4_000),
+  description: text(4_000).optional(),
 });
 
-export const Right = z
-  .discriminatedUnion("type", [PatentRight, TrademarkRight, CopyrightRight, OtherRight])
-  .superRefine((right, ctx) => {
-    if (
-      right.type === "patent" &&
-      right.patentType !== "invention" &&
-      !right.evaluationReportFile
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["evaluationReportFile"],
-        message: "a utility model or design patent needs its evaluation report (专利权评价报告)",
-      });
-    }
-  });
+export const Right = z.discriminatedUnion("type", [
+  PatentRight,
+  TrademarkRight,
+  CopyrightRight,
+  OtherRight,
+]);
 
-/** 侵权通知: E-Commerce Law art. 42, Civil Code art. 1195, DMCA 512(c)(3), DSA art. 16. */
+/**
+ * 侵权通知: E-Commerce Law art. 42, Civil Code art. 1195, DMCA 512(c)(3), DSA art. 16. What
+ * arrived is recorded as it arrived: the elements the law asks for (notifier's identity, the
+ * listings, the right, preliminary evidence, the undertaking) are checked, not demanded at intake
+ * (`notice-elements.ts`), so a platform can prove it received an incomplete notice and returned
+ * it for supplement. Values that are present must still be well formed.
+ */
 export const NoticeMetadata = z.strictObject({
-  channel: z.enum(["system", "email", "paper"]),
-  notifier: Party,
+  channel: Channel,
+  notifier: PartialParty,
   agent: Agent.optional(),
-  right: Right,
-  targets: z.array(Listing).min(1).max(1_000),
-  explanation: text(20_000),
-  undertaking: Undertaking,
-  goodFaith: z.literal(true, { error: "a notice must state that it is made in good faith" }),
+  right: Right.optional(),
+  targets: z.array(Listing).max(1_000).optional(),
+  explanation: text(20_000).optional(),
+  undertaking: Undertaking.optional(),
+  /** A DMCA element (512(c)(3)(A)(v)); the CN profile does not ask for it (GB/T 39550 4.3.1). */
+  goodFaith: z.literal(true).optional(),
 });
 
 /** 不存在侵权行为声明: E-Commerce Law art. 43, Civil Code art. 1196, DMCA 512(g)(3). */
 export const CounterNoticeMetadata = z.strictObject({
+  /** How it arrived (GB/T 39550 4.3.3.2 a); absent on declarations recorded before channels. */
+  channel: Channel.optional(),
   merchant: Party,
   items: z.array(Listing).min(1).max(1_000),
   rightOrLicence: text(4_000).optional(),
@@ -132,11 +154,45 @@ export const ACTION_TYPES = [
   /** A delay outside the rights holder's control, not counted in the 15-day wait. */
   "delay_excluded",
   "restore",
+  /** Publication (E-Commerce Law art. 44; seed 000 §2 art. 6, §3 art. 4). */
+  "publish_notice",
+  "publish_declaration",
   "publish_result",
+  "publish_penalty",
   "malicious_notice_flag",
   "expert_referral",
   "credit_penalty",
+  /** The merchant enforcement register (seed 000 §2 art. 5, §4). */
+  "warning_letter",
+  "rectification_checked",
+  "suspension",
+  "key_management",
   "merchant_exit",
+  /** The platform checked a merchant's filing (seed 000 §5 art. 5). */
+  "filing_verified",
+  /** The platform answered a consumer report (E-Commerce Law art. 59). */
+  "report_answered",
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** Actions against a merchant, which the enforcement register is kept by. */
+export const MERCHANT_ACTIONS: readonly ActionType[] = [
+  "warning_letter",
+  "rectification_checked",
+  "suspension",
+  "key_management",
+  "merchant_exit",
+  "credit_penalty",
+  "publish_penalty",
+];
+
+/** What a review found (GB/T 39550 4.3.2.2 formal and substantive review, 4.3.3.3 declarations). */
+export const REVIEW_OUTCOMES = [
+  "complete",
+  "returned_for_supplement",
+  "rejected",
+  "infringement_likely",
+  "no_infringement",
 ] as const;
 
 /** A platform measure or decision; the statement follows DSA art. 17(3). */
@@ -157,6 +213,35 @@ export const ActionMetadata = z
       })
       .optional(),
     publication: z.strictObject({ url: z.url(), publishedAt: IsoDateTime }).optional(),
+    /** For reviews: the finding, and for a return, what is missing and why (GB/T 4.3.2.2). */
+    review: z
+      .strictObject({
+        outcome: z.enum(REVIEW_OUTCOMES),
+        missing: z
+          .array(z.strictObject({ element: z.enum(NOTICE_ELEMENT_NAMES), reason: text(2_000) }))
+          .max(20)
+          .optional(),
+        /** The raised threshold for a notifier on the malicious-notifier register was applied. */
+        raisedThreshold: z.boolean().optional(),
+      })
+      .optional(),
+    /** For malicious_notice_flag: the notifier and what made the notice malicious. */
+    malice: Malice.optional(),
+    /** For actions against a merchant: whom the enforcement register files it under. */
+    merchant: MerchantRef.optional(),
+    /** For warning_letter: the rectification ordered and its deadline; for a check, the finding. */
+    rectification: z
+      .strictObject({
+        deadline: IsoDateTime,
+        requirements: text(4_000).optional(),
+        /** For rectification_checked: whether it was done by the deadline. */
+        doneInTime: z.boolean().optional(),
+      })
+      .optional(),
+    /** For suspension: the written self-criticism (书面检讨), an attached file. */
+    selfCriticismFile: text(255).optional(),
+    /** For publish_penalty: the platform's warning text published beside the decision. */
+    warningText: text(4_000).optional(),
     /**
      * For `delay_excluded` only: time spent on notarisation, authentication or a like cause outside
      * the rights holder's control, which does not count in the 15-day wait, up to 20 working days
@@ -172,6 +257,8 @@ export const ActionMetadata = z
       .optional(),
   })
   .superRefine((action, ctx) => {
+    for (const problem of actionFieldProblems(action))
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
     const period = action.excludedPeriod;
     if (action.type === "delay_excluded" && !period)
       ctx.addIssue({
@@ -236,6 +323,12 @@ export const METADATA_SCHEMAS = {
   action: ActionMetadata,
   filing: FilingMetadata,
   commitment: CommitmentMetadata,
+  report: ReportMetadata,
+  penalty_decision: PenaltyDecisionMetadata,
+  mediation: MediationMetadata,
+  activity: ActivityMetadata,
+  campaign: CampaignMetadata,
+  contact_directory: ContactDirectoryMetadata,
 } as const;
 
 /** Kinds a client may submit. */

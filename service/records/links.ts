@@ -7,6 +7,8 @@ export const LINK_RELS = [
   "concerns",
   "supports",
   "supersedes",
+  /** A notice sent again after it was returned for supplement links the one returned. */
+  "resubmits",
   "related",
 ] as const;
 
@@ -32,10 +34,19 @@ interface LinkRule {
 export const LINK_RULES: Record<RecordKind, readonly LinkRule[]> = {
   notice: [
     {
+      // Preliminary evidence is one of the elements the formal review checks: a notice without
+      // it is received and returned for supplement, not refused (GB/T 39550 4.3.2.2).
       rel: "evidence",
-      min: 1,
+      min: 0,
       targets: ["evidence"],
-      why: "a notice needs preliminary evidence of infringement (E-Commerce Law art. 42)",
+      why: "preliminary evidence of infringement is an evidence record (E-Commerce Law art. 42)",
+    },
+    {
+      rel: "resubmits",
+      min: 0,
+      max: 1,
+      targets: ["notice"],
+      why: "a resubmitted notice supplements exactly one notice returned for supplement",
     },
   ],
   counter_notice: [
@@ -57,6 +68,26 @@ export const LINK_RULES: Record<RecordKind, readonly LinkRule[]> = {
   action: [{ rel: "concerns", min: 1, why: "an action concerns the records it decides on" }],
   filing: [],
   commitment: [{ rel: "supports", min: 0, why: "a commitment may support a filing" }],
+  report: [
+    {
+      rel: "evidence",
+      min: 0,
+      targets: ["evidence"],
+      why: "a report's evidence is an evidence record",
+    },
+  ],
+  penalty_decision: [],
+  mediation: [
+    {
+      rel: "concerns",
+      min: 0,
+      targets: ["notice", "counter_notice", "report"],
+      why: "a mediation concerns the dispute's notice, declaration or report",
+    },
+  ],
+  activity: [{ rel: "supports", min: 0, why: "an activity may support any record" }],
+  campaign: [{ rel: "evidence", min: 0, targets: ["evidence"], why: "evidence of the work" }],
+  contact_directory: [],
   export: [],
 };
 

@@ -28,6 +28,15 @@ export const Party = z.object({
   email: z.email().optional(),
 });
 
+/**
+ * The sender of a notice as it arrived: a name at least, the rest as given. Whether the identity
+ * suffices is the formal review's finding (`notice-elements.ts`), not an intake refusal.
+ */
+export const PartialParty = Party.extend({
+  type: Party.shape.type.optional(),
+  idDocument: IdDocument.optional(),
+});
+
 export const Agent = Party.extend({
   /** Name of the attached file holding the power of attorney. */
   powerOfAttorneyFile: text(255),

@@ -78,9 +78,9 @@ export function termsOf(
   switch (r.kind) {
     case "notice":
       add("rights_holder", r.metadata.notifier.legalName);
-      add("rights_holder", r.metadata.right.holder);
-      add("right_number", r.metadata.right.registrationNumber);
-      listings(r.metadata.targets);
+      add("rights_holder", r.metadata.right?.holder);
+      add("right_number", r.metadata.right?.registrationNumber);
+      listings(r.metadata.targets ?? []);
       break;
     case "counter_notice":
       add("merchant", r.metadata.merchant.legalName);
@@ -98,10 +98,26 @@ export function termsOf(
     case "commitment":
       add("merchant", r.metadata.party.legalName);
       break;
-    case "evidence":
     case "action":
+      add("merchant", r.metadata.merchant?.legalName);
+      add("rights_holder", r.metadata.malice?.notifier.legalName);
+      break;
+    case "report":
+      listings(r.metadata.listings ?? []);
+      break;
+    case "penalty_decision":
+      add("merchant", r.metadata.merchant.legalName);
+      break;
+    case "mediation":
+    case "evidence":
+    case "activity":
+    case "campaign":
+    case "contact_directory":
     case "export":
       break;
+    default:
+      // Exhaustive: a new kind must say which of its fields are searchable.
+      return r satisfies never;
   }
   const seen = new Set<string>();
   return terms.filter(

@@ -87,13 +87,15 @@ export class StatisticsTally {
       const m = record.metadata;
       stats.notices.total++;
       bump(stats.notices.byChannel, m.channel);
-      bump(stats.notices.byRightType, m.right.type);
-      const listings = m.targets.map((t) => normaliseListingUrl(t.url));
+      bump(stats.notices.byRightType, m.right?.type ?? "unstated");
+      const listings = (m.targets ?? []).map((t) => normaliseListingUrl(t.url));
       for (const listing of listings) this.listings.add(listing);
       const right = m.right;
-      this.rights.add(
-        `${right.type}:${right.registrationNumber ?? (right.type === "other" ? right.description : undefined) ?? record.id}`,
-      );
+      // A right is counted once by its registration number; one stated without it counts alone.
+      if (right)
+        this.rights.add(
+          `${right.type}:${right.registrationNumber ?? (right.type === "other" ? right.description : undefined) ?? record.id}`,
+        );
       if (actions.some((a) => DETERMINATIONS.has(a.metadata.type))) {
         this.determined++;
         for (const listing of listings) this.infringing.add(listing);

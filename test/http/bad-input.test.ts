@@ -106,28 +106,6 @@ describe("HTTP API: bad input", function () {
       code: "RECORD_INVALID_METADATA",
     },
     {
-      name: "a design patent notice without its evaluation report",
-      send: async (c) =>
-        c.postRecord(
-          await withMetadata(
-            "notice",
-            (m) =>
-              (m.right = {
-                type: "patent",
-                holder: "H",
-                jurisdiction: "CN",
-                registrationNumber: "ZL2020",
-                patentType: "design",
-                claimsReliedOn: ["the shape"],
-                featureComparison: [{ claimFeature: "a", productFeature: "a" }],
-              }),
-            [{ rel: "evidence", id: evidenceId }],
-          ),
-        ),
-      status: 400,
-      code: "RECORD_INVALID_METADATA",
-    },
-    {
       name: "goods IP naming a proof file that was not attached",
       send: async (c) =>
         c.postRecord(
@@ -236,10 +214,94 @@ describe("HTTP API: bad input", function () {
       code: "LINK_WRONG_KIND",
     },
     {
-      name: "a notice without evidence",
-      send: async (c) => c.postRecord(await exampleRecord("notice")),
+      name: "a notice with an unknown channel",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata("notice", (m) => (m.channel = "carrier_pigeon"), [
+            { rel: "evidence", id: evidenceId },
+          ]),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "a return for supplement that names no missing element",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata(
+            "action",
+            (m) => {
+              m.type = "formal_review";
+              m.review = { outcome: "returned_for_supplement" };
+            },
+            [{ rel: "concerns", id: evidenceId }],
+          ),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "a review finding on an action that is not a review",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata("action", (m) => (m.review = { outcome: "complete" }), [
+            { rel: "concerns", id: evidenceId },
+          ]),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "a malicious-notice flag without its considerations",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata("action", (m) => (m.type = "malicious_notice_flag"), [
+            { rel: "concerns", id: evidenceId },
+          ]),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "a warning letter without a rectification deadline",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata(
+            "action",
+            (m) => {
+              m.type = "warning_letter";
+              m.merchant = { legalName: "Happy Feet Trading" };
+            },
+            [{ rel: "concerns", id: evidenceId }],
+          ),
+        ),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "a campaign record with a region that is not a GB/T 2260 code",
+      send: async (c) =>
+        c.postRecord(await withMetadata("campaign", (m) => (m.region = "Shanghai"))),
+      status: 400,
+      code: "RECORD_INVALID_METADATA",
+    },
+    {
+      name: "a penalty decision without its decision document attached",
+      send: async (c) => c.postRecord(await exampleRecord("penalty_decision")),
+      status: 400,
+      code: "RECORD_FILE_NOT_ATTACHED",
+    },
+    {
+      name: "a resubmission that links an evidence record as the notice it resubmits",
+      send: async (c) =>
+        c.postRecord(
+          await exampleRecord("notice", [
+            { rel: "evidence", id: evidenceId },
+            { rel: "resubmits", id: evidenceId },
+          ]),
+        ),
       status: 422,
-      code: "LINK_MISSING",
+      code: "LINK_WRONG_KIND",
     },
     {
       name: "an action concerning nothing",

@@ -3,7 +3,7 @@ import type { Express } from "express";
 import { createHash } from "node:crypto";
 
 import { EvidenceLedger__factory } from "../../typechain-types";
-import { RECORD_KINDS } from "../../service/records";
+import { RECORD_KINDS, referencedFileNames } from "../../service/records";
 import type { Receipt } from "../../service/receipts";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
@@ -26,7 +26,12 @@ describe("HTTP API: records", function () {
   after(async () => notary?.stop());
 
   async function submit(kind: string, links: { rel: string; id: string }[] = []) {
-    const answer = await notary.client.postRecord(await exampleRecord(kind, links));
+    const record = await exampleRecord(kind, links);
+    // The files an example's metadata names, so that every example can be sent as it is.
+    const files = referencedFileNames(record as Parameters<typeof referencedFileNames>[0]).map(
+      (name) => ({ name, content: new TextEncoder().encode(`${kind}: ${name}`) }),
+    );
+    const answer = await notary.client.postRecord(record, files);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     return answer.body as { id: string; receipt: Receipt };
   }
@@ -76,9 +81,14 @@ describe("HTTP API: records", function () {
       const counter = await submit("counter_notice", [{ rel: "answers", id: notice.id }]);
       const filing = await submit("filing");
       const commitment = await submit("commitment", [{ rel: "supports", id: filing.id }]);
-      const kinds = [evidence, notice, action, counter, filing, commitment].map(
-        (r) => r.receipt.record.kind,
+      const report = await submit("report", [{ rel: "evidence", id: evidence.id }]);
+      const mediation = await submit("mediation", [{ rel: "concerns", id: notice.id }]);
+      const others = await Promise.all(
+        ["penalty_decision", "activity", "campaign", "contact_directory"].map((k) => submit(k)),
       );
+      const kinds = [evidence, notice, action, counter, filing, commitment, report, mediation]
+        .concat(others)
+        .map((r) => r.receipt.record.kind);
       expect([...kinds].sort()).to.deep.equal([...RECORD_KINDS].sort());
       expect(counter.receipt.record.links).to.deep.equal([{ rel: "answers", id: notice.id }]);
     });
