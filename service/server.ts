@@ -213,7 +213,12 @@ async function start(
     limits: config.limits,
     verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193, tsaTrustAnchors },
     publicUrl: () => config.publicUrl ?? url,
-    cases: { holidays: config.holidays, inTimeWorkingDays: config.inTimeWorkingDays },
+    cases: {
+      holidays: config.holidays,
+      inTimeWorkingDays: config.inTimeWorkingDays,
+      publicationWorkingDays: config.publicationWorkingDays,
+      delayCap: config.delayCap,
+    },
     storage: new StorageHealth(config.dataDir, {
       minFreeBytes: config.limits.minFreeBytes,
       recentMs: 60_000,

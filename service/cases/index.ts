@@ -4,6 +4,7 @@ export { retentionOf, type Retention } from "./retention";
 export {
   buildTimeline,
   type CaseRecords,
+  type DelayCapReading,
   type Jurisdiction,
   type StepState,
   type TimelineOptions,

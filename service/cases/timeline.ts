@@ -1,11 +1,15 @@
-import type { RecordOf, TypedRecord } from "../records";
+import type { ActionType, RecordOf, TypedRecord } from "../records";
 
 type Action = RecordOf<"action">;
 import type { WorkingCalendar } from "./calendar";
 
 export type Jurisdiction = "CN" | "DMCA" | "DSA";
 
-export type StepState = "done" | "late" | "early" | "missing" | "pending";
+/**
+ * `not-owed`: the law did not ask for the step in this case (a notice rejected on review or
+ * found malicious owes no measures), shown so the reader sees why nothing was done.
+ */
+export type StepState = "done" | "late" | "early" | "missing" | "pending" | "not-owed";
 
 export interface TimelineStep {
   step: string;
@@ -23,7 +27,18 @@ export interface CaseRecords {
   /** Actions that concern the notice or a counter-notice answering it. */
   actions: Action[];
   counterNotices: RecordOf<"counter_notice">[];
+  /** Malicious-notice flags on the notifier recorded before this notice (the register). */
+  notifierFlags?: Action[];
+  /** Notices sent again to supplement this one, after it was returned. */
+  resubmissions?: RecordOf<"notice">[];
 }
+
+/**
+ * How 法释〔2020〕9号 art. 3 caps delays outside the rights holder's control: the text
+ * ("该期限最长不超过20个工作日") can be read as capping the excluded delay (the 15 days plus at
+ * most 20 working days of delay) or the whole wait (at most 20 working days in all).
+ */
+export type DelayCapReading = "excluded-delay" | "whole-wait";
 
 export interface TimelineOptions {
   jurisdiction: Jurisdiction;
@@ -31,6 +46,9 @@ export interface TimelineOptions {
   now: Date;
   /** "In time" for forwarding and measures, in working days (our reading of art. 42-43). */
   inTimeWorkingDays: number;
+  /** "In time" for publication under art. 44, in working days; inTimeWorkingDays if absent. */
+  publicationWorkingDays?: number;
+  delayCap?: DelayCapReading;
 }
 
 const MEASURES = new Set(["takedown", "block", "delink", "terminate_transactions"]);
@@ -93,6 +111,19 @@ class Timeline {
   ): void {
     if (action) {
       const at = timeOf(action);
+      if (action.kind === "action" && at < this.noticeAt) {
+        // A measure dated before the notice it answers cannot be its answer: flagged.
+        this.steps.push({
+          step,
+          state: "early",
+          rule,
+          recordId: action.id,
+          at: iso(at),
+          due: iso(due),
+          note: "takes effect before the notice it answers was received",
+        });
+        return;
+      }
       const state: StepState = earliest && at < earliest ? "early" : at > due ? "late" : "done";
       this.steps.push({ step, state, rule, recordId: action.id, at: iso(at), due: iso(due) });
     } else
@@ -103,7 +134,37 @@ class Timeline {
         due: iso(due),
       });
   }
+
+  /** A step the case does not owe, because of `why` (a review's finding, a malice flag). */
+  notOwed(step: string, rule: string, why: Action, note: string): void {
+    this.steps.push({
+      step,
+      state: "not-owed",
+      rule,
+      recordId: why.id,
+      at: iso(timeOf(why)),
+      note,
+    });
+  }
+
+  /** A publication step (E-Commerce Law art. 44) due in time after `from`. */
+  published(step: string, from: Date, type: ActionType): void {
+    this.window(
+      step,
+      "E-Commerce Law art. 44: publish in time",
+      this.first((a) => typeOf(a) === type && timeOf(a) >= from),
+      this.o.calendar.addWorkingDays(
+        from,
+        this.o.publicationWorkingDays ?? this.o.inTimeWorkingDays,
+      ),
+    );
+  }
 }
+
+const isReview = (a: Action) => typeOf(a) === "formal_review" || typeOf(a) === "substantive_review";
+const outcomeOf = (a: Action) => (isReview(a) ? a.metadata.review?.outcome : undefined);
+/** Findings after which a notice is not a valid notice: nothing is owed on it. */
+const REFUSALS = new Set(["rejected", "returned_for_supplement"]);
 
 /**
  * The notarised timeline of one case and the time rules it is held to (DOMAIN.md): each step
@@ -117,44 +178,68 @@ export function buildTimeline(c: CaseRecords, o: TimelineOptions): TimelineStep[
 }
 
 const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
-  /** E-Commerce Law arts. 42-44 and the SPC reply 法释〔2020〕9号. */
+  /** E-Commerce Law arts. 42-44, the SPC reply 法释〔2020〕9号, GB/T 39550 4.3.2-4.3.3. */
   CN(t) {
     t.received("notice received", "E-Commerce Law art. 42", t.c.notice);
-    t.inTime(
-      t.noticeAt,
+    t.published("notice published", t.noticeAt, "publish_notice");
+    const flagged = (t.c.notifierFlags ?? []).filter((f) => timeOf(f) < t.noticeAt);
+    if (flagged.length > 0)
+      t.inTime(
+        t.noticeAt,
+        "substantive review at the raised threshold",
+        "E-Commerce Law art. 42 ¶3, GB/T 39550 4.3.3.1 c: a notifier on the malicious-notifier register",
+        t.first(
+          (a) => typeOf(a) === "substantive_review" && a.metadata.review?.raisedThreshold === true,
+        ),
+      );
+    // A notice refused on review, or found malicious, is not a notice the platform must act on.
+    const refusal = t.first(
+      (a) => REFUSALS.has(outcomeOf(a) ?? "") || typeOf(a) === "malicious_notice_flag",
+    );
+    const owed = (step: string, rule: string, action: Action | undefined) => {
+      if (!action && refusal)
+        return t.notOwed(
+          step,
+          rule,
+          refusal,
+          typeOf(refusal) === "malicious_notice_flag"
+            ? "the notice was found malicious"
+            : `the review found the notice ${outcomeOf(refusal)!.replaceAll("_", " ")}`,
+        );
+      t.inTime(t.noticeAt, step, rule, action);
+    };
+    owed(
       "notice forwarded to the merchant",
       "E-Commerce Law art. 42: forward in time",
       t.first((a) => typeOf(a) === "forward_notice"),
     );
-    t.inTime(
-      t.noticeAt,
-      "necessary measures taken",
-      "E-Commerce Law art. 42: measures in time",
-      t.first(isMeasure),
-    );
+    const measure = t.first(isMeasure);
+    owed("necessary measures taken", "E-Commerce Law art. 42: measures in time", measure);
+    // Ending measures when review finds no infringement is lawful at any time (GB/T 4.3.3.3).
+    const cleared = t.first((a) => outcomeOf(a) === "no_infringement");
+    const restore = t.first((a) => typeOf(a) === "restore");
     if (t.counter) {
       t.received("declaration (counter-notice) received", "E-Commerce Law art. 43", t.counter);
+      const counterAt = new Date(t.counter.receivedAt);
+      t.published("declaration published", counterAt, "publish_declaration");
       const forward = t.first((a) => typeOf(a) === "forward_declaration");
       t.inTime(
-        new Date(t.counter.receivedAt),
+        counterAt,
         "declaration forwarded to the rights holder",
         "E-Commerce Law art. 43: forward in time",
         forward,
       );
-      if (forward) {
-        // 15 days from the declaration's arrival at the rights holder, plus excluded delays.
-        const wait = declarationWait(timeOf(forward), t.c.actions, t.o.calendar);
+      if (forward && !cleared) {
+        const wait = declarationWait(timeOf(forward), t.c.actions, t.o);
         const complaint = t.first((a) => typeOf(a) === "complaint_or_lawsuit_notified");
         const complaintInTime = complaint !== undefined && timeOf(complaint) <= wait.ends;
         t.steps.push(...wait.delays, {
           step: "15-day wait for a complaint or lawsuit",
           state: complaintInTime || t.o.now > wait.ends ? "done" : "pending",
-          rule: "E-Commerce Law art. 43: 15 days",
+          rule: "E-Commerce Law art. 43: 15 days (Civil Code arts. 201, 203)",
           at: iso(timeOf(forward)),
           due: iso(wait.ends),
-          ...(wait.excludedMs > 0 && {
-            note: `15 days and ${days(wait.excludedMs)} of excluded delays`,
-          }),
+          ...(wait.note && { note: wait.note }),
         });
         if (complaint)
           t.window(
@@ -168,27 +253,29 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
             wait.ends,
             "measures ended (restored)",
             "E-Commerce Law art. 43: end measures in time after 15 days",
-            t.first((a) => typeOf(a) === "restore"),
+            restore,
             wait.ends,
           );
       }
     }
-    const published = t.first((a) => typeOf(a) === "publish_result");
-    t.steps.push(
-      published
-        ? {
-            step: "result published",
-            state: "done",
-            rule: "E-Commerce Law art. 44",
-            recordId: published.id,
-            at: iso(timeOf(published)),
-          }
-        : {
-            step: "result published",
-            state: "missing",
-            rule: "E-Commerce Law art. 44: publish in time",
-          },
-    );
+    if (measure && cleared)
+      t.inTime(
+        timeOf(cleared),
+        "measures ended on a finding of no infringement",
+        "GB/T 39550 4.3.3.3: end measures when review finds no infringement",
+        t.first((a) => typeOf(a) === "restore" && timeOf(a) >= timeOf(cleared)),
+      );
+    // The outcome is published once there is one: the last measure, restoration or refusal.
+    const outcome = [measure, restore, refusal, cleared]
+      .filter((a): a is Action => a !== undefined)
+      .sort((a, b) => timeOf(b).getTime() - timeOf(a).getTime())[0];
+    if (outcome) t.published("result published", timeOf(outcome), "publish_result");
+    else
+      t.steps.push({
+        step: "result published",
+        state: "pending",
+        rule: "E-Commerce Law art. 44: publish in time, once there is a result",
+      });
   },
 
   /** 17 U.S.C. 512(c) and (g). */
@@ -283,16 +370,20 @@ const EXCLUDED_RULE = "法释〔2020〕9号 art. 3: excluded delays, at most 20 
 const days = (ms: number) => `${(ms / 86_400_000).toFixed(1)} days`;
 
 /**
- * When the wait after a declaration ends: 15 days from its arrival at the rights holder, plus
- * the delays the platform accepted as outside the rights holder's control, counted once where
- * they overlap and 20 working days at most in all. A delay claimed beyond the cap, or begun after
- * the wait had ended, is flagged late with the part that counted.
+ * When the wait after a declaration ends: 15 days from its arrival at the rights holder,
+ * counted as the Civil Code counts periods, plus the delays the platform accepted as outside
+ * the rights holder's control, counted once where they overlap. The cap of 20 working days
+ * applies to the excluded delays or to the whole wait, as the profile reads art. 3. A delay
+ * claimed beyond the cap, or begun after the wait had ended, is flagged late with the part
+ * that counted.
  */
 function declarationWait(
   arrived: Date,
   actions: readonly Action[],
-  calendar: WorkingCalendar,
-): { ends: Date; excludedMs: number; delays: TimelineStep[] } {
+  o: Pick<TimelineOptions, "calendar" | "delayCap">,
+): { ends: Date; note?: string; delays: TimelineStep[] } {
+  const calendar = o.calendar;
+  const wholeWait = o.delayCap === "whole-wait";
   const claimed = actions
     .flatMap((a) => {
       // The schema requires the period on exactly these actions.
@@ -302,9 +393,10 @@ function declarationWait(
         : [];
     })
     .sort((a, b) => a.from.getTime() - b.from.getTime());
-  let ends = new Date(arrived.getTime() + 15 * 86_400_000);
+  const base = calendar.periodEnd(arrived, 15);
+  let ends = base;
   let excludedMs = 0;
-  let budget = EXCLUDED_CAP_WORKING_DAYS;
+  let budget = wholeWait ? Infinity : EXCLUDED_CAP_WORKING_DAYS;
   let counted = arrived;
   const delays: TimelineStep[] = [];
   for (const { action, period, from: claimedFrom, to: claimedTo } of claimed) {
@@ -324,11 +416,11 @@ function declarationWait(
       continue;
     }
     const from = claimedFrom > counted ? claimedFrom : counted;
-    const cap = calendar.addWorkingDays(from, budget);
+    const cap = wholeWait ? claimedTo : calendar.addWorkingDays(from, budget);
     const to = claimedTo < cap ? claimedTo : cap;
     const ms = Math.max(0, to.getTime() - from.getTime());
     if (ms > 0) {
-      budget -= calendar.workingDaysBetween(from, to);
+      if (!wholeWait) budget -= calendar.workingDaysBetween(from, to);
       excludedMs += ms;
       ends = new Date(ends.getTime() + ms);
       counted = to;
@@ -346,5 +438,19 @@ function declarationWait(
             : `${days(ms)} not counted in the wait`,
     });
   }
-  return { ends, excludedMs, delays };
+  if (excludedMs > 0) ends = calendar.extendPastRestDays(ceilToLocalMidnight(ends, calendar));
+  let note = excludedMs > 0 ? `15 days and ${days(excludedMs)} of excluded delays` : undefined;
+  if (wholeWait) {
+    const whole = calendar.periodEndInWorkingDays(arrived, EXCLUDED_CAP_WORKING_DAYS);
+    if (ends > whole) {
+      ends = whole > base ? whole : base;
+      note = `${note ?? "15 days"}, capped at 20 working days in all (whole-wait reading of 法释〔2020〕9号 art. 3)`;
+    }
+  }
+  return { ends, ...(note && { note }), delays };
+}
+
+/** A wait extended by excluded time ends at the end of the day it reaches (Civil Code art. 200). */
+function ceilToLocalMidnight(at: Date, calendar: WorkingCalendar): Date {
+  return calendar.periodEnd(new Date(at.getTime() - 1), 0);
 }

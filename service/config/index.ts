@@ -48,6 +48,10 @@ const Env = z.object({
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
     .optional(),
   IN_TIME_WORKING_DAYS: int(3, 1),
+  PUBLICATION_WORKING_DAYS: int(5, 1),
+  CASE_DELAY_CAP: z.enum(["excluded-delay", "whole-wait"]).default("excluded-delay"),
+  /** Merchants with at least this many authority penalties are due contract termination. */
+  TERMINATION_PENALTIES: int(2, 1),
   HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
   HTTP_BODY_IDLE_TIMEOUT_MS: int(30_000, 100),
   HTTP_MIN_BODY_BYTES_PER_S: int(10_240, 0),
@@ -130,6 +134,12 @@ export interface Config {
   holidays: string[];
   /** "In time" for forwarding and measures, in working days (our reading of art. 42-43). */
   inTimeWorkingDays: number;
+  /** "In time" for publishing notices, declarations and results (art. 44), in working days. */
+  publicationWorkingDays: number;
+  /** How the case timelines read the 20-working-day cap of 法释〔2020〕9号 art. 3. */
+  delayCap: "excluded-delay" | "whole-wait";
+  /** Authority penalties after which a merchant is due contract termination (seed 000 §4 art. 4). */
+  terminationPenalties: number;
   /** Base URL printed on certificates; the listening URL when unset. */
   publicUrl: string | undefined;
   /** RFC 3161 time-stamping authorities that witness every batch root (DESIGN §6). */
@@ -210,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
     inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,
+    publicationWorkingDays: e.PUBLICATION_WORKING_DAYS,
+    delayCap: e.CASE_DELAY_CAP,
+    terminationPenalties: e.TERMINATION_PENALTIES,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
     tsa: {
       urls: e.TSA_URLS ? e.TSA_URLS.split(",").map((u) => u.trim()) : [],

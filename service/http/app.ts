@@ -21,7 +21,7 @@ import { ledgerRouter } from "./ledger-routes";
 import { unmatchedRoute } from "./methods";
 import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
-import { caseRouter } from "./case-routes";
+import { caseRouter, type CaseRules } from "./case-routes";
 import { exportRouter } from "./export-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
@@ -41,7 +41,7 @@ export interface AppDeps {
   limits: Config["limits"];
   verify: Omit<VerifyRouteDeps, "limits">;
   publicUrl: () => string;
-  cases: { holidays: readonly string[]; inTimeWorkingDays: number };
+  cases: CaseRules;
   storage: StorageHealth;
   /** Readiness is degraded below this many anchors' worth of operator balance. */
   lowBalanceAnchors: number;

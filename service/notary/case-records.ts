@@ -1,5 +1,5 @@
 import type { CaseRecords } from "../cases";
-import { isKind, parseCanonicalRecord } from "../records";
+import { isKind, parseCanonicalRecord, type RecordOf } from "../records";
 import type { RecordIndex } from "../storage";
 import { linkedRecords } from "./linked-records";
 
@@ -24,5 +24,46 @@ export async function assembleCase(
   )
     .map((r) => r.record)
     .filter((r) => isKind(r, "action"));
-  return { notice, counterNotices, actions: [...new Map(actions.map((a) => [a.id, a])).values()] };
+  const resubmissions = (await linkedRecords(store, [notice.id], "resubmits"))
+    .map((r) => r.record)
+    .filter((r) => isKind(r, "notice"));
+  const notifier = notice.metadata.notifier.idDocument?.number;
+  return {
+    notice,
+    counterNotices,
+    actions: [...new Map(actions.map((a) => [a.id, a])).values()],
+    resubmissions,
+    notifierFlags: notifier ? await maliciousFlagsOf(store, notifier, notice.receivedAt) : [],
+  };
+}
+
+/**
+ * The malicious-notifier register's entries for one notifier (by identity document number):
+ * flags recorded before `before`. The parties index proposes; each flag's own metadata decides.
+ */
+export async function maliciousFlagsOf(
+  store: RecordIndex,
+  idNumber: string,
+  before?: string,
+): Promise<RecordOf<"action">[]> {
+  const flags: RecordOf<"action">[] = [];
+  for (let after = -1; ;) {
+    const rows = await store.search({
+      kind: "action",
+      party: idNumber,
+      afterSeq: after,
+      limit: 500,
+    });
+    for (const row of rows) {
+      const record = parseCanonicalRecord(row.canonical);
+      if (
+        isKind(record, "action") &&
+        record.metadata.malice?.notifier.idDocument.number === idNumber &&
+        (before === undefined || record.receivedAt < before)
+      )
+        flags.push(record);
+    }
+    if (rows.length < 500) return flags;
+    after = rows[rows.length - 1]!.seq;
+  }
 }

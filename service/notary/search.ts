@@ -1,4 +1,4 @@
-import { hasTerms, parseCanonicalRecord } from "../records";
+import { hasTerms, parseCanonicalRecord, partiesOf } from "../records";
 import type { RecordIndex, RecordQuery, RecordTable } from "../storage";
 
 /**
@@ -15,7 +15,11 @@ export async function searchRecords(
     const rows = await store.search({ ...query, afterSeq: after, limit: query.limit + 1 });
     for (const row of rows) {
       const record = parseCanonicalRecord(row.canonical);
-      if (hasTerms(record, query.terms ?? {})) matched.push(row);
+      if (
+        hasTerms(record, query.terms ?? {}) &&
+        (query.party === undefined || partiesOf(record.metadata).includes(query.party))
+      )
+        matched.push(row);
       if (matched.length > query.limit) {
         const records = matched.slice(0, query.limit);
         return { records, nextCursor: records[records.length - 1]!.seq };

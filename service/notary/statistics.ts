@@ -20,11 +20,17 @@ export async function tallyStatistics(
     const page = await store.search({ from, to, afterSeq: cursor, limit: PAGE });
     const records = page.map((r) => parseCanonicalRecord(r.canonical));
     const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
+    // Actions on a notice's case: those concerning it or a declaration answering it (a
+    // restoration often concerns the declaration).
+    const caseOf = new Map(notices.map((id) => [id, id]));
+    for (const { target, record } of await linkedRecords(store, notices, "answers"))
+      caseOf.set(record.id, target);
     const actions = new Map<string, TypedRecord[]>();
-    for (const { target, record } of await linkedRecords(store, notices, "concerns")) {
-      const list = actions.get(target) ?? [];
-      list.push(record);
-      actions.set(target, list);
+    for (const { target, record } of await linkedRecords(store, [...caseOf.keys()], "concerns")) {
+      const notice = caseOf.get(target)!;
+      const list = actions.get(notice) ?? [];
+      if (!list.some((r) => r.id === record.id)) list.push(record);
+      actions.set(notice, list);
     }
     for (const record of records) tally.add(record, actions.get(record.id));
     if (page.length < PAGE) break;

@@ -49,6 +49,8 @@ export const Listing = z.object({
   itemId: text(200).optional(),
   shopId: text(200).optional(),
   merchant: text(300).optional(),
+  /** When the transaction for these goods completed, where known: retention runs from it. */
+  transactionCompletedOn: IsoDate.optional(),
 });
 
 export const Undertaking = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CSV_BOM, csvLine } from "../csv";
-import { isKind, normaliseListingUrl, type TypedRecord } from "../records";
+import { isKind, normaliseListingUrl, type RecordOf, type TypedRecord } from "../records";
 
 /** Measures that decide on infringement (a takedown-like action counts as a determination). */
 const DETERMINATIONS = new Set(["takedown", "block", "delink", "terminate_transactions"]);
@@ -43,6 +43,23 @@ export const StatisticsSchema = z
   })
   .meta({ id: "Statistics" });
 export type Statistics = Omit<z.infer<typeof StatisticsSchema>, "months">;
+
+/**
+ * Whether a notice's infringement determination stands: a takedown later reversed (restored,
+ * or a review finding no infringement) is no determination, or the rate would be overstated.
+ */
+function standsDetermined(actions: readonly RecordOf<"action">[]): boolean {
+  const decisive = actions
+    .filter(
+      (a) =>
+        DETERMINATIONS.has(a.metadata.type) ||
+        a.metadata.type === "restore" ||
+        a.metadata.review?.outcome === "no_infringement",
+    )
+    .sort((a, b) => Date.parse(a.metadata.effectiveAt) - Date.parse(b.metadata.effectiveAt));
+  const last = decisive[decisive.length - 1];
+  return last !== undefined && DETERMINATIONS.has(last.metadata.type);
+}
 
 const bump = (counts: Record<string, number>, key: string) =>
   void (counts[key] = (counts[key] ?? 0) + 1);
@@ -96,7 +113,7 @@ export class StatisticsTally {
         this.rights.add(
           `${right.type}:${right.registrationNumber ?? (right.type === "other" ? right.description : undefined) ?? record.id}`,
         );
-      if (actions.some((a) => DETERMINATIONS.has(a.metadata.type))) {
+      if (standsDetermined(actions)) {
         this.determined++;
         for (const listing of listings) this.infringing.add(listing);
       }

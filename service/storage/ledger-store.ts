@@ -69,6 +69,8 @@ export interface RecordQuery {
   from?: string;
   to?: string;
   terms?: Partial<Record<string, string>>;
+  /** Only records naming this party (an identity document number, or `shop:<id>`). */
+  party?: string;
   afterSeq?: number;
   limit: number;
 }
@@ -320,6 +322,12 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     if (query.kind) q = q.where("kind", "=", query.kind);
     if (query.from) q = q.where("received_at", ">=", query.from);
     if (query.to) q = q.where("received_at", "<", query.to);
+    if (query.party)
+      q = q.where(
+        "id",
+        "in",
+        this.db.selectFrom("record_parties").select("record_id").where("party", "=", query.party),
+      );
     for (const [field, value] of Object.entries(query.terms ?? {})) {
       q = q.where(
         "id",

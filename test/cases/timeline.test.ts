@@ -51,15 +51,171 @@ describe("case timelines", () => {
     );
     expect(states(steps)).to.deep.equal({
       "notice received": "done",
+      "notice published": "missing",
       "notice forwarded to the merchant": "done",
       "necessary measures taken": "late",
       "declaration (counter-notice) received": "done",
+      "declaration published": "missing",
       "declaration forwarded to the rights holder": "done",
       "15-day wait for a complaint or lawsuit": "done",
       "measures ended (restored)": "early",
       "result published": "missing",
     });
     expect(steps.find((s) => s.state === "late")!.rule).to.include("art. 42");
+  });
+
+  describe("what a CN case does not owe, and what it may do early", () => {
+    const notice = record("notice", "2026-03-02T02:00:00.000Z");
+    const review = (type: string, outcome: string, at: string, extra: object = {}) =>
+      record("action", at, {
+        type,
+        effectiveAt: at,
+        statement: undefined,
+        review: { outcome, ...extra },
+      });
+    const cn = (actions: RecordOf<"action">[], counter = false, more: object = {}) =>
+      buildTimeline(
+        {
+          notice,
+          counterNotices: counter ? [record("counter_notice", "2026-03-05T02:00:00.000Z")] : [],
+          actions,
+          ...more,
+        },
+        options("CN", "2026-06-01T00:00:00Z"),
+      );
+
+    it("owes no forwarding or measures on a notice returned for supplement or found malicious", () => {
+      const returned = cn([
+        review("formal_review", "returned_for_supplement", "2026-03-03T02:00:00.000Z", {
+          missing: [{ element: "evidence", reason: "no preliminary evidence" }],
+        }),
+      ]);
+      expect(states(returned)).to.include({
+        "notice forwarded to the merchant": "not-owed",
+        "necessary measures taken": "not-owed",
+        // The refusal is the outcome, and publishing it is owed.
+        "result published": "missing",
+      });
+      expect(returned.find((s) => s.state === "not-owed")!.note).to.equal(
+        "the review found the notice returned for supplement",
+      );
+      const malicious = cn([
+        record("action", "2026-03-03T02:00:00.000Z", {
+          type: "malicious_notice_flag",
+          effectiveAt: "2026-03-03T02:00:00.000Z",
+          statement: undefined,
+          malice: {
+            notifier: { legalName: "N", idDocument: { type: "passport", number: "E1" } },
+            considerations: [{ consideration: "forged_proof_of_right", facts: "forged" }],
+          },
+        }),
+      ]);
+      expect(states(malicious)["necessary measures taken"]).to.equal("not-owed");
+    });
+
+    it("lets measures end before the 15 days when review finds no infringement (GB/T 4.3.3.3)", () => {
+      const steps = cn(
+        [
+          action("takedown", "2026-03-03T02:00:00.000Z"),
+          action("forward_declaration", "2026-03-06T02:00:00.000Z"),
+          review("substantive_review", "no_infringement", "2026-03-09T02:00:00.000Z"),
+          action("restore", "2026-03-10T02:00:00.000Z"),
+        ],
+        true,
+      );
+      expect(states(steps)).to.include({
+        "measures ended on a finding of no infringement": "done",
+      });
+      expect(steps.some((s) => s.state === "early")).to.equal(false);
+    });
+
+    it("flags an action that takes effect before the notice it answers", () => {
+      const steps = cn([action("takedown", "2026-03-01T02:00:00.000Z")]);
+      const measure = steps.find((s) => s.step === "necessary measures taken")!;
+      expect(measure.state).to.equal("early");
+      expect(measure.note).to.include("before the notice");
+    });
+
+    it("asks a notifier on the malicious-notifier register for a review at the raised threshold", () => {
+      const flag = record("action", "2026-02-01T02:00:00.000Z", {
+        type: "malicious_notice_flag",
+        effectiveAt: "2026-02-01T02:00:00.000Z",
+        statement: undefined,
+        malice: {
+          notifier: { legalName: "N", idDocument: { type: "passport", number: "E1" } },
+          considerations: [{ consideration: "repeated_erroneous_notices", facts: "12 of 12" }],
+        },
+      });
+      const RAISED = "substantive review at the raised threshold";
+      expect(states(cn([], false, { notifierFlags: [flag] }))[RAISED]).to.equal("missing");
+      const reviewed = cn(
+        [
+          review("substantive_review", "infringement_likely", "2026-03-03T02:00:00.000Z", {
+            raisedThreshold: true,
+          }),
+        ],
+        false,
+        { notifierFlags: [flag] },
+      );
+      expect(states(reviewed)[RAISED]).to.equal("done");
+      expect(states(cn([]))).not.to.have.property(RAISED);
+    });
+
+    it("publishes notices, declarations and results each in time (art. 44)", () => {
+      const steps = cn(
+        [
+          action("publish_notice", "2026-03-03T02:00:00.000Z"),
+          action("publish_declaration", "2026-03-20T02:00:00.000Z"),
+          action("takedown", "2026-03-03T02:00:00.000Z"),
+          action("publish_result", "2026-03-04T02:00:00.000Z"),
+        ],
+        true,
+      );
+      expect(states(steps)).to.include({
+        "notice published": "done",
+        "declaration published": "late",
+        "result published": "done",
+      });
+    });
+  });
+
+  describe("Civil Code period counting and the two readings of the 20-working-day cap", () => {
+    // Forwarded Thursday 2026-04-16, 10:00 CST: the 15th day is Friday 05-01, a holiday here.
+    const calendar = new WorkingCalendar(["2026-05-01", "2026-05-04", "2026-05-05"]);
+    const notice = record("notice", "2026-04-01T02:00:00.000Z");
+    const counter = record("counter_notice", "2026-04-15T02:00:00.000Z");
+    const wait = (delayCap: "excluded-delay" | "whole-wait", ...actions: RecordOf<"action">[]) =>
+      buildTimeline(
+        {
+          notice,
+          counterNotices: [counter],
+          actions: [action("forward_declaration", "2026-04-16T02:00:00.000Z"), ...actions],
+        },
+        { ...options("CN", "2026-09-01T00:00:00Z"), calendar, delayCap },
+      ).find((s) => s.step === "15-day wait for a complaint or lawsuit")!;
+
+    it("ends a period whose last day is a holiday or rest day at the end of the next working day", () => {
+      // 05-01 holiday, 05-02/03 weekend, 05-04/05 holidays: the wait ends Wednesday 05-06, 24:00.
+      expect(wait("excluded-delay").due).to.equal("2026-05-06T16:00:00.000Z");
+    });
+
+    it("caps the whole wait at 20 working days under the whole-wait reading", () => {
+      const long = record("action", "2026-04-20T02:00:00.000Z", {
+        type: "delay_excluded",
+        effectiveAt: "2026-04-20T02:00:00.000Z",
+        excludedPeriod: {
+          from: "2026-04-20T02:00:00.000Z",
+          to: "2026-05-20T02:00:00.000Z",
+          cause: "notarisation",
+        },
+      });
+      const delayOnly = wait("excluded-delay", long);
+      const whole = wait("whole-wait", long);
+      expect(Date.parse(whole.due!)).to.be.below(Date.parse(delayOnly.due!));
+      // 20 working days after 04-16, skipping 05-01, 05-04, 05-05 and weekends: Tuesday 05-19.
+      expect(whole.due).to.equal("2026-05-19T16:00:00.000Z");
+      expect(whole.note).to.include("whole-wait");
+    });
   });
 
   it("holds a DMCA case to restoring 10 to 14 business days after the counter-notice", () => {
@@ -108,7 +264,8 @@ describe("case timelines", () => {
     const WAIT = "15-day wait for a complaint or lawsuit";
 
     it("ends 15 days after the declaration arrived when nothing is excluded", () => {
-      expect(step(timeline(), WAIT).due).to.equal("2026-03-31T02:00:00.000Z");
+      // Civil Code art. 201: from the next day (03-17); the 15th day, 03-31, ends at 24:00 CST.
+      expect(step(timeline(), WAIT).due).to.equal("2026-03-31T16:00:00.000Z");
     });
 
     it("does not count an accepted notarisation delay, so a restore inside it is early", () => {
@@ -116,7 +273,8 @@ describe("case timelines", () => {
         delay("2026-03-20T02:00:00.000Z", "2026-03-25T02:00:00.000Z"),
         action("restore", "2026-04-02T02:00:00.000Z"),
       );
-      expect(step(steps, WAIT).due).to.equal("2026-04-05T02:00:00.000Z");
+      // Five days later is Sunday 04-05: art. 203 moves the end to Monday's 24:00.
+      expect(step(steps, WAIT).due).to.equal("2026-04-06T16:00:00.000Z");
       expect(step(steps, "excluded delay (notarisation)").state).to.equal("done");
       expect(step(steps, "measures ended (restored)").state).to.equal("early");
     });
@@ -126,7 +284,7 @@ describe("case timelines", () => {
         delay("2026-03-20T02:00:00.000Z", "2026-03-25T02:00:00.000Z"),
         delay("2026-03-23T02:00:00.000Z", "2026-03-27T02:00:00.000Z", "authentication"),
       );
-      expect(step(steps, WAIT).due).to.equal("2026-04-07T02:00:00.000Z");
+      expect(step(steps, WAIT).due).to.equal("2026-04-07T16:00:00.000Z");
     });
 
     it("caps excluded delays at 20 working days and flags the excess with the rule", () => {
@@ -135,7 +293,7 @@ describe("case timelines", () => {
       const capped = step(steps, "excluded delay (notarisation)");
       expect(capped).to.include({ state: "late", due: "2026-04-17T02:00:00.000Z" });
       expect(capped.rule).to.include("法释〔2020〕9号 art. 3");
-      expect(step(steps, WAIT).due).to.equal("2026-04-28T02:00:00.000Z");
+      expect(step(steps, WAIT).due).to.equal("2026-04-28T16:00:00.000Z");
       // A second delay after the cap is spent counts nothing.
       const more = timeline(
         delay("2026-03-20T02:00:00.000Z", "2026-05-20T02:00:00.000Z"),
@@ -145,7 +303,7 @@ describe("case timelines", () => {
         state: "late",
         due: "2026-04-20T02:00:00.000Z",
       });
-      expect(step(more, WAIT).due).to.equal("2026-04-28T02:00:00.000Z");
+      expect(step(more, WAIT).due).to.equal("2026-04-28T16:00:00.000Z");
     });
 
     it("keeps measures when a complaint or lawsuit is notified in time, and flags a late one", () => {
@@ -254,6 +412,21 @@ describe("case timelines", () => {
     expect(retentionOf(c, "DMCA")).to.equal(undefined);
   });
 
+  it("keeps them three years from the transaction's completion when a listing states a later one", () => {
+    const notice = record("notice", "2026-03-02T02:00:00.000Z");
+    const target = { ...notice.metadata.targets![0]!, transactionCompletedOn: "2026-06-30" };
+    const c = {
+      notice: { ...notice, metadata: { ...notice.metadata, targets: [target] } },
+      counterNotices: [],
+      actions: [action("takedown", "2026-03-03T02:00:00.000Z")],
+    };
+    expect(retentionOf(c, "CN")).to.deep.include({
+      transactionCompletedAt: "2026-06-30T16:00:00.000Z",
+      keepUntil: "2029-06-30T16:00:00.000Z",
+    });
+    expect(retentionOf(c, "CN")!.rule).to.include("transaction's completion");
+  });
+
   describe("GET /v1/cases/:noticeId", function () {
     this.timeout(60_000);
     let notary: TestNotary;
@@ -287,7 +460,8 @@ describe("case timelines", () => {
         "notice received": "done",
         "necessary measures taken": "done",
         "declaration (counter-notice) received": "done",
-        "result published": "missing",
+        // The takedown took effect just now: its publication is not due yet.
+        "result published": "pending",
       });
       expect(states(steps)["notice forwarded to the merchant"]).to.equal("pending");
       const { retention } = body as { retention: { lastRecordAt: string; keepUntil: string } };

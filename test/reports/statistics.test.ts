@@ -92,6 +92,24 @@ describe("campaign statistics", () => {
     expect(csv).to.include("measures,total,2");
   });
 
+  it("does not count a takedown later reversed as a determination", () => {
+    const at = (h: number) => new Date(Date.UTC(2026, 2, 1, h)).toISOString();
+    const notice = (h: number) => record("notice", at(h), { targets: [{ url: `https://a/${h}` }] });
+    const act = (type: string, h: number, extra: object = {}) =>
+      record("action", at(h), { type, effectiveAt: at(h), ...extra });
+    const [reversed, cleared, retaken] = [notice(1), notice(2), notice(3)];
+    const tally = new StatisticsTally({ from: at(0), to: at(23) });
+    tally.add(reversed, [act("takedown", 4), act("restore", 5)]);
+    tally.add(cleared, [
+      act("takedown", 4),
+      act("substantive_review", 6, { review: { outcome: "no_infringement" } }),
+    ]);
+    tally.add(retaken, [act("takedown", 4), act("restore", 5), act("block", 7)]);
+    const stats = tally.result();
+    expect(stats.infringementDeterminationRate).to.be.closeTo(1 / 3, 1e-9);
+    expect(stats.infringingListings).to.equal(1);
+  });
+
   it("breaks a range down by month in China's time, each month clipped to the range", () => {
     const range = { from: "2026-03-15T00:00:00.000Z", to: "2026-04-10T00:00:00.000Z" };
     // 23:00 on 31 March in Beijing, and 01:00 on 1 April: either side of the month's end.
