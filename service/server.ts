@@ -218,6 +218,7 @@ async function start(
       inTimeWorkingDays: config.inTimeWorkingDays,
       publicationWorkingDays: config.publicationWorkingDays,
       delayCap: config.delayCap,
+      terminationPenalties: config.terminationPenalties,
     },
     storage: new StorageHealth(config.dataDir, {
       minFreeBytes: config.limits.minFreeBytes,

@@ -10,3 +10,4 @@ export {
   type TimelineOptions,
   type TimelineStep,
 } from "./timeline";
+export { caseOutcome, DETERMINATIONS, lastDecisive, type CaseOutcome } from "./outcome";

@@ -1,7 +1,8 @@
 import type { ActionType, RecordOf, TypedRecord } from "../records";
+import type { WorkingCalendar } from "./calendar";
+import { DETERMINATIONS } from "./outcome";
 
 type Action = RecordOf<"action">;
-import type { WorkingCalendar } from "./calendar";
 
 export type Jurisdiction = "CN" | "DMCA" | "DSA";
 
@@ -51,7 +52,6 @@ export interface TimelineOptions {
   delayCap?: DelayCapReading;
 }
 
-const MEASURES = new Set(["takedown", "block", "delink", "terminate_transactions"]);
 /** When an action took effect, as the platform notarised it; other records when received. */
 const timeOf = (r: TypedRecord) =>
   new Date(r.kind === "action" ? r.metadata.effectiveAt : r.receivedAt);
@@ -361,7 +361,7 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
   },
 };
 
-const isMeasure = (a: Action) => MEASURES.has(typeOf(a));
+const isMeasure = (a: Action) => DETERMINATIONS.has(typeOf(a));
 const isForwarding = (a: Action) =>
   typeOf(a) === "forward_notice" || typeOf(a) === "forward_declaration";
 

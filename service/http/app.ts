@@ -8,6 +8,7 @@ import {
   makeAudits,
   makeExports,
   makeRecordSubmissions,
+  loadRegisters,
   searchRecords,
   tallyStatistics,
   type Notary,
@@ -22,6 +23,7 @@ import { unmatchedRoute } from "./methods";
 import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
 import { caseRouter, type CaseRules } from "./case-routes";
+import { registerRouter } from "./register-routes";
 import { exportRouter } from "./export-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
@@ -41,7 +43,7 @@ export interface AppDeps {
   limits: Config["limits"];
   verify: Omit<VerifyRouteDeps, "limits">;
   publicUrl: () => string;
-  cases: CaseRules;
+  cases: CaseRules & { terminationPenalties: number };
   storage: StorageHealth;
   /** Readiness is degraded below this many anchors' worth of operator balance. */
   lowBalanceAnchors: number;
@@ -176,6 +178,9 @@ export function createApp(deps: AppDeps): Express {
     }),
     searchRouter((query) => searchRecords(store, query)),
     reportRouter((range) => tallyStatistics(store, range)),
+    registerRouter(() =>
+      loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),
+    ),
     exportRouter(
       makeExports({
         store,

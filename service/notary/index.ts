@@ -10,3 +10,4 @@ export {
   type RecordSubmissions,
   type SubmissionOutcome,
 } from "./submission";
+export { loadRegisters, recordsOfKinds } from "./registers";

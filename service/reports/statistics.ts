@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { caseOutcome, DETERMINATIONS } from "../cases";
 import { CSV_BOM, csvLine } from "../csv";
-import { isKind, normaliseListingUrl, type RecordOf, type TypedRecord } from "../records";
+import { isKind, normaliseListingUrl, type TypedRecord } from "../records";
 
-/** Measures that decide on infringement (a takedown-like action counts as a determination). */
-const DETERMINATIONS = new Set(["takedown", "block", "delink", "terminate_transactions"]);
 /** Measures taken against listings or merchants; forwarding, publishing and the like are not. */
 const MEASURES = new Set([...DETERMINATIONS, "credit_penalty", "merchant_exit"]);
 
@@ -43,23 +42,6 @@ export const StatisticsSchema = z
   })
   .meta({ id: "Statistics" });
 export type Statistics = Omit<z.infer<typeof StatisticsSchema>, "months">;
-
-/**
- * Whether a notice's infringement determination stands: a takedown later reversed (restored,
- * or a review finding no infringement) is no determination, or the rate would be overstated.
- */
-function standsDetermined(actions: readonly RecordOf<"action">[]): boolean {
-  const decisive = actions
-    .filter(
-      (a) =>
-        DETERMINATIONS.has(a.metadata.type) ||
-        a.metadata.type === "restore" ||
-        a.metadata.review?.outcome === "no_infringement",
-    )
-    .sort((a, b) => Date.parse(a.metadata.effectiveAt) - Date.parse(b.metadata.effectiveAt));
-  const last = decisive[decisive.length - 1];
-  return last !== undefined && DETERMINATIONS.has(last.metadata.type);
-}
 
 const bump = (counts: Record<string, number>, key: string) =>
   void (counts[key] = (counts[key] ?? 0) + 1);
@@ -113,7 +95,7 @@ export class StatisticsTally {
         this.rights.add(
           `${right.type}:${right.registrationNumber ?? (right.type === "other" ? right.description : undefined) ?? record.id}`,
         );
-      if (standsDetermined(actions)) {
+      if (caseOutcome(actions) === "upheld") {
         this.determined++;
         for (const listing of listings) this.infringing.add(listing);
       }
