@@ -9,6 +9,7 @@ import {
   makeExports,
   makeRecordSubmissions,
   loadRegisters,
+  assembleBinder,
   searchRecords,
   tallyStatistics,
   type Notary,
@@ -177,7 +178,10 @@ export function createApp(deps: AppDeps): Express {
       }),
     }),
     searchRouter((query) => searchRecords(store, query)),
-    reportRouter((range) => tallyStatistics(store, range)),
+    reportRouter(
+      (range) => tallyStatistics(store, range),
+      (range) => assembleBinder(store, { ...range, publicUrl: deps.publicUrl() }),
+    ),
     registerRouter(() =>
       loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),
     ),

@@ -1,3 +1,4 @@
+import { BinderSchema } from "../binder";
 import { CertificateSchema } from "../certificate/certificate";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { ROLES } from "../keys";
 import { Receipt } from "../receipts";
 import { NewKey } from "./keys-routes";
 import { RECORD_FILTERS } from "./record-filters";
-import { StatisticsQuery } from "./report-routes";
+import { BinderQuery, StatisticsQuery } from "./report-routes";
 import { SEARCH_PAGING } from "./search-routes";
 
 const EXAMPLES_DIR = join(PACKAGE_ROOT, "examples", "records");
@@ -230,6 +231,74 @@ export function buildOpenApi(): object {
               },
               ...errors(400, 401, 403),
             },
+          },
+        },
+        "/v1/reports/gbt39550": {
+          get: {
+            summary:
+              "The GB/T 39550-2020 evaluation binder for records received in [from, to): every row of the table, the evidence the ledger holds, the score it supports",
+            security: bearer,
+            requestParams: { query: BinderQuery },
+            responses: {
+              "200": {
+                description: "The binder",
+                content: {
+                  "application/json": { schema: BinderSchema },
+                  "text/html": { schema: z.string() },
+                  "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+                },
+              },
+              ...errors(400, 401, 403, 503),
+            },
+          },
+        },
+        "/v1/registers/merchants": {
+          get: {
+            summary:
+              "The merchant enforcement register: every merchant with its counts, credit and what is due (termination, rectification); filtered by status",
+            security: bearer,
+            requestParams: {
+              query: z.object({
+                status: z
+                  .enum(["all", "termination-due", "watch", "honour", "key-management"])
+                  .optional(),
+                from: z.iso.datetime({ offset: true }).optional(),
+                to: z.iso.datetime({ offset: true }).optional(),
+              }),
+            },
+            responses: { "200": { description: "The merchants" }, ...errors(400, 401, 403) },
+          },
+        },
+        "/v1/registers/merchants/{key}": {
+          get: {
+            summary:
+              "One merchant's register entry: events, current filing and its history, credit",
+            security: bearer,
+            requestParams: {
+              path: z.object({
+                key: z.string().meta({ description: "Credit code, shop:<id> or name:<name>" }),
+              }),
+            },
+            responses: { "200": { description: "The entry" }, ...errors(401, 403, 404) },
+          },
+        },
+        "/v1/registers/malicious-notifiers": {
+          get: {
+            summary: "The malicious-notifier register: notifiers flagged, with each flag",
+            security: bearer,
+            responses: { "200": { description: "The register" }, ...errors(401, 403) },
+          },
+        },
+        "/v1/registers/credit/{party}": {
+          get: {
+            summary: "The credit evaluation of a merchant or rights holder, with each deduction",
+            security: bearer,
+            requestParams: {
+              path: z.object({
+                party: z.string().meta({ description: "Identity document number or merchant key" }),
+              }),
+            },
+            responses: { "200": { description: "The credit" }, ...errors(401, 403, 404) },
           },
         },
         "/v1/cases/{id}": {

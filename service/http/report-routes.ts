@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { issuesOf } from "../records";
+import { renderBinderHtml, renderBinderPdf, type Binder } from "../binder";
 import { statisticsCsv, type Statistics } from "../reports";
 import { allowRoles } from "./auth";
 
@@ -15,31 +16,72 @@ export const StatisticsQuery = z.strictObject({
     .meta({ description: "Also break the range down by month (UTC+8)" }),
 });
 
-/** `GET /v1/reports/statistics?from&to[&format=csv][&by=month]`: campaign statistics for regulators. */
+export const BinderQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  format: z.enum(["json", "html", "pdf"]).default("json"),
+});
+
+/** A range [from, to) as UTC ISO times, refused with `code` when malformed or reversed. */
+function parseRange<T extends { from: string; to: string }>(
+  schema: z.ZodType<T>,
+  query: unknown,
+  code: "REPORT_INVALID" | "BINDER_QUERY_INVALID",
+  hint: string,
+): T {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error);
+    throw new InvalidInputError(
+      code,
+      `${issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; ")} (${hint})`,
+      { details: { issues } },
+    );
+  }
+  const from = new Date(parsed.data.from).toISOString();
+  const to = new Date(parsed.data.to).toISOString();
+  if (from >= to)
+    throw new InvalidInputError(
+      "REPORT_REVERSED_RANGE",
+      `from (${parsed.data.from}) must be before to (${parsed.data.to})`,
+    );
+  return { ...parsed.data, from, to };
+}
+
+/**
+ * `GET /v1/reports/statistics?from&to[&format=csv][&by=month]`: campaign statistics for
+ * regulators; `GET /v1/reports/gbt39550?from&to[&format=html|pdf]`: the evaluation binder.
+ */
 export function reportRouter(
   tally: (range: { from: string; to: string; byMonth: boolean }) => Promise<Statistics>,
+  binder: (range: { from: string; to: string }) => Promise<Binder>,
 ): Router {
   const router = Router();
+  router.get("/reports/gbt39550", allowRoles("regulator", "platform"), async (req, res) => {
+    const q = parseRange(
+      BinderQuery,
+      req.query,
+      "BINDER_QUERY_INVALID",
+      "from and to are ISO-8601 times, format is json, html or pdf",
+    );
+    const b = await binder({ from: q.from, to: q.to });
+    const name = `gbt39550-${q.from.slice(0, 10)}-${q.to.slice(0, 10)}`;
+    if (q.format === "html") res.type("text/html").send(renderBinderHtml(b));
+    else if (q.format === "pdf") {
+      const pdf = await renderBinderPdf(b);
+      res.type("application/pdf").attachment(`${name}.pdf`).send(pdf);
+    } else res.json(b);
+  });
   router.get("/reports/statistics", allowRoles("regulator", "platform"), async (req, res) => {
-    const parsed = StatisticsQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      throw new InvalidInputError(
-        "REPORT_INVALID",
-        `${issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; ")} (from and to are ISO-8601 times, format is json or csv)`,
-        { details: { issues } },
-      );
-    }
-    const from = new Date(parsed.data.from).toISOString();
-    const to = new Date(parsed.data.to).toISOString();
-    if (from >= to)
-      throw new InvalidInputError(
-        "REPORT_REVERSED_RANGE",
-        `from (${parsed.data.from}) must be before to (${parsed.data.to})`,
-      );
-
-    const stats = await tally({ from, to, byMonth: parsed.data.by === "month" });
-    if (parsed.data.format === "csv")
+    const q = parseRange(
+      StatisticsQuery,
+      req.query,
+      "REPORT_INVALID",
+      "from and to are ISO-8601 times, format is json or csv",
+    );
+    const { from, to } = q;
+    const stats = await tally({ from, to, byMonth: q.by === "month" });
+    if (q.format === "csv")
       res
         .type("text/csv; charset=utf-8")
         .attachment(`statistics-${from.slice(0, 10)}-${to.slice(0, 10)}.csv`)

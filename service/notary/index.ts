@@ -11,3 +11,4 @@ export {
   type SubmissionOutcome,
 } from "./submission";
 export { loadRegisters, recordsOfKinds } from "./registers";
+export { assembleBinder } from "./binder";

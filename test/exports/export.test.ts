@@ -6,13 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { promisify } from "node:util";
-import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
 import { ExportAbortedError, writeExport } from "../../service/exports";
 import type { AnchoredReceipt, Receipt } from "../../service/receipts";
 import { parseRecordInput } from "../../service/records";
 import { checkAnchoredReceipt } from "../support/receipt-check";
 import { exampleRecord, type HttpClient } from "../support/http-client";
-import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { regulatorClient, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
 describe("exports for regulators", function () {
   this.timeout(60_000);
@@ -23,13 +22,7 @@ describe("exports for regulators", function () {
 
   before(async () => {
     notary = await startTestNotary();
-    const secret = newApiKey();
-    const file = join(notary.dataDir, "keys", "api-keys.json");
-    await writeKeyEntries(file, [
-      ...(await readKeyEntries(file)),
-      { id: "samr", name: "SAMR inspector", role: "regulator", keySha256: hashApiKey(secret) },
-    ]);
-    regulator = notary.client.withKey(secret);
+    regulator = await regulatorClient(notary);
     const evidence = (
       await notary.client.postRecord(await exampleRecord("evidence"), [
         { name: "e.txt", content: "e" },
@@ -49,7 +42,6 @@ describe("exports for regulators", function () {
       (await notary.client.postRecord(await exampleRecord("filing"))).body as { id: string }
     ).id;
     await waitAnchored(notary.client, noticeId);
-    await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
   });
   after(async () => notary?.stop());
 

@@ -2,7 +2,13 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../service/config";
-import { readInitialApiKey } from "../../service/keys";
+import {
+  hashApiKey,
+  newApiKey,
+  readInitialApiKey,
+  readKeyEntries,
+  writeKeyEntries,
+} from "../../service/keys";
 import { createLogger } from "../../service/observability";
 import { startNotary, type RunningNotary } from "../../service/server";
 import type { Receipt } from "../../service/receipts";
@@ -37,6 +43,21 @@ export async function startTestNotary(
   const running = await startNotary(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const key = await firstApiKey(config.apiKeysFile);
   return { ...running, dataDir: dir, client: new HttpClient(running.url, key) };
+}
+
+/**
+ * A client holding a new regulator key added to the running notary's keys file, once the
+ * service has re-read it (at most once a second).
+ */
+export async function regulatorClient(notary: TestNotary, id = "samr"): Promise<HttpClient> {
+  const secret = newApiKey();
+  const file = join(notary.dataDir, "keys", "api-keys.json");
+  await writeKeyEntries(file, [
+    ...(await readKeyEntries(file)),
+    { id, name: "SAMR inspector", role: "regulator", keySha256: hashApiKey(secret) },
+  ]);
+  await new Promise((r) => setTimeout(r, 1_100));
+  return notary.client.withKey(secret);
 }
 
 /** The platform key the first start created (tests that write their own keys file have none). */

@@ -9,12 +9,12 @@ import { verifyReceipt, type Verification } from "../../service/verify";
 import { providerChainReader } from "../../service/chain-reader";
 import { certificatesFromPemOrDer } from "../../service/witnesses";
 import { verifyExportArchive } from "../../service/exports";
-import { hashApiKey, newApiKey, readKeyEntries, writeKeyEntries } from "../../service/keys";
 import { exampleRecord } from "../support/http-client";
 import {
   auditNotary,
   newDataDir,
   readinessWhen,
+  regulatorClient,
   startTestNotary,
   waitAnchored,
   type TestNotary,
@@ -191,14 +191,8 @@ describe("RFC 3161 witnesses of batch roots", function () {
   });
 
   it("checks the tokens of every receipt in an export, once per batch", async () => {
-    const secret = newApiKey();
-    const file = join(notary.dataDir, "keys", "api-keys.json");
-    await writeKeyEntries(file, [
-      ...(await readKeyEntries(file)),
-      { id: "samr", name: "SAMR inspector", role: "regulator", keySha256: hashApiKey(secret) },
-    ]);
-    await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
-    const download = await notary.client.withKey(secret).getBytes("/v1/exports?kind=evidence");
+    const regulator = await regulatorClient(notary);
+    const download = await regulator.getBytes("/v1/exports?kind=evidence");
     expect(download.status).to.equal(200);
     const archive = join(dataDir, "witnessed-export.zip");
     await writeFile(archive, download.bytes);

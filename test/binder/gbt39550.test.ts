@@ -1,0 +1,288 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Binder } from "../../service/binder";
+import { GBT39550_ROWS } from "../../service/binder";
+import { referencedFileNames } from "../../service/records";
+import { exampleRecord } from "../support/http-client";
+import { regulatorClient, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+type Meta = Record<string, unknown>;
+type Links = { rel: string; id: string }[];
+
+/**
+ * A ledger built to earn every point software can support (106 of 110: I3's questionnaire,
+ * X6's and X8's effects and I16's anti-counterfeit half are for the assessors), through the
+ * HTTP API as a platform would record it; the binder must find each.
+ */
+describe("GB/T 39550 binder", function () {
+  this.timeout(180_000);
+  let notary: TestNotary;
+  let last = "";
+  const from = new Date(Date.now() - 60_000).toISOString();
+
+  async function post(kind: string, edit: (m: Meta) => void = () => {}, links: Links = []) {
+    const record = await exampleRecord(kind, links);
+    edit(record.metadata as Meta);
+    const files = referencedFileNames(record as Parameters<typeof referencedFileNames>[0]).map(
+      (name) => ({ name, content: new TextEncoder().encode(`${kind} ${name} ${Math.random()}`) }),
+    );
+    const answer = await notary.client.postRecord(record, files);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    last = (answer.body as { id: string }).id;
+    return last;
+  }
+  const act = (type: string, concerns: string[], extra: Meta = {}) =>
+    post(
+      "action",
+      (m) => Object.assign(m, { type, statement: undefined, ...extra }),
+      concerns.map((id) => ({ rel: "concerns", id })),
+    );
+  const activity = (type: string) => post("activity", (m) => (m.type = type));
+  const merchant = { legalName: "Happy Feet Trading", shopId: "s-5521" };
+
+  before(async () => {
+    notary = await startTestNotary({ PUBLIC_URL: "https://notary.example.com" });
+    const phase = (p: string) => post("evidence", (m) => (m.phase = p));
+    const [before, during] = [await phase("before"), await phase("during")];
+    await phase("after");
+    await post("contact_directory", (m) => {
+      (m.entries as Meta[]).push({
+        role: "platform_complaints",
+        name: "现场接待 Reception",
+        channel: "in_person",
+        contact: "1 Platform Road",
+      });
+    });
+    const notice = (channel: string, right: Meta | undefined, links: Links = []) =>
+      post(
+        "notice",
+        (m) => {
+          m.channel = channel;
+          if (right) m.right = { holder: "Luma", proofFiles: ["right.pdf"], ...right };
+          else delete m.right;
+        },
+        [{ rel: "evidence", id: before }, ...links],
+      );
+    const n1 = await notice("system", {
+      type: "trademark",
+      registrationNumber: "30123456",
+      niceClass: 25,
+      goodsOrServices: "Footwear",
+    });
+    const n2 = await notice("email", {
+      type: "patent",
+      registrationNumber: "ZL2020",
+      patentType: "invention",
+      claimsReliedOn: ["claim 1"],
+      featureComparison: [{ claimFeature: "a sole", productFeature: "the same sole" }],
+    });
+    await notice("paper", {
+      type: "copyright",
+      workTitle: "LUMA catalogue",
+      workType: "photograph",
+      authorship: "staff photographers",
+    });
+    const n4 = await post("notice", (m) => {
+      m.channel = "app";
+      delete m.undertaking;
+    });
+    await act("formal_review", [n4], {
+      review: {
+        outcome: "returned_for_supplement",
+        missing: [
+          { element: "evidence", reason: "no capture of the listing" },
+          { element: "undertaking", reason: "unsigned" },
+        ],
+      },
+    });
+    const n5 = await notice("mini_program", undefined, [{ rel: "resubmits", id: n4 }]);
+    const n6 = await notice("system", { type: "trademark", registrationNumber: "1" });
+    await post("report", (m) => (m.channel = "phone"));
+    const r2 = await post("report", (m) => (m.channel = "web_form"));
+    await act("report_answered", [r2]);
+
+    await act("formal_review", [n1], { review: { outcome: "complete" } });
+    await act("substantive_review", [n6], { review: { outcome: "rejected" } });
+    await act("malicious_notice_flag", [n6], {
+      malice: {
+        notifier: {
+          legalName: "Luma Footwear",
+          idDocument: { type: "unified_social_credit_code", number: "91310000MA1FL0XX1X" },
+        },
+        considerations: [
+          "forged_proof_of_right",
+          "false_comparison_or_opinion",
+          "knowingly_unstable_right",
+          "error_not_withdrawn",
+          "repeated_erroneous_notices",
+        ].map((consideration) => ({ consideration, facts: "as found" })),
+        proofFiles: ["finding.pdf"],
+      },
+    });
+    await act("substantive_review", [n5], {
+      review: { outcome: "infringement_likely", raisedThreshold: true },
+    });
+    for (const [type, id] of [
+      ["takedown", n1],
+      ["terminate_transactions", n1],
+      ["block", n2],
+      ["delink", n2],
+      ["forward_notice", n1],
+      ["publish_notice", n1],
+      ["expert_referral", n2],
+    ] as const)
+      await act(type, [id]);
+    await act("suspension", [n1], { merchant, selfCriticismFile: "检讨书.pdf" });
+    await act("warning_letter", [n1], {
+      merchant,
+      rectification: { deadline: "2027-01-01T00:00:00+08:00" },
+    });
+    await act("key_management", [n1], { merchant });
+
+    const c1 = await post("counter_notice", (m) => (m.channel = "email"), [
+      { rel: "answers", id: n2 },
+      { rel: "evidence", id: during },
+    ]);
+    await act("substantive_review", [c1], { review: { outcome: "no_infringement" } });
+    await act("restore", [n2], { effectiveAt: new Date(Date.now() + 60_000).toISOString() });
+    await post("counter_notice", (m) => (m.channel = "system"), [{ rel: "answers", id: n1 }]);
+    await act("complaint_or_lawsuit_notified", [n1]);
+
+    await post("filing", (m) => {
+      m.identityProofFiles = ["licence.pdf"];
+      const shown = (type: string) => ({
+        type,
+        registrationNumber: `${type}-1`,
+        holder: "Luma",
+        displayedAs: type,
+        basis: "licence",
+        proofFiles: [`${type}-licence.pdf`],
+      });
+      (m.goodsIp as { shown: unknown[] }[])[0]!.shown = ["trademark", "copyright", "patent"].map(
+        shown,
+      );
+    });
+    await post("penalty_decision");
+    for (const route of ["negotiation", "protection_centre", "litigation"])
+      await post("mediation", (m) => (m.route = route));
+    for (const type of [
+      "proactive_contact",
+      "enquiry_answered",
+      "monitoring",
+      "ip_team",
+      "outreach",
+      "training",
+      "exchange",
+      "offline_enforcement",
+      "data_security",
+      ...Array<string>(5).fill("management_system"),
+      ...Array<string>(4).fill("guidance"),
+    ])
+      await activity(type);
+    await post("campaign");
+    await waitAnchored(notary.client, last);
+    const exported = await (await regulatorClient(notary)).getBytes("/v1/exports");
+    expect(exported.status).to.equal(200);
+  });
+  after(async () => notary?.stop());
+
+  const binder = async (query = "") => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const answer = await notary.client.get(
+      `/v1/reports/gbt39550?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}${query}`,
+    );
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    return answer;
+  };
+
+  it("holds the whole table: 60 + 40 + 10 points, every row with its clause", () => {
+    const points = (level: string) =>
+      GBT39550_ROWS.filter((r) => r.level === level).reduce((n, r) => n + r.points, 0);
+    expect([points("basic"), points("improvement"), points("bonus")]).to.deep.equal([60, 40, 10]);
+    expect(new Set(GBT39550_ROWS.map((r) => r.id)).size).to.equal(GBT39550_ROWS.length);
+  });
+
+  it("scores a ledger that evidences every supportable row at 106 of 110", async () => {
+    const b = (await binder()).body as Binder;
+    const short = b.rows.filter((r) => r.score < r.supportable);
+    expect(short.map((r) => `${r.id} ${r.score}/${r.supportable}`)).to.deep.equal([]);
+    expect(b.subtotals).to.deep.equal({
+      basic: { points: 60, score: 60, supportable: 60 },
+      improvement: { points: 40, score: 38, supportable: 38 },
+      bonus: { points: 10, score: 8, supportable: 8 },
+    });
+    expect(b.total).to.deep.equal({ points: 110, score: 106, supportable: 106 });
+    expect(b.rows.filter((r) => r.basis === "outside").map((r) => r.id)).to.deep.equal([
+      "I3",
+      "X6",
+      "X8",
+    ]);
+    // Each piece of evidence links its certificate and its public verification.
+    const b6 = b.rows.find((r) => r.id === "B6")!;
+    const sample = b6.evidence[0]!.samples[0]!;
+    expect(sample.certificate).to.equal(
+      `https://notary.example.com/v1/records/${sample.recordId}/certificate`,
+    );
+    expect(sample.verify).to.equal(`https://notary.example.com/verify?record=${sample.recordId}`);
+  });
+
+  it("scores an empty period at nothing, and refuses a bad range with a code", async () => {
+    const empty = await notary.client.get(
+      "/v1/reports/gbt39550?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z",
+    );
+    expect((empty.body as Binder).total.score).to.equal(0);
+    for (const query of [
+      "",
+      "?from=x&to=y",
+      "?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+    ]) {
+      const bad = await notary.client.get(`/v1/reports/gbt39550${query}`);
+      expect(bad.status).to.equal(400);
+      expect((bad.body as { error: { code: string } }).error.code).to.match(
+        /^(BINDER_QUERY_INVALID|REPORT_REVERSED_RANGE)$/,
+      );
+    }
+  });
+
+  it("prints the binder as HTML and as a paged PDF whose text holds every row", async () => {
+    const html = (await binder("&format=html")).body as string;
+    for (const row of GBT39550_ROWS) expect(html).to.include(`<td>${row.id}</td>`);
+    expect(html).to.include("106 / 110");
+    const pdf = await notary.client.getBytes(
+      `/v1/reports/gbt39550?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&format=pdf`,
+    );
+    expect(pdf.headers.get("content-type")).to.equal("application/pdf");
+    const dir = await mkdtemp(join(tmpdir(), "binder-"));
+    await writeFile(join(dir, "b.pdf"), pdf.bytes);
+    const { stdout } = await promisify(execFile)("pdftotext", ["-layout", join(dir, "b.pdf"), "-"]);
+    for (const row of GBT39550_ROWS) expect(stdout).to.match(new RegExp(`^${row.id} `, "m"));
+    expect(stdout).to.include("合计 Total: 106 / 110");
+    expect(stdout).to.match(/1 \/ \d+/);
+  });
+
+  it("runs as npm run gbt39550 against the ledger on disk, with the same figures", async () => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const run = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "scripts/gbt39550.ts", ...args],
+        { env: { ...process.env, DATA_DIR: notary.dataDir } },
+      );
+    const { stdout } = await run("--from", from, "--to", to);
+    expect((JSON.parse(stdout) as Binder).total).to.deep.equal({
+      points: 110,
+      score: 106,
+      supportable: 106,
+    });
+    const refused = await run("--from", to, "--to", from).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include("usage: --from must be before --to");
+  });
+});
