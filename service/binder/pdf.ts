@@ -67,12 +67,10 @@ export async function renderBinderPdf(b: Binder, font = DEFAULT_CJK_FONT): Promi
     // Written inside the bottom margin: lower it for the page number so no new page is added.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc
-      .fontSize(8)
-      .text(`${i + 1} / ${pages.count}`, 0, doc.page.height - 25, {
-        align: "center",
-        width: doc.page.width,
-      });
+    doc.fontSize(8).text(`${i + 1} / ${pages.count}`, 0, doc.page.height - 25, {
+      align: "center",
+      width: doc.page.width,
+    });
     doc.page.margins.bottom = bottom;
   }
   doc.end();
