@@ -10,11 +10,13 @@ import {
   makeRecordSubmissions,
   loadRegisters,
   assembleBinder,
+  recordsOfKinds,
   searchRecords,
   tallyStatistics,
   type Notary,
 } from "../notary";
 import type { Metrics } from "../observability";
+import { isKind } from "../records";
 import type { FileStore, LedgerStore, StorageHealth } from "../storage";
 import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
@@ -181,6 +183,7 @@ export function createApp(deps: AppDeps): Express {
     reportRouter(
       (range) => tallyStatistics(store, range),
       (range) => assembleBinder(store, { ...range, publicUrl: deps.publicUrl() }),
+      async () => (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
     ),
     registerRouter(() =>
       loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),

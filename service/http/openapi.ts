@@ -10,7 +10,8 @@ import { ROLES } from "../keys";
 import { Receipt } from "../receipts";
 import { NewKey } from "./keys-routes";
 import { RECORD_FILTERS } from "./record-filters";
-import { BinderQuery, StatisticsQuery } from "./report-routes";
+import { BinderQuery, CampaignFormQuery, StatisticsQuery } from "./report-routes";
+import { CampaignFormSchema } from "../reports";
 import { SEARCH_PAGING } from "./search-routes";
 
 const EXAMPLES_DIR = join(PACKAGE_ROOT, "examples", "records");
@@ -230,6 +231,25 @@ export function buildOpenApi(): object {
                 },
               },
               ...errors(400, 401, 403),
+            },
+          },
+        },
+        "/v1/reports/campaign-form": {
+          get: {
+            summary:
+              "The monthly campaign statistics form (专项整治数据统计表) per reporting unit, from campaign records",
+            security: bearer,
+            requestParams: { query: CampaignFormQuery },
+            responses: {
+              "200": {
+                description: "One form per reporting unit",
+                content: {
+                  "application/json": { schema: CampaignFormSchema },
+                  "text/csv": { schema: z.string() },
+                  "application/pdf": { schema: z.string().meta({ format: "binary" }) },
+                },
+              },
+              ...errors(400, 401, 403, 404, 503),
             },
           },
         },

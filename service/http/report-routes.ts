@@ -1,9 +1,15 @@
 import { Router } from "express";
 import { z } from "zod";
-import { InvalidInputError } from "../errors";
-import { issuesOf } from "../records";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { isRegionCode, issuesOf, type RecordOf } from "../records";
 import { renderBinderHtml, renderBinderPdf, type Binder } from "../binder";
-import { statisticsCsv, type Statistics } from "../reports";
+import {
+  campaignFormCsv,
+  makeCampaignForm,
+  renderCampaignFormPdf,
+  statisticsCsv,
+  type Statistics,
+} from "../reports";
 import { allowRoles } from "./auth";
 
 export const StatisticsQuery = z.strictObject({
@@ -14,6 +20,13 @@ export const StatisticsQuery = z.strictObject({
     .enum(["month"])
     .optional()
     .meta({ description: "Also break the range down by month (UTC+8)" }),
+});
+
+export const CampaignFormQuery = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month, YYYY-MM"),
+  unit: z.string().min(1).max(300).optional(),
+  region: z.string().optional().meta({ description: "GB/T 2260 code: a province, city or county" }),
+  format: z.enum(["json", "csv", "pdf"]).default("json"),
 });
 
 export const BinderQuery = z.strictObject({
@@ -55,8 +68,42 @@ function parseRange<T extends { from: string; to: string }>(
 export function reportRouter(
   tally: (range: { from: string; to: string; byMonth: boolean }) => Promise<Statistics>,
   binder: (range: { from: string; to: string }) => Promise<Binder>,
+  campaignRecords: () => Promise<RecordOf<"campaign">[]>,
 ): Router {
   const router = Router();
+  router.get("/reports/campaign-form", allowRoles("regulator", "platform"), async (req, res) => {
+    const parsed = CampaignFormQuery.safeParse(req.query);
+    if (!parsed.success) {
+      const issues = issuesOf(parsed.error);
+      throw new InvalidInputError(
+        "REPORT_INVALID",
+        `${issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; ")} (month is YYYY-MM, format is json, csv or pdf)`,
+        { details: { issues } },
+      );
+    }
+    const q = parsed.data;
+    if (q.region !== undefined && !isRegionCode(q.region))
+      throw new InvalidInputError(
+        "CAMPAIGN_REGION_INVALID",
+        `${JSON.stringify(q.region)} is not a GB/T 2260 administrative division code`,
+      );
+    const records = await campaignRecords();
+    if (q.unit !== undefined && !records.some((r) => r.metadata.reportingUnit === q.unit))
+      throw new NotFoundError(
+        "CAMPAIGN_UNIT_UNKNOWN",
+        `no campaign record names the reporting unit ${JSON.stringify(q.unit)}`,
+      );
+    const form = makeCampaignForm(records, q);
+    const name = `campaign-form-${q.month}`;
+    if (q.format === "csv")
+      res.type("text/csv; charset=utf-8").attachment(`${name}.csv`).send(campaignFormCsv(form));
+    else if (q.format === "pdf")
+      res
+        .type("application/pdf")
+        .attachment(`${name}.pdf`)
+        .send(await renderCampaignFormPdf(form));
+    else res.json(form);
+  });
   router.get("/reports/gbt39550", allowRoles("regulator", "platform"), async (req, res) => {
     const q = parseRange(
       BinderQuery,

@@ -56,3 +56,4 @@ export {
 } from "./notice-elements";
 export { MALICE_CONSIDERATIONS, type MerchantRef } from "./enforcement";
 export { ACTIVITY_TYPES, MEDIATION_ROUTES } from "./activity";
+export { isRegionCode, withinRegion } from "./campaign";

@@ -1,4 +1,4 @@
-/** Reports for regulators: campaign statistics. */
+/** Reports for regulators: campaign statistics and the monthly campaign form. */
 export {
   MonthlyTally,
   monthOf,
@@ -7,3 +7,11 @@ export {
   type MonthlyStatistics,
   type Statistics,
 } from "./statistics";
+export {
+  CAMPAIGN_FORM_FORMAT,
+  campaignFormCsv,
+  CampaignFormSchema,
+  makeCampaignForm,
+  type CampaignForm,
+} from "./campaign-form";
+export { renderCampaignFormPdf } from "./campaign-form-pdf";
