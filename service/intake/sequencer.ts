@@ -197,8 +197,13 @@ export class Sequencer {
         group.flatMap((w) => w.submission.input.links.map((l) => l.id)),
       );
       const accepted = group.filter((w) => {
-        const { kind, links } = w.submission.input;
-        const problem = checkLinks(kind, links, (id) => kinds.get(id) as RecordKind | undefined);
+        const { input } = w.submission;
+        const problem = checkLinks(
+          input.kind,
+          input.links,
+          (id) => kinds.get(id) as RecordKind | undefined,
+          input.kind === "action" ? input.metadata : undefined,
+        );
         if (problem)
           w.reject(
             new InvalidInputError(problem.code, problem.message, {

@@ -107,14 +107,58 @@ export interface LinkProblem {
 }
 
 /**
+ * What some action types may concern, beyond the action rule: a return for supplement of an
+ * evidence record, or a rectification check of a notice, would be notarised as meaningful.
+ */
+const ACTION_TARGETS: Partial<Record<string, { targets: readonly RecordKind[]; why: string }>> = {
+  formal_review: {
+    targets: ["notice", "counter_notice", "report"],
+    why: "a formal review concerns a notice, declaration or report (GB/T 39550 4.3.2.2)",
+  },
+  substantive_review: {
+    targets: ["notice", "counter_notice", "report"],
+    why: "a substantive review concerns a notice, declaration or report",
+  },
+  malicious_notice_flag: {
+    targets: ["notice"],
+    why: "a malice flag concerns the notice found malicious",
+  },
+  rectification_checked: {
+    targets: ["action"],
+    why: "a rectification check concerns the warning letter that ordered it",
+  },
+  filing_verified: { targets: ["filing"], why: "a verification concerns the filing checked" },
+  report_answered: { targets: ["report"], why: "an answer concerns the consumer report" },
+  publish_penalty: {
+    targets: ["penalty_decision"],
+    why: "a published penalty concerns the authority's decision",
+  },
+};
+
+/**
  * Checks a record's links against the rules, given the kinds of the records they point to
  * (`kindOf` answers undefined for a record that does not exist). Returns the first problem.
+ * An action's metadata narrows what it may concern; a return for supplement concerns notices.
  */
 export function checkLinks(
   kind: RecordKind,
   links: readonly Link[],
   kindOf: (id: string) => RecordKind | undefined,
+  action?: { type: string; review?: { outcome: string } },
 ): LinkProblem | undefined {
+  const narrowed = action && ACTION_TARGETS[action.type];
+  const returned = action?.review?.outcome === "returned_for_supplement";
+  for (const link of kind === "action" && narrowed ? links : []) {
+    if (link.rel !== "concerns") continue;
+    const target = kindOf(link.id);
+    const allowed = returned ? (["notice"] as const) : narrowed!.targets;
+    if (target !== undefined && !(allowed as readonly string[]).includes(target))
+      return {
+        code: "LINK_WRONG_KIND",
+        message: `${returned ? "a return for supplement concerns a notice" : narrowed!.why}; ${link.id} is a ${target}`,
+        link,
+      };
+  }
   const seen = new Set<string>();
   for (const link of links) {
     const key = `${link.rel} ${link.id}`;

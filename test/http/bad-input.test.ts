@@ -241,6 +241,25 @@ describe("HTTP API: bad input", function () {
       code: "RECORD_INVALID_METADATA",
     },
     {
+      name: "a return for supplement of a record that is not a notice",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata(
+            "action",
+            (m) => {
+              m.type = "formal_review";
+              m.review = {
+                outcome: "returned_for_supplement",
+                missing: [{ element: "identity", reason: "no identity document" }],
+              };
+            },
+            [{ rel: "concerns", id: evidenceId }],
+          ),
+        ),
+      status: 422,
+      code: "LINK_WRONG_KIND",
+    },
+    {
       name: "a review finding on an action that is not a review",
       send: async (c) =>
         c.postRecord(
