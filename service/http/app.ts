@@ -11,6 +11,7 @@ import {
   loadRegisters,
   assembleBinder,
   recordsOfKinds,
+  makePublicRecords,
   searchRecords,
   tallyStatistics,
   type Notary,
@@ -27,6 +28,7 @@ import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
 import { caseRouter, type CaseRules } from "./case-routes";
 import { registerRouter } from "./register-routes";
+import { publicRouter } from "./public-routes";
 import { exportRouter } from "./export-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
@@ -158,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
     res.send(await verifyPageScript());
   });
 
+  app.use(publicRouter(makePublicRecords(store, deps.publicUrl)));
   const ledger = ledgerRouter(deps.notary);
   app.use("/v1", ledger.public, verifyRouter({ ...deps.verify, limits: deps.limits }));
   app.use("/v1", requireApiKey(deps.keys), express.json({ limit: deps.limits.recordBytes }));

@@ -234,6 +234,36 @@ export function buildOpenApi(): object {
             },
           },
         },
+        "/public/publications": {
+          get: {
+            summary:
+              "The publication page (no key): notices, declarations, outcomes and penalties published, personal data redacted",
+            responses: {
+              "200": { description: "HTML", content: { "text/html": { schema: z.string() } } },
+            },
+          },
+        },
+        "/v1/public/publications": {
+          get: {
+            summary: "The publication feed as JSON (no key), newest first",
+            responses: { "200": { description: "The feed, format publication-feed/v1" } },
+          },
+        },
+        "/public/contacts": {
+          get: {
+            summary:
+              "The IP contact directory page (no key): the current version and every earlier one",
+            responses: {
+              "200": { description: "HTML", content: { "text/html": { schema: z.string() } } },
+            },
+          },
+        },
+        "/v1/public/contacts": {
+          get: {
+            summary: "The contact directory's versions as JSON (no key), newest first",
+            responses: { "200": { description: "The versions" } },
+          },
+        },
         "/v1/reports/campaign-form": {
           get: {
             summary:

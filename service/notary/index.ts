@@ -12,3 +12,4 @@ export {
 } from "./submission";
 export { loadRegisters, recordsOfKinds } from "./registers";
 export { assembleBinder } from "./binder";
+export { makePublicRecords, type PublicRecords } from "./publications";

@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import { maskText, publicName, type Publication } from "../../service/publication";
+import { referencedFileNames } from "../../service/records";
+import { exampleRecord } from "../support/http-client";
+import { startTestNotary, type TestNotary } from "../support/notary";
+
+/** Every kind of personal data the redaction rule removes, planted in every place it can sit. */
+const PII = {
+  idNumber: "110101199003071234",
+  creditCode: "91310115MA1HX0XX2Y",
+  phone: "+86 138 1234 5678",
+  landline: "0471-6208240",
+  email: "li.na@private.example",
+  address: "北京市东城区某某胡同 8 号",
+  personName: "李娜娜",
+  ip: "203.0.113.7",
+};
+
+describe("publication (E-Commerce Law art. 44)", function () {
+  this.timeout(60_000);
+
+  it("masks e-mails, phones and identity numbers in free text, and people's names", () => {
+    expect(
+      maskText(`mail ${PII.email} or call ${PII.phone} / ${PII.landline}, id ${PII.idNumber}`),
+    ).to.equal("mail [已隐去 e-mail] or call [已隐去 phone] / [已隐去 phone], id [已隐去 id]");
+    expect(publicName({ type: "person", legalName: PII.personName })).to.equal("李**");
+    expect(publicName({ type: "organisation", legalName: "Luma Footwear Co., Ltd." })).to.equal(
+      "Luma Footwear Co., Ltd.",
+    );
+  });
+
+  describe("the public pages", () => {
+    let notary: TestNotary;
+    let published: string[];
+    before(async () => {
+      notary = await startTestNotary({ PUBLIC_URL: "https://notary.example.com" });
+      const post = async (
+        kind: string,
+        edit: (m: Record<string, unknown>) => void,
+        links: { rel: string; id: string }[] = [],
+      ) => {
+        const record = await exampleRecord(kind, links);
+        edit(record.metadata as Record<string, unknown>);
+        const files = referencedFileNames(record as Parameters<typeof referencedFileNames>[0]).map(
+          (name) => ({ name, content: "x" }),
+        );
+        const answer = await notary.client.postRecord(record, files);
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+        return (answer.body as { id: string }).id;
+      };
+      const person = {
+        type: "person",
+        legalName: PII.personName,
+        idDocument: { type: "resident_id", number: PII.idNumber },
+        address: PII.address,
+        phone: PII.phone,
+        email: PII.email,
+      };
+      const tainted = `联系 ${PII.email}，电话 ${PII.phone}，身份证 ${PII.idNumber}。`;
+      const evidence = await post("evidence", () => {});
+      const notice = await post(
+        "notice",
+        (m) => {
+          m.notifier = person;
+          m.explanation = tainted;
+          (m.targets as { merchant: string }[])[0]!.merchant = `${PII.personName} ${PII.landline}`;
+        },
+        [{ rel: "evidence", id: evidence }],
+      );
+      const declaration = await post(
+        "counter_notice",
+        (m) => {
+          m.merchant = person;
+          m.argument = tainted;
+        },
+        [{ rel: "answers", id: notice }],
+      );
+      const penalty = await post("penalty_decision", (m) => {
+        m.merchant = {
+          ...person,
+          idDocument: { type: "unified_social_credit_code", number: PII.creditCode },
+        };
+        m.violation = tainted;
+      });
+      const act = (type: string, concerns: string, extra: Record<string, unknown> = {}) =>
+        post("action", (m) => Object.assign(m, { type, reasons: tainted, ...extra }), [
+          { rel: "concerns", id: concerns },
+        ]);
+      published = [
+        await act("publish_notice", notice),
+        await act("publish_declaration", declaration),
+        await act("publish_result", notice),
+        await act("publish_penalty", penalty, { warningText: `警示：${tainted}` }),
+      ];
+      await post("contact_directory", () => {});
+    });
+    after(async () => notary?.stop());
+
+    it("publishes, without a key, each published record's public view and its verification", async () => {
+      const anonymous = notary.client.withKey(undefined);
+      const feed = await anonymous.get("/v1/public/publications");
+      expect(feed.status).to.equal(200);
+      const publications = (feed.body as { publications: Publication[] }).publications;
+      expect(publications.map((p) => p.id).sort()).to.deep.equal([...published].sort());
+      expect(publications.map((p) => p.subject).sort()).to.deep.equal([
+        "declaration",
+        "notice",
+        "outcome",
+        "penalty",
+      ]);
+      for (const p of publications)
+        for (const item of p.items)
+          expect(item.verify).to.equal(`https://notary.example.com/verify?record=${item.recordId}`);
+      expect(publications.find((p) => p.subject === "penalty")!.warningText).to.include("警示");
+    });
+
+    it("never shows a field the redaction rule removes, on the page or in the feed", async () => {
+      const anonymous = notary.client.withKey(undefined);
+      for (const path of ["/v1/public/publications", "/public/publications"]) {
+        const answer = await anonymous.get(path);
+        const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+        for (const [what, value] of Object.entries(PII))
+          expect(text, `${what} on ${path}`).not.to.include(value);
+        expect(text).to.include("李**");
+      }
+    });
+
+    it("shows the contact directory and every version of it", async () => {
+      const anonymous = notary.client.withKey(undefined);
+      const page = await anonymous.get("/public/contacts");
+      expect(page.status).to.equal(200);
+      expect(page.body as string).to.include("0471-6208240");
+      const json = await anonymous.get("/v1/public/contacts");
+      expect((json.body as { versions: unknown[] }).versions).to.have.length(1);
+    });
+  });
+});
