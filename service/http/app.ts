@@ -12,6 +12,7 @@ import {
   assembleBinder,
   recordsOfKinds,
   makePublicRecords,
+  maliciousFlagsOf,
   searchRecords,
   tallyStatistics,
   type Notary,
@@ -181,6 +182,10 @@ export function createApp(deps: AppDeps): Express {
         files: deps.files,
         records: store,
       }),
+      notifierFlags: async (notice) => {
+        const id = notice.metadata.notifier.idDocument?.number;
+        return id ? maliciousFlagsOf(store, id, notice.receivedAt) : [];
+      },
     }),
     searchRouter((query) => searchRecords(store, query)),
     reportRouter(

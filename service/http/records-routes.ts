@@ -5,6 +5,7 @@ import { InvalidInputError } from "../errors";
 import { allowRoles } from "./auth";
 import { parseMultipart } from "./multipart";
 import type { UploadedFile } from "../fingerprint";
+import { isKind, parseCanonicalRecord, type RecordOf } from "../records";
 import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
 import type { Notary, RecordSubmissions } from "../notary";
 import type { Metrics } from "../observability";
@@ -12,6 +13,8 @@ import type { Metrics } from "../observability";
 export interface RecordsRouteDeps {
   notary: Notary;
   submissions: RecordSubmissions;
+  /** For a notice: its notifier's entries on the malicious-notifier register before it. */
+  notifierFlags: (notice: RecordOf<"notice">) => Promise<RecordOf<"action">[]>;
   metrics: Metrics;
   limits: { fileBytes: number; files: number; recordBytes: number };
   /** The service's public base URL, for the verification link on certificates. */
@@ -81,6 +84,8 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
 
   router.get("/records/:id", async (req, res) => {
     const { record, status, batchIndex } = await deps.notary.getRecord(req.params.id);
+    const typed = parseCanonicalRecord(record);
+    const flags = isKind(typed, "notice") ? await deps.notifierFlags(typed) : [];
     res.json({
       id: record.id,
       seq: record.seq,
@@ -96,6 +101,13 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         sha256: f.sha256,
         url: `/v1/records/${record.id}/files/${f.sha256}`,
       })),
+      ...(typed.kind === "notice" && {
+        notifierFlags: flags.map((f) => ({
+          recordId: f.id,
+          at: f.metadata.effectiveAt,
+          considerations: f.metadata.malice?.considerations.map((c) => c.consideration) ?? [],
+        })),
+      }),
     });
   });
 

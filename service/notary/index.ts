@@ -1,7 +1,7 @@
 export { Notary, type LedgerInfo, type NotaryDeps } from "./notary";
 export { linkedRecords } from "./linked-records";
 export { searchRecords } from "./search";
-export { assembleCase } from "./case-records";
+export { assembleCase, maliciousFlagsOf } from "./case-records";
 export { tallyStatistics } from "./statistics";
 export { makeExports } from "./exports";
 export { makeAudits } from "./audits";

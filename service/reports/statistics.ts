@@ -33,6 +33,10 @@ export const StatisticsSchema = z
     counterNotices: z.number().int().nonnegative(),
     restorations: z.number().int().nonnegative(),
     maliciousNoticeFlags: z.number().int().nonnegative(),
+    /** Consumer reports (E-Commerce Law art. 59), by channel. */
+    consumerReports: z.object({ total: z.number().int().nonnegative(), byChannel: Counts }),
+    /** Enforcement authorities' penalty decisions recorded against merchants. */
+    authorityPenalties: z.number().int().nonnegative(),
     /** Notices that led to a measure, over notices; null with no notice. */
     infringementDeterminationRate: Rate,
     /** Median hours from a notice's receipt to the first action concerning it; null with none. */
@@ -73,6 +77,8 @@ export class StatisticsTally {
       counterNotices: 0,
       restorations: 0,
       maliciousNoticeFlags: 0,
+      consumerReports: { total: 0, byChannel: {} },
+      authorityPenalties: 0,
       infringementDeterminationRate: null,
       medianHoursToAct: null,
     };
@@ -105,6 +111,11 @@ export class StatisticsTally {
         this.hoursToAct.push(Math.max(0, (first - Date.parse(record.receivedAt)) / 3_600_000));
     } else if (record.kind === "counter_notice") {
       stats.counterNotices++;
+    } else if (record.kind === "report") {
+      stats.consumerReports.total++;
+      bump(stats.consumerReports.byChannel, record.metadata.channel);
+    } else if (record.kind === "penalty_decision") {
+      stats.authorityPenalties++;
     } else if (record.kind === "action") {
       const type = record.metadata.type;
       stats.actions.total++;
@@ -237,6 +248,9 @@ function csvCells(s: Statistics): [string, string, string | number | null][] {
     ["counter-notices", "", s.counterNotices],
     ["restorations", "", s.restorations],
     ["malicious-notice flags", "", s.maliciousNoticeFlags],
+    ["consumer reports", "total", s.consumerReports.total],
+    ...byKey("consumer reports by channel", s.consumerReports.byChannel),
+    ["authority penalties", "", s.authorityPenalties],
     ["infringement determination rate", "", s.infringementDeterminationRate],
     ["median hours to act", "", s.medianHoursToAct],
   ];

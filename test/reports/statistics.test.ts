@@ -45,6 +45,11 @@ describe("campaign statistics", () => {
       effectiveAt: "2026-03-07T00:00:00.000Z",
     });
     const counter = record("counter_notice", "2026-03-04T00:00:00.000Z", {});
+    const reports = [
+      record("report", "2026-03-04T00:00:00.000Z", { channel: "phone" }),
+      record("report", "2026-03-05T00:00:00.000Z", { channel: "app" }),
+    ];
+    const penaltyDecision = record("penalty_decision", "2026-03-06T00:00:00.000Z");
     const concerning: Record<string, TypedRecord[]> = {
       [n1.id]: [takedown],
       [n2.id]: [forward],
@@ -55,6 +60,7 @@ describe("campaign statistics", () => {
     });
     for (const r of [n1, n2, n3, takedown, forward, restore, flag, penalty, counter])
       tally.add(r, concerning[r.id]);
+    for (const r of [...reports, penaltyDecision]) tally.add(r);
     const stats = tally.result();
     expect(stats.notices).to.deep.equal({
       total: 3,
@@ -67,7 +73,9 @@ describe("campaign statistics", () => {
       counterNotices: 1,
       restorations: 1,
       maliciousNoticeFlags: 1,
+      authorityPenalties: 1,
     });
+    expect(stats.consumerReports).to.deep.equal({ total: 2, byChannel: { phone: 1, app: 1 } });
     expect(stats.actions).to.deep.equal({
       total: 5,
       byType: {
