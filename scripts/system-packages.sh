@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages the service and its tests use beyond Node, installed once (as root):
-#   fonts-wqy-zenhei  the CJK font certificates embed
+#   fonts-wqy-zenhei  a CJK font for the browser tests (PDFs use the Noto Sans SC npm installs)
 #   poppler-utils     the certificate tests read PDFs back (pdftotext, pdfimages)
 #   chromium          the verification page is tested in it, driven by playwright-core
 #   unzip             export archives are opened with Info-ZIP's unzip, as a regulator would

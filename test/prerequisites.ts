@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { DEFAULT_CJK_FONT } from "../service/certificate/pdf";
 
 /**
  * The system packages the tests use, checked before any test runs: without them the suite
@@ -15,7 +14,6 @@ const NEEDED: { debian: string; present: () => boolean }[] = [
   { debian: "poppler-utils", present: () => onPath("pdftotext") },
   { debian: "unzip", present: () => onPath("unzip") },
   { debian: "openssl", present: () => onPath("openssl") },
-  { debian: "fonts-wqy-zenhei", present: () => existsSync(DEFAULT_CJK_FONT.file) },
 ];
 
 function onPath(command: string): boolean {

@@ -1,29 +1,13 @@
-import PDFDocument from "pdfkit";
-import { DEFAULT_CJK_FONT } from "../certificate";
-import { InvalidInputError } from "../errors";
-import { access } from "node:fs/promises";
+import { startPdf, type CjkFont } from "../pdf";
 import type { Binder } from "./binder";
 
 /** The binder as a PDF (A4, page numbers), to print and bind for the assessors (seed 003 四(二)). */
-export async function renderBinderPdf(b: Binder, font = DEFAULT_CJK_FONT): Promise<Buffer> {
-  await access(font.file).catch(() => {
-    throw new InvalidInputError(
-      "CERTIFICATE_FONT_MISSING",
-      `the CJK font ${font.file} is not installed (Debian package fonts-wqy-zenhei)`,
-    );
+export async function renderBinderPdf(b: Binder, font?: CjkFont): Promise<Buffer> {
+  const { doc, finish } = startPdf({
+    title: "GB/T 39550-2020 贯标评价证明材料 Evaluation binder",
+    numbered: true,
+    ...(font && { font }),
   });
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: 40,
-    bufferPages: true,
-    info: { Title: "GB/T 39550-2020 贯标评价证明材料 Evaluation binder" },
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on("end", () => resolve(Buffer.concat(chunks))),
-  );
-  doc.font(font.file, font.family);
   doc.fontSize(16).text("GB/T 39550-2020 贯标评价证明材料", { align: "center" });
   doc.fontSize(11).text("Evidence binder for the GB/T 39550-2020 evaluation", { align: "center" });
   doc
@@ -61,18 +45,5 @@ export async function renderBinderPdf(b: Binder, font = DEFAULT_CJK_FONT): Promi
       }
     }
   }
-  const pages = doc.bufferedPageRange();
-  for (let i = 0; i < pages.count; i++) {
-    doc.switchToPage(pages.start + i);
-    // Written inside the bottom margin: lower it for the page number so no new page is added.
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.fontSize(8).text(`${i + 1} / ${pages.count}`, 0, doc.page.height - 25, {
-      align: "center",
-      width: doc.page.width,
-    });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  return done;
+  return finish();
 }

@@ -1,4 +1,4 @@
 /** The evidence certificate (存证证书): data from the receipt, rendered as HTML or PDF. */
 export { toCertificate, type Certificate, type CertificateField } from "./certificate";
 export { renderCertificateHtml } from "./html";
-export { DEFAULT_CJK_FONT, renderCertificatePdf } from "./pdf";
+export { renderCertificatePdf } from "./pdf";

@@ -1,29 +1,16 @@
-import PDFDocument from "pdfkit";
-import { access } from "node:fs/promises";
-import { DEFAULT_CJK_FONT } from "../certificate";
-import { InvalidInputError } from "../errors";
+import { startPdf, type CjkFont } from "../pdf";
 import type { CampaignForm } from "./campaign-form";
 
 /** The form as the authority's template lays it out (seed 001, 附件): one A4 page per unit. */
-export async function renderCampaignFormPdf(
-  form: CampaignForm,
-  font = DEFAULT_CJK_FONT,
-): Promise<Buffer> {
-  await access(font.file).catch(() => {
-    throw new InvalidInputError(
-      "CERTIFICATE_FONT_MISSING",
-      `the CJK font ${font.file} is not installed (Debian package fonts-wqy-zenhei)`,
-    );
+export async function renderCampaignFormPdf(form: CampaignForm, font?: CjkFont): Promise<Buffer> {
+  const { doc, finish } = startPdf({
+    title: `专项整治数据统计表 ${form.month}`,
+    margin: 60,
+    ...(font && { font }),
   });
-  const doc = new PDFDocument({ size: "A4", margin: 60, autoFirstPage: false });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on("end", () => resolve(Buffer.concat(chunks))),
-  );
   const [year, month] = form.month.split("-");
-  for (const f of form.forms) {
-    doc.addPage().font(font.file, font.family);
+  form.forms.forEach((f, i) => {
+    if (i > 0) doc.addPage();
     doc.fontSize(15).text("电子商务领域知识产权保护专项整治数据统计表", { align: "center" });
     doc.moveDown().fontSize(11);
     doc.text(`单位名称：${f.单位名称}`).text(`统计月份：${year} 年 ${Number(month)} 月`);
@@ -53,11 +40,8 @@ export async function renderCampaignFormPdf(
         y + 20,
         { width: 475 },
       );
-  }
-  if (form.forms.length === 0) {
-    doc.addPage().font(font.file, font.family);
+  });
+  if (form.forms.length === 0)
     doc.fontSize(12).text(`${form.month}：本月无专项整治记录。 No campaign records this month.`);
-  }
-  doc.end();
-  return done;
+  return finish();
 }

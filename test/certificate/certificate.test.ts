@@ -101,6 +101,61 @@ describe("evidence certificate (存证证书)", function () {
     expect(code?.data).to.equal(verifyUrl());
   });
 
+  it("lays the PDF out on A4 with page numbers, no text over the QR code or over other text", async () => {
+    const { bytes } = await notary.client.getBytes(
+      `/v1/records/${receipt.record.id}/certificate?format=pdf`,
+    );
+    const dir = await mkdtemp(join(tmpdir(), "certificate-layout-"));
+    const pdf = join(dir, "c.pdf");
+    await writeFile(pdf, bytes);
+    const info = (await run("pdfinfo", [pdf])).stdout;
+    expect(info).to.match(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    // The QR code's box, found where a reader finds it: decoding the rendered page (150 dpi).
+    await run("pdftoppm", ["-png", "-r", "150", "-f", "1", "-l", "1", pdf, join(dir, "page")]);
+    const png = PNG.sync.read(await readFile(join(dir, "page-1.png")));
+    const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)!.location;
+    const toPt = (px: number) => (px * 72) / 150;
+    const corners = [
+      qr.topLeftCorner,
+      qr.topRightCorner,
+      qr.bottomLeftCorner,
+      qr.bottomRightCorner,
+    ];
+    // The finder patterns' corners lie inside the code: widen by a module's worth (4 pt).
+    const qrBox = {
+      xMin: toPt(Math.min(...corners.map((c) => c.x))) - 4,
+      xMax: toPt(Math.max(...corners.map((c) => c.x))) + 4,
+      yMin: toPt(Math.min(...corners.map((c) => c.y))) - 4,
+      yMax: toPt(Math.max(...corners.map((c) => c.y))) + 4,
+    };
+    const boxes = await textLines(pdf);
+    const first = boxes.filter((b) => b.page === 1);
+    expect(first.length).to.be.greaterThan(20);
+    type Rect = Pick<Box, "xMin" | "yMin" | "xMax" | "yMax">;
+    const overlaps = (a: Rect, b: Rect) =>
+      a.xMin < b.xMax - 0.5 &&
+      b.xMin < a.xMax - 0.5 &&
+      a.yMin < b.yMax - 0.5 &&
+      b.yMin < a.yMax - 0.5;
+    for (const line of first)
+      expect(overlaps(line, qrBox), `"${line.text}" over the QR code`).to.equal(false);
+    for (const page of new Set(boxes.map((b) => b.page))) {
+      const lines = boxes.filter((b) => b.page === page);
+      for (let i = 0; i < lines.length; i++)
+        for (let j = i + 1; j < lines.length; j++)
+          expect(
+            overlaps(lines[i]!, lines[j]!),
+            `"${lines[i]!.text}" over "${lines[j]!.text}"`,
+          ).to.equal(false);
+    }
+    for (let n = 1; n <= pages; n++)
+      expect(
+        boxes.some((b) => b.page === n && b.text === `${n} / ${pages}`),
+        `page number ${n}`,
+      ).to.equal(true);
+  });
+
   it("refuses a certificate for a record not yet anchored, and an unknown format", async () => {
     const slow = await startTestNotary({ BATCH_MAX_WAIT_MS: "3600000" });
     try {
@@ -124,3 +179,37 @@ describe("evidence certificate (存证证书)", function () {
     ]);
   });
 });
+
+interface Box {
+  page: number;
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Every text line of a PDF with its box in points, from `pdftotext -bbox-layout`. */
+async function textLines(pdf: string): Promise<Box[]> {
+  const xhtml = (await run("pdftotext", ["-bbox-layout", pdf, "-"])).stdout;
+  const boxes: Box[] = [];
+  xhtml
+    .split(/<page /)
+    .slice(1)
+    .forEach((page, i) => {
+      for (const line of page.matchAll(
+        /<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g,
+      )) {
+        const words = [...line[5]!.matchAll(/<word[^>]*>([^<]*)<\/word>/g)].map((w) => w[1]);
+        boxes.push({
+          page: i + 1,
+          text: words.join(" "),
+          xMin: Number(line[1]),
+          yMin: Number(line[2]),
+          xMax: Number(line[3]),
+          yMax: Number(line[4]),
+        });
+      }
+    });
+  return boxes;
+}
