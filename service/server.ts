@@ -20,7 +20,7 @@ import type { Config } from "./config";
 import { createApp } from "./http/app";
 import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
-import { ApiKeyFile, loadOperatorKey, makeStatementSigner, startSigningWorker } from "./keys";
+import { ApiKeyFile, loadLookupSecret, loadOperatorKey, makeStatementSigner, startSigningWorker } from "./keys";
 import { Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./chain-reader";
@@ -89,6 +89,7 @@ async function start(
     config.operatorKeyFile,
     { createIfMissing: true },
   );
+  const lookupSecret = await loadLookupSecret(config.lookupSecretFile);
   const { keyFile: keys, created: createdApiKeys } = await ApiKeyFile.open(config.apiKeysFile, {
     createIfMissing: true,
   });
@@ -205,6 +206,7 @@ async function start(
   let url = "";
   const app = createApp({
     notary,
+    certificates: { secret: lookupSecret, limits: config.lookup },
     store,
     files,
     keys,

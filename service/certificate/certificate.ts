@@ -80,13 +80,29 @@ function witnessesOf(receipt: AnchoredReceipt): CertificateWitness[] {
   return [chain, ...others];
 }
 
-/** Pure: everything printed on a certificate comes from the anchored receipt alone. */
+/** The number printed on a certificate: `EN-<seq, 8 digits>-<leaf hash, first 8 hex digits>`. */
+export function certificateNumber(seq: number, leafHash: string): string {
+  return `EN-${String(seq).padStart(8, "0")}-${leafHash.replace(/^0x/, "").slice(0, 8).toUpperCase()}`;
+}
+
+/** The seq and leaf-hash prefix a certificate number names, or undefined if it is not one. */
+export function parseCertificateNumber(
+  number: string,
+): { seq: number; leafPrefix: string } | undefined {
+  const match = /^EN-(\d{8,})-([0-9A-F]{8})$/i.exec(number.trim());
+  return match ? { seq: Number(match[1]), leafPrefix: match[2]!.toLowerCase() } : undefined;
+}
+
+/**
+ * Pure: everything printed on a certificate comes from the anchored receipt, besides the
+ * verification link and the code that lets its holder look the record up (`lookup.ts`).
+ */
 export function toCertificate(
   receipt: AnchoredReceipt,
-  options: { verifyUrl: string },
+  options: { verifyUrl: string; lookupCode?: string },
 ): Certificate {
   const { record, anchor, intake } = receipt;
-  const number = `EN-${String(record.seq).padStart(8, "0")}-${receipt.leafHash.slice(2, 10).toUpperCase()}`;
+  const number = certificateNumber(record.seq, receipt.leafHash);
   const typed = parseCanonicalRecord(record);
   const agent = typed.kind === "notice" ? typed.metadata.agent?.legalName : undefined;
   const blockTime = utc(new Date(anchor.blockTimestamp * 1000).toISOString());
@@ -106,6 +122,15 @@ export function toCertificate(
         en: "Record",
         fields: [
           { zh: "证书编号", en: "Certificate number", value: number },
+          ...(options.lookupCode
+            ? [
+                {
+                  zh: "验证码（凭证书编号与验证码在线查验）",
+                  en: "Verification code (look the certificate up with its number and this code)",
+                  value: options.lookupCode,
+                },
+              ]
+            : []),
           { zh: "记录编号", en: "Record id", value: record.id },
           { zh: "记录类型", en: "Record kind", value: record.kind },
           { zh: "申请人", en: "Applicant", value: record.submitter.name },

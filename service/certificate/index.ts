@@ -1,4 +1,11 @@
 /** The evidence certificate (存证证书): data from the receipt, rendered as HTML or PDF. */
-export { toCertificate, type Certificate, type CertificateField } from "./certificate";
+export {
+  certificateNumber,
+  parseCertificateNumber,
+  toCertificate,
+  type Certificate,
+  type CertificateField,
+} from "./certificate";
+export { codeMatches, lookupCode, normaliseCode } from "./lookup";
 export { renderCertificateHtml } from "./html";
 export { renderCertificatePdf } from "./pdf";

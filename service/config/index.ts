@@ -34,6 +34,10 @@ const Env = z.object({
     .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed contract address")
     .optional(),
   OPERATOR_KEY_FILE: z.string().min(1).optional(),
+  LOOKUP_SECRET_FILE: z.string().min(1).optional(),
+  LOOKUP_WINDOW_MS: int(60_000, 1_000),
+  LOOKUPS_PER_WINDOW: int(60, 1),
+  LOOKUP_FAILURES_PER_WINDOW: int(10, 1),
   API_KEYS_FILE: z.string().min(1).optional(),
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
@@ -115,6 +119,10 @@ export interface Config {
     maxFeePerGas: bigint;
   };
   operatorKeyFile: string;
+  /** The secret certificate verification codes are derived from (created on first start). */
+  lookupSecretFile: string;
+  /** Certificate lookups per client address and window, and failed ones. */
+  lookup: { windowMs: number; lookups: number; failures: number };
   apiKeysFile: string;
   limits: {
     fileBytes: number;
@@ -199,6 +207,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFeePerGas: BigInt(Math.round(e.MAX_FEE_GWEI * 1e9)),
     },
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
+    lookupSecretFile: inData(e.LOOKUP_SECRET_FILE, "keys/lookup.key"),
+    lookup: {
+      windowMs: e.LOOKUP_WINDOW_MS,
+      lookups: e.LOOKUPS_PER_WINDOW,
+      failures: e.LOOKUP_FAILURES_PER_WINDOW,
+    },
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
     limits: {
       fileBytes: e.MAX_FILE_BYTES,

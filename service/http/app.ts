@@ -13,12 +13,14 @@ import {
   recordsOfKinds,
   makePublicRecords,
   maliciousFlagsOf,
+  lookUpCertificate,
   searchRecords,
   tallyStatistics,
   type Notary,
 } from "../notary";
 import type { Metrics } from "../observability";
 import { isKind } from "../records";
+import { lookupCode } from "../certificate";
 import type { FileStore, LedgerStore, StorageHealth } from "../storage";
 import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
@@ -30,6 +32,7 @@ import { auditRouter } from "./audit-routes";
 import { caseRouter, type CaseRules } from "./case-routes";
 import { registerRouter } from "./register-routes";
 import { publicRouter } from "./public-routes";
+import { certificateRouter, type LookupLimits } from "./certificate-routes";
 import { exportRouter } from "./export-routes";
 import { keysRouter } from "./keys-routes";
 import { recordsRouter } from "./records-routes";
@@ -41,6 +44,8 @@ import { OverloadError } from "../errors";
 
 export interface AppDeps {
   notary: Notary;
+  /** Certificate verification codes: their secret, and how lookups are rate-limited. */
+  certificates: { secret: Uint8Array; limits: LookupLimits };
   store: LedgerStore;
   files: FileStore;
   keys: ApiKeyFile;
@@ -162,6 +167,17 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(publicRouter(makePublicRecords(store, deps.publicUrl)));
+  app.use(
+    certificateRouter(
+      (number, code) =>
+        lookUpCertificate(
+          { store, notary: deps.notary, secret: deps.certificates.secret },
+          number,
+          code,
+        ),
+      deps.certificates.limits,
+    ),
+  );
   const ledger = ledgerRouter(deps.notary);
   app.use("/v1", ledger.public, verifyRouter({ ...deps.verify, limits: deps.limits }));
   app.use("/v1", requireApiKey(deps.keys), express.json({ limit: deps.limits.recordBytes }));
@@ -177,6 +193,7 @@ export function createApp(deps: AppDeps): Express {
     // Intake first: every router before it is walked by every submission.
     recordsRouter({
       ...deps,
+      lookupCode: (recordId) => lookupCode(deps.certificates.secret, recordId),
       submissions: makeRecordSubmissions({
         notary: deps.notary,
         files: deps.files,

@@ -234,6 +234,31 @@ export function buildOpenApi(): object {
             },
           },
         },
+        "/v1/certificates/{number}": {
+          get: {
+            summary:
+              "The anchored receipt a printed certificate names (no key): its number and the verification code printed on it; rate-limited per address",
+            requestParams: {
+              path: z.object({
+                number: z.string().meta({ description: "EN-<seq>-<leaf hash prefix>, as printed" }),
+              }),
+              query: z.object({
+                code: z.string().meta({ description: "The verification code, as printed" }),
+              }),
+            },
+            responses: {
+              "200": {
+                description: "The receipt",
+                content: {
+                  "application/json": {
+                    schema: z.object({ receipt: Receipt }),
+                  },
+                },
+              },
+              ...errors(400, 404, 429),
+            },
+          },
+        },
         "/public/publications": {
           get: {
             summary:

@@ -6,13 +6,20 @@ import { allowRoles } from "./auth";
 import { parseMultipart } from "./multipart";
 import type { UploadedFile } from "../fingerprint";
 import { isKind, parseCanonicalRecord, type RecordOf } from "../records";
-import { renderCertificateHtml, renderCertificatePdf, toCertificate } from "../certificate";
+import {
+  certificateNumber,
+  renderCertificateHtml,
+  renderCertificatePdf,
+  toCertificate,
+} from "../certificate";
 import type { Notary, RecordSubmissions } from "../notary";
 import type { Metrics } from "../observability";
 
 export interface RecordsRouteDeps {
   notary: Notary;
   submissions: RecordSubmissions;
+  /** The verification code printed on a record's certificate. */
+  lookupCode: (recordId: string) => string;
   /** For a notice: its notifier's entries on the malicious-notifier register before it. */
   notifierFlags: (notice: RecordOf<"notice">) => Promise<RecordOf<"action">[]>;
   metrics: Metrics;
@@ -126,8 +133,12 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         "the record is not anchored yet; a certificate is issued once it is",
       );
     }
+    const code = deps.lookupCode(receipt.record.id);
+    const number = certificateNumber(receipt.record.seq, receipt.leafHash);
+    // The QR code and link carry the capability: the page fetches and verifies the receipt.
     const certificate = toCertificate(receipt, {
-      verifyUrl: `${deps.publicUrl()}/verify?record=${receipt.record.id}`,
+      verifyUrl: `${deps.publicUrl()}/verify?certificate=${number}&code=${code}`,
+      lookupCode: code,
     });
     if (format === "json") {
       res.json(certificate);

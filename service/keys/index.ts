@@ -25,3 +25,4 @@ export {
 } from "./statement-signer";
 export { loadOperatorKey } from "./operator-key";
 export { startSigningWorker } from "./signing-worker";
+export { loadLookupSecret } from "./lookup-secret";

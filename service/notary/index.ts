@@ -13,3 +13,4 @@ export {
 export { loadRegisters, recordsOfKinds } from "./registers";
 export { assembleBinder } from "./binder";
 export { makePublicRecords, type PublicRecords } from "./publications";
+export { lookUpCertificate } from "./certificates";

@@ -86,6 +86,9 @@ async function tsaTrustAnchors(): Promise<Uint8Array[]> {
   return anchors.filter((a) => a.length > 0);
 }
 
+/** The receipt a certificate lookup fetched, verified without any file being chosen. */
+let looked: unknown;
+
 async function run(): Promise<void> {
   $("steps").replaceChildren();
   $("witnesses").replaceChildren();
@@ -93,17 +96,18 @@ async function run(): Promise<void> {
   verdict.dataset.verdict = "running";
   verdict.textContent = "验证中… Verifying…";
   const receiptFile = $<HTMLInputElement>("receipt").files?.[0];
-  if (!receiptFile) {
+  if (!receiptFile && looked === undefined) {
     verdict.dataset.verdict = "error";
     verdict.textContent = "请选择回执文件 Choose a receipt file (JSON).";
     return;
   }
-  let receipt: unknown;
-  try {
-    receipt = JSON.parse(await receiptFile.text());
-  } catch {
-    receipt = { malformed: "the receipt file is not valid JSON (truncated?)" };
-  }
+  let receipt: unknown = looked;
+  if (receiptFile)
+    try {
+      receipt = JSON.parse(await receiptFile.text());
+    } catch {
+      receipt = { malformed: "the receipt file is not valid JSON (truncated?)" };
+    }
   const files = Array.from($<HTMLInputElement>("files").files ?? []);
   const digests: string[] = [];
   for (const file of files) {
@@ -155,7 +159,54 @@ async function run(): Promise<void> {
   verdict.textContent = verdictText(result);
 }
 
+/**
+ * A printed certificate's number and code (from its QR code, or typed): the receipt is fetched
+ * from the service and verified here at once, against the chain, not taken on the service's word.
+ */
+async function lookUp(number: string, code: string): Promise<void> {
+  const verdict = $("verdict");
+  $("record").textContent = `证书 Certificate ${number}`;
+  const response = await fetch(
+    new URL(
+      `/v1/certificates/${encodeURIComponent(number)}?code=${encodeURIComponent(code)}`,
+      location.href,
+    ),
+  );
+  const body = (await response.json().catch(() => ({}))) as {
+    receipt?: unknown;
+    error?: { code: string; message: string };
+  };
+  if (!response.ok || body.receipt === undefined) {
+    verdict.dataset.verdict = "error";
+    verdict.textContent = `查验失败 Lookup failed — ${body.error?.code ?? response.status}: ${body.error?.message ?? ""}`;
+    return;
+  }
+  looked = body.receipt;
+  $("receipt-note").textContent =
+    "回执已按证书取得；可再选择原始文件核对其哈希。 The receipt was fetched for this certificate; drop the original files to check their hashes too.";
+  await run();
+}
+
 $("rpc").setAttribute("value", new URL("/v1/rpc", location.href).toString());
-const record = new URLSearchParams(location.search).get("record");
+const params = new URLSearchParams(location.search);
+const record = params.get("record");
 if (record) $("record").textContent = `记录 Record ${record}`;
 $("verify").addEventListener("click", () => void run());
+$("lookup-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const number = $<HTMLInputElement>("certificate-number").value.trim();
+  const code = $<HTMLInputElement>("certificate-code").value.trim();
+  history.replaceState(
+    null,
+    "",
+    `?certificate=${encodeURIComponent(number)}&code=${encodeURIComponent(code)}`,
+  );
+  void lookUp(number, code);
+});
+const certificate = params.get("certificate");
+const code = params.get("code");
+if (certificate && code) {
+  $<HTMLInputElement>("certificate-number").value = certificate;
+  $<HTMLInputElement>("certificate-code").value = code;
+  void lookUp(certificate, code);
+}

@@ -6,26 +6,54 @@ import { PACKAGE_ROOT } from "../package-root";
 /** The verification page: static HTML; its script is bundled once, on first request. */
 export const VERIFY_PAGE_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>回执验证 Receipt verification</title>
+<title>存证验证 Evidence verification</title>
 <style>
-body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}
-label{display:block;margin:.8rem 0 .2rem}input[type=text]{width:100%}button{margin-top:1rem;font-size:1.1rem}
-li[data-status=pass]{color:#060}li[data-status=fail],li[data-status=error]{color:#a00}li[data-status=skip]{color:#666}
-#verdict{margin-top:1rem;font-weight:bold}#verdict[data-verdict=valid]{color:#060}#verdict[data-verdict=invalid]{color:#a00}
+:root{--ok:#05671f;--bad:#a40e0e;--muted:#5b6470;--line:#d5d9df;--accent:#1a4fa0}
+*{box-sizing:border-box}
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","WenQuanYi Zen Hei",system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem 1rem 3rem;color:#14181f;line-height:1.5;background:#fafbfc}
+h1{font-size:1.45rem;margin:.5rem 0 1rem}h1 small,h2 small{color:var(--muted);font-weight:normal}
+h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:1rem;margin:1rem 0}
+label{display:block;margin:.8rem 0 .25rem;font-weight:600}
+input[type=text]{width:100%;padding:.55rem .6rem;border:1px solid var(--line);border-radius:6px;font-size:1rem}
+input[type=file]{width:100%;font-size:.95rem}
+.inline{display:flex;gap:.5rem;align-items:flex-start;font-weight:normal}.inline input{margin-top:.35rem}
+button{margin-top:1rem;font-size:1.05rem;padding:.6rem 1.4rem;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer}
+.note,#record{color:var(--muted);font-size:.95rem}
+ul{padding-left:1.2rem}li{margin:.25rem 0;overflow-wrap:anywhere}
+li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{color:var(--bad)}li[data-status=skip]{color:var(--muted)}
+#verdict{margin-top:1rem;padding:.8rem 1rem;border-radius:6px;font-weight:bold;overflow-wrap:anywhere}
+#verdict:empty{display:none}
+#verdict[data-verdict=valid]{color:var(--ok);background:#e9f6ec}#verdict[data-verdict=invalid],#verdict[data-verdict=error]{color:var(--bad);background:#fbeaea}
+#verdict[data-verdict=unverifiable]{color:#7a4b00;background:#fff4e0}
+@media (max-width:30rem){body{padding:.6rem}section{padding:.75rem}button{width:100%}}
 </style></head><body>
-<h1>回执验证 <small>Receipt verification</small></h1>
-<p>文件只在本浏览器中计算哈希，不会上传。 Files are hashed in this browser and never uploaded.</p>
+<h1>存证验证 <small>Evidence verification</small></h1>
+<p class="note">回执与文件只在本浏览器中验证，文件不会上传。 Receipts and files are checked in this browser; files are never uploaded.</p>
+<section>
+<h2>凭证书查验 <small>Look up a certificate</small></h2>
+<form id="lookup-form">
+<label for="certificate-number">证书编号 Certificate number</label><input id="certificate-number" type="text" autocomplete="off" placeholder="EN-00000000-XXXXXXXX">
+<label for="certificate-code">验证码 Verification code</label><input id="certificate-code" type="text" autocomplete="off" placeholder="XXXX-XXXX-XXXX-XXXX">
+<button id="lookup" type="submit">查验 Look up</button>
+</form>
+</section>
+<section>
+<h2>验证回执 <small>Verify a receipt</small></h2>
 <p id="record"></p>
+<p id="receipt-note" class="note"></p>
 <label for="receipt">回执 (JSON) Receipt</label><input id="receipt" type="file" accept="application/json,.json">
-<label for="files">文件 Files</label><input id="files" type="file" multiple>
+<label for="files">原始文件 Original files</label><input id="files" type="file" multiple>
 <label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text">
 <label for="tsa-ca">时间戳机构根证书 TSA root certificates (PEM/DER, optional)</label><input id="tsa-ca" type="file" multiple accept=".pem,.crt,.cer,.der">
-<label><input id="service-tsa" type="checkbox" checked> 同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</label>
-<button id="verify">验证 Verify</button>
+<label class="inline"><input id="service-tsa" type="checkbox" checked> <span>同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</span></label>
+<button id="verify" type="button">验证 Verify</button>
+</section>
+<div id="verdict"></div>
+<h2>检查步骤 <small>Checks</small></h2>
 <ul id="steps"></ul>
 <h2>见证 <small>Witnesses</small></h2>
 <ul id="witnesses"></ul>
-<div id="verdict"></div>
 <script src="/verify/app.js"></script>
 </body></html>
 `;

@@ -28,7 +28,16 @@ describe("evidence certificate (存证证书)", function () {
   });
   after(async () => notary?.stop());
 
-  const verifyUrl = () => `https://notary.example.com/verify?record=${receipt.record.id}`;
+  /** The link printed and in the QR code: the certificate's number and its verification code. */
+  let verifyUrl = () => "";
+  before(async () => {
+    const data = (
+      await notary.client.get(`/v1/records/${receipt.record.id}/certificate?format=json`)
+    ).body as Certificate;
+    const code = data.sections[0]!.fields.find((f) => f.en.startsWith("Verification code"))!.value;
+    expect(code).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    verifyUrl = () => `https://notary.example.com/verify?certificate=${data.number}&code=${code}`;
+  });
   const mustShow = () => [
     receipt.record.id,
     String(receipt.record.seq),
@@ -55,7 +64,7 @@ describe("evidence certificate (存证证书)", function () {
     );
     expect(status).to.equal(200);
     expect(headers.get("content-type")).to.match(/^text\/html/);
-    for (const text of [...mustShow(), verifyUrl(), "<svg"])
+    for (const text of [...mustShow(), verifyUrl().replaceAll("&", "&#38;"), "<svg"])
       expect(body as string).to.include(text);
   });
 
@@ -154,6 +163,47 @@ describe("evidence certificate (存证证书)", function () {
         boxes.some((b) => b.page === n && b.text === `${n} / ${pages}`),
         `page number ${n}`,
       ).to.equal(true);
+  });
+
+  it("gives the anchored receipt to whoever holds the number and code, and nothing to a wrong code", async () => {
+    const url = new URL(verifyUrl());
+    const [number, code] = [url.searchParams.get("certificate")!, url.searchParams.get("code")!];
+    const anonymous = notary.client.withKey(undefined);
+    const found = await anonymous.get(`/v1/certificates/${number}?code=${code.toLowerCase()}`);
+    expect(found.status).to.equal(200);
+    expect((found.body as { receipt: AnchoredReceipt }).receipt).to.deep.equal(receipt);
+    const wrong = await anonymous.get(`/v1/certificates/${number}?code=AAAA-AAAA-AAAA-AAAA`);
+    const unknown = await anonymous.get(`/v1/certificates/EN-99999999-00000000?code=${code}`);
+    const errorOf = (a: { body: unknown }) => {
+      const { error } = a.body as { error: { code: string; message: string } };
+      return [error.code, error.message];
+    };
+    expect([wrong.status, unknown.status]).to.deep.equal([404, 404]);
+    expect(errorOf(unknown)).to.deep.equal(errorOf(wrong));
+    expect(errorOf(wrong)[0]).to.equal("CERTIFICATE_LOOKUP_FAILED");
+    const missing = await anonymous.get(`/v1/certificates/${number}`);
+    expect([missing.status, errorOf(missing)[0]]).to.deep.equal([400, "CERTIFICATE_CODE_MISSING"]);
+  });
+
+  it("rate-limits failed lookups per address, so codes cannot be searched for", async () => {
+    const strict = await startTestNotary({ LOOKUP_FAILURES_PER_WINDOW: "3" });
+    try {
+      const anonymous = strict.client.withKey(undefined);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (await anonymous.get(`/v1/certificates/EN-00000000-00000000?code=AAAA-AAAA-AAAA-AAA${i}`))
+            .status,
+        );
+      expect(statuses).to.deep.equal([404, 404, 404, 429, 429]);
+      const limited = await anonymous.get(`/v1/certificates/EN-00000000-00000000?code=X`);
+      expect((limited.body as { error: { code: string } }).error.code).to.equal(
+        "LOOKUP_RATE_LIMITED",
+      );
+      expect(limited.headers.get("retry-after")).to.equal("60");
+    } finally {
+      await strict.stop();
+    }
   });
 
   it("refuses a certificate for a record not yet anchored, and an unknown format", async () => {

@@ -122,6 +122,105 @@ describe("the public verification page in headless Chromium", function () {
     expect(result.steps.find((s) => s.status === "fail")?.step).to.equal("format");
   });
 
+  /** Opens a page and waits for its verdict. */
+  async function verdictOf(page: Page): Promise<{ verdict: string; text: string }> {
+    await page.waitForFunction(
+      () =>
+        ["valid", "invalid", "unverifiable", "error"].includes(
+          document.getElementById("verdict")!.dataset.verdict ?? "",
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+    return {
+      verdict: (await page.getAttribute("#verdict", "data-verdict")) ?? "",
+      text: (await page.textContent("#verdict")) ?? "",
+    };
+  }
+
+  it("looks a certificate up from its QR link and verifies it at once, then checks the file dropped", async () => {
+    const certificate = (
+      await notary.client.get(`/v1/records/${receipt.record.id}/certificate?format=json`)
+    ).body as { verifyUrl: string };
+    expect(certificate.verifyUrl).to.match(/\/verify\?certificate=EN-\d{8}-[0-9A-F]{8}&code=/);
+    const page = await browser.newPage();
+    try {
+      await page.goto(certificate.verifyUrl);
+      const looked = await verdictOf(page);
+      expect(looked.verdict, looked.text).to.equal("valid");
+      expect(await page.textContent("#record")).to.include("EN-");
+      await page.setInputFiles("#files", {
+        name: "b.txt",
+        mimeType: "text/plain",
+        buffer: content,
+      });
+      await page.evaluate(() => (document.getElementById("verdict")!.dataset.verdict = ""));
+      await page.click("#verify");
+      const withFile = await verdictOf(page);
+      expect(withFile.verdict, withFile.text).to.equal("valid");
+      const files = await page.$eval(
+        '#steps li[data-step="files"]',
+        (li) => (li as HTMLElement).dataset.status,
+      );
+      expect(files).to.equal("pass");
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("says a wrong code does not match, the same as for a number that does not exist", async () => {
+    const texts: string[] = [];
+    for (const query of [
+      `certificate=${receipt.record.id.slice(0, 4)}&code=AAAA-AAAA-AAAA-AAAA`,
+      `certificate=EN-99999999-ABCDEF01&code=AAAA-AAAA-AAAA-AAAA`,
+    ]) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${notary.url}/verify?${query}`);
+        const result = await verdictOf(page);
+        expect(result.verdict).to.equal("error");
+        texts.push(result.text);
+      } finally {
+        await page.close();
+      }
+    }
+    expect(texts[0]).to.include("CERTIFICATE_LOOKUP_FAILED");
+    expect(texts[1]).to.equal(texts[0]);
+  });
+
+  it("fits a phone's screen: nothing wider than the viewport, no control over another", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    try {
+      await page.goto(`${notary.url}/verify`);
+      const { scrollWidth, boxes } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        boxes: Array.from(document.querySelectorAll("label, input, button, h1, h2, p"))
+          .map((e) => e.getBoundingClientRect())
+          .filter((r) => r.width > 0 && r.height > 0)
+          .map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })),
+      }));
+      expect(scrollWidth).to.be.at.most(360);
+      const inside = (a: (typeof boxes)[0], b: (typeof boxes)[0]) =>
+        a.x >= b.x - 0.5 &&
+        a.y >= b.y - 0.5 &&
+        a.x + a.w <= b.x + b.w + 0.5 &&
+        a.y + a.h <= b.y + b.h + 0.5;
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i]!, boxes[j]!];
+          const overlap =
+            a.x < b.x + b.w - 0.5 &&
+            b.x < a.x + a.w - 0.5 &&
+            a.y < b.y + b.h - 0.5 &&
+            b.y < a.y + a.h - 0.5;
+          // A checkbox sits inside its label: nesting is layout, not overlap.
+          if (overlap) expect(inside(a, b) || inside(b, a), JSON.stringify([a, b])).to.equal(true);
+        }
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const VECTORS of VECTOR_SETS)
     it(`gives every shared vector its expected verdict (${VECTORS.slice(-2)})`, async () => {
       const dir = await newDataDir();

@@ -1,0 +1,58 @@
+import { Router, type RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import { InvalidInputError } from "../errors";
+import type { AnchoredReceipt } from "../receipts";
+
+/** Lookups per client address and window; failed ones are held to far fewer. */
+export interface LookupLimits {
+  windowMs: number;
+  lookups: number;
+  failures: number;
+}
+
+/**
+ * `GET /v1/certificates/:number?code=…` (no key): the anchored receipt a printed certificate
+ * names, for whoever holds its number and verification code. Rate-limited per client address,
+ * failures far more strictly, so codes (80 bits) cannot be searched for.
+ */
+export function certificateRouter(
+  lookUp: (number: string, code: string) => Promise<AnchoredReceipt>,
+  limits: LookupLimits,
+): Router {
+  const router = Router();
+  const refuse =
+    (what: string): RequestHandler =>
+    (_req, _res, next) =>
+      next(
+        new InvalidInputError(
+          "LOOKUP_RATE_LIMITED",
+          `too many ${what} from this address; wait a minute and try again`,
+        ),
+      );
+  const all = rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.lookups,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (req, res, next) => refuse("certificate lookups")(req, res, next),
+  });
+  const failures = rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.failures,
+    skipSuccessfulRequests: true,
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: (req, res, next) => refuse("failed certificate lookups")(req, res, next),
+  });
+  router.get("/v1/certificates/:number", all, failures, async (req, res) => {
+    const code = req.query.code;
+    if (typeof code !== "string" || code.trim() === "")
+      throw new InvalidInputError(
+        "CERTIFICATE_CODE_MISSING",
+        "give the verification code printed on the certificate as ?code=",
+      );
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ receipt: await lookUp(String(req.params.number), code) });
+  });
+  return router;
+}
