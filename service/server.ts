@@ -20,7 +20,13 @@ import type { Config } from "./config";
 import { createApp } from "./http/app";
 import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
-import { ApiKeyFile, loadLookupSecret, loadOperatorKey, makeStatementSigner, startSigningWorker } from "./keys";
+import {
+  ApiKeyFile,
+  loadLookupSecret,
+  loadOperatorKey,
+  makeStatementSigner,
+  startSigningWorker,
+} from "./keys";
 import { Notary } from "./notary";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./chain-reader";
