@@ -212,7 +212,7 @@ async function start(
   let url = "";
   const app = createApp({
     notary,
-    certificates: { secret: lookupSecret, limits: config.lookup },
+    certificates: { secret: lookupSecret, limits: config.lookup, issuer: config.issuerName },
     store,
     files,
     keys,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseCanonicalRecord } from "../records";
 import type { AnchoredReceipt, Rfc3161Witness } from "../receipts/receipt";
 import { DEV_CHAIN_IDS } from "../verify/verifier";
+import { describeSubject } from "./subject";
 import { describeToken } from "../witnesses/rfc3161";
 
 export const CERTIFICATE_FORMAT = "evidence-certificate/v1";
@@ -39,7 +40,19 @@ export const CertificateSchema = z
   .strict();
 export type Certificate = z.infer<typeof CertificateSchema>;
 
-const utc = (iso: string) => iso.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+/**
+ * A time as a Chinese court reads it and as the chain states it: Beijing time (UTC+8), then
+ * UTC. Certificates travel between jurisdictions; neither reader converts.
+ */
+const utc = (iso: string) => {
+  const at = Date.parse(iso);
+  const plain = (ms: number) =>
+    new Date(ms)
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d{3}Z$/, "");
+  return `${plain(at + 8 * 3_600_000)} 北京时间 Beijing (${plain(at)} UTC)`;
+};
 
 interface CertificateWitness {
   type: string;
@@ -99,12 +112,11 @@ export function parseCertificateNumber(
  */
 export function toCertificate(
   receipt: AnchoredReceipt,
-  options: { verifyUrl: string; lookupCode?: string },
+  options: { verifyUrl: string; lookupCode?: string; issuer: string },
 ): Certificate {
   const { record, anchor, intake } = receipt;
   const number = certificateNumber(record.seq, receipt.leafHash);
   const typed = parseCanonicalRecord(record);
-  const agent = typed.kind === "notice" ? typed.metadata.agent?.legalName : undefined;
   const blockTime = utc(new Date(anchor.blockTimestamp * 1000).toISOString());
   const witnesses = witnessesOf(receipt);
   const independent = witnesses
@@ -117,6 +129,7 @@ export function toCertificate(
     verifyUrl: options.verifyUrl,
     developmentChain: DEV_CHAIN_IDS.has(anchor.chainId),
     sections: [
+      { zh: "存证内容", en: "What was recorded", fields: describeSubject(typed) },
       {
         zh: "存证信息",
         en: "Record",
@@ -131,10 +144,9 @@ export function toCertificate(
                 },
               ]
             : []),
+          { zh: "签发平台", en: "Issued by", value: options.issuer },
           { zh: "记录编号", en: "Record id", value: record.id },
-          { zh: "记录类型", en: "Record kind", value: record.kind },
-          { zh: "申请人", en: "Applicant", value: record.submitter.name },
-          { zh: "代理人", en: "Agent", value: agent ?? "—" },
+          { zh: "提交方", en: "Submitted by", value: record.submitter.name },
           { zh: "序号", en: "Sequence number", value: String(record.seq) },
           {
             zh: "接收时间（运营方声明）",

@@ -35,6 +35,7 @@ const Env = z.object({
     .optional(),
   OPERATOR_KEY_FILE: z.string().min(1).optional(),
   LOOKUP_SECRET_FILE: z.string().min(1).optional(),
+  ISSUER_NAME: z.string().trim().min(1).max(300).default("存证服务 Evidence notary"),
   LOOKUP_WINDOW_MS: int(60_000, 1_000),
   LOOKUPS_PER_WINDOW: int(60, 1),
   LOOKUP_FAILURES_PER_WINDOW: int(10, 1),
@@ -123,6 +124,8 @@ export interface Config {
   lookupSecretFile: string;
   /** Certificate lookups per client address and window, and failed ones. */
   lookup: { windowMs: number; lookups: number; failures: number };
+  /** The platform that issues certificates, printed on them (never an API key's name). */
+  issuerName: string;
   apiKeysFile: string;
   limits: {
     fileBytes: number;
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
     lookupSecretFile: inData(e.LOOKUP_SECRET_FILE, "keys/lookup.key"),
+    issuerName: e.ISSUER_NAME,
     lookup: {
       windowMs: e.LOOKUP_WINDOW_MS,
       lookups: e.LOOKUPS_PER_WINDOW,

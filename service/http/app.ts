@@ -45,7 +45,7 @@ import { OverloadError } from "../errors";
 export interface AppDeps {
   notary: Notary;
   /** Certificate verification codes: their secret, and how lookups are rate-limited. */
-  certificates: { secret: Uint8Array; limits: LookupLimits };
+  certificates: { secret: Uint8Array; limits: LookupLimits; issuer: string };
   store: LedgerStore;
   files: FileStore;
   keys: ApiKeyFile;
@@ -194,6 +194,7 @@ export function createApp(deps: AppDeps): Express {
     recordsRouter({
       ...deps,
       lookupCode: (recordId) => lookupCode(deps.certificates.secret, recordId),
+      issuer: deps.certificates.issuer,
       submissions: makeRecordSubmissions({
         notary: deps.notary,
         files: deps.files,

@@ -18,6 +18,8 @@ import type { Metrics } from "../observability";
 export interface RecordsRouteDeps {
   notary: Notary;
   submissions: RecordSubmissions;
+  /** The platform issuing certificates (ISSUER_NAME). */
+  issuer: string;
   /** The verification code printed on a record's certificate. */
   lookupCode: (recordId: string) => string;
   /** For a notice: its notifier's entries on the malicious-notifier register before it. */
@@ -139,6 +141,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     const certificate = toCertificate(receipt, {
       verifyUrl: `${deps.publicUrl()}/verify?certificate=${number}&code=${code}`,
       lookupCode: code,
+      issuer: deps.issuer,
     });
     if (format === "json") {
       res.json(certificate);

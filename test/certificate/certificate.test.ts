@@ -20,7 +20,10 @@ describe("evidence certificate (存证证书)", function () {
   let receipt: AnchoredReceipt;
 
   before(async () => {
-    notary = await startTestNotary({ PUBLIC_URL: "https://notary.example.com" });
+    notary = await startTestNotary({
+      PUBLIC_URL: "https://notary.example.com",
+      ISSUER_NAME: "示例电商平台 Example Mall",
+    });
     const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
       { name: "截图.png", content: new Uint8Array([1, 2, 3]), type: "image/png" },
     ]);
@@ -34,7 +37,9 @@ describe("evidence certificate (存证证书)", function () {
     const data = (
       await notary.client.get(`/v1/records/${receipt.record.id}/certificate?format=json`)
     ).body as Certificate;
-    const code = data.sections[0]!.fields.find((f) => f.en.startsWith("Verification code"))!.value;
+    const code = data.sections
+      .flatMap((section) => section.fields)
+      .find((f) => f.en.startsWith("Verification code"))!.value;
     expect(code).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
     verifyUrl = () => `https://notary.example.com/verify?certificate=${data.number}&code=${code}`;
   });
@@ -56,7 +61,15 @@ describe("evidence certificate (存证证书)", function () {
     "Evidence certificate",
     "SHA-256",
     "RFC 9162",
+    "示例电商平台 Example Mall",
+    // The collector's identity number, masked; times in Beijing time and UTC.
+    "1101**********1234",
+    "北京时间 Beijing",
+    "Screen capture of listing 889123",
+    "CASE-2026-0042",
   ];
+  /** What a certificate must never print in full. */
+  const FULL_ID = "110101199001011234";
 
   it("prints every field as HTML, in Chinese and English, with the verification link", async () => {
     const { status, body, headers } = await notary.client.get(
@@ -66,6 +79,7 @@ describe("evidence certificate (存证证书)", function () {
     expect(headers.get("content-type")).to.match(/^text\/html/);
     for (const text of [...mustShow(), verifyUrl().replaceAll("&", "&#38;"), "<svg"])
       expect(body as string).to.include(text);
+    expect(body as string).not.to.include(FULL_ID);
   });
 
   it("gives the same data as JSON, valid against its published schema", async () => {
@@ -103,6 +117,7 @@ describe("evidence certificate (存证证书)", function () {
     // pdftotext wraps long lines: compare without white space.
     const text = (await run("pdftotext", [pdf, "-"])).stdout.replace(/\s+/g, "");
     for (const field of mustShow()) expect(text, field).to.include(field.replace(/\s+/g, ""));
+    expect(text).not.to.include(FULL_ID);
 
     await run("pdftoppm", ["-png", "-r", "150", "-f", "1", "-l", "1", pdf, join(dir, "page")]);
     const png = PNG.sync.read(await readFile(join(dir, "page-1.png")));

@@ -186,8 +186,11 @@ describe("RFC 3161 witnesses of batch roots", function () {
     expect(answer.status).to.equal(200);
     expect(html).to.match(/Witness \(controlled by the operator\)[\s\S]*chain 31337/);
     expect(html).to.match(/Witness \(independent of the operator\)[\s\S]*Test TSA/);
-    const time = receipt.witnesses[0]!.time.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
-    expect(html).to.match(new RegExp(`Evidentiary time[\\s\\S]*no later than ${time}`));
+    // Printed in Beijing time, then UTC.
+    const time = receipt.witnesses[0]!.time.replace("T", " ").replace(/\.\d{3}Z$/, "");
+    expect(html).to.match(
+      new RegExp(`Evidentiary time[\\s\\S]*no later than [^(<]*北京时间 Beijing \\(${time} UTC\\)`),
+    );
   });
 
   it("checks the tokens of every receipt in an export, once per batch", async () => {
