@@ -1,5 +1,6 @@
 /** Exports for regulators: the eight data types, with receipts, a manifest, notarised. */
-export { ExportAbortedError, writeExport, type ExportRequest } from "./export";
+export { writeExport, type ExportRequest } from "./export";
+export { ExportAbortedError, HashingWriter, NotarisedArchive } from "./archive";
 export {
   ExportManifest,
   MANIFEST_FORMAT,
