@@ -44,6 +44,7 @@ const Env = z.object({
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
   MAX_CONCURRENT_EXPORTS: int(2, 1),
+  MAX_BUNDLE_BYTES: bytes(8 * 2 ** 30),
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   LOW_BALANCE_ANCHORS: int(100, 0),
@@ -132,6 +133,8 @@ export interface Config {
     files: number;
     recordBytes: number;
     concurrentExports: number;
+    /** Largest total of original files one court bundle may carry. */
+    bundleBytes: number;
     /** Below this much free space on the data disk, readiness says the storage is full. */
     minFreeBytes: number;
   };
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       files: e.MAX_FILES,
       recordBytes: e.MAX_RECORD_BYTES,
       concurrentExports: e.MAX_CONCURRENT_EXPORTS,
+      bundleBytes: e.MAX_BUNDLE_BYTES,
       minFreeBytes: e.MIN_FREE_BYTES,
     },
     http: {

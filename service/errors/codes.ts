@@ -78,6 +78,8 @@ export const ERROR_CODES = {
   CERTIFICATE_FORMAT_INVALID: input(400),
   CERTIFICATE_NOT_READY: input(409),
   CERTIFICATE_LOOKUP_FAILED: input(404),
+  BUNDLE_TOO_LARGE: input(413),
+  BUNDLE_FILE_ALTERED: invariant,
   CERTIFICATE_CODE_MISSING: input(400),
   LOOKUP_RATE_LIMITED: { kind: "input", status: 429, retryAfter: 60 },
   CERTIFICATE_FONT_MISSING: { kind: "unavailable", status: 503, retryAfter: 5 },

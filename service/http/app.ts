@@ -14,13 +14,18 @@ import {
   makePublicRecords,
   maliciousFlagsOf,
   lookUpCertificate,
+  issueCertificate,
+  makeArchiveSlots,
+  makeBundles,
   searchRecords,
   tallyStatistics,
   type Notary,
 } from "../notary";
 import type { Metrics } from "../observability";
 import { isKind } from "../records";
-import { lookupCode } from "../certificate";
+import { renderCertificatePdf } from "../certificate";
+import type { AnchoredReceipt } from "../receipts";
+import { toPem } from "../witnesses";
 import type { FileStore, LedgerStore, StorageHealth } from "../storage";
 import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
@@ -39,7 +44,8 @@ import { recordsRouter } from "./records-routes";
 import { reportRouter } from "./report-routes";
 import { searchRouter } from "./search-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
-import { VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
+import { offlineVerifyPage, VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
+import { bundleRouter } from "./bundle-routes";
 import { OverloadError } from "../errors";
 
 export interface AppDeps {
@@ -73,6 +79,13 @@ export function createApp(deps: AppDeps): Express {
   const openApi = buildOpenApi();
   // The composition root of the HTTP side: routers get use cases, never the store itself.
   const store = deps.store;
+  const archiveSlot = makeArchiveSlots(deps.limits.concurrentExports);
+  const certificateOf = (receipt: AnchoredReceipt) =>
+    issueCertificate(receipt, {
+      secret: deps.certificates.secret,
+      issuer: deps.certificates.issuer,
+      publicUrl: deps.publicUrl(),
+    });
 
   app.use((req, res, next) => {
     const given = req.headers["x-request-id"];
@@ -193,8 +206,7 @@ export function createApp(deps: AppDeps): Express {
     // Intake first: every router before it is walked by every submission.
     recordsRouter({
       ...deps,
-      lookupCode: (recordId) => lookupCode(deps.certificates.secret, recordId),
-      issuer: deps.certificates.issuer,
+      certificateOf,
       submissions: makeRecordSubmissions({
         notary: deps.notary,
         files: deps.files,
@@ -214,12 +226,17 @@ export function createApp(deps: AppDeps): Express {
     registerRouter(() =>
       loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),
     ),
-    exportRouter(
-      makeExports({
+    exportRouter(makeExports({ store, notary: deps.notary, files: deps.files, slot: archiveSlot })),
+    bundleRouter(
+      makeBundles({
         store,
         notary: deps.notary,
-        files: deps.files,
-        maxConcurrent: deps.limits.concurrentExports,
+        slot: archiveSlot,
+        certificatePdf: (receipt) => renderCertificatePdf(certificateOf(receipt)),
+        offlinePage: () => offlineVerifyPage(`${deps.publicUrl()}/v1/rpc`),
+        tsaRootsPem: deps.verify.tsaTrustAnchors.map(toPem).join(""),
+        issuer: deps.certificates.issuer,
+        maxFileBytes: deps.limits.bundleBytes,
       }),
     ),
     caseRouter({

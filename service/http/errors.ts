@@ -100,6 +100,10 @@ export function errorMiddleware(options: { onStorageFull: () => void }): ErrorRe
       else req.log?.info(refusal, "request refused");
     }
     if (res.headersSent) return void res.destroy();
+    // A download refused before its first byte is an error, not a file to save: its type and
+    // name, set as the route began, give way to JSON's.
+    res.removeHeader("Content-Disposition");
+    res.type("application/json");
     if (body.code === "METHOD_NOT_ALLOWED")
       res.setHeader("Allow", ((body.details?.allowed as string[]) ?? []).join(", "));
     if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));

@@ -183,6 +183,32 @@ export function buildOpenApi(): object {
             },
           },
         },
+        "/v1/records/{id}/bundle": {
+          get: {
+            summary:
+              "The court bundle of a record: certificate, receipt, original files, offline verification page, README, manifest notarised",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.uuid() }) },
+            responses: {
+              "200": binary("application/zip", "The bundle, streamed"),
+              ...errors(401, 403, 404, 413, 503),
+            },
+          },
+        },
+        "/v1/cases/{id}/bundle": {
+          get: {
+            summary:
+              "The court bundle of a case: the notice, its evidence, the declarations and the actions, each as in a record's bundle",
+            security: bearer,
+            requestParams: {
+              path: z.object({ id: z.uuid().meta({ description: "The notice's record id" }) }),
+            },
+            responses: {
+              "200": binary("application/zip", "The bundle, streamed"),
+              ...errors(401, 403, 404, 413, 503),
+            },
+          },
+        },
         "/v1/exports": {
           get: {
             summary:

@@ -6,22 +6,16 @@ import { allowRoles } from "./auth";
 import { parseMultipart } from "./multipart";
 import type { UploadedFile } from "../fingerprint";
 import { isKind, parseCanonicalRecord, type RecordOf } from "../records";
-import {
-  certificateNumber,
-  renderCertificateHtml,
-  renderCertificatePdf,
-  toCertificate,
-} from "../certificate";
+import { renderCertificateHtml, renderCertificatePdf, type Certificate } from "../certificate";
+import type { AnchoredReceipt } from "../receipts";
 import type { Notary, RecordSubmissions } from "../notary";
 import type { Metrics } from "../observability";
 
 export interface RecordsRouteDeps {
   notary: Notary;
   submissions: RecordSubmissions;
-  /** The platform issuing certificates (ISSUER_NAME). */
-  issuer: string;
-  /** The verification code printed on a record's certificate. */
-  lookupCode: (recordId: string) => string;
+  /** The certificate this service issues for an anchored receipt (use case `issueCertificate`). */
+  certificateOf: (receipt: AnchoredReceipt) => Certificate;
   /** For a notice: its notifier's entries on the malicious-notifier register before it. */
   notifierFlags: (notice: RecordOf<"notice">) => Promise<RecordOf<"action">[]>;
   metrics: Metrics;
@@ -135,14 +129,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         "the record is not anchored yet; a certificate is issued once it is",
       );
     }
-    const code = deps.lookupCode(receipt.record.id);
-    const number = certificateNumber(receipt.record.seq, receipt.leafHash);
-    // The QR code and link carry the capability: the page fetches and verifies the receipt.
-    const certificate = toCertificate(receipt, {
-      verifyUrl: `${deps.publicUrl()}/verify?certificate=${number}&code=${code}`,
-      lookupCode: code,
-      issuer: deps.issuer,
-    });
+    const certificate = deps.certificateOf(receipt);
     if (format === "json") {
       res.json(certificate);
     } else if (format === "pdf") {

@@ -1,3 +1,4 @@
+import { toPem } from "../witnesses";
 import express, { Router } from "express";
 import multer from "multer";
 import { parseMultipart } from "./multipart";
@@ -17,14 +18,6 @@ export interface VerifyRouteDeps {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-function toPem(der: Uint8Array): string {
-  const lines =
-    Buffer.from(der)
-      .toString("base64")
-      .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
-}
 
 /** TSA root certificates the caller trusts, as PEM text (a form field or a JSON string). */
 function callerTsaRoots(pem: unknown): Uint8Array[] {
@@ -117,6 +110,14 @@ export function verifyRouter(deps: VerifyRouteDeps): Router {
     res.type("application/x-pem-file").send(rootsPem);
   });
 
+  // Any page may read the chain through here, the bundle's offline page (origin null) too:
+  // the proxy is read-only and public, so cross-origin reads give nothing away.
+  router.use("/rpc", (req, res, next) => {
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Access-Control-Allow-Headers", "content-type");
+    if (req.method === "OPTIONS") return void res.status(204).end();
+    next();
+  });
   router.post("/rpc", express.json({ limit: "256kb" }), async (req, res) => {
     res.json(await answerJsonRpc(req.body, deps.rpc));
   });

@@ -1,4 +1,11 @@
-import { codeMatches, parseCertificateNumber } from "../certificate";
+import {
+  certificateNumber,
+  codeMatches,
+  lookupCode,
+  parseCertificateNumber,
+  toCertificate,
+  type Certificate,
+} from "../certificate";
 import { NotFoundError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
 import type { RecordIndex } from "../storage";
@@ -33,4 +40,21 @@ export async function lookUpCertificate(
   const receipt = await deps.notary.getReceipt(row.id);
   if (receipt.status !== "anchored") throw fail();
   return receipt;
+}
+
+/**
+ * The certificate of an anchored receipt as this service issues it: its verification code, and
+ * a link (and QR code) that carries number and code to the verification page.
+ */
+export function issueCertificate(
+  receipt: AnchoredReceipt,
+  o: { secret: Uint8Array; issuer: string; publicUrl: string },
+): Certificate {
+  const code = lookupCode(o.secret, receipt.record.id);
+  const number = certificateNumber(receipt.record.seq, receipt.leafHash);
+  return toCertificate(receipt, {
+    verifyUrl: `${o.publicUrl}/verify?certificate=${number}&code=${code}`,
+    lookupCode: code,
+    issuer: o.issuer,
+  });
 }

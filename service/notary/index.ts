@@ -3,7 +3,7 @@ export { linkedRecords } from "./linked-records";
 export { searchRecords } from "./search";
 export { assembleCase, maliciousFlagsOf } from "./case-records";
 export { tallyStatistics } from "./statistics";
-export { makeExports } from "./exports";
+export { makeArchiveSlots, makeExports } from "./exports";
 export { makeAudits } from "./audits";
 export {
   makeRecordSubmissions,
@@ -13,4 +13,5 @@ export {
 export { loadRegisters, recordsOfKinds } from "./registers";
 export { assembleBinder } from "./binder";
 export { makePublicRecords, type PublicRecords } from "./publications";
-export { lookUpCertificate } from "./certificates";
+export { issueCertificate, lookUpCertificate } from "./certificates";
+export { makeBundles, type Bundles } from "./bundles";

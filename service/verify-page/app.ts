@@ -23,6 +23,12 @@ const STEP_NAMES: Record<string, string> = {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+/**
+ * Set by the court bundle's offline copy of this page (opened from file://): there is no
+ * service to ask, so the chain's RPC URL is given and the service's TSA roots are not fetched.
+ */
+const OFFLINE = (globalThis as { NOTARY_OFFLINE?: { rpcUrl: string } }).NOTARY_OFFLINE;
+
 async function hashFile(file: File, progress: (fraction: number) => void): Promise<string> {
   const hash = sha256.create();
   for (let offset = 0; offset < file.size; offset += CHUNK) {
@@ -78,7 +84,7 @@ async function tsaTrustAnchors(): Promise<Uint8Array[]> {
   const anchors: Uint8Array[] = [];
   for (const file of Array.from($<HTMLInputElement>("tsa-ca").files ?? []))
     anchors.push(...certificatesFromPemOrDer(new Uint8Array(await file.arrayBuffer())));
-  if ($<HTMLInputElement>("service-tsa").checked) {
+  if (!OFFLINE && $<HTMLInputElement>("service-tsa").checked) {
     const response = await fetch(new URL("/v1/tsa-roots", location.href));
     if (response.ok)
       anchors.push(...certificatesFromPemOrDer(new Uint8Array(await response.arrayBuffer())));
@@ -128,7 +134,9 @@ async function run(): Promise<void> {
   let result: Verification;
   try {
     const { reader, close } = await rpcChainReader(
-      new URL($<HTMLInputElement>("rpc").value, location.href).toString(),
+      OFFLINE
+        ? $<HTMLInputElement>("rpc").value
+        : new URL($<HTMLInputElement>("rpc").value, location.href).toString(),
     );
     try {
       result = await verifyReceipt({
@@ -187,7 +195,12 @@ async function lookUp(number: string, code: string): Promise<void> {
   await run();
 }
 
-$("rpc").setAttribute("value", new URL("/v1/rpc", location.href).toString());
+$("rpc").setAttribute("value", OFFLINE?.rpcUrl ?? new URL("/v1/rpc", location.href).toString());
+if (OFFLINE) {
+  // Nothing to look up offline, and no service whose TSA roots to trust: the bundle's are files.
+  $("lookup-section").hidden = true;
+  $("service-tsa-label").hidden = true;
+}
 const params = new URLSearchParams(location.search);
 const record = params.get("record");
 if (record) $("record").textContent = `记录 Record ${record}`;

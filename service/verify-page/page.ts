@@ -30,7 +30,7 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 </style></head><body>
 <h1>存证验证 <small>Evidence verification</small></h1>
 <p class="note">回执与文件只在本浏览器中验证，文件不会上传。 Receipts and files are checked in this browser; files are never uploaded.</p>
-<section>
+<section id="lookup-section">
 <h2>凭证书查验 <small>Look up a certificate</small></h2>
 <form id="lookup-form">
 <label for="certificate-number">证书编号 Certificate number</label><input id="certificate-number" type="text" autocomplete="off" placeholder="EN-00000000-XXXXXXXX">
@@ -46,7 +46,7 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 <label for="files">原始文件 Original files</label><input id="files" type="file" multiple>
 <label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text">
 <label for="tsa-ca">时间戳机构根证书 TSA root certificates (PEM/DER, optional)</label><input id="tsa-ca" type="file" multiple accept=".pem,.crt,.cer,.der">
-<label class="inline"><input id="service-tsa" type="checkbox" checked> <span>同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</span></label>
+<label class="inline" id="service-tsa-label"><input id="service-tsa" type="checkbox" checked> <span>同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</span></label>
 <button id="verify" type="button">验证 Verify</button>
 </section>
 <div id="verdict"></div>
@@ -88,4 +88,20 @@ export function verifyPageScript(): Promise<string> {
     ? readFile(PREBUILT_PAGE_SCRIPT, "utf8")
     : bundleVerifyPageScript();
   return bundle;
+}
+
+/**
+ * The page as one self-contained file for the court bundle: its script inlined, opened from
+ * file:// with no service behind it, reading the chain from `rpcUrl` (any RPC the reader trusts
+ * may replace it on the page).
+ */
+export async function offlineVerifyPage(rpcUrl: string): Promise<string> {
+  // A "</script" inside the inlined code would end the element early.
+  const script = (await verifyPageScript()).replace(/<\/script/gi, "<\\/script");
+  const config = JSON.stringify({ rpcUrl }).replace(/</g, "\\u003c");
+  // A function, not a string: "$&" or "$'" in the minified code must stay as written.
+  return VERIFY_PAGE_HTML.replace(
+    '<script src="/verify/app.js"></script>',
+    () => `<script>globalThis.NOTARY_OFFLINE = ${config};</script>\n<script>${script}</script>`,
+  );
 }

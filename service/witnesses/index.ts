@@ -4,6 +4,7 @@ export {
   checkTokenIntegrity,
   describeToken,
   timestampRequest,
+  toPem,
   TimestampError,
   tokenFromResponse,
   verifyToken,

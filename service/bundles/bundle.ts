@@ -1,0 +1,119 @@
+import type { Writable } from "node:stream";
+import { certificateNumber } from "../certificate";
+import { InvalidInputError, InvariantError } from "../errors";
+import { NotarisedArchive } from "../exports";
+import type { Submitter } from "../intake";
+import type { Notary } from "../notary/notary";
+import type { Receipt } from "../receipts";
+import type { CanonicalRecord } from "../records";
+import { bundleReadme } from "./readme";
+
+export const BUNDLE_FORMAT = "court-bundle/v1";
+
+export interface BundleSubject {
+  /** `record:<id>` or `case:<noticeId>`: what the bundle is of, as its manifest and record say. */
+  name: string;
+  records: CanonicalRecord[];
+}
+
+export interface BundleDeps {
+  notary: Pick<Notary, "getReceipt" | "openFile" | "submit" | "binding">;
+  /** The certificate of an anchored receipt, as the PDF served for it. */
+  certificatePdf: (receipt: Extract<Receipt, { status: "anchored" }>) => Promise<Buffer>;
+  offlinePage: () => Promise<string>;
+  /** PEM of the TSA roots the service trusts, to carry into the bundle; empty for none. */
+  tsaRootsPem: string;
+  issuer: string;
+  /** Largest total of original files one bundle may carry. */
+  maxFileBytes: number;
+}
+
+/**
+ * The court bundle: everything a court, a party or an expert needs to check the evidence without
+ * the service: certificates (PDF), receipts, original files, the offline verification page, a
+ * README in Chinese and English, and a manifest of every entry's SHA-256, itself notarised (a
+ * ledger record of kind `export`, its receipt in the bundle). Streamed: files are copied a chunk
+ * at a time with backpressure, so memory stays flat for a case of any size.
+ */
+export async function writeBundle(
+  deps: BundleDeps,
+  subject: BundleSubject,
+  requestedBy: Submitter,
+  out: Writable,
+): Promise<{ recordId: string }> {
+  const fileBytes = subject.records.reduce(
+    (n, r) => n + r.files.reduce((m, f) => m + f.size, 0),
+    0,
+  );
+  if (fileBytes > deps.maxFileBytes)
+    throw new InvalidInputError(
+      "BUNDLE_TOO_LARGE",
+      `the bundle would carry ${fileBytes} bytes of files, more than the ${deps.maxFileBytes} one bundle may (MAX_BUNDLE_BYTES); ask for each record's bundle instead`,
+      { details: { fileBytes, maxFileBytes: deps.maxFileBytes } },
+    );
+  const archive = new NotarisedArchive(out);
+  try {
+    const receipts: Receipt[] = [];
+    for (const record of subject.records) {
+      const receipt = await deps.notary.getReceipt(record.id);
+      receipts.push(receipt);
+      await archive.bytes(`receipts/${record.id}.json`, JSON.stringify(receipt, null, 2) + "\n");
+      if (receipt.status === "anchored")
+        await archive.bytes(
+          `certificates/${certificateNumber(record.seq, receipt.leafHash)}.pdf`,
+          await deps.certificatePdf(receipt),
+        );
+      for (const file of record.files) {
+        const { stream } = await deps.notary.openFile(record.id, file.sha256);
+        const copied = await archive.copied(`files/${record.id}/${file.name}`, stream);
+        // The bytes on disk are the notarised bytes, or the bundle says nothing of them.
+        if (copied !== file.sha256)
+          throw new InvariantError(
+            "BUNDLE_FILE_ALTERED",
+            `stored file ${file.sha256} of record ${record.id} no longer has its digest; run the audit`,
+          );
+      }
+    }
+    await archive.bytes("verify.html", await deps.offlinePage());
+    if (deps.tsaRootsPem) await archive.bytes("tsa-roots.pem", deps.tsaRootsPem);
+    await archive.bytes(
+      "README.txt",
+      bundleReadme({ subject: subject.name, issuer: deps.issuer, receipts }),
+    );
+    const manifest = {
+      format: BUNDLE_FORMAT,
+      createdAt: new Date().toISOString(),
+      subject: subject.name,
+      issuer: deps.issuer,
+      ledger: { ...deps.notary.binding },
+      records: subject.records.map((r) => r.id),
+      entries: archive.entries,
+    };
+    const recordId = await archive.seal(
+      manifest,
+      async (manifestSha256) => {
+        const { id, receipt } = await deps.notary.submit({
+          input: {
+            kind: "export",
+            metadata: {
+              manifestSha256,
+              entries: archive.entries.length,
+              records: subject.records.length,
+              filters: { bundle: subject.name },
+              requestedBy: requestedBy.name,
+            },
+            links: [],
+          },
+          files: [],
+          submitter: requestedBy,
+        });
+        return { receipt, result: id };
+      },
+      "bundle-receipt.json",
+    );
+    return { recordId };
+  } catch (error) {
+    archive.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Receipt } from "../receipts";
+
+/** The bundle's README, in Chinese and in English: what is inside and how to check it alone. */
+export function bundleReadme(o: { subject: string; issuer: string; receipts: Receipt[] }): string {
+  const list = o.receipts
+    .map(
+      (r) =>
+        `  - ${r.record.id}  ${r.record.kind}  seq ${r.record.seq}  ${r.status === "anchored" ? `anchored, block ${r.anchor.blockNumber}` : "pending (not yet anchored)"}`,
+    )
+    .join("\r\n");
+  return [
+    `存证材料包 Evidence bundle — ${o.subject}`,
+    `签发平台 Issued by: ${o.issuer}`,
+    "",
+    "一、内容",
+    "  certificates/   存证证书（PDF），每条已上链的记录一份",
+    "  receipts/       回执（JSON），含记录、默克尔证明与锚定交易",
+    "  files/<记录编号>/ 原始文件，字节与存证时一致",
+    "  verify.html     离线验证页面：用浏览器直接打开，无需联网访问本平台",
+    "  tsa-roots.pem   时间戳机构根证书（如有）",
+    "  manifest.json   本包每个文件的 SHA-256；其哈希已作为一条记录存证，回执见 bundle-receipt.json",
+    "",
+    "二、如何独立验证",
+    "  1. 用浏览器打开 verify.html（file:// 即可）。",
+    "  2. 选择 receipts/ 中的一个回执，并选择 files/<该记录编号>/ 下的原始文件。",
+    "  3. 填写您信任的区块链 RPC 地址（默认是本平台的只读代理，可换成任何节点），点击验证。",
+    "  4. 页面在本地计算文件哈希、核对默克尔证明、读取链上批次与交易、核对运营方签名与时间戳。",
+    "  也可以运行 npm run verify -- --receipt <回执> --rpc <地址> <文件…>。",
+    "",
+    "1. Contents",
+    "  certificates/   evidence certificates (PDF), one per anchored record",
+    "  receipts/       receipts (JSON): the record, its Merkle proof, its anchor transaction",
+    "  files/<record id>/ the original files, byte for byte as notarised",
+    "  verify.html     the offline verification page: open it in a browser, no access to the platform needed",
+    "  tsa-roots.pem   the time-stamping authorities' root certificates (if any)",
+    "  manifest.json   every file's SHA-256; its own digest is notarised as a record, receipt in bundle-receipt.json",
+    "",
+    "2. How to verify on your own",
+    "  1. Open verify.html in a browser (from file:// is fine).",
+    "  2. Choose a receipt from receipts/ and the original files from files/<its record id>/.",
+    "  3. Give a chain RPC URL you trust (the default is the platform's read-only proxy; any node will do), and verify.",
+    "  4. The page hashes the files locally, checks the Merkle proof, reads the batch and the transaction",
+    "     from the chain, and checks the operator's signature and any time-stamp tokens.",
+    "  Or run npm run verify -- --receipt <receipt> --rpc <url> <files…> from this service's sources.",
+    "",
+    "记录 Records:",
+    list,
+    "",
+  ].join("\r\n");
+}
