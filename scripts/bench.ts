@@ -16,6 +16,7 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "chain-restart.ts" },
   { file: "anchoring-lag.ts" },
   { file: "tsa-token.ts" },
+  { file: "court-bundle.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {

@@ -1,3 +1,4 @@
+import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,4 +35,15 @@ export async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> 
   const kb = (field: string) =>
     Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}
+
+/** A file of `size` bytes that compress not at all, written without holding it in memory. */
+export async function writeRandomFile(path: string, size: number): Promise<void> {
+  const out = createWriteStream(path);
+  const chunk = Buffer.alloc(1 << 20);
+  for (let written = 0; written < size; written += chunk.length) {
+    for (let i = 0; i < chunk.length; i += 4) chunk.writeInt32LE((written + i) ^ 0x9e3779b9, i);
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
 }

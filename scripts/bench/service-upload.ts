@@ -5,14 +5,13 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
-import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NotaryChild } from "../notary-process";
 import { runAudit } from "../../service/audit";
 import { loadConfig } from "../../service/config";
 import { FileStore, LedgerStore, openDatabase } from "../../service/storage";
-import { rssOf, runBenchmark, withNotary } from "./harness";
+import { rssOf, runBenchmark, withNotary, writeRandomFile } from "./harness";
 import { mebibytes, millis, report } from "./report";
 
 const SIZE = Number(process.env.BENCH_UPLOAD_MIB ?? 512) * 2 ** 20;
@@ -20,23 +19,13 @@ const run = async (cmd: string, args: string[]) =>
   (await promisify(execFile)(cmd, args, { maxBuffer: 1 << 24 })).stdout;
 const name = `upload ${SIZE / 2 ** 20} MiB over HTTP`;
 
-async function writeRandomFile(path: string): Promise<void> {
-  const out = createWriteStream(path);
-  const chunk = Buffer.alloc(1 << 20);
-  for (let written = 0; written < SIZE; written += chunk.length) {
-    for (let i = 0; i < chunk.length; i += 4) chunk.writeInt32LE((written + i) ^ 0x9e3779b9, i);
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
-  }
-  await new Promise<void>((r) => out.end(() => r()));
-}
-
 async function main(): Promise<void> {
   await withNotary({ MAX_FILE_BYTES: String(2 * SIZE) }, (notary, dir) => measure(notary, dir));
 }
 
 async function measure(notary: NotaryChild, dir: string): Promise<void> {
   const file = join(dir, "big.bin");
-  await writeRandomFile(file);
+  await writeRandomFile(file, SIZE);
   // Flush the new file's dirty pages now, or their write-back would compete with the upload's.
   execFileSync("sync");
   execFileSync("openssl", ["dgst", "-sha256", file]); // warm the page cache for both
