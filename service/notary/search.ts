@@ -1,4 +1,4 @@
-import { hasTerms, parseCanonicalRecord, partiesOf } from "../records";
+import { concernsViewer, hasTerms, parseCanonicalRecord, partiesOf } from "../records";
 import type { RecordIndex, RecordQuery, RecordTable } from "../storage";
 
 /**
@@ -17,7 +17,8 @@ export async function searchRecords(
       const record = parseCanonicalRecord(row.canonical);
       if (
         hasTerms(record, query.terms ?? {}) &&
-        (query.party === undefined || partiesOf(record.metadata).includes(query.party))
+        (query.party === undefined || partiesOf(record.metadata).includes(query.party)) &&
+        (query.viewer === undefined || concernsViewer(record, query.viewer))
       )
         matched.push(row);
       if (matched.length > query.limit) {

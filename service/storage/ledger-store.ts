@@ -71,6 +71,8 @@ export interface RecordQuery {
   terms?: Partial<Record<string, string>>;
   /** Only records naming this party (an identity document number, or `shop:<id>`). */
   party?: string;
+  /** Only records a party's key may read: submitted with it, or naming one of its parties. */
+  viewer?: { keyId: string; parties: readonly string[] };
   afterSeq?: number;
   limit: number;
 }
@@ -327,6 +329,25 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
         "id",
         "in",
         this.db.selectFrom("record_parties").select("record_id").where("party", "=", query.party),
+      );
+    const viewer = query.viewer;
+    if (viewer)
+      q = q.where((eb) =>
+        eb.or([
+          eb("submitter_key", "=", viewer.keyId),
+          ...(viewer.parties.length > 0
+            ? [
+                eb(
+                  "id",
+                  "in",
+                  this.db
+                    .selectFrom("record_parties")
+                    .select("record_id")
+                    .where("party", "in", [...viewer.parties]),
+                ),
+              ]
+            : []),
+        ]),
       );
     for (const [field, value] of Object.entries(query.terms ?? {})) {
       q = q.where(

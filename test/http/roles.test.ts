@@ -259,10 +259,28 @@ describe("roles on API keys", function () {
     expect(table).to.deep.equal({
       platform: [200, 200, 200, role, 200],
       regulator: [200, 200, 200, 200, 200],
-      rights_holder: [role, role, role, role, 200],
-      merchant: [role, role, role, role, 200],
-      stranger: [role, role, role, role, "403 RECORD_FORBIDDEN"],
+      rights_holder: [200, role, role, role, 200],
+      merchant: [200, role, role, role, 200],
+      stranger: [200, role, role, role, "403 RECORD_FORBIDDEN"],
       admin: [role, role, role, role, role],
     });
+  });
+
+  it("lets a party's key search only the records it may read, with the same filters", async () => {
+    const found = async (id: string, query = "") =>
+      ((await as(id).get(`/v1/records${query}`)).body as { records: { id: string }[] }).records
+        .map((r) => r.id)
+        .sort();
+    // The notice names the rights holder and the merchant's shop; the evidence names neither.
+    for (const id of ["rights_holder", "merchant"]) {
+      const seen = await found(id);
+      expect(seen).to.include(noticeId).and.not.to.include(evidenceId);
+      // Everything listed is something the key may read.
+      for (const record of seen)
+        expect(await status(as(id), `/v1/records/${record}`), record).to.equal(200);
+    }
+    expect(await found("merchant", "?kind=evidence")).to.deep.equal([]);
+    expect(await found("stranger")).to.deep.equal([]);
+    expect(await found("platform")).to.include.members([noticeId, evidenceId]);
   });
 });
