@@ -96,6 +96,7 @@ export const ERROR_CODES = {
   REPORT_REVERSED_RANGE: input(400),
   CASE_JURISDICTION_INVALID: input(400),
   CASE_NOT_FOUND: input(404),
+  CASE_QUERY_INVALID: input(400),
 
   // Registers and the binder
   REGISTER_QUERY_INVALID: input(400),

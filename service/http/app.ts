@@ -242,6 +242,11 @@ export function createApp(deps: AppDeps): Express {
     caseRouter({
       notary: deps.notary,
       caseRecords: (noticeId) => assembleCase(store, noticeId),
+      notices: async (q) =>
+        (await searchRecords(store, { ...q, kind: "notice" })).records.map((r) => ({
+          id: r.id,
+          seq: r.seq,
+        })),
       ...deps.cases,
     }),
     ledger.protected,

@@ -402,6 +402,23 @@ export function buildOpenApi(): object {
             responses: { "200": { description: "The credit" }, ...errors(401, 403, 404) },
           },
         },
+        "/v1/cases": {
+          get: {
+            summary:
+              "Cases to act on: each notice's case with its overdue steps and next due step; a party's key lists the cases of notices it may read",
+            security: bearer,
+            requestParams: {
+              query: z.object({
+                status: z.enum(["all", "open", "overdue", "due-soon"]).optional(),
+                jurisdiction: z.enum(["CN", "DMCA", "DSA"]).optional(),
+                within: z.coerce.number().int().optional().meta({ description: "due-soon: hours" }),
+                limit: z.coerce.number().int().optional(),
+                cursor: z.coerce.number().int().optional(),
+              }),
+            },
+            responses: { "200": { description: "A page of cases" }, ...errors(400, 401, 403) },
+          },
+        },
         "/v1/cases/{id}": {
           get: {
             summary:

@@ -471,6 +471,31 @@ describe("case timelines", () => {
       );
     });
 
+    it("lists the cases to act on: overdue, due soon, open", async () => {
+      const list = async (query: string) =>
+        (await notary.client.get(`/v1/cases?${query}`)).body as {
+          cases: {
+            caseId: string;
+            next: { step: string; due: string } | null;
+            overdue: unknown[];
+          }[];
+        };
+      const open = await list("status=open");
+      const mine = open.cases.find((c) => c.caseId === noticeId)!;
+      // The earliest pending step: forwarding (3 working days) before publication (5).
+      expect(mine.next).to.include({ step: "notice forwarded to the merchant" });
+      // Nothing is missing yet: the takedown is recorded and the other steps are not yet due.
+      expect((await list("status=overdue")).cases.map((c) => c.caseId)).not.to.include(noticeId);
+      expect((await list("status=due-soon&within=720")).cases.map((c) => c.caseId)).to.include(
+        noticeId,
+      );
+      const bad = await notary.client.get("/v1/cases?status=someday");
+      expect([bad.status, (bad.body as { error: { code: string } }).error.code]).to.deep.equal([
+        400,
+        "CASE_QUERY_INVALID",
+      ]);
+    });
+
     it("refuses an unknown case or jurisdiction with a code", async () => {
       const unknown = await notary.client.get("/v1/cases/00000000-0000-4000-8000-00000000beef");
       expect([

@@ -281,6 +281,13 @@ describe("roles on API keys", function () {
     }
     expect(await found("merchant", "?kind=evidence")).to.deep.equal([]);
     expect(await found("stranger")).to.deep.equal([]);
+    const cases = async (id: string) =>
+      ((await as(id).get("/v1/cases")).body as { cases: { caseId: string }[] }).cases.map(
+        (c) => c.caseId,
+      );
+    expect(await cases("rights_holder")).to.include(noticeId);
+    expect(await cases("stranger")).to.deep.equal([]);
+    expect(await status(as("admin"), "/v1/cases")).to.equal("403 FORBIDDEN_ROLE");
     expect(await found("platform")).to.include.members([noticeId, evidenceId]);
   });
 });
