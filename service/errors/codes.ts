@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   AUTH_INVALID: input(401),
   FORBIDDEN_ROLE: input(403),
   RECORD_FORBIDDEN: input(403),
+  SUBMISSION_FORBIDDEN: input(403),
+  SUBMISSION_NOT_OWN: input(403),
 
   // Routes and requests
   NOT_FOUND: input(404),

@@ -49,7 +49,8 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     return /^application\/json\b/i.test(type);
   };
 
-  router.post("/records", allowRoles("platform"), (req, res, next) => {
+  // Which kinds each role may submit is the use case's (submitRecord); readers never submit.
+  router.post("/records", allowRoles("platform", "rights_holder", "merchant"), (req, res, next) => {
     if (json(req)) return next();
     if (!/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) {
       return next(
@@ -68,7 +69,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
       // Read inside the submission: a malformed record part still has files to release.
       raw: () => (json(req) ? req.body : parseRecordPart(req.body?.record)),
       uploaded,
-      submitter: { keyId: req.apiKey!.id, name: req.apiKey!.name },
+      key: req.apiKey!,
     });
     deps.metrics.recordsAccepted.inc({ kind: outcome.kind });
     deps.metrics.bytesHashed.inc(outcome.bytesHashed);

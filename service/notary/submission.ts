@@ -1,7 +1,18 @@
 import type { StorageEngine } from "multer";
-import { InvalidInputError } from "../errors";
+import { ForbiddenError, InvalidInputError } from "../errors";
 import { HashingStorage, type UploadedFile } from "../fingerprint";
-import { checkFileName, parseRecordInput, type FileDigest, type RecordKind } from "../records";
+import type { ApiKey } from "../keys";
+import {
+  checkFileName,
+  isKind,
+  parseCanonicalRecord,
+  parseRecordInput,
+  RECORD_KINDS,
+  type FileDigest,
+  type RecordKind,
+  type RecordOf,
+  type ValidRecordInput,
+} from "../records";
 import type { Receipt } from "../receipts";
 import type { FileStore, RecordIndex } from "../storage";
 import type { Notary } from "./notary";
@@ -27,19 +38,72 @@ export interface RecordSubmissions {
     /** The record as sent; read once the files are known, so its refusal releases them. */
     raw: () => unknown;
     uploaded: readonly UploadedFile[];
-    submitter: { keyId: string; name: string };
+    key: ApiKey;
   }): Promise<SubmissionOutcome>;
+}
+
+/**
+ * Who may submit what in their own name: platforms record everything; a rights holder its
+ * notices (as notifier or agent) and evidence; a merchant evidence and declarations answering a
+ * notice that names one of its shops. Actions are the platform's alone.
+ */
+const SUBMITS: Record<ApiKey["role"], readonly RecordKind[]> = {
+  platform: RECORD_KINDS,
+  rights_holder: ["notice", "evidence"],
+  merchant: ["counter_notice", "evidence"],
+  regulator: [],
+  admin: [],
+};
+
+async function authorise(
+  input: ValidRecordInput,
+  key: ApiKey,
+  noticeOf: (id: string) => Promise<RecordOf<"notice"> | undefined>,
+): Promise<void> {
+  if (!SUBMITS[key.role].includes(input.kind))
+    throw new ForbiddenError(
+      "SUBMISSION_FORBIDDEN",
+      `a ${key.role} key may submit ${SUBMITS[key.role].join(" and ") || "no records"}, not a ${input.kind}`,
+      { details: { role: key.role, kind: input.kind } },
+    );
+  if (key.role === "rights_holder" && input.kind === "notice") {
+    const own = [
+      input.metadata.notifier.idDocument?.number,
+      input.metadata.agent?.idDocument.number,
+    ];
+    if (!own.some((n) => n !== undefined && key.parties.includes(n)))
+      throw new ForbiddenError(
+        "SUBMISSION_NOT_OWN",
+        "a rights holder's key submits notices in its own name: the notifier's or agent's identity document must be one of the key's parties",
+      );
+  }
+  if (key.role === "merchant" && input.kind === "counter_notice") {
+    const answered = input.links.find((l) => l.rel === "answers");
+    const notice = answered && (await noticeOf(answered.id));
+    const shops = (notice?.metadata.targets ?? []).map((t) => `shop:${t.shopId}`);
+    // An unknown notice is left to the link check (422); a stranger's is refused here.
+    if (notice && !shops.some((s) => key.parties.includes(s)))
+      throw new ForbiddenError(
+        "SUBMISSION_NOT_OWN",
+        "a merchant's key answers only notices that name one of its shops",
+      );
+  }
 }
 
 export function makeRecordSubmissions(deps: {
   notary: Notary;
   files: FileStore;
-  records: Pick<RecordIndex, "isFileReferenced">;
+  records: Pick<RecordIndex, "isFileReferenced" | "getRecordRow">;
 }): RecordSubmissions {
+  const noticeOf = async (id: string) => {
+    const row = await deps.records.getRecordRow(id);
+    const record = row && parseCanonicalRecord(row.canonical);
+    return record && isKind(record, "notice") ? record : undefined;
+  };
   const isReferenced = (sha256: string) => deps.records.isFileReferenced(sha256);
   return {
     uploadStorage: new HashingStorage(deps.files, isReferenced),
-    async submitRecord({ raw, uploaded, submitter }) {
+    async submitRecord({ raw, uploaded, key }) {
       let accepted = false;
       try {
         const record = raw();
@@ -48,7 +112,12 @@ export function makeRecordSubmissions(deps: {
           record,
           files.map((f) => f.name),
         );
-        const { id, receipt } = await deps.notary.submit({ input, files, submitter });
+        await authorise(input, key, noticeOf);
+        const { id, receipt } = await deps.notary.submit({
+          input,
+          files,
+          submitter: { keyId: key.id, name: key.name },
+        });
         accepted = true;
         return {
           id,

@@ -65,23 +65,48 @@ describe("roles on API keys", function () {
       : `${answer.status} ${(answer.body as { error: { code: string } }).error.code}`;
   };
 
-  it("lets only platform keys write records", async () => {
-    const outcomes: Record<string, unknown> = {};
-    for (const k of ROLE_KEYS) {
-      const answer = await as(k.id).postRecord(await exampleRecord("filing"));
-      outcomes[k.id] =
-        answer.status === 201
-          ? 201
-          : `${answer.status} ${(answer.body as { error: { code: string } }).error.code}`;
-    }
-    expect(outcomes).to.deep.equal({
-      platform: 201,
-      regulator: "403 FORBIDDEN_ROLE",
-      rights_holder: "403 FORBIDDEN_ROLE",
-      merchant: "403 FORBIDDEN_ROLE",
-      stranger: "403 FORBIDDEN_ROLE",
-      admin: "403 FORBIDDEN_ROLE",
+  it("lets each role submit only what it may: platforms all, parties their own, readers nothing", async () => {
+    const outcome = async (id: string, record: unknown) => {
+      const answer = await as(id).postRecord(record);
+      return answer.status === 201
+        ? 201
+        : `${answer.status} ${(answer.body as { error: { code: string } }).error.code}`;
+    };
+    const table: Record<string, unknown[]> = {};
+    // A filing, a notice in the rights holder's name, a declaration answering the notice that
+    // names the merchant's shop, an action.
+    const records = [
+      await exampleRecord("filing"),
+      await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]),
+      await exampleRecord("counter_notice", [{ rel: "answers", id: noticeId }]),
+      await exampleRecord("action", [{ rel: "concerns", id: noticeId }]),
+    ];
+    for (const k of ROLE_KEYS)
+      table[k.id] = await Promise.all(records.map((r) => outcome(k.id, r)));
+    const kind = "403 SUBMISSION_FORBIDDEN";
+    const role = "403 FORBIDDEN_ROLE";
+    expect(table).to.deep.equal({
+      platform: [201, 201, 201, 201],
+      regulator: [role, role, role, role],
+      rights_holder: [kind, 201, kind, kind],
+      merchant: [kind, kind, 201, kind],
+      // A rights holder's key for another party: the notice is not in its name.
+      stranger: [kind, "403 SUBMISSION_NOT_OWN", kind, kind],
+      admin: [role, role, role, role],
     });
+  });
+
+  it("lets a merchant answer only a notice naming one of its shops", async () => {
+    const other = await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]);
+    (other.metadata as { targets: { shopId: string }[] }).targets[0]!.shopId = "s-other";
+    const otherId = ((await as("platform").postRecord(other)).body as { id: string }).id;
+    const answer = await as("merchant").postRecord(
+      await exampleRecord("counter_notice", [{ rel: "answers", id: otherId }]),
+    );
+    expect([answer.status, (answer.body as { error: { code: string } }).error.code]).to.deep.equal([
+      403,
+      "SUBMISSION_NOT_OWN",
+    ]);
   });
 
   it("lets each role read exactly the records it may see, on every record endpoint", async () => {
