@@ -27,11 +27,19 @@ import {
   makeStatementSigner,
   startSigningWorker,
 } from "./keys";
-import { Notary } from "./notary";
+import { actionEvents, anchoredEvents, Notary } from "./notary";
+import { WebhookDispatcher, type Published } from "./webhooks";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./chain-reader";
 import { certificatesFromPemOrDer, Timestamper } from "./witnesses";
-import { FileStore, LedgerStore, openDatabase, StorageHealth, type LedgerBinding } from "./storage";
+import {
+  FileStore,
+  LedgerStore,
+  openDatabase,
+  StorageHealth,
+  WebhookStore,
+  type LedgerBinding,
+} from "./storage";
 
 export interface RunningNotary {
   url: string;
@@ -173,12 +181,25 @@ async function start(
       );
     },
   });
+  const webhookStore = new WebhookStore(db, flushCommits);
+  const webhooks = new WebhookDispatcher(webhookStore, {
+    keyOf: (id) => keys.byId(id),
+    logger,
+    retryBaseMs: config.webhookRetryBaseMs,
+  });
+  const publish = (events: Promise<Published[]>) =>
+    void events
+      .then((list) => Promise.all(list.map((e) => webhooks.publish(e))))
+      .catch((error: unknown) => logger.warn({ err: error }, "webhook events not queued"));
   const pipeline = new AnchoringPipeline(batcher, anchorer, {
     pollMs: Math.min(250, config.batch.maxWaitMs),
     wakeAfterRecords: config.batch.maxRecords,
     retryBaseMs: 500,
     retryMaxMs: 30_000,
-    onAnchored: (batches) => batches.forEach((b) => metrics.batchSize.observe(b.count)),
+    onAnchored: (batches) => {
+      batches.forEach((b) => metrics.batchSize.observe(b.count));
+      publish(anchoredEvents(store, batches));
+    },
     onError: (error, attempt, retryInMs) => {
       metrics.chainErrors.inc();
       logger.warn(
@@ -213,6 +234,13 @@ async function start(
   const app = createApp({
     notary,
     certificates: { secret: lookupSecret, limits: config.lookup, issuer: config.issuerName },
+    webhooks: {
+      dispatcher: webhooks,
+      store: webhookStore,
+      onAccepted: (record) => {
+        if (record.kind === "action") publish(actionEvents(store, record));
+      },
+    },
     store,
     files,
     keys,
@@ -221,6 +249,7 @@ async function start(
     limits: config.limits,
     verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193, tsaTrustAnchors },
     publicUrl: () => config.publicUrl ?? url,
+    listeningUrl: () => url,
     cases: {
       holidays: config.holidays,
       inTimeWorkingDays: config.inTimeWorkingDays,
@@ -247,6 +276,8 @@ async function start(
   pipeline.start();
   timestamper.start();
   opened.push(() => timestamper.stop());
+  webhooks.start();
+  opened.push(() => webhooks.stop());
 
   logger.info(
     {
@@ -283,6 +314,7 @@ async function start(
       await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });
       // Batches cut above wait for their tokens until the next start.
       await timestamper.stop();
+      await webhooks.stop();
       const cutOff = setTimeout(
         () => server.closeAllConnections(),
         Math.max(0, anchorUntil - Date.now()),

@@ -45,6 +45,7 @@ const Env = z.object({
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
   MAX_CONCURRENT_EXPORTS: int(2, 1),
   MAX_BUNDLE_BYTES: bytes(8 * 2 ** 30),
+  WEBHOOK_RETRY_BASE_MS: int(1_000, 10),
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   LOW_BALANCE_ANCHORS: int(100, 0),
@@ -127,6 +128,8 @@ export interface Config {
   lookup: { windowMs: number; lookups: number; failures: number };
   /** The platform that issues certificates, printed on them (never an API key's name). */
   issuerName: string;
+  /** A failed webhook delivery is retried after this, then twice as long each time. */
+  webhookRetryBaseMs: number;
   apiKeysFile: string;
   limits: {
     fileBytes: number;
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
     lookupSecretFile: inData(e.LOOKUP_SECRET_FILE, "keys/lookup.key"),
     issuerName: e.ISSUER_NAME,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     lookup: {
       windowMs: e.LOOKUP_WINDOW_MS,
       lookups: e.LOOKUPS_PER_WINDOW,

@@ -99,6 +99,10 @@ export const ERROR_CODES = {
   CASE_JURISDICTION_INVALID: input(400),
   CASE_NOT_FOUND: input(404),
   CASE_QUERY_INVALID: input(400),
+  WEBHOOK_INVALID: input(400),
+  WEBHOOK_URL_INVALID: input(400),
+  WEBHOOK_URL_SELF: input(400),
+  WEBHOOK_NOT_FOUND: input(404),
 
   // Registers and the binder
   REGISTER_QUERY_INVALID: input(400),

@@ -22,11 +22,11 @@ import {
   type Notary,
 } from "../notary";
 import type { Metrics } from "../observability";
-import { isKind } from "../records";
+import { isKind, type CanonicalRecord } from "../records";
 import { renderCertificatePdf } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
 import { toPem } from "../witnesses";
-import type { FileStore, LedgerStore, StorageHealth } from "../storage";
+import type { FileStore, LedgerStore, StorageHealth, WebhookStore } from "../storage";
 import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
@@ -46,12 +46,20 @@ import { searchRouter } from "./search-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
 import { offlineVerifyPage, VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
 import { bundleRouter } from "./bundle-routes";
+import { webhookRouter } from "./webhook-routes";
+import type { WebhookDispatcher } from "../webhooks";
 import { OverloadError } from "../errors";
 
 export interface AppDeps {
   notary: Notary;
   /** Certificate verification codes: their secret, and how lookups are rate-limited. */
   certificates: { secret: Uint8Array; limits: LookupLimits; issuer: string };
+  webhooks: {
+    dispatcher: WebhookDispatcher;
+    store: WebhookStore;
+    /** Told of each accepted record (to publish its events). */
+    onAccepted: (record: CanonicalRecord) => void;
+  };
   store: LedgerStore;
   files: FileStore;
   keys: ApiKeyFile;
@@ -60,6 +68,8 @@ export interface AppDeps {
   limits: Config["limits"];
   verify: Omit<VerifyRouteDeps, "limits">;
   publicUrl: () => string;
+  /** The URL the service listens on (may differ from PUBLIC_URL behind a proxy). */
+  listeningUrl: () => string;
   cases: CaseRules & { terminationPenalties: number };
   storage: StorageHealth;
   /** Readiness is degraded below this many anchors' worth of operator balance. */
@@ -211,6 +221,7 @@ export function createApp(deps: AppDeps): Express {
         notary: deps.notary,
         files: deps.files,
         records: store,
+        onAccepted: deps.webhooks.onAccepted,
       }),
       notifierFlags: async (notice) => {
         const id = notice.metadata.notifier.idDocument?.number;
@@ -227,6 +238,13 @@ export function createApp(deps: AppDeps): Express {
       loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),
     ),
     exportRouter(makeExports({ store, notary: deps.notary, files: deps.files, slot: archiveSlot })),
+    webhookRouter({
+      dispatcher: deps.webhooks.dispatcher,
+      store: deps.webhooks.store,
+      ownOrigins: () => [
+        ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
+      ],
+    }),
     bundleRouter(
       makeBundles({
         store,

@@ -209,6 +209,51 @@ export function buildOpenApi(): object {
             },
           },
         },
+        "/v1/webhooks": {
+          post: {
+            summary:
+              "Subscribe a URL to events (record.anchored, case.action) this key may know of; the signing secret is answered once",
+            security: bearer,
+            requestBody: {
+              content: {
+                "application/json": {
+                  schema: z.object({
+                    url: z.string(),
+                    events: z.array(z.enum(["record.anchored", "case.action"])).optional(),
+                  }),
+                },
+              },
+            },
+            responses: {
+              "201": { description: "The subscription, with its secret" },
+              ...errors(400, 401, 403, 413, 415),
+            },
+          },
+          get: {
+            summary: "This key's webhook subscriptions (never their secrets)",
+            security: bearer,
+            responses: { "200": { description: "The subscriptions" }, ...errors(401, 403) },
+          },
+        },
+        "/v1/webhooks/{id}": {
+          delete: {
+            summary: "End a subscription; its delivery log stays",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.string() }) },
+            responses: { "204": { description: "Ended" }, ...errors(401, 403, 404) },
+          },
+        },
+        "/v1/webhooks/{id}/deliveries": {
+          get: {
+            summary: "A subscription's delivery log: each event, its attempts, the last answer",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.string() }) },
+            responses: {
+              "200": { description: "The log, newest first" },
+              ...errors(401, 403, 404),
+            },
+          },
+        },
         "/v1/exports": {
           get: {
             summary:

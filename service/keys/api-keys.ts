@@ -93,6 +93,11 @@ export class ApiKeys {
     );
   }
 
+  /** The key with this id, if it is (still) in the file. */
+  byId(id: string): ApiKey | undefined {
+    return this.entries.find((e) => e.key.id === id)?.key;
+  }
+
   /** The key matching `presented`, if any. */
   find(presented: string): ApiKey | undefined {
     const hash = Buffer.from(sha256Hex(presented), "hex");
@@ -303,6 +308,16 @@ export class ApiKeyFile {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The key with this id as the file holds it now (a revoked key: undefined). */
+  async byId(id: string): Promise<ApiKey | undefined> {
+    if (!this.refreshing && Date.now() - this.checkedAt >= 1_000)
+      this.refreshing = this.serially(() => this.refresh()).finally(
+        () => (this.refreshing = undefined),
+      );
+    if (this.refreshing) await this.refreshing;
+    return this.keys.byId(id);
   }
 
   async find(presented: string): Promise<ApiKey | undefined> {

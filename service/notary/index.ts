@@ -15,3 +15,4 @@ export { assembleBinder } from "./binder";
 export { makePublicRecords, type PublicRecords } from "./publications";
 export { issueCertificate, lookUpCertificate } from "./certificates";
 export { makeBundles, type Bundles } from "./bundles";
+export { actionEvents, anchoredEvents } from "./webhook-events";

@@ -94,6 +94,8 @@ export function makeRecordSubmissions(deps: {
   notary: Notary;
   files: FileStore;
   records: Pick<RecordIndex, "isFileReferenced" | "getRecordRow">;
+  /** Told of each accepted record once it is durable (webhooks); never awaited. */
+  onAccepted?: (record: Receipt["record"]) => void;
 }): RecordSubmissions {
   const noticeOf = async (id: string) => {
     const row = await deps.records.getRecordRow(id);
@@ -119,6 +121,7 @@ export function makeRecordSubmissions(deps: {
           submitter: { keyId: key.id, name: key.name },
         });
         accepted = true;
+        deps.onAccepted?.(receipt.record);
         return {
           id,
           receipt,

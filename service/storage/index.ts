@@ -15,7 +15,14 @@ export {
   type Tx,
 } from "./ledger-store";
 export { FileStore } from "./file-store";
-export type { BatchStatus, BatchWitnessTable, RecordTable } from "./schema";
+export { WebhookStore } from "./webhook-store";
+export type {
+  BatchStatus,
+  BatchWitnessTable,
+  RecordTable,
+  WebhookDeliveryTable,
+  WebhookTable,
+} from "./schema";
 export { isStorageFull, StorageHealth } from "./storage-full";
 export type {
   BatchCutLog,

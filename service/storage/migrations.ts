@@ -261,6 +261,46 @@ const batchWitnesses: Migration = {
   },
 };
 
+/** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
+const webhooks: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("webhooks")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("owner_key", "text", (c) => c.notNull())
+      .addColumn("url", "text", (c) => c.notNull())
+      .addColumn("secret", "text", (c) => c.notNull())
+      .addColumn("events", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("deleted_at", "text")
+      .execute();
+    await db.schema
+      .createTable("webhook_deliveries")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("webhook_id", "text", (c) => c.notNull().references("webhooks.id"))
+      .addColumn("event_id", "text", (c) => c.notNull())
+      .addColumn("event_type", "text", (c) => c.notNull())
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("next_attempt_at", "text", (c) => c.notNull())
+      .addColumn("last_status", "integer")
+      .addColumn("last_error", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("delivered_at", "text")
+      .addUniqueConstraint("webhook_deliveries_once", ["webhook_id", "event_id"])
+      .execute();
+    await db.schema
+      .createIndex("webhook_deliveries_due")
+      .ifNotExists()
+      .on("webhook_deliveries")
+      .columns(["status", "next_attempt_at"])
+      .execute();
+  },
+};
+
 const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0001_initial": initial,
   "0002_record_parties": recordParties,
@@ -270,6 +310,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0006_nfkc_terms": nfkcTerms,
   "0007_intake_statement_version": intakeStatementVersion(schema),
   "0008_batch_witnesses": batchWitnesses,
+  "0009_webhooks": webhooks,
 });
 
 /**

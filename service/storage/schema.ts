@@ -93,6 +93,33 @@ export interface BatchWitnessTable {
   fetched_at: string;
 }
 
+export interface WebhookTable {
+  id: string;
+  owner_key: string;
+  url: string;
+  /** Hex; signs every delivery. Returned once, when the subscription is made. */
+  secret: string;
+  /** JSON array of event types. */
+  events: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  next_attempt_at: string;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface Schema {
   ledger_state: LedgerStateTable;
   records: RecordTable;
@@ -101,5 +128,7 @@ export interface Schema {
   record_parties: RecordPartyTable;
   record_terms: RecordTermTable;
   batch_witnesses: BatchWitnessTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
   batches: BatchTable;
 }

@@ -8,6 +8,7 @@ import {
   readInitialApiKey,
   readKeyEntries,
   writeKeyEntries,
+  type Role,
 } from "../../service/keys";
 import { createLogger } from "../../service/observability";
 import { startNotary, type RunningNotary } from "../../service/server";
@@ -50,13 +51,21 @@ export async function startTestNotary(
  * service has re-read it (at most once a second).
  */
 export async function regulatorClient(notary: TestNotary, id = "samr"): Promise<HttpClient> {
+  return clientWithKey(notary, { id, name: "SAMR inspector", role: "regulator" });
+}
+
+/** A client holding a new key of this role and these parties, once the service has it. */
+export async function clientWithKey(
+  notary: TestNotary,
+  entry: { id: string; name?: string; role: Role; parties?: string[] },
+): Promise<HttpClient> {
   const secret = newApiKey();
   const file = join(notary.dataDir, "keys", "api-keys.json");
   await writeKeyEntries(file, [
     ...(await readKeyEntries(file)),
-    { id, name: "SAMR inspector", role: "regulator", keySha256: hashApiKey(secret) },
+    { name: `${entry.id} key`, ...entry, keySha256: hashApiKey(secret) },
   ]);
-  await new Promise((r) => setTimeout(r, 1_100));
+  await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
   return notary.client.withKey(secret);
 }
 

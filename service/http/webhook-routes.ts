@@ -1,0 +1,103 @@
+import { Router } from "express";
+import { z } from "zod";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { issuesOf } from "../records";
+import type { WebhookStore, WebhookTable } from "../storage";
+import { WEBHOOK_EVENTS, type WebhookDispatcher } from "../webhooks";
+import { allowRoles } from "./auth";
+
+const Subscription = z.strictObject({
+  url: z.string().max(2_000),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS))
+    .min(1)
+    .max(WEBHOOK_EVENTS.length)
+    .default([...WEBHOOK_EVENTS]),
+});
+
+const view = (h: WebhookTable) => ({
+  id: h.id,
+  url: h.url,
+  events: JSON.parse(h.events) as string[],
+  createdAt: h.created_at,
+});
+
+/**
+ * `POST/GET /v1/webhooks`, `DELETE /v1/webhooks/:id`, `GET /v1/webhooks/:id/deliveries`: a key
+ * subscribes URLs to events it may know of; the secret that signs deliveries is answered once.
+ */
+export function webhookRouter(deps: {
+  dispatcher: WebhookDispatcher;
+  store: WebhookStore;
+  /** The service's own origins: a webhook pointing back at it is refused. */
+  ownOrigins: () => string[];
+}): Router {
+  const router = Router();
+  const owners = allowRoles("platform", "rights_holder", "merchant", "regulator");
+  const owned = async (id: string, keyId: string) => {
+    const hook = await deps.store.get(id);
+    if (!hook || hook.owner_key !== keyId)
+      throw new NotFoundError("WEBHOOK_NOT_FOUND", `no webhook ${id} of this key`);
+    return hook;
+  };
+
+  router.post("/webhooks", owners, async (req, res) => {
+    const parsed = Subscription.safeParse(req.body);
+    if (!parsed.success) {
+      const issues = issuesOf(parsed.error);
+      throw new InvalidInputError(
+        "WEBHOOK_INVALID",
+        issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "),
+        { details: { issues } },
+      );
+    }
+    let url: URL;
+    try {
+      url = new URL(parsed.data.url);
+    } catch {
+      throw new InvalidInputError("WEBHOOK_URL_INVALID", "url is not a URL");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new InvalidInputError("WEBHOOK_URL_INVALID", "a webhook URL is http or https");
+    if (url.username || url.password)
+      throw new InvalidInputError("WEBHOOK_URL_INVALID", "a webhook URL carries no credentials");
+    // The service posting to itself would loop, and reach its own unauthenticated endpoints.
+    if (deps.ownOrigins().includes(url.origin))
+      throw new InvalidInputError("WEBHOOK_URL_SELF", "a webhook may not point at this service");
+    const hook = await deps.dispatcher.subscribe(req.apiKey!, url.toString(), parsed.data.events);
+    res
+      .status(201)
+      .location(`/v1/webhooks/${hook.id}`)
+      .json({ ...view(hook), secret: hook.secret });
+  });
+
+  router.get("/webhooks", owners, async (req, res) => {
+    res.json({ webhooks: (await deps.store.list(req.apiKey!.id)).map(view) });
+  });
+
+  router.delete("/webhooks/:id", owners, async (req, res) => {
+    const hook = await owned(String(req.params.id), req.apiKey!.id);
+    await deps.store.remove(hook.id, new Date().toISOString());
+    res.status(204).end();
+  });
+
+  router.get("/webhooks/:id/deliveries", owners, async (req, res) => {
+    const hook = await owned(String(req.params.id), req.apiKey!.id);
+    const log = await deps.store.deliveries(hook.id, 200);
+    res.json({
+      deliveries: log.map((d) => ({
+        id: d.id,
+        eventId: d.event_id,
+        type: d.event_type,
+        status: d.status,
+        attempts: d.attempts,
+        lastStatus: d.last_status,
+        lastError: d.last_error,
+        nextAttemptAt: d.status === "pending" ? d.next_attempt_at : null,
+        createdAt: d.created_at,
+        deliveredAt: d.delivered_at,
+      })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import { isKind, parseCanonicalRecord, concernsViewer, type CanonicalRecord } from "../records";
+import type { ApiKey } from "../keys";
+import type { BatchLog, RecordIndex, StoredBatch } from "../storage";
+import type { Published } from "../webhooks";
+
+/** Who may hear of a record: readers of the ledger, and parties the record concerns. */
+const mayRead = (record: CanonicalRecord) => (owner: ApiKey) =>
+  owner.role === "platform" ||
+  owner.role === "regulator" ||
+  ((owner.role === "rights_holder" || owner.role === "merchant") &&
+    concernsViewer(record, { keyId: owner.id, parties: owner.parties }));
+
+/** `record.anchored` for every record of batches just anchored, as the store now holds them. */
+export async function anchoredEvents(
+  store: RecordIndex & Pick<BatchLog, "getBatch">,
+  anchored: readonly Pick<StoredBatch, "batch_index">[],
+): Promise<Published[]> {
+  const events: Published[] = [];
+  for (const { batch_index } of anchored) {
+    const batch = await store.getBatch(batch_index);
+    if (batch?.status !== "anchored") continue;
+    const rows = await store.search({ afterSeq: batch.first_seq - 1, limit: batch.count });
+    for (const row of rows) {
+      const record = parseCanonicalRecord(row.canonical);
+      events.push({
+        id: `record.anchored:${record.id}:${batch.tx_hash}`,
+        type: "record.anchored",
+        data: {
+          recordId: record.id,
+          kind: record.kind,
+          seq: record.seq,
+          batchIndex: batch.batch_index,
+          txHash: batch.tx_hash,
+          blockNumber: batch.block_number,
+          receipt: `/v1/records/${record.id}/receipt`,
+        },
+        audience: mayRead(record),
+      });
+    }
+  }
+  return events;
+}
+
+/** `case.action` when an action is recorded on a case: heard by who may read its notice. */
+export async function actionEvents(
+  store: RecordIndex,
+  action: CanonicalRecord,
+): Promise<Published[]> {
+  const typed = parseCanonicalRecord(action);
+  if (!isKind(typed, "action")) return [];
+  const notices = new Map<string, CanonicalRecord>();
+  for (const link of typed.links.filter((l) => l.rel === "concerns")) {
+    const row = await store.getRecordRow(link.id);
+    const target = row && parseCanonicalRecord(row.canonical);
+    if (!target) continue;
+    if (isKind(target, "notice")) notices.set(target.id, target);
+    if (isKind(target, "counter_notice")) {
+      const answered = target.links.find((l) => l.rel === "answers");
+      const noticeRow = answered && (await store.getRecordRow(answered.id));
+      if (noticeRow) notices.set(noticeRow.id, parseCanonicalRecord(noticeRow.canonical));
+    }
+  }
+  return [...notices.values()].map((notice) => ({
+    id: `case.action:${typed.id}:${notice.id}`,
+    type: "case.action" as const,
+    data: {
+      caseId: notice.id,
+      actionId: typed.id,
+      action: typed.metadata.type,
+      effectiveAt: typed.metadata.effectiveAt,
+      case: `/v1/cases/${notice.id}`,
+    },
+    audience: mayRead(notice),
+  }));
+}

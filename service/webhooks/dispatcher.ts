@@ -1,0 +1,171 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { ApiKey } from "../keys";
+import type { WebhookStore, WebhookTable } from "../storage";
+import { signDelivery } from "./signature";
+
+export const WEBHOOK_EVENTS = ["record.anchored", "case.action"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface Published {
+  /** Stable per event: a subscription gets each event once, however often it is published. */
+  id: string;
+  type: WebhookEvent;
+  data: Record<string, unknown>;
+  /** Whether a subscription's owner, as its key is now, may be told of it. */
+  audience: (owner: ApiKey) => boolean;
+}
+
+export interface DispatcherOptions {
+  /** The owner's key as the keys file holds it now; a revoked key's subscriptions go quiet. */
+  keyOf: (id: string) => Promise<ApiKey | undefined>;
+  logger: Logger;
+  pollMs?: number;
+  timeoutMs?: number;
+  /** First retry after this; each next one waits twice as long. */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+}
+
+/**
+ * Delivers events to subscribed URLs: queued durably, POSTed signed (see `signature.ts`),
+ * retried with exponential backoff on any answer but 2xx, every attempt in the delivery log.
+ */
+export class WebhookDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly o: DispatcherOptions,
+  ) {}
+
+  async subscribe(
+    owner: ApiKey,
+    url: string,
+    events: readonly WebhookEvent[],
+  ): Promise<WebhookTable> {
+    const hook: WebhookTable = {
+      id: randomUUID(),
+      owner_key: owner.id,
+      url,
+      secret: randomBytes(32).toString("hex"),
+      events: JSON.stringify(events),
+      created_at: new Date().toISOString(),
+      deleted_at: null,
+    };
+    await this.store.create(hook);
+    return hook;
+  }
+
+  /** Queues the event for every live subscription to its type whose owner may know of it. */
+  async publish(event: Published): Promise<void> {
+    const now = new Date().toISOString();
+    const body = JSON.stringify({
+      id: event.id,
+      type: event.type,
+      createdAt: now,
+      data: event.data,
+    });
+    const deliveries = [];
+    for (const hook of await this.store.list()) {
+      if (!(JSON.parse(hook.events) as string[]).includes(event.type)) continue;
+      const owner = await this.o.keyOf(hook.owner_key);
+      if (!owner || !event.audience(owner)) continue;
+      deliveries.push({
+        id: randomUUID(),
+        webhook_id: hook.id,
+        event_id: event.id,
+        event_type: event.type,
+        payload: body,
+        status: "pending" as const,
+        attempts: 0,
+        next_attempt_at: now,
+        last_status: null,
+        last_error: null,
+        created_at: now,
+        delivered_at: null,
+      });
+    }
+    await this.store.enqueue(deliveries);
+    this.wake();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private wake(): void {
+    if (this.stopped || this.running) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), 0);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.tick(), this.o.pollMs ?? 1_000);
+  }
+
+  private tick(): void {
+    this.running ??= this.deliverDue()
+      .catch((error: unknown) =>
+        this.o.logger.warn({ err: error }, "webhook delivery round failed"),
+      )
+      .finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+  }
+
+  private async deliverDue(): Promise<void> {
+    const due = await this.store.due(new Date().toISOString(), 50);
+    await Promise.all(
+      due.map(async (delivery) => {
+        const hook = await this.store.get(delivery.webhook_id);
+        if (!hook) return;
+        const attempts = delivery.attempts + 1;
+        let status: number | null = null;
+        let error: string | null = null;
+        try {
+          const timestamp = Math.floor(Date.now() / 1000);
+          const response = await fetch(hook.url, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "x-notary-event": delivery.event_type,
+              "x-notary-delivery": delivery.id,
+              "x-notary-timestamp": String(timestamp),
+              "x-notary-signature": signDelivery(hook.secret, timestamp, delivery.payload),
+            },
+            body: delivery.payload,
+            redirect: "manual",
+            signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
+          });
+          await response.arrayBuffer().catch(() => undefined);
+          status = response.status;
+        } catch (e) {
+          error = (e as Error).message;
+        }
+        const ok = status !== null && status >= 200 && status < 300;
+        const gaveUp = !ok && attempts >= (this.o.maxAttempts ?? 8);
+        const backoff = (this.o.retryBaseMs ?? 1_000) * 2 ** (attempts - 1);
+        await this.store.record(delivery.id, {
+          status: ok ? "delivered" : gaveUp ? "failed" : "pending",
+          attempts,
+          next_attempt_at: new Date(Date.now() + (ok || gaveUp ? 0 : backoff)).toISOString(),
+          last_status: status,
+          last_error: ok ? null : (error ?? `answered ${status}`),
+          delivered_at: ok ? new Date().toISOString() : null,
+        });
+      }),
+    );
+  }
+}

@@ -1,0 +1,190 @@
+import { expect } from "chai";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { signDelivery, verifyDelivery } from "../../service/webhooks";
+import { exampleRecord, type HttpClient } from "../support/http-client";
+import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+interface Received {
+  path: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+/** A webhook receiver: records every POST; answers 500 to the first `failFirst` of them. */
+async function startReceiver(
+  failFirst = 0,
+): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  let failures = failFirst;
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      received.push({
+        path: req.url ?? "",
+        headers: {
+          signature: req.headers["x-notary-signature"] as string | undefined,
+          timestamp: req.headers["x-notary-timestamp"] as string | undefined,
+          event: req.headers["x-notary-event"] as string | undefined,
+        },
+        body,
+      });
+      res.writeHead(failures-- > 0 ? 500 : 204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+const until = async (check: () => boolean, ms = 20_000) => {
+  for (const deadline = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 50)))
+    if (Date.now() > deadline) throw new Error("timed out waiting for deliveries");
+};
+
+describe("webhooks", function () {
+  this.timeout(90_000);
+
+  it("signs a delivery over its timestamp and body, and refuses old or altered ones", () => {
+    const secret = "ab".repeat(32);
+    const body = '{"id":"e1"}';
+    const now = 1_800_000_000;
+    const signature = signDelivery(secret, now, body);
+    expect(verifyDelivery({ secret, signature, timestamp: String(now), body, nowS: now })).to.equal(
+      true,
+    );
+    expect(
+      verifyDelivery({ secret, signature, timestamp: String(now), body: '{"id":"e2"}', nowS: now }),
+    ).to.equal(false);
+    // A replay ten minutes later fails the timestamp check.
+    expect(
+      verifyDelivery({ secret, signature, timestamp: String(now), body, nowS: now + 600 }),
+    ).to.equal(false);
+    expect(
+      verifyDelivery({ secret, signature, timestamp: String(now + 1), body, nowS: now }),
+    ).to.equal(false);
+  });
+
+  describe("over HTTP", () => {
+    let notary: TestNotary;
+    let holder: HttpClient;
+    let stranger: HttpClient;
+    before(async () => {
+      notary = await startTestNotary({ WEBHOOK_RETRY_BASE_MS: "50" });
+      holder = await clientWithKey(notary, {
+        id: "luma",
+        role: "rights_holder",
+        parties: ["91310000MA1FL0XX1X"], // the notice example's notifier
+      });
+      stranger = await clientWithKey(notary, {
+        id: "other",
+        role: "rights_holder",
+        parties: ["x"],
+      });
+    });
+    after(async () => notary?.stop());
+
+    const subscribe = async (client: HttpClient, url: string, events?: string[]) => {
+      const answer = await client.postJson("/v1/webhooks", { url, ...(events && { events }) });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      return answer.body as { id: string; secret: string };
+    };
+
+    it("tells each subscriber, signed, of what it may know: anchoring and actions on its cases, retried until received", async () => {
+      const platformHook = await startReceiver(1); // the first delivery fails, then is retried
+      const holderHook = await startReceiver();
+      const strangerHook = await startReceiver();
+      try {
+        const platform = await subscribe(notary.client, platformHook.url);
+        const own = await subscribe(holder, holderHook.url);
+        await subscribe(stranger, strangerHook.url);
+
+        const evidence = await notary.client.postRecord(await exampleRecord("evidence"));
+        const evidenceId = (evidence.body as { id: string }).id;
+        const notice = await notary.client.postRecord(
+          await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]),
+        );
+        const noticeId = (notice.body as { id: string }).id;
+        const action = await notary.client.postRecord(
+          await exampleRecord("action", [{ rel: "concerns", id: noticeId }]),
+        );
+        const actionId = (action.body as { id: string }).id;
+        await waitAnchored(notary.client, actionId);
+
+        const events = (r: { received: Received[] }) =>
+          r.received.map(
+            (d) => JSON.parse(d.body) as { id: string; type: string; data: Record<string, string> },
+          );
+        await until(() => events(holderHook).some((e) => e.type === "case.action"));
+        await until(
+          () => events(platformHook).filter((e) => e.type === "record.anchored").length >= 3,
+        );
+
+        // The rights holder hears of its notice and the action on its case, not of the evidence.
+        const held = events(holderHook);
+        expect(
+          held.filter((e) => e.type === "case.action").map((e) => e.data.actionId),
+        ).to.deep.equal([actionId]);
+        const anchoredForHolder = held
+          .filter((e) => e.type === "record.anchored")
+          .map((e) => e.data.recordId);
+        expect(anchoredForHolder).to.include(noticeId).and.not.to.include(evidenceId);
+        // A stranger hears nothing; every delivery verifies with its subscription's secret.
+        expect(strangerHook.received).to.deep.equal([]);
+        for (const [hook, secret] of [
+          [holderHook, own.secret],
+          [platformHook, platform.secret],
+        ] as const)
+          for (const d of hook.received)
+            expect(
+              verifyDelivery({
+                secret,
+                signature: d.headers.signature ?? null,
+                timestamp: d.headers.timestamp ?? null,
+                body: d.body,
+              }),
+            ).to.equal(true);
+
+        // The first delivery to the platform failed (500) and was delivered on a retry.
+        const log = (
+          (await notary.client.get(`/v1/webhooks/${platform.id}/deliveries`)).body as {
+            deliveries: { status: string; attempts: number; lastStatus: number }[];
+          }
+        ).deliveries;
+        expect(log.some((d) => d.status === "delivered" && d.attempts === 2)).to.equal(true);
+        const listed = (await holder.get("/v1/webhooks")).body as {
+          webhooks: { id: string; secret?: string }[];
+        };
+        expect(listed.webhooks.map((w) => w.id)).to.deep.equal([own.id]);
+        expect(listed.webhooks[0]!.secret).to.equal(undefined);
+      } finally {
+        await Promise.all([platformHook, holderHook, strangerHook].map((h) => h.close()));
+      }
+    });
+
+    it("refuses a URL that is not http(s) or points at the service itself, storing nothing", async () => {
+      for (const [url, code] of [
+        ["ftp://example.com/hook", "WEBHOOK_URL_INVALID"],
+        ["not a url", "WEBHOOK_URL_INVALID"],
+        [`${notary.url}/v1/records`, "WEBHOOK_URL_SELF"],
+      ] as const) {
+        const answer = await stranger.postJson("/v1/webhooks", { url });
+        expect([
+          answer.status,
+          (answer.body as { error: { code: string } }).error.code,
+        ]).to.deep.equal([400, code]);
+      }
+      const listed = (await stranger.get("/v1/webhooks")).body as { webhooks: unknown[] };
+      expect(listed.webhooks).to.have.length(1); // only the one subscribed in the test before
+      const gone = await stranger.get(
+        "/v1/webhooks/00000000-0000-4000-8000-000000000000/deliveries",
+      );
+      expect(gone.status).to.equal(404);
+    });
+  });
+});
