@@ -27,7 +27,7 @@ import {
   makeStatementSigner,
   startSigningWorker,
 } from "./keys";
-import { actionEvents, anchoredEvents, Notary } from "./notary";
+import { actionEvents, anchoredEvents, deadlineEvents, makeCaseDesk, Notary } from "./notary";
 import { WebhookDispatcher, type Published } from "./webhooks";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./chain-reader";
@@ -278,6 +278,15 @@ async function start(
   opened.push(() => timestamper.stop());
   webhooks.start();
   opened.push(() => webhooks.stop());
+  // Deadline reminders: cases are scanned only while someone subscribes to them.
+  const desk = makeCaseDesk(store, config);
+  const deadlineScan = setInterval(() => {
+    void webhooks.wanted("case.deadline").then((wanted) => {
+      if (wanted) publish(deadlineEvents(store, desk, config.webhookDeadlines.hours));
+    });
+  }, config.webhookDeadlines.scanMs);
+  deadlineScan.unref();
+  opened.push(async () => clearInterval(deadlineScan));
 
   logger.info(
     {
@@ -314,6 +323,7 @@ async function start(
       await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });
       // Batches cut above wait for their tokens until the next start.
       await timestamper.stop();
+      clearInterval(deadlineScan);
       await webhooks.stop();
       const cutOff = setTimeout(
         () => server.closeAllConnections(),

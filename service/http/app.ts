@@ -17,6 +17,8 @@ import {
   issueCertificate,
   makeArchiveSlots,
   makeBundles,
+  makeCaseDesk,
+  type CaseRules,
   searchRecords,
   tallyStatistics,
   type Notary,
@@ -34,7 +36,7 @@ import { ledgerRouter } from "./ledger-routes";
 import { unmatchedRoute } from "./methods";
 import { buildOpenApi } from "./openapi";
 import { auditRouter } from "./audit-routes";
-import { caseRouter, type CaseRules } from "./case-routes";
+import { caseRouter } from "./case-routes";
 import { registerRouter } from "./register-routes";
 import { publicRouter } from "./public-routes";
 import { certificateRouter, type LookupLimits } from "./certificate-routes";
@@ -260,12 +262,7 @@ export function createApp(deps: AppDeps): Express {
     caseRouter({
       notary: deps.notary,
       caseRecords: (noticeId) => assembleCase(store, noticeId),
-      notices: async (q) =>
-        (await searchRecords(store, { ...q, kind: "notice" })).records.map((r) => ({
-          id: r.id,
-          seq: r.seq,
-        })),
-      ...deps.cases,
+      desk: makeCaseDesk(store, deps.cases),
     }),
     ledger.protected,
     keysRouter(deps.keys),

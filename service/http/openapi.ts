@@ -212,14 +212,16 @@ export function buildOpenApi(): object {
         "/v1/webhooks": {
           post: {
             summary:
-              "Subscribe a URL to events (record.anchored, case.action) this key may know of; the signing secret is answered once",
+              "Subscribe a URL to events (record.anchored, case.action, case.deadline) this key may know of; the signing secret is answered once",
             security: bearer,
             requestBody: {
               content: {
                 "application/json": {
                   schema: z.object({
                     url: z.string(),
-                    events: z.array(z.enum(["record.anchored", "case.action"])).optional(),
+                    events: z
+                      .array(z.enum(["record.anchored", "case.action", "case.deadline"]))
+                      .optional(),
                   }),
                 },
               },

@@ -15,4 +15,11 @@ export { assembleBinder } from "./binder";
 export { makePublicRecords, type PublicRecords } from "./publications";
 export { issueCertificate, lookUpCertificate } from "./certificates";
 export { makeBundles, type Bundles } from "./bundles";
-export { actionEvents, anchoredEvents } from "./webhook-events";
+export { actionEvents, anchoredEvents, deadlineEvents } from "./webhook-events";
+export {
+  makeCaseDesk,
+  type CaseDesk,
+  type CaseListQuery,
+  type CaseRules,
+  type CaseSummary,
+} from "./case-desk";

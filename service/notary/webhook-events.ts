@@ -2,6 +2,7 @@ import { isKind, parseCanonicalRecord, concernsViewer, type CanonicalRecord } fr
 import type { ApiKey } from "../keys";
 import type { BatchLog, RecordIndex, StoredBatch } from "../storage";
 import type { Published } from "../webhooks";
+import type { CaseDesk } from "./case-desk";
 
 /** Who may hear of a record: readers of the ledger, and parties the record concerns. */
 const mayRead = (record: CanonicalRecord) => (owner: ApiKey) =>
@@ -72,4 +73,32 @@ export async function actionEvents(
     },
     audience: mayRead(notice),
   }));
+}
+
+/**
+ * `case.deadline` for each step of a case due within `hours` (E-Commerce Law arts. 42-44 as the
+ * timelines read them): heard by who may read the notice; once per step and due time.
+ */
+export async function deadlineEvents(
+  store: RecordIndex,
+  desk: Pick<CaseDesk, "dueWithin">,
+  hours: number,
+): Promise<Published[]> {
+  const events: Published[] = [];
+  const notices = new Map<string, CanonicalRecord | undefined>();
+  for await (const due of desk.dueWithin(hours)) {
+    if (!notices.has(due.caseId)) {
+      const row = await store.getRecordRow(due.caseId);
+      notices.set(due.caseId, row && parseCanonicalRecord(row.canonical));
+    }
+    const notice = notices.get(due.caseId);
+    if (!notice) continue;
+    events.push({
+      id: `case.deadline:${due.caseId}:${due.step}:${due.due}`,
+      type: "case.deadline",
+      data: { caseId: due.caseId, step: due.step, due: due.due, case: `/v1/cases/${due.caseId}` },
+      audience: mayRead(notice),
+    });
+  }
+  return events;
 }

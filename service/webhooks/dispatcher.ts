@@ -4,7 +4,7 @@ import type { ApiKey } from "../keys";
 import type { WebhookStore, WebhookTable } from "../storage";
 import { signDelivery } from "./signature";
 
-export const WEBHOOK_EVENTS = ["record.anchored", "case.action"] as const;
+export const WEBHOOK_EVENTS = ["record.anchored", "case.action", "case.deadline"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface Published {
@@ -40,6 +40,11 @@ export class WebhookDispatcher {
     private readonly store: WebhookStore,
     private readonly o: DispatcherOptions,
   ) {}
+
+  /** Whether any live subscription wants `type`: scans for events no one hears are skipped. */
+  async wanted(type: WebhookEvent): Promise<boolean> {
+    return (await this.store.list()).some((h) => (JSON.parse(h.events) as string[]).includes(type));
+  }
 
   async subscribe(
     owner: ApiKey,

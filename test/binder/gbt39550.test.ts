@@ -259,7 +259,8 @@ describe("GB/T 39550 binder", function () {
     const dir = await mkdtemp(join(tmpdir(), "binder-"));
     await writeFile(join(dir, "b.pdf"), pdf.bytes);
     const { stdout } = await promisify(execFile)("pdftotext", ["-layout", join(dir, "b.pdf"), "-"]);
-    for (const row of GBT39550_ROWS) expect(stdout).to.match(new RegExp(`^${row.id} `, "m"));
+    // A row at the top of a page follows the form feed pdftotext puts between pages.
+    for (const row of GBT39550_ROWS) expect(stdout).to.match(new RegExp(`^\\f?${row.id} `, "m"));
     expect(stdout).to.include("合计 Total: 106 / 110");
     expect(stdout).to.match(/1 \/ \d+/);
   });

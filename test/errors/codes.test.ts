@@ -14,7 +14,10 @@ describe("the error catalogue (errors/codes.ts)", () => {
     for (const [code, spec] of Object.entries(ERROR_CODES) as [string, ErrorSpec][]) {
       const fits =
         spec.kind === "input"
-          ? spec.status >= 400 && spec.status < 500 && spec.retryAfter === undefined
+          ? // Only a 429 (the caller asked too often) says when to try again.
+            spec.status >= 400 &&
+            spec.status < 500 &&
+            (spec.retryAfter === undefined) === (spec.status !== 429)
           : spec.kind === "invariant"
             ? spec.status === 500
             : [503, 507].includes(spec.status) && (spec.retryAfter ?? 0) > 0;

@@ -75,7 +75,12 @@ describe("webhooks", function () {
     let holder: HttpClient;
     let stranger: HttpClient;
     before(async () => {
-      notary = await startTestNotary({ WEBHOOK_RETRY_BASE_MS: "50" });
+      notary = await startTestNotary({
+        WEBHOOK_RETRY_BASE_MS: "50",
+        WEBHOOK_DEADLINE_SCAN_MS: "200",
+        // Ten days: the steps of a new notice (due in 3 to 5 working days) are "due soon".
+        WEBHOOK_DEADLINE_HOURS: "240",
+      });
       holder = await clientWithKey(notary, {
         id: "luma",
         role: "rights_holder",
@@ -164,6 +169,45 @@ describe("webhooks", function () {
         expect(listed.webhooks[0]!.secret).to.equal(undefined);
       } finally {
         await Promise.all([platformHook, holderHook, strangerHook].map((h) => h.close()));
+      }
+    });
+
+    it("reminds a case's parties of a step due within the day, once per step", async () => {
+      const hook = await startReceiver();
+      try {
+        await subscribe(holder, hook.url, ["case.deadline"]);
+        const evidence = await notary.client.postRecord(await exampleRecord("evidence"));
+        const notice = await notary.client.postRecord(
+          await exampleRecord("notice", [
+            { rel: "evidence", id: (evidence.body as { id: string }).id },
+          ]),
+        );
+        const noticeId = (notice.body as { id: string }).id;
+        const reminded = () =>
+          hook.received
+            .map(
+              (d) =>
+                JSON.parse(d.body) as {
+                  id: string;
+                  type: string;
+                  data: { caseId: string; step: string };
+                },
+            )
+            .filter((e) => e.data.caseId === noticeId);
+        await until(() =>
+          reminded().some((e) => e.data.step === "notice forwarded to the merchant"),
+        );
+        await new Promise((r) => setTimeout(r, 1_000)); // several more scans
+        const reminders = reminded();
+        expect(reminders.every((e) => e.type === "case.deadline")).to.equal(true);
+        expect(reminders.map((e) => e.data.step)).to.include.members([
+          "notice forwarded to the merchant",
+          "necessary measures taken",
+        ]);
+        // Several scans ran: each step is reminded once at most.
+        expect(new Set(reminders.map((e) => e.id)).size).to.equal(reminders.length);
+      } finally {
+        await hook.close();
       }
     });
 
