@@ -71,7 +71,7 @@ export default tseslint.config(
   {
     // The verification page's script runs in browsers: no Node built-ins. It is the page's edge,
     // so it may read the chain (service/chain-reader) and hand the reader to the verifier.
-    files: ["service/verify-page/app.ts"],
+    files: ["service/verify-page/app.ts", "service/portal/app.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -1,15 +1,18 @@
 /**
- * Bundles the verification page's script into dist/verify-page/app.js (part of `npm run
- * build`), so a built service serves it without bundling anything at run time.
+ * Bundles the browser pages' scripts (the verification page, the portal) into dist/<page>/app.js
+ * (part of `npm run build`), so a built service serves them without bundling at run time.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { bundleVerifyPageScript, PREBUILT_PAGE_SCRIPT } from "../service/verify-page/page";
+import { BROWSER_PAGES, bundleBrowserScript, prebuiltScript } from "../service/browser-bundle";
 
 async function main(): Promise<void> {
-  await mkdir(dirname(PREBUILT_PAGE_SCRIPT), { recursive: true });
-  await writeFile(PREBUILT_PAGE_SCRIPT, await bundleVerifyPageScript());
-  console.log(`wrote ${PREBUILT_PAGE_SCRIPT}`);
+  for (const page of BROWSER_PAGES) {
+    const file = prebuiltScript(page);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, await bundleBrowserScript(page));
+    console.log(`wrote ${file}`);
+  }
 }
 
 main().catch((error: unknown) => {

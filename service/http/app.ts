@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import express, { type Express } from "express";
+import express, { Router, type Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { ApiKeyFile } from "../keys";
@@ -48,6 +48,8 @@ import { searchRouter } from "./search-routes";
 import { verifyRouter, type VerifyRouteDeps } from "./verify-routes";
 import { offlineVerifyPage, VERIFY_PAGE_HTML, verifyPageScript } from "../verify-page/page";
 import { bundleRouter } from "./bundle-routes";
+import { browserScript } from "../browser-bundle";
+import { PORTAL_HTML } from "../portal/page";
 import { webhookRouter } from "./webhook-routes";
 import type { WebhookDispatcher } from "../webhooks";
 import { OverloadError } from "../errors";
@@ -186,6 +188,18 @@ export function createApp(deps: AppDeps): Express {
     );
     res.type("html").send(VERIFY_PAGE_HTML);
   });
+  app.get("/portal", (_req, res) => {
+    // The portal talks to this origin only; its key never leaves the tab's session storage.
+    res.setHeader(
+      "Content-Security-Policy",
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob:",
+    );
+    res.type("html").send(PORTAL_HTML);
+  });
+  app.get("/portal/app.js", async (_req, res) => {
+    res.type("application/javascript").setHeader("Cache-Control", "public, max-age=300");
+    res.send(await browserScript("portal"));
+  });
   app.get("/verify/app.js", async (_req, res) => {
     res.type("application/javascript").setHeader("Cache-Control", "public, max-age=300");
     res.send(await verifyPageScript());
@@ -240,6 +254,10 @@ export function createApp(deps: AppDeps): Express {
       loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),
     ),
     exportRouter(makeExports({ store, notary: deps.notary, files: deps.files, slot: archiveSlot })),
+    Router().get("/me", (req, res) => {
+      const { id, name, role, parties } = req.apiKey!;
+      res.json({ id, name, role, parties });
+    }),
     webhookRouter({
       dispatcher: deps.webhooks.dispatcher,
       store: deps.webhooks.store,

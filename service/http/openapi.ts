@@ -209,6 +209,22 @@ export function buildOpenApi(): object {
             },
           },
         },
+        "/v1/me": {
+          get: {
+            summary: "The key presenting itself: id, name, role and parties (never the key)",
+            security: bearer,
+            responses: { "200": { description: "The key" }, ...errors(401) },
+          },
+        },
+        "/portal": {
+          get: {
+            summary:
+              "The parties' portal (HTML): rights holders and merchants sign in with their key and see and do their part",
+            responses: {
+              "200": { description: "HTML", content: { "text/html": { schema: z.string() } } },
+            },
+          },
+        },
         "/v1/webhooks": {
           post: {
             summary:

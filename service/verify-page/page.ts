@@ -1,7 +1,4 @@
-import { build } from "esbuild";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { PACKAGE_ROOT } from "../package-root";
+import { browserScript } from "../browser-bundle";
 
 /** The verification page: static HTML; its script is bundled once, on first request. */
 export const VERIFY_PAGE_HTML = `<!doctype html>
@@ -58,37 +55,8 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 </body></html>
 `;
 
-/** Where `npm run build` leaves the page's script, bundled ahead of time. */
-export const PREBUILT_PAGE_SCRIPT = join(PACKAGE_ROOT, "dist", "verify-page", "app.js");
-
-/** Bundles the page's script for browsers: the same verifier core the CLI and the service run. */
-export async function bundleVerifyPageScript(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(PACKAGE_ROOT, "service", "verify-page", "app.ts")],
-    bundle: true,
-    write: false,
-    platform: "browser",
-    format: "iife",
-    target: "es2022",
-    minify: true,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
-}
-
-let bundle: Promise<string> | undefined;
-
-/**
- * The page's script: a built service (running from dist/) serves the one `npm run build` made
- * and bundles nothing at run time; from the sources (development, tests) it is bundled on first
- * request, so it is never older than the code beside it.
- */
-export function verifyPageScript(): Promise<string> {
-  bundle ??= __filename.endsWith(".js")
-    ? readFile(PREBUILT_PAGE_SCRIPT, "utf8")
-    : bundleVerifyPageScript();
-  return bundle;
-}
+/** The page's script, bundled for browsers: the same verifier core the CLI and service run. */
+export const verifyPageScript = (): Promise<string> => browserScript("verify-page");
 
 /**
  * The page as one self-contained file for the court bundle: its script inlined, opened from

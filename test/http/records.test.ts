@@ -293,7 +293,8 @@ function servedRoutes(app: Express): string[] {
         );
       return [];
     });
-  const internal = new Set(["get /verify/app.js"]); // the page's own script, not an API
+  // The pages' own scripts, not APIs.
+  const internal = new Set(["get /verify/app.js", "get /portal/app.js"]);
   const router = (app as unknown as { router: { stack: Layer[] } }).router;
   return [...new Set(walk(router.stack, ""))].filter((r) => !internal.has(r)).sort();
 }

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawnNotary, type NotaryChild } from "../../scripts/notary-process";
-import { PREBUILT_PAGE_SCRIPT } from "../../service/verify-page/page";
+import { prebuiltScript } from "../../service/browser-bundle";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir } from "../support/notary";
 import { startAnvil } from "../support/anvil";
@@ -46,7 +46,7 @@ describe("the built service (npm run build, npm start)", function () {
 
   it("serves the verification page's script bundled at build time, and its OpenAPI examples", async () => {
     const served = await (await fetch(`${notary.url}/verify/app.js`)).text();
-    expect(served).to.equal(await readFile(PREBUILT_PAGE_SCRIPT, "utf8"));
+    expect(served).to.equal(await readFile(prebuiltScript("verify-page"), "utf8"));
     const doc = (await (await fetch(`${notary.url}/v1/openapi.json`)).json()) as object;
     expect(JSON.stringify(doc)).to.include("CASE-2026-0042");
   });

@@ -1,0 +1,145 @@
+import { expect } from "chai";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { exampleRecord, type HttpClient } from "../support/http-client";
+import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HOLDER_ID = "91310000MA1FL0XX1X";
+
+/** A key as a person types it into the page. */
+const keyOf = (client: HttpClient) => client.apiKey!;
+
+/** Visible controls whose boxes overlap without one holding the other. */
+async function overlaps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const boxes = Array.from(
+      document.querySelectorAll("label, input, select, textarea, button, h1, h2, th, td"),
+    )
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .map((e) => ({ e, r: e.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && r.height > 0);
+    const found: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!];
+        if (a.e.contains(b.e) || b.e.contains(a.e)) continue;
+        const o =
+          a.r.left < b.r.right - 0.5 &&
+          b.r.left < a.r.right - 0.5 &&
+          a.r.top < b.r.bottom - 0.5 &&
+          b.r.top < a.r.bottom - 0.5;
+        if (o) found.push(`${a.e.outerHTML.slice(0, 60)} / ${b.e.outerHTML.slice(0, 60)}`);
+      }
+    return found;
+  });
+}
+
+describe("the parties' portal in headless Chromium", function () {
+  this.timeout(120_000);
+  let notary: TestNotary;
+  let browser: Browser;
+  let holder: HttpClient;
+  let merchant: HttpClient;
+
+  before(async () => {
+    notary = await startTestNotary();
+    holder = await clientWithKey(notary, {
+      id: "luma",
+      role: "rights_holder",
+      parties: [HOLDER_ID],
+    });
+    merchant = await clientWithKey(notary, {
+      id: "happy",
+      role: "merchant",
+      parties: ["shop:s-5521"],
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu"],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await notary?.stop();
+  });
+
+  async function signIn(
+    client: HttpClient,
+    viewport = { width: 1100, height: 900 },
+  ): Promise<Page> {
+    const page = await (await browser.newContext({ viewport })).newPage();
+    await page.goto(`${notary.url}/portal`);
+    await page.fill("#key", keyOf(client));
+    await page.click('#signin-form button[type="submit"]');
+    await page.waitForSelector("#app:not([hidden])");
+    return page;
+  }
+
+  it("refuses a wrong key at sign-in and keeps no key in the URL", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${notary.url}/portal`);
+    await page.fill("#key", "not-a-key");
+    await page.click('#signin-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById("signin-error")!.textContent !== "");
+    expect(await page.textContent("#signin-error")).to.include("AUTH_INVALID");
+    expect(page.url()).not.to.include("key");
+    await page.close();
+  });
+
+  it("lets a rights holder submit a notice with a file, see its case, and a merchant answer it", async () => {
+    const page = await signIn(holder);
+    expect(await page.isVisible("#notice-section")).to.equal(true);
+    expect(await page.isVisible("#answer-section")).to.equal(false);
+    // A refusal is shown next to the field it concerns: no name given.
+    await page.click('#notice-form button[type="submit"]');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-error="metadata.notifier.legalName"]')!.textContent !== "",
+    );
+    await page.fill("#n-name", "Luma Footwear Co., Ltd.");
+    await page.fill("#n-id", HOLDER_ID);
+    await page.fill("#n-reg", "30123456");
+    await page.fill("#n-url", "https://shop.example.com/item/889123");
+    await page.fill("#n-shop", "s-5521");
+    await page.fill("#n-explanation", "The listing uses the LUMA mark on identical goods.");
+    await page.setInputFiles("#n-file", {
+      name: "capture.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("a capture of the listing"),
+    });
+    await page.check("#n-true");
+    await page.click('#notice-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById("notice-ok")!.textContent !== "");
+    const noticeId = /Submitted: (\S+)/.exec((await page.textContent("#notice-ok"))!)![1]!;
+    await page.waitForSelector(`tr[data-case="${noticeId}"]`);
+    expect(await page.getAttribute("#n-progress", "value")).to.equal("1");
+    // Anchored, as the API says, and the timeline shows the notice received.
+    await waitAnchored(holder, noticeId);
+    await page.click(`tr[data-case="${noticeId}"] button`);
+    await page.waitForSelector('#timeline li[data-state="done"]');
+    expect(await page.textContent("#timeline")).to.include("notice received");
+    expect(await overlaps(page)).to.deep.equal([]);
+
+    const desk = await signIn(merchant);
+    expect(await desk.isVisible("#answer-section")).to.equal(true);
+    await desk.selectOption("#a-notice", noticeId);
+    await desk.fill("#a-name", "Happy Feet Trading Co., Ltd.");
+    await desk.fill("#a-id", "91310115MA1HX0XX2Y");
+    await desk.fill("#a-url", "https://shop.example.com/item/889123");
+    await desk.fill("#a-argument", "Genuine goods from an authorised distributor.");
+    await desk.click('#answer-form button[type="submit"]');
+    await desk.waitForFunction(() => document.getElementById("answer-ok")!.textContent !== "");
+    const answers = (await notary.client.get(`/v1/cases/${noticeId}`)).body as {
+      steps: { step: string }[];
+    };
+    expect(answers.steps.map((s) => s.step)).to.include("declaration (counter-notice) received");
+  });
+
+  it("fits a phone: nothing overlaps, nothing wider than the screen", async () => {
+    const evidence = await holder.postRecord(await exampleRecord("evidence"));
+    expect(evidence.status).to.equal(201);
+    const page = await signIn(holder, { width: 360, height: 800 });
+    expect(await overlaps(page)).to.deep.equal([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
+  });
+});
