@@ -3,7 +3,7 @@ import { writeBundle, type BundleDeps } from "../bundles";
 import { NotFoundError } from "../errors";
 import type { Submitter } from "../intake";
 import type { ApiKey } from "../keys";
-import { concernsViewer, parseCanonicalRecord, type CanonicalRecord } from "../records";
+import { parseCanonicalRecord, type CanonicalRecord } from "../records";
 import type { RecordIndex } from "../storage";
 import { assembleCase } from "./case-records";
 import type { Notary } from "./notary";
@@ -28,10 +28,8 @@ export function makeBundles(
   },
 ): Bundles {
   const submitter = (key: ApiKey): Submitter => ({ keyId: key.id, name: key.name });
-  const readable = (key: ApiKey) => (r: CanonicalRecord) =>
-    key.role === "platform" ||
-    key.role === "regulator" ||
-    concernsViewer(r, { keyId: key.id, parties: key.parties });
+  const readable = async (key: ApiKey, r: CanonicalRecord) =>
+    key.role === "platform" || key.role === "regulator" || (await deps.notary.readableBy(r, key));
   const write = async (
     name: string,
     records: CanonicalRecord[],
@@ -64,9 +62,10 @@ export function makeBundles(
         const row = await deps.store.getRecordRow(id);
         if (row) evidence.push(parseCanonicalRecord(row.canonical));
       }
-      const records = [c.notice, ...evidence, ...c.counterNotices, ...c.actions]
-        .filter(readable(key))
-        .sort((a, b) => a.seq - b.seq);
+      const records: CanonicalRecord[] = [];
+      for (const r of [c.notice, ...evidence, ...c.counterNotices, ...c.actions])
+        if (await readable(key, r)) records.push(r);
+      records.sort((a, b) => a.seq - b.seq);
       await write(`case:${noticeId}`, records, key, out);
     },
   };

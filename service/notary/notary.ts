@@ -263,7 +263,10 @@ export class Notary {
 
   /**
    * Platforms and regulators read every record; rights holders and merchants read those they
-   * submitted or that name one of their parties; admin keys manage keys only.
+   * submitted or that name one of their parties, and the rest of a case they are party to as
+   * far as the law has it forwarded to them (E-Commerce Law arts. 42-43): the evidence linked
+   * from a notice or declaration they may read, the declarations answering such a notice, the
+   * actions concerning either. Admin keys manage keys only.
    */
   async assertReadable(id: string, key: ApiKey): Promise<void> {
     if (key.role === "platform" || key.role === "regulator") return;
@@ -271,16 +274,51 @@ export class Notary {
       throw new ForbiddenError("FORBIDDEN_ROLE", "an admin key manages keys and reads no records", {
         details: { role: key.role },
       });
-    // Decided on the notarised record, never on the parties index alone: a row inserted into
-    // the index must not open a record to another merchant.
+    // Decided on the notarised records, never on the parties or links index alone: a row
+    // inserted into an index must not open a record to another merchant.
     const { record } = await this.notarised(id);
-    if (!concernsViewer(record, { keyId: key.id, parties: key.parties })) {
+    if (!(await this.readableBy(record, key, 2))) {
       throw new ForbiddenError(
         "RECORD_FORBIDDEN",
-        `record ${id} neither was submitted with this key nor names its parties`,
+        `record ${id} neither was submitted with this key, nor names its parties, nor belongs to a case it is party to`,
         { details: { id, role: key.role } },
       );
     }
+  }
+
+  /** Whether a party's key may read `record`, directly or through its case (`depth` links). */
+  async readableBy(record: CanonicalRecord, key: ApiKey, depth = 2): Promise<boolean> {
+    const viewer = { keyId: key.id, parties: key.parties };
+    if (concernsViewer(record, viewer)) return true;
+    if (depth === 0) return false;
+    // The records through which this one is part of a case: what it answers or concerns, and
+    // the notices and declarations that link it as their evidence.
+    const through = record.links
+      .filter((l) => l.rel === "answers" || l.rel === "concerns")
+      .map((l) => l.id);
+    if (record.kind === "evidence")
+      for (const { target, canonical } of await this.deps.store.linkingTo(
+        [record.id],
+        "evidence",
+      )) {
+        const linking = parseCanonicalRecord(canonical);
+        if (
+          target === record.id &&
+          linking.links.some((l) => l.rel === "evidence" && l.id === record.id)
+        )
+          through.push(linking.id);
+      }
+    for (const id of through) {
+      const row = await this.deps.store.getRecordRow(id);
+      if (!row) continue;
+      const other = parseCanonicalRecord(row.canonical);
+      if (
+        (other.kind === "notice" || other.kind === "counter_notice") &&
+        (await this.readableBy(other, key, depth - 1))
+      )
+        return true;
+    }
+    return false;
   }
 
   /**

@@ -96,6 +96,22 @@ describe("roles on API keys", function () {
     });
   });
 
+  it("lets the parties read the rest of their case: the declaration and the actions on it", async () => {
+    const post = async (kind: string, links: { rel: string; id: string }[]) =>
+      ((await as("platform").postRecord(await exampleRecord(kind, links))).body as { id: string })
+        .id;
+    // A declaration by a merchant the rights holder's key does not name, and an action on it.
+    const declaration = await post("counter_notice", [{ rel: "answers", id: noticeId }]);
+    const action = await post("action", [{ rel: "concerns", id: declaration }]);
+    for (const id of [declaration, action]) {
+      expect(await status(as("rights_holder"), `/v1/records/${id}`), id).to.equal(200);
+      expect(await status(as("merchant"), `/v1/records/${id}`), id).to.equal(200);
+      expect(await status(as("stranger"), `/v1/records/${id}`), id).to.equal(
+        "403 RECORD_FORBIDDEN",
+      );
+    }
+  });
+
   it("lets a merchant answer only a notice naming one of its shops", async () => {
     const other = await exampleRecord("notice", [{ rel: "evidence", id: evidenceId }]);
     (other.metadata as { targets: { shopId: string }[] }).targets[0]!.shopId = "s-other";
@@ -127,11 +143,13 @@ describe("roles on API keys", function () {
     }
     const forbidden = "403 RECORD_FORBIDDEN";
     const role = "403 FORBIDDEN_ROLE";
+    // The evidence names neither party, but it is the notice's preliminary evidence: the
+    // notice's parties read it with the notice (E-Commerce Law art. 42 forwards both).
     expect(table).to.deep.equal({
       platform: [200, 200, 200, 200, 200, 200],
       regulator: [200, 200, 200, 200, 200, 200],
-      rights_holder: [200, 200, 200, forbidden, forbidden, 200],
-      merchant: [200, 200, 200, forbidden, forbidden, 200],
+      rights_holder: [200, 200, 200, 200, 200, 200],
+      merchant: [200, 200, 200, 200, 200, 200],
       stranger: [forbidden, forbidden, forbidden, forbidden, forbidden, 200],
       admin: [role, role, role, role, role, role],
     });
@@ -299,7 +317,7 @@ describe("roles on API keys", function () {
     // The notice names the rights holder and the merchant's shop; the evidence names neither.
     for (const id of ["rights_holder", "merchant"]) {
       const seen = await found(id);
-      expect(seen).to.include(noticeId).and.not.to.include(evidenceId);
+      expect(seen).to.include(noticeId);
       // Everything listed is something the key may read.
       for (const record of seen)
         expect(await status(as(id), `/v1/records/${record}`), record).to.equal(200);
