@@ -103,6 +103,8 @@ async function showTimeline(caseId: string): Promise<void> {
     }),
   );
   $("bundle").onclick = () => void download(`/v1/cases/${caseId}/bundle`, `case-${caseId}.zip`);
+  $("certificate").onclick = () =>
+    void download(`/v1/records/${caseId}/certificate?format=pdf`, `certificate-${caseId}.pdf`);
 }
 
 async function loadCases(): Promise<void> {
@@ -135,6 +137,24 @@ async function loadCases(): Promise<void> {
       Object.assign(document.createElement("option"), { value: c.caseId, textContent: c.caseId }),
     ),
   );
+}
+
+/** The right-type elements (GB/T 39550 4.3.1.3-5) the form asks for, as the record holds them. */
+function rightDetails(type: string): Record<string, unknown> {
+  if (type === "trademark")
+    return {
+      ...(text("n-class") && { niceClass: Number(text("n-class")) }),
+      ...(text("n-goods") && { goodsOrServices: text("n-goods") }),
+    };
+  if (type === "patent")
+    return {
+      patentType: text("n-ptype"),
+      ...(text("n-claims") && { claimsReliedOn: [text("n-claims")] }),
+    };
+  return {
+    ...(text("n-work") && { workTitle: text("n-work") }),
+    ...(text("n-worktype") && { workType: text("n-worktype") }),
+  };
 }
 
 async function submitNotice(event: Event): Promise<void> {
@@ -185,6 +205,7 @@ async function submitNotice(event: Event): Promise<void> {
           type: text("n-right"),
           holder: text("n-name"),
           ...(text("n-reg") && { registrationNumber: text("n-reg") }),
+          ...rightDetails(text("n-right")),
         },
         ...(text("n-url") && {
           targets: [
@@ -283,5 +304,11 @@ $("signout").addEventListener("click", () => {
   location.reload();
 });
 $("notice-form").addEventListener("submit", (e) => void submitNotice(e));
+// Only the chosen right type's own fields are shown.
+$("n-right").addEventListener("change", () => {
+  document
+    .querySelectorAll<HTMLElement>("[data-right]")
+    .forEach((e) => (e.hidden = e.dataset.right !== text("n-right")));
+});
 $("answer-form").addEventListener("submit", (e) => void submitAnswer(e));
 if (sessionStorage.getItem(KEY)) void start();

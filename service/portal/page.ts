@@ -38,7 +38,7 @@ nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 <table><thead><tr><th>通知 Notice</th><th>收到 Received</th><th>下一步 Next step</th><th>逾期 Overdue</th><th></th></tr></thead><tbody id="cases"></tbody></table>
 <p class="muted" id="cases-empty" hidden>暂无案件 No cases yet.</p></section>
 <section id="timeline-section" hidden><h2>案件时间线 <small>Case timeline</small> <span id="timeline-case" class="muted"></span></h2>
-<ul id="timeline"></ul><nav><button class="link" type="button" id="bundle">下载材料包 Download the court bundle</button></nav></section>
+<ul id="timeline"></ul><nav><button class="link" type="button" id="certificate">下载通知存证证书 Download the notice's certificate</button><button class="link" type="button" id="bundle">下载材料包 Download the court bundle</button></nav></section>
 <section id="notice-section" hidden><h2>提交侵权通知 <small>Submit a notice</small></h2>
 <form id="notice-form" novalidate>
 <div class="grid">
@@ -48,6 +48,12 @@ nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 <div><label for="n-email">邮箱 E-mail</label><input id="n-email" type="email" data-path="metadata.notifier.email"><div class="error" data-error="metadata.notifier.email"></div></div>
 <div><label for="n-right">权利类型 Right</label><select id="n-right"><option value="trademark">商标 trademark</option><option value="patent">专利 patent</option><option value="copyright">著作权 copyright</option></select></div>
 <div><label for="n-reg">登记号 Registration no.</label><input id="n-reg" data-path="metadata.right.registrationNumber"><div class="error" data-error="metadata.right"></div></div>
+<div data-right="trademark"><label for="n-class">类别 Nice class</label><input id="n-class" type="number" min="1" max="45"></div>
+<div data-right="trademark"><label for="n-goods">核定商品 Goods or services</label><input id="n-goods"></div>
+<div data-right="patent" hidden><label for="n-ptype">专利类型 Patent type</label><select id="n-ptype"><option value="invention">发明 invention</option><option value="utility_model">实用新型 utility model</option><option value="design">外观设计 design</option></select></div>
+<div data-right="patent" hidden><label for="n-claims">权利要求 Claims relied on</label><input id="n-claims"></div>
+<div data-right="copyright" hidden><label for="n-work">作品名称 Work title</label><input id="n-work"></div>
+<div data-right="copyright" hidden><label for="n-worktype">作品类型 Work type</label><input id="n-worktype"></div>
 <div><label for="n-url">商品链接 Listing URL</label><input id="n-url" data-path="metadata.targets.0.url"><div class="error" data-error="metadata.targets"></div></div>
 <div><label for="n-shop">店铺编号 Shop id</label><input id="n-shop" data-path="metadata.targets.0.shopId"></div>
 </div>

@@ -99,6 +99,8 @@ describe("the parties' portal in headless Chromium", function () {
     await page.fill("#n-name", "Luma Footwear Co., Ltd.");
     await page.fill("#n-id", HOLDER_ID);
     await page.fill("#n-reg", "30123456");
+    await page.fill("#n-class", "25");
+    await page.fill("#n-goods", "Footwear");
     await page.fill("#n-url", "https://shop.example.com/item/889123");
     await page.fill("#n-shop", "s-5521");
     await page.fill("#n-explanation", "The listing uses the LUMA mark on identical goods.");
@@ -118,6 +120,16 @@ describe("the parties' portal in headless Chromium", function () {
     await page.click(`tr[data-case="${noticeId}"] button`);
     await page.waitForSelector('#timeline li[data-state="done"]');
     expect(await page.textContent("#timeline")).to.include("notice received");
+    // The right-type elements reached the record: the trademark's class and goods.
+    const notice = (await holder.get(`/v1/records/${noticeId}`)).body as {
+      record: { metadata: { right: { niceClass: number; goodsOrServices: string } } };
+    };
+    expect(notice.record.metadata.right).to.include({ niceClass: 25, goodsOrServices: "Footwear" });
+    const [certificate] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("#certificate"),
+    ]);
+    expect(certificate.suggestedFilename()).to.equal(`certificate-${noticeId}.pdf`);
     expect(await overlaps(page)).to.deep.equal([]);
 
     const desk = await signIn(merchant);
