@@ -92,8 +92,15 @@ async function showTimeline(caseId: string): Promise<void> {
   const view = await api<{ steps: { step: string; state: string; due?: string; at?: string }[] }>(
     `/v1/cases/${caseId}`,
   );
+  const notice = await api<{ status: string; batchIndex: number | null }>(`/v1/records/${caseId}`);
   $("timeline-section").hidden = false;
   $("timeline-case").textContent = caseId;
+  const status = $("case-status");
+  status.dataset.status = notice.status;
+  status.textContent =
+    notice.status === "anchored"
+      ? `通知已上链存证 The notice is anchored (batch ${notice.batchIndex})`
+      : "通知已接收，等待上链 The notice is received, waiting to be anchored";
   $("timeline").replaceChildren(
     ...view.steps.map((s) => {
       const li = document.createElement("li");

@@ -38,6 +38,7 @@ nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 <table><thead><tr><th>通知 Notice</th><th>收到 Received</th><th>下一步 Next step</th><th>逾期 Overdue</th><th></th></tr></thead><tbody id="cases"></tbody></table>
 <p class="muted" id="cases-empty" hidden>暂无案件 No cases yet.</p></section>
 <section id="timeline-section" hidden><h2>案件时间线 <small>Case timeline</small> <span id="timeline-case" class="muted"></span></h2>
+<p id="case-status"></p>
 <ul id="timeline"></ul><nav><button class="link" type="button" id="certificate">下载通知存证证书 Download the notice's certificate</button><button class="link" type="button" id="bundle">下载材料包 Download the court bundle</button></nav></section>
 <section id="notice-section" hidden><h2>提交侵权通知 <small>Submit a notice</small></h2>
 <form id="notice-form" novalidate>

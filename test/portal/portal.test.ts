@@ -120,6 +120,7 @@ describe("the parties' portal in headless Chromium", function () {
     await page.click(`tr[data-case="${noticeId}"] button`);
     await page.waitForSelector('#timeline li[data-state="done"]');
     expect(await page.textContent("#timeline")).to.include("notice received");
+    expect(await page.getAttribute("#case-status", "data-status")).to.equal("anchored");
     // The right-type elements reached the record: the trademark's class and goods.
     const notice = (await holder.get(`/v1/records/${noticeId}`)).body as {
       record: { metadata: { right: { niceClass: number; goodsOrServices: string } } };
