@@ -205,7 +205,14 @@ export function createApp(deps: AppDeps): Express {
     res.send(await verifyPageScript());
   });
 
-  app.use(publicRouter(makePublicRecords(store, deps.publicUrl)));
+  app.use(
+    publicRouter(
+      makePublicRecords(store, {
+        publicUrl: deps.publicUrl,
+        lookupSecret: deps.certificates.secret,
+      }),
+    ),
+  );
   app.use(
     certificateRouter(
       (number, code) =>

@@ -5,7 +5,8 @@ import {
   type DirectoryVersion,
   type Publication,
 } from "../publication";
-import type { RecordIndex } from "../storage";
+import { certificateNumber, lookupCode } from "../certificate";
+import type { BatchLog, RecordIndex } from "../storage";
 import { recordsOfKinds } from "./registers";
 
 export interface PublicRecords {
@@ -16,8 +17,29 @@ export interface PublicRecords {
 /** How long a public answer is reused: anyone may ask, so no request rescans the ledger. */
 const FRESH_MS = 5_000;
 
-/** The public side of the ledger: what the platform published, and its contact directory. */
-export function makePublicRecords(store: RecordIndex, publicUrl: () => string): PublicRecords {
+/**
+ * The public side of the ledger: what the platform published, and its contact directory. Each
+ * item links its verification: for an anchored record, the certificate lookup (number and code),
+ * which anyone may follow, since a published record is public; before that, the record's id.
+ */
+export function makePublicRecords(
+  store: RecordIndex & Pick<BatchLog, "getBatch">,
+  o: { publicUrl: () => string; lookupSecret: Uint8Array },
+): PublicRecords {
+  const links = async (ids: Iterable<string>) => {
+    const found = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const row = await store.getRecordRow(id);
+      const batch = row?.batch_index == null ? undefined : await store.getBatch(row.batch_index);
+      found.set(
+        id,
+        row && batch?.status === "anchored"
+          ? `${o.publicUrl()}/verify?certificate=${certificateNumber(row.seq, row.leaf_hash)}&code=${lookupCode(o.lookupSecret, id)}`
+          : `${o.publicUrl()}/verify?record=${id}`,
+      );
+    }
+    return (id: string) => found.get(id) ?? `${o.publicUrl()}/verify?record=${id}`;
+  };
   const cached = <T>(load: () => Promise<T>) => {
     let last: { at: number; value: Promise<T> } | undefined;
     return () => {
@@ -38,19 +60,18 @@ export function makePublicRecords(store: RecordIndex, publicUrl: () => string): 
         const row = await store.getRecordRow(id);
         if (row) subjects.set(id, parseCanonicalRecord(row.canonical));
       }
+      const published = actions.filter((a) => isKind(a, "action"));
       return toPublications(
-        actions.filter((a) => isKind(a, "action")),
+        published,
         (id) => subjects.get(id),
-        publicUrl(),
+        await links([...published.map((a) => a.id), ...subjects.keys()]),
       );
     }),
-    directory: cached(async () =>
-      toDirectoryVersions(
-        (await recordsOfKinds(store, ["contact_directory"])).filter((r) =>
-          isKind(r, "contact_directory"),
-        ),
-        publicUrl(),
-      ),
-    ),
+    directory: cached(async () => {
+      const versions = (await recordsOfKinds(store, ["contact_directory"])).filter((r) =>
+        isKind(r, "contact_directory"),
+      );
+      return toDirectoryVersions(versions, await links(versions.map((v) => v.id)));
+    }),
   };
 }

@@ -48,7 +48,7 @@ export function renderPublicationsHtml(publications: readonly Publication[]): st
   const items = publications
     .map(
       (p) => `<article><h2>${SUBJECT[p.subject]}</h2>
-<p class="meta">公示时间 Published ${escape(p.publishedAt)} · <a href="/verify?record=${escape(p.id)}">验证公示 verify the publication</a></p>
+<p class="meta">公示时间 Published ${escape(p.publishedAt)} · <a href="${escape(p.verify)}">验证公示 verify the publication</a></p>
 ${p.warningText ? `<p><strong>警示 Warning:</strong> ${escape(p.warningText)}</p>` : ""}
 ${p.items
   .map(

@@ -9,6 +9,8 @@ export const PUBLICATION_FEED_FORMAT = "publication-feed/v1";
 export interface Publication {
   /** The publication action's record id: the publication itself is notarised. */
   id: string;
+  /** Where anyone verifies the publication record itself. */
+  verify: string;
   publishedAt: string;
   subject: "notice" | "declaration" | "outcome" | "penalty";
   /** The records published, each as its public view, with where to verify it. */
@@ -102,7 +104,7 @@ export function publicView(record: TypedRecord): Record<string, unknown> | undef
 export function toPublications(
   actions: readonly Action[],
   recordOf: (id: string) => TypedRecord | undefined,
-  publicUrl: string,
+  verifyLink: (recordId: string) => string,
 ): Publication[] {
   return actions
     .filter((a) => SUBJECTS[a.metadata.type] !== undefined)
@@ -113,11 +115,12 @@ export function toPublications(
         .flatMap((r) => {
           const view = r && publicView(r);
           return r && view
-            ? [{ recordId: r.id, kind: r.kind, verify: `${publicUrl}/verify?record=${r.id}`, view }]
+            ? [{ recordId: r.id, kind: r.kind, verify: verifyLink(r.id), view }]
             : [];
         });
       return {
         id: a.id,
+        verify: verifyLink(a.id),
         publishedAt: a.metadata.publication?.publishedAt ?? a.metadata.effectiveAt,
         subject: SUBJECTS[a.metadata.type]!,
         items,
@@ -138,7 +141,7 @@ export interface DirectoryVersion {
 /** Every version of the contact directory (seed 000 §1), newest first; entries are public. */
 export function toDirectoryVersions(
   directories: readonly RecordOf<"contact_directory">[],
-  publicUrl: string,
+  verifyLink: (recordId: string) => string,
 ): DirectoryVersion[] {
   return [...directories]
     .sort((a, b) => b.seq - a.seq)
@@ -146,7 +149,7 @@ export function toDirectoryVersions(
       recordId: d.id,
       receivedAt: d.receivedAt,
       effectiveFrom: d.metadata.effectiveFrom,
-      verify: `${publicUrl}/verify?record=${d.id}`,
+      verify: verifyLink(d.id),
       entries: d.metadata.entries,
     }));
 }

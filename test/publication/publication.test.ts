@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { maskText, publicName, type Publication } from "../../service/publication";
 import { referencedFileNames } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
-import { startTestNotary, type TestNotary } from "../support/notary";
+import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
 /** Every kind of personal data the redaction rule removes, planted in every place it can sit. */
 const PII = {
@@ -92,7 +92,8 @@ describe("publication (E-Commerce Law art. 44)", function () {
         await act("publish_result", notice),
         await act("publish_penalty", penalty, { warningText: `警示：${tainted}` }),
       ];
-      await post("contact_directory", () => {});
+      const directory = await post("contact_directory", () => {});
+      await waitAnchored(notary.client, directory);
     });
     after(async () => notary?.stop());
 
@@ -108,9 +109,21 @@ describe("publication (E-Commerce Law art. 44)", function () {
         "outcome",
         "penalty",
       ]);
-      for (const p of publications)
+      // Each item, and each publication, links a certificate lookup anyone may follow.
+      const anonymousLookup = async (link: string) => {
+        const url = new URL(link);
+        expect(url.origin + url.pathname).to.equal("https://notary.example.com/verify");
+        const number = url.searchParams.get("certificate")!;
+        const code = url.searchParams.get("code")!;
+        const answer = await anonymous.get(`/v1/certificates/${number}?code=${code}`);
+        expect(answer.status, link).to.equal(200);
+        return (answer.body as { receipt: { record: { id: string } } }).receipt.record.id;
+      };
+      for (const p of publications) {
+        expect(await anonymousLookup(p.verify)).to.equal(p.id);
         for (const item of p.items)
-          expect(item.verify).to.equal(`https://notary.example.com/verify?record=${item.recordId}`);
+          expect(await anonymousLookup(item.verify)).to.equal(item.recordId);
+      }
       expect(publications.find((p) => p.subject === "penalty")!.warningText).to.include("警示");
     });
 
