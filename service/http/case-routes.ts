@@ -3,7 +3,8 @@ import { retentionOf, type CaseRecords, type Jurisdiction } from "../cases";
 import { z } from "zod";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import type { CaseDesk, Notary } from "../notary";
-import { checkNoticeElements, issuesOf } from "../records";
+import { checkNoticeElements } from "../records";
+import { parseRequest } from "./parse-request";
 
 const JURISDICTIONS: readonly Jurisdiction[] = ["CN", "DMCA", "DSA"];
 
@@ -34,16 +35,7 @@ export function caseRouter(deps: {
 }): Router {
   const router = Router();
   router.get("/cases", async (req, res) => {
-    const parsed = CaseListQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      throw new InvalidInputError(
-        "CASE_QUERY_INVALID",
-        issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; "),
-        { details: { issues } },
-      );
-    }
-    const q = parsed.data;
+    const q = parseRequest(CaseListQuery, req.query, "CASE_QUERY_INVALID");
     const key = req.apiKey!;
     if (key.role === "admin")
       throw new ForbiddenError("FORBIDDEN_ROLE", "an admin key manages keys and reads no cases");

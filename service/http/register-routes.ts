@@ -1,9 +1,9 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { issuesOf } from "../records";
 import { honourRoll, watchList, type MerchantEntry, type Registers } from "../registers";
 import { allowRoles } from "./auth";
+import { parseRequest } from "./parse-request";
 
 const MerchantQuery = z.strictObject({
   status: z.enum(["all", "termination-due", "watch", "honour", "key-management"]).default("all"),
@@ -24,19 +24,6 @@ const summary = (m: MerchantEntry) => ({
   currentFiling: m.filings.current?.recordId ?? null,
 });
 
-function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const issues = issuesOf(parsed.error);
-    throw new InvalidInputError(
-      "REGISTER_QUERY_INVALID",
-      issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; "),
-      { details: { issues } },
-    );
-  }
-  return parsed.data;
-}
-
 /**
  * The registers (README, "Registers"): merchants' enforcement history with what is due, the
  * malicious-notifier register, and credit. For the platform and regulators.
@@ -46,7 +33,7 @@ export function registerRouter(registers: () => Promise<Registers>): Router {
   const readers = allowRoles("platform", "regulator");
 
   router.get("/registers/merchants", readers, async (req, res) => {
-    const q = parseQuery(MerchantQuery, req.query);
+    const q = parseRequest(MerchantQuery, req.query, "REGISTER_QUERY_INVALID");
     if (q.status === "honour" && (!q.from || !q.to))
       throw new InvalidInputError(
         "REGISTER_QUERY_INVALID",

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { isRegionCode, issuesOf, type RecordOf } from "../records";
+import { isRegionCode, type RecordOf } from "../records";
 import { renderBinderHtml, renderBinderPdf, type Binder } from "../binder";
 import {
   campaignFormCsv,
@@ -11,6 +11,7 @@ import {
   type Statistics,
 } from "../reports";
 import { allowRoles } from "./auth";
+import { parseRequest } from "./parse-request";
 
 export const StatisticsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }),
@@ -42,23 +43,15 @@ function parseRange<T extends { from: string; to: string }>(
   code: "REPORT_INVALID" | "BINDER_QUERY_INVALID",
   hint: string,
 ): T {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const issues = issuesOf(parsed.error);
-    throw new InvalidInputError(
-      code,
-      `${issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; ")} (${hint})`,
-      { details: { issues } },
-    );
-  }
-  const from = new Date(parsed.data.from).toISOString();
-  const to = new Date(parsed.data.to).toISOString();
+  const q = parseRequest(schema, query, code, hint);
+  const from = new Date(q.from).toISOString();
+  const to = new Date(q.to).toISOString();
   if (from >= to)
     throw new InvalidInputError(
       "REPORT_REVERSED_RANGE",
-      `from (${parsed.data.from}) must be before to (${parsed.data.to})`,
+      `from (${q.from}) must be before to (${q.to})`,
     );
-  return { ...parsed.data, from, to };
+  return { ...q, from, to };
 }
 
 /**
@@ -72,16 +65,12 @@ export function reportRouter(
 ): Router {
   const router = Router();
   router.get("/reports/campaign-form", allowRoles("regulator", "platform"), async (req, res) => {
-    const parsed = CampaignFormQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      throw new InvalidInputError(
-        "REPORT_INVALID",
-        `${issues.map((i) => `${i.path || "query"}: ${i.message}`).join("; ")} (month is YYYY-MM, format is json, csv or pdf)`,
-        { details: { issues } },
-      );
-    }
-    const q = parsed.data;
+    const q = parseRequest(
+      CampaignFormQuery,
+      req.query,
+      "REPORT_INVALID",
+      "month is YYYY-MM, format is json, csv or pdf",
+    );
     if (q.region !== undefined && !isRegionCode(q.region))
       throw new InvalidInputError(
         "CAMPAIGN_REGION_INVALID",

@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { issuesOf } from "../records";
 import type { WebhookStore, WebhookTable } from "../storage";
 import { WEBHOOK_EVENTS, type WebhookDispatcher } from "../webhooks";
 import { allowRoles } from "./auth";
+import { parseRequest } from "./parse-request";
 
 const Subscription = z.strictObject({
   url: z.string().max(2_000),
@@ -42,18 +42,10 @@ export function webhookRouter(deps: {
   };
 
   router.post("/webhooks", owners, async (req, res) => {
-    const parsed = Subscription.safeParse(req.body);
-    if (!parsed.success) {
-      const issues = issuesOf(parsed.error);
-      throw new InvalidInputError(
-        "WEBHOOK_INVALID",
-        issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; "),
-        { details: { issues } },
-      );
-    }
+    const subscription = parseRequest(Subscription, req.body, "WEBHOOK_INVALID");
     let url: URL;
     try {
-      url = new URL(parsed.data.url);
+      url = new URL(subscription.url);
     } catch {
       throw new InvalidInputError("WEBHOOK_URL_INVALID", "url is not a URL");
     }
@@ -64,7 +56,7 @@ export function webhookRouter(deps: {
     // The service posting to itself would loop, and reach its own unauthenticated endpoints.
     if (deps.ownOrigins().includes(url.origin))
       throw new InvalidInputError("WEBHOOK_URL_SELF", "a webhook may not point at this service");
-    const hook = await deps.dispatcher.subscribe(req.apiKey!, url.toString(), parsed.data.events);
+    const hook = await deps.dispatcher.subscribe(req.apiKey!, url.toString(), subscription.events);
     res
       .status(201)
       .location(`/v1/webhooks/${hook.id}`)

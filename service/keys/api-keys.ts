@@ -312,23 +312,25 @@ export class ApiKeyFile {
 
   /** The key with this id as the file holds it now (a revoked key: undefined). */
   async byId(id: string): Promise<ApiKey | undefined> {
-    if (!this.refreshing && Date.now() - this.checkedAt >= 1_000)
-      this.refreshing = this.serially(() => this.refresh()).finally(
-        () => (this.refreshing = undefined),
-      );
-    if (this.refreshing) await this.refreshing;
-    return this.keys.byId(id);
+    return (await this.current()).byId(id);
   }
 
   async find(presented: string): Promise<ApiKey | undefined> {
-    // Requests that arrive while the file is re-read wait for it too: answering them from the
-    // old keys would refuse a key just added, or accept one just revoked.
+    return (await this.current()).find(presented);
+  }
+
+  /**
+   * The keys as the file holds them, re-read at most once a second. Callers that arrive while
+   * the file is re-read wait for it too: answering them from the old keys would refuse a key
+   * just added, or accept one just revoked.
+   */
+  private async current(): Promise<ApiKeys> {
     if (!this.refreshing && Date.now() - this.checkedAt >= 1_000)
       this.refreshing = this.serially(() => this.refresh()).finally(
         () => (this.refreshing = undefined),
       );
     if (this.refreshing) await this.refreshing;
-    return this.keys.find(presented);
+    return this.keys;
   }
 
   private async refresh(): Promise<void> {

@@ -54,6 +54,11 @@ export interface MerchantEntry {
   };
   keyManagement: boolean;
   exited: boolean;
+  /**
+   * After an exit: the date the merchant's filings must be kept until, three years after it
+   * (E-Commerce Law art. 31 and seed 000 §5, our reading); null while it trades.
+   */
+  filingsKeepUntil: string | null;
   /** Two or more authority penalties and no exit yet (seed 000 §4 art. 4(2)). */
   terminationDue: boolean;
   /** Warning letters whose rectification deadline passed with no check recorded. */
@@ -116,6 +121,7 @@ export function buildRegisters(records: readonly TypedRecord[], o: RegisterOptio
         },
         keyManagement: false,
         exited: false,
+        filingsKeepUntil: null,
         terminationDue: false,
         rectificationOverdue: [],
         credit: { score: 100, grade: "A", factors: [] },
@@ -323,10 +329,14 @@ function applyAction(
     case "publish_penalty":
       event("penalty_published", m.warningText);
       break;
-    case "merchant_exit":
+    case "merchant_exit": {
       entry.exited = true;
+      const until = new Date(at);
+      until.setUTCFullYear(until.getUTCFullYear() + 3);
+      entry.filingsKeepUntil = until.toISOString();
       event("exit");
       break;
+    }
     default:
       break;
   }

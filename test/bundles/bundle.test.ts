@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 import type { Receipt } from "../../service/receipts";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { verdictOf } from "../support/verify-page";
 
 const run = promisify(execFile);
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -113,16 +114,8 @@ describe("court bundles", function () {
       await page.setInputFiles("#receipt", join(dir, "receipts", `${evidenceId}.json`));
       await page.setInputFiles("#files", join(dir, "files", evidenceId, "截图.png"));
       await page.click("#verify");
-      await page.waitForFunction(
-        () =>
-          ["valid", "invalid", "unverifiable", "error"].includes(
-            document.getElementById("verdict")!.dataset.verdict ?? "",
-          ),
-        undefined,
-        { timeout: 60_000 },
-      );
-      const verdict = await page.getAttribute("#verdict", "data-verdict");
-      expect(verdict, (await page.textContent("#verdict")) ?? "").to.equal("valid");
+      const { verdict, text } = await verdictOf(page);
+      expect(verdict, text).to.equal("valid");
       expect(await page.getAttribute('#steps li[data-step="files"]', "data-status")).to.equal(
         "pass",
       );

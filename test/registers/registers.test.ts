@@ -46,6 +46,9 @@ describe("registers", () => {
     const exit = act("merchant_exit", 5, against, concerns(p2));
     const gone = buildRegisters([filing, p1, p2, exit], options).merchants[0]!;
     expect([gone.terminationDue, gone.exited]).to.deep.equal([false, true]);
+    // Its filings are kept three years after the exit.
+    expect(gone.filingsKeepUntil).to.equal("2029-03-05T02:00:00.000Z");
+    expect(due.filingsKeepUntil).to.equal(null);
     // The shop id named the merchant the filing ties it to.
     expect(gone.events.map((e) => e.what)).to.deep.equal([
       "filing",

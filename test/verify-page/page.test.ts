@@ -6,6 +6,7 @@ import { connectEmbedded } from "../../service/chain";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { verdictOf } from "../support/verify-page";
 
 const VECTOR_SETS = ["v1", "v2"].map((set) => join(__dirname, "..", "vectors", set));
 
@@ -65,15 +66,7 @@ describe("the public verification page in headless Chromium", function () {
       );
       if (rpcUrl) await page.fill("#rpc", rpcUrl);
       await page.click("#verify");
-      await page.waitForFunction(
-        () =>
-          ["valid", "invalid", "unverifiable", "error"].includes(
-            document.getElementById("verdict")!.dataset.verdict ?? "",
-          ),
-        undefined,
-        { timeout: 60_000 },
-      );
-      const verdict = await page.getAttribute("#verdict", "data-verdict");
+      const { verdict, text } = await verdictOf(page);
       const steps = await page.$$eval("#steps li", (items) =>
         items.map((li) => ({
           step: (li as HTMLElement).dataset.step!,
@@ -81,7 +74,7 @@ describe("the public verification page in headless Chromium", function () {
           text: li.textContent ?? "",
         })),
       );
-      return { verdict: verdict ?? "", text: (await page.textContent("#verdict")) ?? "", steps };
+      return { verdict, text, steps };
     } finally {
       await page.close();
     }
@@ -121,22 +114,6 @@ describe("the public verification page in headless Chromium", function () {
     expect(result.verdict).to.equal("invalid");
     expect(result.steps.find((s) => s.status === "fail")?.step).to.equal("format");
   });
-
-  /** Opens a page and waits for its verdict. */
-  async function verdictOf(page: Page): Promise<{ verdict: string; text: string }> {
-    await page.waitForFunction(
-      () =>
-        ["valid", "invalid", "unverifiable", "error"].includes(
-          document.getElementById("verdict")!.dataset.verdict ?? "",
-        ),
-      undefined,
-      { timeout: 60_000 },
-    );
-    return {
-      verdict: (await page.getAttribute("#verdict", "data-verdict")) ?? "",
-      text: (await page.textContent("#verdict")) ?? "",
-    };
-  }
 
   it("looks a certificate up from its QR link and verifies it at once, then checks the file dropped", async () => {
     const certificate = (
