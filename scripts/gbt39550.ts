@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { EXIT, runMain, UsageError } from "./cli";
 import { renderBinderHtml, renderBinderPdf } from "../service/binder";
 import { loadConfig } from "../service/config";
+import { loadLookupSecret } from "../service/keys";
 import { assembleBinder } from "../service/notary";
 import { LedgerStore, openDatabase } from "../service/storage";
 
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
       from,
       to,
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+      lookupSecret: await loadLookupSecret(config.lookupSecretFile),
     });
     const body =
       format === "pdf"

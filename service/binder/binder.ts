@@ -49,7 +49,8 @@ export const BinderSchema = z
   .meta({ id: "Gbt39550Binder" });
 export type Binder = z.infer<typeof BinderSchema>;
 
-const SAMPLES = 3;
+/** Sample records shown per facet: `Facts.sampleIds(SAMPLES)` names every one a binder links. */
+export const SAMPLES = 3;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
@@ -58,7 +59,14 @@ const round = (n: number) => Math.round(n * 100) / 100;
  */
 export function makeBinder(
   facts: Facts,
-  o: { from: string; to: string; now: Date; publicUrl: string },
+  o: {
+    from: string;
+    to: string;
+    now: Date;
+    publicUrl: string;
+    /** Where anyone verifies a sample record (its certificate lookup, once anchored). */
+    verifyLink: (recordId: string) => string;
+  },
   rows: readonly TableRow[] = GBT39550_ROWS,
 ): Binder {
   const scored = rows.map((row) => {
@@ -86,7 +94,7 @@ export function makeBinder(
           .map((recordId) => ({
             recordId,
             certificate: `${o.publicUrl}/v1/records/${recordId}/certificate`,
-            verify: `${o.publicUrl}/verify?record=${recordId}`,
+            verify: o.verifyLink(recordId),
           })),
       })),
     };

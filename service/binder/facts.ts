@@ -186,6 +186,11 @@ export class Facts {
     return this.count(facet) > 0;
   }
 
+  /** The first `n` records of every facet: the samples a binder shows. */
+  sampleIds(n: number): Set<string> {
+    return new Set([...this.facets.values()].flatMap((ids) => ids.slice(0, n)));
+  }
+
   /** Facets under `prefix.` that hold at least one record, by their last part. */
   present(prefix: string): string[] {
     return [...this.facets.keys()]

@@ -254,7 +254,12 @@ export function createApp(deps: AppDeps): Express {
     searchRouter((query) => searchRecords(store, query)),
     reportRouter(
       (range) => tallyStatistics(store, range),
-      (range) => assembleBinder(store, { ...range, publicUrl: deps.publicUrl() }),
+      (range) =>
+        assembleBinder(store, {
+          ...range,
+          publicUrl: deps.publicUrl(),
+          lookupSecret: deps.certificates.secret,
+        }),
       async () => (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
     ),
     registerRouter(() =>

@@ -1,6 +1,7 @@
-import { BinderFacts, makeBinder, type Binder } from "../binder";
+import { BinderFacts, makeBinder, SAMPLES, type Binder } from "../binder";
 import { parseCanonicalRecord } from "../records";
 import type { BatchLog, RecordIndex, WitnessLog } from "../storage";
+import { verifyLinks } from "./certificates";
 
 const PAGE = 1_000;
 
@@ -10,7 +11,7 @@ const PAGE = 1_000;
  */
 export async function assembleBinder(
   store: RecordIndex & Pick<BatchLog, "getBatch"> & Pick<WitnessLog, "witnessesOf">,
-  o: { from: string; to: string; publicUrl: string },
+  o: { from: string; to: string; publicUrl: string; lookupSecret: Uint8Array },
 ): Promise<Binder> {
   const facts = new BinderFacts();
   const chain = new Map<number, { anchored: boolean; witnessed: boolean }>();
@@ -34,5 +35,11 @@ export async function assembleBinder(
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.seq;
   }
-  return makeBinder(facts.result(), { ...o, now: new Date() });
+  const result = facts.result();
+  const verifyLink = await verifyLinks(
+    store,
+    { publicUrl: o.publicUrl, secret: o.lookupSecret },
+    result.sampleIds(SAMPLES),
+  );
+  return makeBinder(result, { ...o, now: new Date(), verifyLink });
 }

@@ -8,7 +8,7 @@ import {
 } from "../certificate";
 import { NotFoundError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
-import type { RecordIndex } from "../storage";
+import type { BatchLog, RecordIndex } from "../storage";
 import type { Notary } from "./notary";
 
 /**
@@ -57,4 +57,27 @@ export function issueCertificate(
     lookupCode: code,
     issuer: o.issuer,
   });
+}
+
+/**
+ * Where anyone verifies each of these records: for an anchored record, its certificate lookup
+ * (number and code: whoever is shown the link may check the record in the browser); before
+ * that, the record's id on the verification page.
+ */
+export async function verifyLinks(
+  store: RecordIndex & Pick<BatchLog, "getBatch">,
+  o: { publicUrl: string; secret: Uint8Array },
+  ids: Iterable<string>,
+): Promise<(id: string) => string> {
+  const found = new Map<string, string>();
+  for (const id of new Set(ids)) {
+    const row = await store.getRecordRow(id);
+    const batch = row?.batch_index == null ? undefined : await store.getBatch(row.batch_index);
+    if (row && batch?.status === "anchored")
+      found.set(
+        id,
+        `${o.publicUrl}/verify?certificate=${certificateNumber(row.seq, row.leaf_hash)}&code=${lookupCode(o.secret, id)}`,
+      );
+  }
+  return (id) => found.get(id) ?? `${o.publicUrl}/verify?record=${id}`;
 }

@@ -13,7 +13,7 @@ export {
 export { loadRegisters, recordsOfKinds } from "./registers";
 export { assembleBinder } from "./binder";
 export { makePublicRecords, type PublicRecords } from "./publications";
-export { issueCertificate, lookUpCertificate } from "./certificates";
+export { issueCertificate, lookUpCertificate, verifyLinks } from "./certificates";
 export { makeBundles, type Bundles } from "./bundles";
 export { actionEvents, anchoredEvents, deadlineEvents } from "./webhook-events";
 export {

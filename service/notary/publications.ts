@@ -5,8 +5,8 @@ import {
   type DirectoryVersion,
   type Publication,
 } from "../publication";
-import { certificateNumber, lookupCode } from "../certificate";
 import type { BatchLog, RecordIndex } from "../storage";
+import { verifyLinks } from "./certificates";
 import { recordsOfKinds } from "./registers";
 
 export interface PublicRecords {
@@ -26,20 +26,8 @@ export function makePublicRecords(
   store: RecordIndex & Pick<BatchLog, "getBatch">,
   o: { publicUrl: () => string; lookupSecret: Uint8Array },
 ): PublicRecords {
-  const links = async (ids: Iterable<string>) => {
-    const found = new Map<string, string>();
-    for (const id of new Set(ids)) {
-      const row = await store.getRecordRow(id);
-      const batch = row?.batch_index == null ? undefined : await store.getBatch(row.batch_index);
-      found.set(
-        id,
-        row && batch?.status === "anchored"
-          ? `${o.publicUrl()}/verify?certificate=${certificateNumber(row.seq, row.leaf_hash)}&code=${lookupCode(o.lookupSecret, id)}`
-          : `${o.publicUrl()}/verify?record=${id}`,
-      );
-    }
-    return (id: string) => found.get(id) ?? `${o.publicUrl()}/verify?record=${id}`;
-  };
+  const links = (ids: Iterable<string>) =>
+    verifyLinks(store, { publicUrl: o.publicUrl(), secret: o.lookupSecret }, ids);
   const cached = <T>(load: () => Promise<T>) => {
     let last: { at: number; value: Promise<T> } | undefined;
     return () => {

@@ -227,7 +227,19 @@ describe("GB/T 39550 binder", function () {
     expect(sample.certificate).to.equal(
       `https://notary.example.com/v1/records/${sample.recordId}/certificate`,
     );
-    expect(sample.verify).to.equal(`https://notary.example.com/verify?record=${sample.recordId}`);
+    // The verification link is the record's certificate lookup: followed without a key, it
+    // gives that record's receipt.
+    const link = new URL(sample.verify);
+    expect(link.origin + link.pathname).to.equal("https://notary.example.com/verify");
+    const looked = await notary.client
+      .withKey(undefined)
+      .get(
+        `/v1/certificates/${link.searchParams.get("certificate")}?code=${link.searchParams.get("code")}`,
+      );
+    expect(looked.status).to.equal(200);
+    expect((looked.body as { receipt: { record: { id: string } } }).receipt.record.id).to.equal(
+      sample.recordId,
+    );
   });
 
   it("scores an empty period at nothing, and refuses a bad range with a code", async () => {
