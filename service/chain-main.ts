@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     dir: config.chainDir,
     host: config.chain.host,
     port: config.chain.port,
+    publicRpc: config.chain.publicRpc,
   });
   process.stderr.write(`${chain.description}\n`);
   const stop = () => void chain.close().then(() => process.exit(0));

@@ -115,6 +115,7 @@ async function start(
         dir: config.chainDir,
         host: config.chain.host,
         port: config.chain.port,
+        publicRpc: config.chain.publicRpc,
         onWarning: (message) => logger.warn({ error: message }, "chain archive"),
       });
   opened.push(() => chain.close());
@@ -247,7 +248,12 @@ async function start(
     metrics,
     logger,
     limits: config.limits,
-    verify: { chain: providerChainReader(chain.provider), rpc: chain.eip1193, tsaTrustAnchors },
+    verify: {
+      chain: providerChainReader(chain.provider),
+      rpc: chain.eip1193,
+      publicRpc: config.chain.publicRpc,
+      tsaTrustAnchors,
+    },
     publicUrl: () => config.publicUrl ?? url,
     listeningUrl: () => url,
     cases: {

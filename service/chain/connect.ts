@@ -9,7 +9,7 @@ import {
 } from "ethers";
 import type { Server } from "node:http";
 import { EmbeddedChain } from "./embedded-chain";
-import { serveReadOnlyRpc, type Eip1193 } from "./rpc-server";
+import { serveReadOnlyRpc, type Eip1193, type PublicRpcOptions } from "./rpc-server";
 
 /** Hardhat's well-known first development account: funds the operator on the embedded chain only. */
 const DEV_FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -37,7 +37,17 @@ export interface EmbeddedOptions {
   readOnly?: boolean;
   /** Hears of failures in background work (the archive's checkpoints). */
   onWarning?: (message: string) => void;
+  /** The served port's guard and rate (defaults: DEFAULT_PUBLIC_RPC). */
+  publicRpc?: PublicRpcOptions;
 }
+
+/** The public RPC's bounds when none are configured (the configuration's defaults). */
+export const DEFAULT_PUBLIC_RPC: PublicRpcOptions = {
+  maxLogRange: 5_000,
+  callGas: 1_000_000,
+  timeoutMs: 5_000,
+  rate: { requests: 1_200, windowMs: 60_000 },
+};
 
 export async function connectEmbedded(
   options: EmbeddedOptions,
@@ -58,6 +68,7 @@ export async function connectEmbedded(
     ({ server, url: rpcUrl } = await serveReadOnlyRpc(chain.provider, {
       host: options.host,
       port: options.port,
+      publicFace: options.publicRpc ?? DEFAULT_PUBLIC_RPC,
     }));
   }
   return {

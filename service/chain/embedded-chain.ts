@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { ChainArchive, toWord, type ArchivedBlock } from "./archive";
 import { archiveProvider } from "./archive-rpc";
 import { BlockJournal, type JournalEntry } from "./journal";
-import { serveReadOnlyRpc } from "./rpc-server";
+import { ARCHIVE_METHODS, serveReadOnlyRpc } from "./rpc-server";
 
 /**
  * WARNING: these settings fix the genesis block. Changing any of them (or the pinned Hardhat
@@ -209,6 +209,7 @@ async function forkFrom(
   const { server, url } = await serveReadOnlyRpc(archiveProvider(archive), {
     host: "127.0.0.1",
     port: 0,
+    allowed: ARCHIVE_METHODS,
   });
   const cacheDir = await mkdtemp(join(tmpdir(), "notary-fork-cache-"));
   const provider = await hardhatProvider({ url, blockNumber, cacheDir });

@@ -4,8 +4,16 @@ export { BlockJournal, JournalEntry } from "./journal";
 export {
   connectEmbedded,
   connectExternal,
+  DEFAULT_PUBLIC_RPC,
   fundOnEmbedded,
   type ChainConnection,
   type EmbeddedOptions,
 } from "./connect";
-export { answerJsonRpc, READ_METHODS, serveReadOnlyRpc, type Eip1193 } from "./rpc-server";
+export {
+  answerJsonRpc,
+  rpcRouter,
+  serveReadOnlyRpc,
+  type Eip1193,
+  type PublicRpcOptions,
+} from "./rpc-server";
+export { RpcRefusal, MAX_RPC_BATCH, type RpcRefusalCode } from "./rpc-guard";

@@ -1,21 +1,22 @@
+import express, { Router } from "express";
+import { rateLimit } from "express-rate-limit";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { guardRpc, MAX_RPC_BATCH, RpcRefusal, type RpcGuardOptions } from "./rpc-guard";
 
 export interface Eip1193 {
   request(args: { method: string; params?: unknown[] }): Promise<unknown>;
 }
 
-/** What verifiers and explorers need to read the ledger; nothing that changes chain state. */
-export const READ_METHODS: ReadonlySet<string> = new Set([
+/**
+ * What a Hardhat fork of the chain archive reads from it, on loopback inside the process:
+ * nothing that changes chain state. Never served to the public (see `rpc-guard.ts`).
+ */
+export const ARCHIVE_METHODS: ReadonlySet<string> = new Set([
   "eth_chainId",
   "net_version",
   "web3_clientVersion",
   "eth_blockNumber",
-  "eth_call",
-  "eth_estimateGas",
-  "eth_gasPrice",
-  "eth_feeHistory",
-  "eth_maxPriorityFeePerGas",
   "eth_getBalance",
   "eth_getCode",
   "eth_getStorageAt",
@@ -34,22 +35,27 @@ interface JsonRpcRequest {
   params?: unknown;
 }
 
-const MAX_BODY = 1 << 20;
+const MAX_BODY = "256kb";
 
-/** Answers one JSON-RPC request, or a batch, allowing only `allowed` methods. */
+/** Answers one JSON-RPC request, or a batch of at most MAX_RPC_BATCH, through `provider`. */
 export async function answerJsonRpc(
   body: unknown,
   provider: Eip1193,
-  allowed: ReadonlySet<string> = READ_METHODS,
+  allowed?: ReadonlySet<string>,
 ): Promise<unknown> {
-  if (Array.isArray(body)) return Promise.all(body.map((one) => answerOne(one, provider, allowed)));
-  return answerOne(body, provider, allowed);
+  if (!Array.isArray(body)) return answerOne(body, provider, allowed);
+  if (body.length === 0 || body.length > MAX_RPC_BATCH)
+    return rpcError(
+      null,
+      new RpcRefusal(-32600, "RPC_BATCH_TOO_LARGE", `a batch holds 1 to ${MAX_RPC_BATCH} requests`),
+    );
+  return Promise.all(body.map((one) => answerOne(one, provider, allowed)));
 }
 
 async function answerOne(
   request: unknown,
   provider: Eip1193,
-  allowed: ReadonlySet<string>,
+  allowed: ReadonlySet<string> | undefined,
 ): Promise<unknown> {
   const {
     id = null,
@@ -58,71 +64,124 @@ async function answerOne(
   } = (typeof request === "object" && request !== null ? request : {}) as JsonRpcRequest;
   if (typeof method !== "string")
     return { jsonrpc: "2.0", id, error: { code: -32600, message: "invalid request" } };
-  if (!allowed.has(method)) {
-    return {
-      jsonrpc: "2.0",
+  if (allowed && !allowed.has(method))
+    return rpcError(
       id,
-      error: {
-        code: -32601,
-        message: `method ${method} is not available on this read-only endpoint`,
-      },
-    };
-  }
+      new RpcRefusal(-32601, "RPC_METHOD_NOT_ALLOWED", `method ${method} is not served here`),
+    );
   try {
     const result = await provider.request({ method, params: Array.isArray(params) ? params : [] });
     return { jsonrpc: "2.0", id, result };
   } catch (error) {
-    const e = error as { code?: number; message?: string; data?: unknown };
-    return {
-      jsonrpc: "2.0",
-      id,
-      error: {
-        code: typeof e.code === "number" ? e.code : -32603,
-        message: e.message ?? "internal error",
-        data: e.data,
-      },
-    };
+    return rpcError(id, error);
   }
 }
 
-/** Serves `provider` read-only as JSON-RPC over HTTP, so any tool can read the embedded chain. */
-export async function serveReadOnlyRpc(
+function rpcError(id: unknown, error: unknown): unknown {
+  if (error instanceof RpcRefusal)
+    return {
+      jsonrpc: "2.0",
+      id,
+      error: { code: error.rpcCode, message: error.message, data: { code: error.refusal } },
+    };
+  const e = error as { code?: number; message?: string; data?: unknown };
+  return {
+    jsonrpc: "2.0",
+    id,
+    error: {
+      code: typeof e.code === "number" ? e.code : -32603,
+      message: e.message ?? "internal error",
+      data: e.data,
+    },
+  };
+}
+
+/** Who may use a public endpoint how much: requests per client address and window. */
+export interface RpcRateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+/** A public endpoint: the guard, and a rate per client address. */
+export interface PublicRpcOptions extends RpcGuardOptions {
+  rate: RpcRateLimit;
+}
+
+/**
+ * `POST /` answering JSON-RPC: through the guard with a rate per address when `publicFace` is
+ * given (the chain port, `/v1/rpc`), or through the `allowed` list alone (loopback inside the
+ * process). Any page may read through it, the bundle's offline page (origin null) too: what it
+ * serves is public, so cross-origin reads give nothing away.
+ */
+export function rpcRouter(
   provider: Eip1193,
-  options: { host: string; port: number },
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+  options: { publicFace: PublicRpcOptions } | { allowed: ReadonlySet<string> },
+): Router {
+  const router = Router();
+  router.use((req, res, next) => {
     res.setHeader("Access-Control-Allow-Origin", "*");
     res.setHeader("Access-Control-Allow-Headers", "content-type");
-    if (req.method === "OPTIONS") return void res.writeHead(204).end();
-    if (req.method !== "POST") return void res.writeHead(405, { Allow: "POST" }).end();
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      } catch {
-        return void res.writeHead(400, { "content-type": "application/json" }).end(
-          JSON.stringify({
-            jsonrpc: "2.0",
-            id: null,
-            error: { code: -32700, message: "parse error" },
-          }),
-        );
-      }
-      answerJsonRpc(body, provider).then(
-        (answer) => {
-          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
-        },
-        () => res.writeHead(500).end(),
-      );
-    });
+    if (req.method === "OPTIONS") return void res.status(204).end();
+    if (req.method !== "POST") return void res.status(405).setHeader("Allow", "POST").end();
+    next();
   });
+  let target = provider;
+  let allowed: ReadonlySet<string> | undefined;
+  if ("publicFace" in options) {
+    target = guardRpc(provider, options.publicFace);
+    router.use(
+      rateLimit({
+        windowMs: options.publicFace.rate.windowMs,
+        limit: options.publicFace.rate.requests,
+        standardHeaders: "draft-8",
+        legacyHeaders: false,
+        handler: (_req, res) =>
+          void res
+            .status(429)
+            .json(
+              rpcError(
+                null,
+                new RpcRefusal(
+                  -32005,
+                  "RPC_RATE_LIMITED",
+                  "too many requests from this address; wait and try again",
+                ),
+              ),
+            ),
+      }),
+    );
+  } else allowed = options.allowed;
+  router.use(express.json({ limit: MAX_BODY }));
+  router.post("/", async (req, res) => {
+    res.json(await answerJsonRpc(req.body, target, allowed));
+  });
+  router.use(
+    (error: { type?: string }, _req: express.Request, res: express.Response, _next: unknown) => {
+      const tooLarge = error?.type === "entity.too.large";
+      res.status(tooLarge ? 413 : 400).json({
+        jsonrpc: "2.0",
+        id: null,
+        error: tooLarge
+          ? { code: -32600, message: `the body is larger than ${MAX_BODY}` }
+          : { code: -32700, message: "parse error" },
+      });
+    },
+  );
+  return router;
+}
+
+/** Serves `provider` as JSON-RPC over HTTP, so any tool can read the embedded chain. */
+export async function serveReadOnlyRpc(
+  provider: Eip1193,
+  options: { host: string; port: number } & (
+    { publicFace: PublicRpcOptions } | { allowed: ReadonlySet<string> }
+  ),
+): Promise<{ server: Server; url: string }> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use("/", rpcRouter(provider, options));
+  const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
+import type { PublicRpcOptions } from "../chain/rpc-server";
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const bytes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -52,6 +53,10 @@ const Env = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   LOW_BALANCE_ANCHORS: int(100, 0),
   RPC_MAX_LOG_RANGE: int(5_000, 1),
+  RPC_REQUESTS_PER_WINDOW: int(1_200, 1),
+  RPC_WINDOW_MS: int(60_000, 1_000),
+  RPC_CALL_GAS: int(1_000_000, 100_000),
+  RPC_TIMEOUT_MS: int(5_000, 100),
   HOLIDAYS: z
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
@@ -122,6 +127,8 @@ export interface Config {
     anchorWaitMs: number;
     /** The highest max fee per gas a (replacement) anchor transaction may offer, in wei. */
     maxFeePerGas: bigint;
+    /** The public read-only RPC (chain port and `/v1/rpc`): guard and rate per address. */
+    publicRpc: PublicRpcOptions;
   };
   operatorKeyFile: string;
   /** The secret certificate verification codes are derived from (created on first start). */
@@ -218,6 +225,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLogRange: e.RPC_MAX_LOG_RANGE,
       anchorWaitMs: e.ANCHOR_WAIT_MS,
       maxFeePerGas: BigInt(Math.round(e.MAX_FEE_GWEI * 1e9)),
+      publicRpc: {
+        maxLogRange: e.RPC_MAX_LOG_RANGE,
+        callGas: e.RPC_CALL_GAS,
+        timeoutMs: e.RPC_TIMEOUT_MS,
+        rate: { requests: e.RPC_REQUESTS_PER_WINDOW, windowMs: e.RPC_WINDOW_MS },
+      },
     },
     operatorKeyFile: inData(e.OPERATOR_KEY_FILE, "keys/operator.key"),
     lookupSecretFile: inData(e.LOOKUP_SECRET_FILE, "keys/lookup.key"),

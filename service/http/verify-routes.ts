@@ -3,7 +3,7 @@ import express, { Router } from "express";
 import multer from "multer";
 import { parseMultipart } from "./multipart";
 import { InvalidInputError } from "../errors";
-import { answerJsonRpc, type Eip1193 } from "../chain";
+import { rpcRouter, type Eip1193, type PublicRpcOptions } from "../chain";
 import { DigestOnlyStorage, type UploadedFile } from "../fingerprint";
 import { verifyReceipt, type ChainReader } from "../verify";
 import { certificatesFromPemOrDer } from "../witnesses";
@@ -12,6 +12,8 @@ export interface VerifyRouteDeps {
   chain: ChainReader;
   /** The ledger's chain as EIP-1193, for the read-only RPC proxy. */
   rpc: Eip1193;
+  /** The proxy's guard and rate per address. */
+  publicRpc: PublicRpcOptions;
   limits: { fileBytes: number; files: number; recordBytes: number };
   /** TSA root certificates (DER) the operator configured; the caller may add its own. */
   tsaTrustAnchors: readonly Uint8Array[];
@@ -110,16 +112,7 @@ export function verifyRouter(deps: VerifyRouteDeps): Router {
     res.type("application/x-pem-file").send(rootsPem);
   });
 
-  // Any page may read the chain through here, the bundle's offline page (origin null) too:
-  // the proxy is read-only and public, so cross-origin reads give nothing away.
-  router.use("/rpc", (req, res, next) => {
-    res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("Access-Control-Allow-Headers", "content-type");
-    if (req.method === "OPTIONS") return void res.status(204).end();
-    next();
-  });
-  router.post("/rpc", express.json({ limit: "256kb" }), async (req, res) => {
-    res.json(await answerJsonRpc(req.body, deps.rpc));
-  });
+  // The same guarded face as the embedded chain's own port (see chain/rpc-guard.ts).
+  router.use("/rpc", rpcRouter(deps.rpc, { publicFace: deps.publicRpc }));
   return router;
 }
