@@ -11,7 +11,8 @@ export {
 } from "./connect";
 export {
   answerJsonRpc,
-  rpcRouter,
+  rpcCors,
+  rpcHandlers,
   serveReadOnlyRpc,
   type Eip1193,
   type PublicRpcOptions,

@@ -1,4 +1,4 @@
-import express, { Router } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -108,28 +108,31 @@ export interface PublicRpcOptions extends RpcGuardOptions {
 }
 
 /**
- * `POST /` answering JSON-RPC: through the guard with a rate per address when `publicFace` is
- * given (the chain port, `/v1/rpc`), or through the `allowed` list alone (loopback inside the
- * process). Any page may read through it, the bundle's offline page (origin null) too: what it
- * serves is public, so cross-origin reads give nothing away.
+ * CORS for the RPC: any page may read through it, the bundle's offline page (origin null) too:
+ * what it serves is public, so cross-origin reads give nothing away.
  */
-export function rpcRouter(
+export const rpcCors: RequestHandler = (req, res, next) => {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Allow-Headers", "content-type");
+  if (req.method === "OPTIONS") return void res.status(204).end();
+  next();
+};
+
+/**
+ * The handlers of `POST` answering JSON-RPC: through the guard with a rate per address when
+ * `publicFace` is given (the chain port, `/v1/rpc`), or through the `allowed` list alone
+ * (loopback inside the process).
+ */
+export function rpcHandlers(
   provider: Eip1193,
   options: { publicFace: PublicRpcOptions } | { allowed: ReadonlySet<string> },
-): Router {
-  const router = Router();
-  router.use((req, res, next) => {
-    res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("Access-Control-Allow-Headers", "content-type");
-    if (req.method === "OPTIONS") return void res.status(204).end();
-    if (req.method !== "POST") return void res.status(405).setHeader("Allow", "POST").end();
-    next();
-  });
+): RequestHandler[] {
+  const handlers: RequestHandler[] = [];
   let target = provider;
   let allowed: ReadonlySet<string> | undefined;
   if ("publicFace" in options) {
     target = guardRpc(provider, options.publicFace);
-    router.use(
+    handlers.push(
       rateLimit({
         windowMs: options.publicFace.rate.windowMs,
         limit: options.publicFace.rate.requests,
@@ -151,24 +154,22 @@ export function rpcRouter(
       }),
     );
   } else allowed = options.allowed;
-  router.use(express.json({ limit: MAX_BODY }));
-  router.post("/", async (req, res) => {
+  handlers.push(express.json({ limit: MAX_BODY }), async (req, res) => {
     res.json(await answerJsonRpc(req.body, target, allowed));
   });
-  router.use(
-    (error: { type?: string }, _req: express.Request, res: express.Response, _next: unknown) => {
-      const tooLarge = error?.type === "entity.too.large";
-      res.status(tooLarge ? 413 : 400).json({
-        jsonrpc: "2.0",
-        id: null,
-        error: tooLarge
-          ? { code: -32600, message: `the body is larger than ${MAX_BODY}` }
-          : { code: -32700, message: "parse error" },
-      });
-    },
-  );
-  return router;
+  return handlers;
 }
+
+const rpcBodyError: ErrorRequestHandler = (error: { type?: string }, _req, res, _next) => {
+  const tooLarge = error?.type === "entity.too.large";
+  res.status(tooLarge ? 413 : 400).json({
+    jsonrpc: "2.0",
+    id: null,
+    error: tooLarge
+      ? { code: -32600, message: `the body is larger than ${MAX_BODY}` }
+      : { code: -32700, message: "parse error" },
+  });
+};
 
 /** Serves `provider` as JSON-RPC over HTTP, so any tool can read the embedded chain. */
 export async function serveReadOnlyRpc(
@@ -180,7 +181,10 @@ export async function serveReadOnlyRpc(
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
-  app.use("/", rpcRouter(provider, options));
+  app.use(rpcCors);
+  app.post("/", ...rpcHandlers(provider, options));
+  app.use((_req, res) => void res.status(405).setHeader("Allow", "POST").end());
+  app.use(rpcBodyError);
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -3,7 +3,7 @@ import express, { Router } from "express";
 import multer from "multer";
 import { parseMultipart } from "./multipart";
 import { InvalidInputError } from "../errors";
-import { rpcRouter, type Eip1193, type PublicRpcOptions } from "../chain";
+import { rpcCors, rpcHandlers, type Eip1193, type PublicRpcOptions } from "../chain";
 import { DigestOnlyStorage, type UploadedFile } from "../fingerprint";
 import { verifyReceipt, type ChainReader } from "../verify";
 import { certificatesFromPemOrDer } from "../witnesses";
@@ -113,6 +113,7 @@ export function verifyRouter(deps: VerifyRouteDeps): Router {
   });
 
   // The same guarded face as the embedded chain's own port (see chain/rpc-guard.ts).
-  router.use("/rpc", rpcRouter(deps.rpc, { publicFace: deps.publicRpc }));
+  router.use("/rpc", rpcCors);
+  router.post("/rpc", ...rpcHandlers(deps.rpc, { publicFace: deps.publicRpc }));
   return router;
 }

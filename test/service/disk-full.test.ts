@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, statfs, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exampleRecord } from "../support/http-client";
@@ -61,6 +61,29 @@ describe("a full disk", function () {
     for (const name of await readdir(mountPoint))
       if (name.startsWith("filler")) await rm(join(mountPoint, name));
   };
+
+  const freeBytes = async () => {
+    const s = await statfs(mountPoint);
+    return s.bavail * s.bsize;
+  };
+  const expectRefusedWhole = async (size: number) => {
+    const seqBefore = await notary.store.nextSeq();
+    const upload = await notary.client.postRecord(await exampleRecord("evidence"), [
+      { name: "over.bin", content: new Uint8Array(size).fill(9) },
+    ]);
+    expect(upload.status, JSON.stringify(upload.body)).to.equal(507);
+    expect((upload.body as { error: { code: string } }).error.code).to.equal("STORAGE_FULL");
+    expect(await notary.store.nextSeq()).to.equal(seqBefore);
+    expect(await readdir(notary.files.tempDir)).to.deep.equal([]);
+  };
+
+  it("refuses with 507 a file 4 KiB larger than the free space, never acknowledging it short", async () => {
+    await expectRefusedWhole((await freeBytes()) + 4096);
+  });
+
+  it("refuses with 507 a file far larger than the free space", async () => {
+    await expectRefusedWhole((await freeBytes()) * 2 + 2 ** 20);
+  });
 
   it("answers 507 STORAGE_FULL with Retry-After, keeps nothing of the refused and all it had acknowledged", async () => {
     await fill();
