@@ -4,6 +4,7 @@ import { createLogger } from "./observability";
 import { LedgerError } from "./errors";
 import { initialKeyFile, KeysFileError } from "./keys";
 import { startNotary } from "./server";
+import { StartRefusal } from "./startup";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,9 +44,17 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => shutdown("SIGINT"));
 }
 
-/** Coded start-up errors that name what the operator must do (fund a key, fix a file). */
+/** Coded start-up errors that name what the operator must do (fund a key, free a port). */
 function isOperatorsToFix(error: unknown): error is Error {
-  return error instanceof LedgerError && error.code === "OPERATOR_UNFUNDED";
+  return (
+    (error instanceof LedgerError && error.code === "OPERATOR_UNFUNDED") ||
+    error instanceof StartRefusal
+  );
+}
+
+/** One line, led by the code where the error has one, so scripts and people can act on it. */
+function lineOf(error: Error): string {
+  return error instanceof LedgerError ? `${error.code}: ${error.message}` : error.message;
 }
 
 main().catch((error: unknown) => {
@@ -53,7 +62,7 @@ main().catch((error: unknown) => {
   const known =
     error instanceof ConfigError || error instanceof KeysFileError || isOperatorsToFix(error);
   process.stderr.write(
-    `${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `${known ? lineOf(error) : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(known ? 2 : 1);
 });

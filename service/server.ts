@@ -1,3 +1,4 @@
+import { assertPortsFree, DataDirLock } from "./startup";
 import { mkdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { Express } from "express";
@@ -77,7 +78,15 @@ async function start(
   logger: Logger,
   opened: (() => Promise<void>)[],
 ): Promise<RunningNotary> {
+  await assertPortsFree([
+    { host: config.host, port: config.port, what: "API" },
+    ...(config.chain.rpcUrl
+      ? []
+      : [{ host: config.chain.host, port: config.chain.port, what: "chain RPC" }]),
+  ]);
   await mkdir(config.dataDir, { recursive: true });
+  const lock = await DataDirLock.acquire(config.dataDir);
+  opened.push(() => lock.release());
   const {
     db,
     description: dbDescription,
@@ -340,6 +349,7 @@ async function start(
       const left = await notary.lag().catch(() => undefined);
       await chain.close();
       await db.destroy();
+      await lock.release();
       logger.info(
         { unanchoredRecords: left?.lagRecords },
         "evidence notary stopped; records not yet anchored are anchored at the next start",
