@@ -59,6 +59,7 @@ async function authorise(
   input: ValidRecordInput,
   key: ApiKey,
   noticeOf: (id: string) => Promise<RecordOf<"notice"> | undefined>,
+  mayRead: (id: string) => Promise<boolean>,
 ): Promise<void> {
   if (!SUBMITS[key.role].includes(input.kind))
     throw new ForbiddenError(
@@ -77,6 +78,18 @@ async function authorise(
         "a rights holder's key submits notices in its own name: the notifier's or agent's identity document must be one of the key's parties",
       );
   }
+  // WARNING: a link opens the linked record to whoever may read the linking one (a party reads
+  // the evidence its case links). A party's key links only what it may already read, or it
+  // could read anything by linking it; and the refusal is the same whether the record is
+  // unreadable or missing, and names no kind, so it tells nothing about other parties' records.
+  if (key.role !== "platform")
+    for (const link of input.links)
+      if (!(await mayRead(link.id)))
+        throw new InvalidInputError(
+          "LINK_UNKNOWN_RECORD",
+          `linked record ${link.id} does not exist, or this key may not read it`,
+          { details: { link } },
+        );
   if (key.role === "merchant" && input.kind === "counter_notice") {
     const answered = input.links.find((l) => l.rel === "answers");
     const notice = answered && (await noticeOf(answered.id));
@@ -114,7 +127,15 @@ export function makeRecordSubmissions(deps: {
           record,
           files.map((f) => f.name),
         );
-        await authorise(input, key, noticeOf);
+        await authorise(input, key, noticeOf, (id) =>
+          deps.notary.assertReadable(id, key).then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof InvalidInputError) return false;
+              throw error;
+            },
+          ),
+        );
         const { id, receipt } = await deps.notary.submit({
           input,
           files,

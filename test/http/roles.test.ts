@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -119,10 +120,54 @@ describe("roles on API keys", function () {
     const answer = await as("merchant").postRecord(
       await exampleRecord("counter_notice", [{ rel: "answers", id: otherId }]),
     );
+    // It may not read that notice, so it may not link it: refused as if it did not exist.
     expect([answer.status, (answer.body as { error: { code: string } }).error.code]).to.deep.equal([
-      403,
-      "SUBMISSION_NOT_OWN",
+      422,
+      "LINK_UNKNOWN_RECORD",
     ]);
+  });
+
+  it("lets a party link only records it may read, and says nothing of those it may not", async () => {
+    // Another party's evidence, and a penalty decision: neither readable by the parties' keys.
+    const post = async (kind: string, files: { name: string; content: string }[] = []) => {
+      const answer = await as("platform").postRecord(await exampleRecord(kind), files);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      return (answer.body as { id: string }).id;
+    };
+    const foreignEvidence = await post("evidence");
+    const penalty = await post("penalty_decision", [
+      { name: "处罚决定书.pdf", content: "decision" },
+    ]);
+    const missing = randomUUID();
+    const refusal = async (id: string, kind: string, as_: string, rel: string) => {
+      const links = [
+        ...(kind === "counter_notice" ? [{ rel: "answers", id: noticeId }] : []),
+        { rel, id },
+      ];
+      const answer = await as(as_).postRecord(await exampleRecord(kind, links));
+      const { code, message } = (answer.body as { error: { code: string; message: string } }).error;
+      return { status: answer.status, code, message: message.replace(id, "<id>") };
+    };
+    for (const [who, kind] of [
+      ["rights_holder", "notice"],
+      ["merchant", "counter_notice"],
+    ] as const) {
+      expect(await status(as(who), `/v1/records/${foreignEvidence}`)).to.equal(
+        "403 RECORD_FORBIDDEN",
+      );
+      const injected = await refusal(foreignEvidence, kind, who, "evidence");
+      expect(injected).to.include({ status: 422, code: "LINK_UNKNOWN_RECORD" });
+      // The same answer for a record that does not exist and one of another kind.
+      expect(await refusal(missing, kind, who, "evidence")).to.deep.equal(injected);
+      // (A merchant may read a penalty decision against its shop; then the kind is its to know.)
+      if ((await status(as(who), `/v1/records/${penalty}`)) !== 200)
+        expect(await refusal(penalty, kind, who, "evidence")).to.deep.equal(injected);
+      expect(injected.message).not.to.match(/penalty|evidence record|is a /);
+      // And the injection opened nothing.
+      expect(await status(as(who), `/v1/records/${foreignEvidence}`)).to.equal(
+        "403 RECORD_FORBIDDEN",
+      );
+    }
   });
 
   it("lets each role read exactly the records it may see, on every record endpoint", async () => {

@@ -72,7 +72,8 @@ describe("a start that must be refused", function () {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", () => resolve()));
     const { port } = taken.address() as AddressInfo;
     try {
-      for (const env of [{ PORT: String(port) }, { CHAIN_PORT: String(port) }]) {
+      const envs: Record<string, string>[] = [{ PORT: String(port) }, { CHAIN_PORT: String(port) }];
+      for (const env of envs) {
         const dir = join(await newDataDir(), "not-yet");
         const answer = await runBuilt({ DATA_DIR: dir, ...env });
         expect(answer.code).to.equal(2);
