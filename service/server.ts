@@ -196,6 +196,7 @@ async function start(
     keyOf: (id) => keys.byId(id),
     logger,
     retryBaseMs: config.webhookRetryBaseMs,
+    egress: { allowPrivate: config.webhookAllowPrivate },
   });
   const publish = (events: Promise<Published[]>) =>
     void events

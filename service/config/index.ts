@@ -47,6 +47,7 @@ const Env = z.object({
   MAX_CONCURRENT_EXPORTS: int(2, 1),
   MAX_BUNDLE_BYTES: bytes(8 * 2 ** 30),
   WEBHOOK_RETRY_BASE_MS: int(1_000, 10),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
   WEBHOOK_DEADLINE_SCAN_MS: int(15 * 60_000, 100),
   WEBHOOK_DEADLINE_HOURS: int(24, 1),
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
@@ -139,6 +140,8 @@ export interface Config {
   issuerName: string;
   /** A failed webhook delivery is retried after this, then twice as long each time. */
   webhookRetryBaseMs: number;
+  /** Webhooks may point at private and loopback addresses (for tests and closed networks). */
+  webhookAllowPrivate: boolean;
   /** How often cases are scanned for steps due soon, and how soon is soon (hours). */
   webhookDeadlines: { scanMs: number; hours: number };
   apiKeysFile: string;
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lookupSecretFile: inData(e.LOOKUP_SECRET_FILE, "keys/lookup.key"),
     issuerName: e.ISSUER_NAME,
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "true",
     webhookDeadlines: { scanMs: e.WEBHOOK_DEADLINE_SCAN_MS, hours: e.WEBHOOK_DEADLINE_HOURS },
     lookup: {
       windowMs: e.LOOKUP_WINDOW_MS,

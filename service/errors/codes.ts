@@ -102,6 +102,8 @@ export const ERROR_CODES = {
   WEBHOOK_INVALID: input(400),
   WEBHOOK_URL_INVALID: input(400),
   WEBHOOK_URL_SELF: input(400),
+  WEBHOOK_URL_PRIVATE: input(400),
+  WEBHOOK_URL_UNRESOLVED: input(400),
   WEBHOOK_NOT_FOUND: input(404),
 
   // Registers and the binder

@@ -2,7 +2,8 @@ import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { WebhookStore, WebhookTable } from "../storage";
-import { WEBHOOK_EVENTS, type WebhookDispatcher } from "../webhooks";
+import { checkOutboundUrl, EgressRefusal } from "../egress";
+import { WEBHOOK_EVENTS, webhookSecret, type WebhookDispatcher } from "../webhooks";
 import { allowRoles } from "./auth";
 import { parseRequest } from "./parse-request";
 
@@ -56,11 +57,21 @@ export function webhookRouter(deps: {
     // The service posting to itself would loop, and reach its own unauthenticated endpoints.
     if (deps.ownOrigins().includes(url.origin))
       throw new InvalidInputError("WEBHOOK_URL_SELF", "a webhook may not point at this service");
+    // Checked again on the address connected to at every delivery (see egress.ts).
+    await checkOutboundUrl(url, deps.dispatcher.egress).catch((error: unknown) => {
+      if (!(error instanceof EgressRefusal)) throw error;
+      throw new InvalidInputError(
+        error.code === "HOST_UNRESOLVED" ? "WEBHOOK_URL_UNRESOLVED" : "WEBHOOK_URL_PRIVATE",
+        error.code === "HOST_UNRESOLVED"
+          ? "the webhook URL's host does not resolve"
+          : "a webhook URL must lead to a public address, not a private, loopback, link-local or reserved one",
+      );
+    });
     const hook = await deps.dispatcher.subscribe(req.apiKey!, url.toString(), subscription.events);
     res
       .status(201)
       .location(`/v1/webhooks/${hook.id}`)
-      .json({ ...view(hook), secret: hook.secret });
+      .json({ ...view(hook), secret: webhookSecret(hook.secret) });
   });
 
   router.get("/webhooks", owners, async (req, res) => {
@@ -83,7 +94,8 @@ export function webhookRouter(deps: {
         type: d.event_type,
         status: d.status,
         attempts: d.attempts,
-        lastStatus: d.last_status,
+        // The status class alone ("4xx"): see egress.ts.
+        lastStatus: d.last_status === null ? null : `${Math.floor(d.last_status / 100)}xx`,
         lastError: d.last_error,
         nextAttemptAt: d.status === "pending" ? d.next_attempt_at : null,
         createdAt: d.created_at,

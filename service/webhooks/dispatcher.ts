@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { ApiKey } from "../keys";
 import type { WebhookStore, WebhookTable } from "../storage";
+import { postOutbound, type EgressPolicy } from "../egress";
 import { signDelivery } from "./signature";
 
 export const WEBHOOK_EVENTS = ["record.anchored", "case.action", "case.deadline"] as const;
@@ -25,6 +26,8 @@ export interface DispatcherOptions {
   /** First retry after this; each next one waits twice as long. */
   retryBaseMs?: number;
   maxAttempts?: number;
+  /** Where deliveries may go (public addresses only, unless the operator allows private). */
+  egress: EgressPolicy;
 }
 
 /**
@@ -40,6 +43,11 @@ export class WebhookDispatcher {
     private readonly store: WebhookStore,
     private readonly o: DispatcherOptions,
   ) {}
+
+  /** Where deliveries may go: the routes check a URL by the same rule when it is given. */
+  get egress(): EgressPolicy {
+    return this.o.egress;
+  }
 
   /** Whether any live subscription wants `type`: scans for events no one hears are skipped. */
   async wanted(type: WebhookEvent): Promise<boolean> {
@@ -137,37 +145,30 @@ export class WebhookDispatcher {
         const hook = await this.store.get(delivery.webhook_id);
         if (!hook) return;
         const attempts = delivery.attempts + 1;
-        let status: number | null = null;
-        let error: string | null = null;
-        try {
-          const timestamp = Math.floor(Date.now() / 1000);
-          const response = await fetch(hook.url, {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              "x-notary-event": delivery.event_type,
-              "x-notary-delivery": delivery.id,
-              "x-notary-timestamp": String(timestamp),
-              "x-notary-signature": signDelivery(hook.secret, timestamp, delivery.payload),
-            },
-            body: delivery.payload,
-            redirect: "manual",
-            signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
-          });
-          await response.arrayBuffer().catch(() => undefined);
-          status = response.status;
-        } catch (e) {
-          error = (e as Error).message;
-        }
-        const ok = status !== null && status >= 200 && status < 300;
+        const outcome = await postOutbound(new URL(hook.url), {
+          headers: {
+            "content-type": "application/json",
+            ...signDelivery(hook.secret, {
+              id: delivery.id,
+              at: new Date(),
+              body: delivery.payload,
+            }),
+          },
+          body: delivery.payload,
+          timeoutMs: this.o.timeoutMs ?? 5_000,
+          policy: this.o.egress,
+        });
+        const ok = outcome.ok;
         const gaveUp = !ok && attempts >= (this.o.maxAttempts ?? 8);
         const backoff = (this.o.retryBaseMs ?? 1_000) * 2 ** (attempts - 1);
         await this.store.record(delivery.id, {
           status: ok ? "delivered" : gaveUp ? "failed" : "pending",
           attempts,
           next_attempt_at: new Date(Date.now() + (ok || gaveUp ? 0 : backoff)).toISOString(),
-          last_status: status,
-          last_error: ok ? null : (error ?? `answered ${status}`),
+          // The class only: exact codes and error texts of an address inside someone's
+          // network would make the delivery log a port scanner's report.
+          last_status: outcome.statusClass === null ? null : Number(outcome.statusClass[0]) * 100,
+          last_error: outcome.ok ? null : outcome.code,
           delivered_at: ok ? new Date().toISOString() : null,
         });
       }),

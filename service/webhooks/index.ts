@@ -6,4 +6,4 @@ export {
   type Published,
   type WebhookEvent,
 } from "./dispatcher";
-export { signDelivery, verifyDelivery } from "./signature";
+export { signDelivery, webhookSecret } from "./signature";

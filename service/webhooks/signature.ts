@@ -1,31 +1,32 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { Webhook } from "standardwebhooks";
 
 /**
- * How deliveries are signed: `X-Notary-Signature: v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`
- * with `X-Notary-Timestamp: <t>` (Unix seconds). The timestamp is inside the MAC, so a receiver
- * that refuses old timestamps refuses a replayed delivery; the body is signed byte for byte.
+ * Deliveries are signed as the Standard Webhooks specification says, so a receiver checks them
+ * with that project's library in any language: `webhook-id` (the delivery id),
+ * `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256>` over
+ * `<id>.<timestamp>.<body>`. The id is inside the MAC, so a receiver that remembers ids and
+ * refuses old timestamps refuses a replayed delivery.
  */
-export function signDelivery(secret: string, timestamp: number, body: string): string {
-  const mac = createHmac("sha256", Buffer.from(secret, "hex"))
-    .update(`${timestamp}.${body}`)
-    .digest("hex");
-  return `v1=${mac}`;
+
+/** The subscription's secret as the specification writes it: `whsec_` and base64. */
+export function webhookSecret(stored: string): string {
+  // Secrets are kept as 32 random bytes in hex (as they always were); the bytes are the key.
+  return `whsec_${Buffer.from(stored, "hex").toString("base64")}`;
 }
 
-/** A receiver's check: the signature matches and the timestamp is within `toleranceS` of now. */
-export function verifyDelivery(o: {
-  secret: string;
-  signature: string | null;
-  timestamp: string | null;
-  body: string;
-  nowS?: number;
-  toleranceS?: number;
-}): boolean {
-  const t = Number(o.timestamp);
-  if (!o.signature || !Number.isInteger(t)) return false;
-  const now = o.nowS ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - t) > (o.toleranceS ?? 300)) return false;
-  const expected = Buffer.from(signDelivery(o.secret, t, o.body));
-  const given = Buffer.from(o.signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+/** The three headers that sign one delivery. */
+export function signDelivery(
+  stored: string,
+  delivery: { id: string; at: Date; body: string },
+): Record<string, string> {
+  const signature = new Webhook(webhookSecret(stored)).sign(
+    delivery.id,
+    delivery.at,
+    delivery.body,
+  );
+  return {
+    "webhook-id": delivery.id,
+    "webhook-timestamp": String(Math.floor(delivery.at.getTime() / 1000)),
+    "webhook-signature": signature,
+  };
 }

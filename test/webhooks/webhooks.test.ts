@@ -1,13 +1,15 @@
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { signDelivery, verifyDelivery } from "../../service/webhooks";
+import { Webhook } from "standardwebhooks";
+import { postOutbound } from "../../service/egress";
+import { signDelivery, webhookSecret } from "../../service/webhooks";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 
 interface Received {
   path: string;
-  headers: Record<string, string | undefined>;
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -24,9 +26,9 @@ async function startReceiver(
       received.push({
         path: req.url ?? "",
         headers: {
-          signature: req.headers["x-notary-signature"] as string | undefined,
-          timestamp: req.headers["x-notary-timestamp"] as string | undefined,
-          event: req.headers["x-notary-event"] as string | undefined,
+          "webhook-id": req.headers["webhook-id"] as string,
+          "webhook-timestamp": req.headers["webhook-timestamp"] as string,
+          "webhook-signature": req.headers["webhook-signature"] as string,
         },
         body,
       });
@@ -50,24 +52,90 @@ const until = async (check: () => boolean, ms = 20_000) => {
 describe("webhooks", function () {
   this.timeout(90_000);
 
-  it("signs a delivery over its timestamp and body, and refuses old or altered ones", () => {
-    const secret = "ab".repeat(32);
+  it("signs a delivery as Standard Webhooks do: a receiver using that library accepts it, and refuses it altered, replayed late or under another id", () => {
+    const stored = "ab".repeat(32);
     const body = '{"id":"e1"}';
-    const now = 1_800_000_000;
-    const signature = signDelivery(secret, now, body);
-    expect(verifyDelivery({ secret, signature, timestamp: String(now), body, nowS: now })).to.equal(
-      true,
-    );
-    expect(
-      verifyDelivery({ secret, signature, timestamp: String(now), body: '{"id":"e2"}', nowS: now }),
-    ).to.equal(false);
-    // A replay ten minutes later fails the timestamp check.
-    expect(
-      verifyDelivery({ secret, signature, timestamp: String(now), body, nowS: now + 600 }),
-    ).to.equal(false);
-    expect(
-      verifyDelivery({ secret, signature, timestamp: String(now + 1), body, nowS: now }),
-    ).to.equal(false);
+    const at = new Date();
+    const headers = signDelivery(stored, { id: "msg_1", at, body });
+    const receiver = new Webhook(webhookSecret(stored));
+    expect(receiver.verify(body, headers)).to.deep.equal({ id: "e1" });
+    expect(() => receiver.verify('{"id":"e2"}', headers)).to.throw();
+    expect(() => receiver.verify(body, { ...headers, "webhook-id": "msg_2" })).to.throw();
+    const late = signDelivery(stored, { id: "msg_1", at: new Date(at.getTime() - 600_000), body });
+    expect(() => receiver.verify(body, late)).to.throw();
+  });
+
+  describe("where private addresses are refused (the default)", () => {
+    let notary: TestNotary;
+    before(async () => (notary = await startTestNotary()));
+    after(async () => notary?.stop());
+
+    it("refuses at registration every URL that leads inside, contacting none of them", async () => {
+      // Literal addresses are judged without a connection; names are resolved, never contacted.
+      const inside = [
+        "http://127.0.0.1:9/hook",
+        "http://localhost:9/hook",
+        "http://[::1]:9/hook",
+        "http://[::ffff:127.0.0.1]:9/hook",
+        "http://0.0.0.0/hook",
+        "http://[::]/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/hook",
+        "http://192.168.1.1/hook",
+        "http://100.64.0.1/hook",
+        "http://[fd00::1]/hook",
+        "http://224.0.0.1/hook",
+        "http://2130706433/hook", // 127.0.0.1 written as one number
+      ];
+      for (const url of inside) {
+        const answer = await notary.client.postJson("/v1/webhooks", { url });
+        expect(
+          [answer.status, (answer.body as { error: { code: string } }).error.code],
+          url,
+        ).to.deep.equal([400, "WEBHOOK_URL_PRIVATE"]);
+      }
+      const unresolved = await notary.client.postJson("/v1/webhooks", {
+        url: "http://metadata.google.internal/computeMetadata/v1/",
+      });
+      expect((unresolved.body as { error: { code: string } }).error.code).to.be.oneOf([
+        "WEBHOOK_URL_UNRESOLVED",
+        "WEBHOOK_URL_PRIVATE",
+      ]);
+      expect(
+        ((await notary.client.get("/v1/webhooks")).body as { webhooks: [] }).webhooks,
+      ).to.have.length(0);
+    });
+
+    it("checks the address again at delivery, and reports only a code", async () => {
+      const hook = await startReceiver();
+      try {
+        for (const url of [hook.url, hook.url.replace("127.0.0.1", "localhost")]) {
+          const outcome = await postOutbound(new URL(url), {
+            headers: {},
+            body: "{}",
+            timeoutMs: 2_000,
+            policy: { allowPrivate: false },
+          });
+          expect(outcome, url).to.deep.equal({
+            ok: false,
+            statusClass: null,
+            code: "ADDRESS_NOT_PUBLIC",
+          });
+        }
+        expect(hook.received).to.deep.equal([]);
+        // Allowed, the same request arrives: the refusal above was the filter's.
+        const allowed = await postOutbound(new URL(hook.url), {
+          headers: {},
+          body: "{}",
+          timeoutMs: 2_000,
+          policy: { allowPrivate: true },
+        });
+        expect(allowed).to.deep.equal({ ok: true, statusClass: "2xx" });
+        expect(hook.received).to.have.length(1);
+      } finally {
+        await hook.close();
+      }
+    });
   });
 
   describe("over HTTP", () => {
@@ -76,6 +144,8 @@ describe("webhooks", function () {
     let stranger: HttpClient;
     before(async () => {
       notary = await startTestNotary({
+        // The receivers are on loopback: allowed here, refused by default (tested above).
+        WEBHOOK_ALLOW_PRIVATE: "true",
         WEBHOOK_RETRY_BASE_MS: "50",
         WEBHOOK_DEADLINE_SCAN_MS: "200",
         // Ten days: the steps of a new notice (due in 3 to 5 working days) are "due soon".
@@ -144,24 +214,27 @@ describe("webhooks", function () {
         for (const [hook, secret] of [
           [holderHook, own.secret],
           [platformHook, platform.secret],
-        ] as const)
+        ] as const) {
+          const receiver = new Webhook(secret);
           for (const d of hook.received)
-            expect(
-              verifyDelivery({
-                secret,
-                signature: d.headers.signature ?? null,
-                timestamp: d.headers.timestamp ?? null,
-                body: d.body,
-              }),
-            ).to.equal(true);
+            expect(receiver.verify(d.body, d.headers)).to.deep.equal(JSON.parse(d.body));
+          // One id per delivery, the same on its retries: a receiver refuses one it has seen.
+          const ids = new Set(hook.received.map((d) => d.headers["webhook-id"]));
+          const events = new Set(
+            hook.received.map((d) => (JSON.parse(d.body) as { id: string }).id),
+          );
+          expect(ids.size).to.equal(events.size);
+        }
 
         // The first delivery to the platform failed (500) and was delivered on a retry.
         const log = (
           (await notary.client.get(`/v1/webhooks/${platform.id}/deliveries`)).body as {
-            deliveries: { status: string; attempts: number; lastStatus: number }[];
+            deliveries: { status: string; attempts: number; lastStatus: string | null }[];
           }
         ).deliveries;
-        expect(log.some((d) => d.status === "delivered" && d.attempts === 2)).to.equal(true);
+        expect(
+          log.some((d) => d.status === "delivered" && d.attempts === 2 && d.lastStatus === "2xx"),
+        ).to.equal(true);
         const listed = (await holder.get("/v1/webhooks")).body as {
           webhooks: { id: string; secret?: string }[];
         };

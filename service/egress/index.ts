@@ -1,0 +1,12 @@
+/**
+ * Requests the service itself sends out (webhook deliveries; later, page captures), and the one
+ * rule they follow: only to public addresses, unless the operator allows private ones.
+ */
+export {
+  checkOutboundUrl,
+  isPublicAddress,
+  postOutbound,
+  EgressRefusal,
+  type EgressPolicy,
+  type OutboundOutcome,
+} from "./egress";
