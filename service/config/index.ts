@@ -40,6 +40,7 @@ const Env = z.object({
   LOOKUP_WINDOW_MS: int(60_000, 1_000),
   LOOKUPS_PER_WINDOW: int(60, 1),
   LOOKUP_FAILURES_PER_WINDOW: int(10, 1),
+  LOOKUP_GLOBAL_FAILURES_PER_WINDOW: int(300, 1),
   API_KEYS_FILE: z.string().min(1).optional(),
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
@@ -135,7 +136,7 @@ export interface Config {
   /** The secret certificate verification codes are derived from (created on first start). */
   lookupSecretFile: string;
   /** Certificate lookups per client address and window, and failed ones. */
-  lookup: { windowMs: number; lookups: number; failures: number };
+  lookup: { windowMs: number; lookups: number; failures: number; globalFailures: number };
   /** The platform that issues certificates, printed on them (never an API key's name). */
   issuerName: string;
   /** A failed webhook delivery is retried after this, then twice as long each time. */
@@ -245,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: e.LOOKUP_WINDOW_MS,
       lookups: e.LOOKUPS_PER_WINDOW,
       failures: e.LOOKUP_FAILURES_PER_WINDOW,
+      globalFailures: e.LOOKUP_GLOBAL_FAILURES_PER_WINDOW,
     },
     apiKeysFile: inData(e.API_KEYS_FILE, "keys/api-keys.json"),
     limits: {

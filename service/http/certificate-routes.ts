@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { InvalidInputError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
 
@@ -7,7 +7,10 @@ import type { AnchoredReceipt } from "../receipts";
 export interface LookupLimits {
   windowMs: number;
   lookups: number;
+  /** Failed lookups of one certificate number from one address. */
   failures: number;
+  /** Failed lookups from all addresses together: many addresses guessing at once. */
+  globalFailures: number;
 }
 
 /**
@@ -26,7 +29,7 @@ export function certificateRouter(
       next(
         new InvalidInputError(
           "LOOKUP_RATE_LIMITED",
-          `too many ${what} from this address; wait a minute and try again`,
+          `too many ${what}; wait a minute and try again`,
         ),
       );
   const all = rateLimit({
@@ -36,15 +39,29 @@ export function certificateRouter(
     legacyHeaders: false,
     handler: (req, res, next) => refuse("certificate lookups")(req, res, next),
   });
+  // Failures count per address and certificate number: a clerk behind the same office address
+  // as someone who mistyped (or guessed) other codes is not refused their own certificate.
   const failures = rateLimit({
     windowMs: limits.windowMs,
     limit: limits.failures,
     skipSuccessfulRequests: true,
     standardHeaders: false,
     legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")} ${String(req.params.number)}`,
     handler: (req, res, next) => refuse("failed certificate lookups")(req, res, next),
   });
-  router.get("/v1/certificates/:number", all, failures, async (req, res) => {
+  // A ceiling over all addresses: guesses spread over many addresses stop here too.
+  const globalFailures = rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.globalFailures,
+    skipSuccessfulRequests: true,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: () => "all",
+    handler: (req, res, next) =>
+      refuse("failed certificate lookups on this service")(req, res, next),
+  });
+  router.get("/v1/certificates/:number", all, globalFailures, failures, async (req, res) => {
     const code = req.query.code;
     if (typeof code !== "string" || code.trim() === "")
       throw new InvalidInputError(

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { get as httpGet } from "node:http";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -200,22 +201,46 @@ describe("evidence certificate (存证证书)", function () {
     expect([missing.status, errorOf(missing)[0]]).to.deep.equal([400, "CERTIFICATE_CODE_MISSING"]);
   });
 
-  it("rate-limits failed lookups per address, so codes cannot be searched for", async () => {
-    const strict = await startTestNotary({ LOOKUP_FAILURES_PER_WINDOW: "3" });
+  it("rate-limits failed lookups per address and number, and over all addresses, never refusing a correct code for another's failures", async () => {
+    const strict = await startTestNotary({
+      LOOKUP_FAILURES_PER_WINDOW: "3",
+      LOOKUP_GLOBAL_FAILURES_PER_WINDOW: "20",
+      LOOKUPS_PER_WINDOW: "1000",
+    });
     try {
-      const anonymous = strict.client.withKey(undefined);
+      const answer = await strict.client.postRecord(await exampleRecord("filing"));
+      const id = (answer.body as { id: string }).id;
+      await waitAnchored(strict.client, id);
+      const data = (await strict.client.get(`/v1/records/${id}/certificate?format=json`))
+        .body as Certificate;
+      const number = data.number;
+      const code = data.sections
+        .flatMap((section) => section.fields)
+        .find((f) => f.en.startsWith("Verification code"))!.value;
+      const lookUp = (from: string, n: string, c: string) =>
+        getFrom(strict.url, from, `/v1/certificates/${n}?code=${c}`);
+      const wrong = (i: number) => `AAAA-AAAA-AAAA-AA${String(i).padStart(2, "0")}`;
+
+      // One address guessing one certificate: three failures, then refused.
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++)
-        statuses.push(
-          (await anonymous.get(`/v1/certificates/EN-00000000-00000000?code=AAAA-AAAA-AAAA-AAA${i}`))
-            .status,
-        );
+        statuses.push((await lookUp("127.0.0.2", "EN-00000000-00000000", wrong(i))).status);
       expect(statuses).to.deep.equal([404, 404, 404, 429, 429]);
-      const limited = await anonymous.get(`/v1/certificates/EN-00000000-00000000?code=X`);
+      const limited = await lookUp("127.0.0.2", "EN-00000000-00000000", "X");
       expect((limited.body as { error: { code: string } }).error.code).to.equal(
         "LOOKUP_RATE_LIMITED",
       );
-      expect(limited.headers.get("retry-after")).to.equal("60");
+      expect(limited.headers["retry-after"]).to.equal("60");
+      // The same address holding the right code of another certificate is served.
+      expect((await lookUp("127.0.0.2", number, code)).status).to.equal(200);
+
+      // Guesses from many addresses, one each: the ceiling over all addresses stops them.
+      const spread: number[] = [];
+      for (let i = 10; i < 40; i++)
+        spread.push((await lookUp(`127.0.0.${i}`, "EN-00000000-00000001", wrong(i))).status);
+      // (The six refused lookups from 127.0.0.2 above count against the ceiling too.)
+      expect(spread.filter((s) => s === 404)).to.have.length(20 - 6);
+      expect(spread.slice(-5)).to.deep.equal([429, 429, 429, 429, 429]);
     } finally {
       await strict.stop();
     }
@@ -277,4 +302,26 @@ async function textLines(pdf: string): Promise<Box[]> {
       }
     });
   return boxes;
+}
+
+/** A GET sent from a chosen loopback address, as a client there would. */
+function getFrom(
+  base: string,
+  from: string,
+  path: string,
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(new URL(path, base), { localAddress: from }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }),
+      );
+    });
+    req.on("error", reject);
+  });
 }
