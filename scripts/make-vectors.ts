@@ -6,8 +6,9 @@
  * made: v1 receipts are no longer issued, and must verify for ever.
  *
  *   npm run make-vectors
+ *   npm run make-vectors -- --derive-only   (only the strict-reading vectors, on the set as it is)
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TypedDataEncoder, Wallet } from "ethers";
@@ -21,6 +22,7 @@ import {
   type AnchoredReceipt,
 } from "../service/receipts";
 import { startNotary } from "../service/server";
+import { STRICT_TAMPERINGS } from "./strict-vectors";
 
 const OUT = join(__dirname, "..", "test", "vectors", "v2");
 
@@ -294,17 +296,9 @@ async function main(): Promise<void> {
     await rm(OUT, { recursive: true, force: true });
     await mkdir(join(OUT, "chain"), { recursive: true });
     await cp(join(dir, "chain", "blocks.jsonl"), join(OUT, "chain", "blocks.jsonl"));
-    for (const v of vectors) {
-      const folder = join(OUT, v.name);
-      await mkdir(join(folder, "files"), { recursive: true });
-      await writeFile(join(folder, "receipt.json"), JSON.stringify(v.receipt, null, 2) + "\n");
-      for (const f of v.files) await writeFile(join(folder, "files", f.name), f.content);
-      await writeFile(join(folder, "expected.json"), JSON.stringify(v.expect, null, 2) + "\n");
-      await writeFile(
-        join(folder, "README.md"),
-        `# ${v.name}\n\n${v.why}\n\nExpected: ${v.expect.verdict}${v.expect.step ? `, the ${v.expect.step} check fails with ${v.expect.code}` : ""}.\n`,
-      );
-    }
+    for (const v of vectors)
+      await writeVector({ ...v, receiptText: JSON.stringify(v.receipt, null, 2) + "\n" });
+    await deriveStrictVectors();
     await writeFile(
       join(OUT, "README.md"),
       "# Verification vectors, evidence-receipt/v2\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail; `unknown_major_version` must be reported as unverifiable (not judged), not as invalid. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`; the v1 vectors beside this folder are kept as made.\n",
@@ -316,7 +310,41 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+async function writeVector(v: Omit<Vector, "receipt"> & { receiptText: string }): Promise<void> {
+  const folder = join(OUT, v.name);
+  await mkdir(join(folder, "files"), { recursive: true });
+  await writeFile(join(folder, "receipt.json"), v.receiptText);
+  for (const f of v.files) await writeFile(join(folder, "files", f.name), f.content);
+  await writeFile(join(folder, "expected.json"), JSON.stringify(v.expect, null, 2) + "\n");
+  await writeFile(
+    join(folder, "README.md"),
+    `# ${v.name}\n\n${v.why}\n\nExpected: ${v.expect.verdict}${v.expect.step ? `, the ${v.expect.step} check fails with ${v.expect.code}` : ""}.\n`,
+  );
+}
+
+/** The strict-reading vectors (see strict-vectors.ts), from the set's valid_single_file. */
+async function deriveStrictVectors(): Promise<void> {
+  const base = join(OUT, "valid_single_file");
+  const text = await readFile(join(base, "receipt.json"), "utf8");
+  const names = await readdir(join(base, "files"));
+  const files = await Promise.all(
+    names.map(async (name) => ({
+      name,
+      content: await readFile(join(base, "files", name), "utf8"),
+    })),
+  );
+  for (const t of STRICT_TAMPERINGS)
+    await writeVector({
+      name: t.name,
+      why: t.why,
+      files,
+      expect: t.expect,
+      receiptText: t.change(text),
+    });
+}
+
+const run = process.argv.includes("--derive-only") ? deriveStrictVectors : main;
+run().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -16,7 +16,12 @@ import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
-import { verifyReceipt, type Verification, type WitnessReport } from "../service/verify";
+import {
+  PUBLIC_CHAIN_IDS,
+  verifyReceipt,
+  type Verification,
+  type WitnessReport,
+} from "../service/verify";
 import { rpcChainReader } from "../service/chain-reader";
 import { certificatesFromPemOrDer } from "../service/witnesses";
 
@@ -73,6 +78,8 @@ function describe(v: Verification, rpc: string, filesGiven: number): string {
       verdict += `\n  NOTE: no witness independent of the operator was verified${(v.witnesses ?? []).some((w) => w.type === "rfc3161") ? " (give the TSA's root certificate with --tsa-ca to check its tokens)" : ""}.`;
     if (v.proves.developmentChain)
       verdict += `\n  NOTE: chain ${v.proves.chainId} is a local development chain: this proves integrity only as far as its operator is trusted.`;
+    else if (v.witnesses?.[0]?.controlledByOperator)
+      verdict += `\n  NOTE: chain ${v.proves.chainId} is not known to be independent of the operator; if it is a public network, name it with --public-chain ${v.proves.chainId}.`;
   } else if (v.verdict === "invalid") {
     const failed = v.steps.find((s) => s.status === "fail")!;
     verdict = `INVALID: ${failed.step} check failed (${failed.code}).`;
@@ -92,6 +99,9 @@ Checks a receipt with nothing but the receipt, the record's files and a chain RP
   --receipt FILE            the receipt (JSON)
   --file FILE               a file of the record, hashed here (repeat for each; unchecked if absent)
   --rpc URL                 a JSON-RPC endpoint of the chain (repeat to cross-check several)
+  --public-chain IDS        chain ids this verifier takes as public networks, independent of
+                            the operator (default: ${[...PUBLIC_CHAIN_IDS].join(",")}); any
+                            other chain is reported "not known to be independent"
   --tsa-ca FILE             root certificate(s) of the TSAs you trust, PEM or DER (repeatable);
                             without it, time-stamp tokens are checked but their TSA is not
   --min-confirmations N     blocks the anchor must be under (default 1)
@@ -115,6 +125,7 @@ async function main(): Promise<number> {
         rpc: { type: "string", multiple: true, default: [] },
         "min-confirmations": { type: "string", default: "1" },
         "tsa-ca": { type: "string", multiple: true, default: [] },
+        "public-chain": { type: "string", multiple: true, default: [] },
         json: { type: "boolean", default: false },
         upgrade: { type: "boolean", default: false },
         service: { type: "string" },
@@ -162,6 +173,12 @@ async function main(): Promise<number> {
     ),
   );
 
+  // Chains taken as public: the documented list unless the verifier names its own.
+  const named = args["public-chain"].flatMap((c) => c.split(",")).map((c) => c.trim());
+  if (named.some((c) => !/^\d+$/.test(c)))
+    throw new UsageError("--public-chain takes chain ids (numbers), comma-separated or repeated");
+  const publicChains = named.length > 0 ? new Set(named) : PUBLIC_CHAIN_IDS;
+
   const results: { rpc: string; verification: Verification }[] = [];
   for (const rpc of args.rpc) {
     let verification: Verification;
@@ -174,6 +191,7 @@ async function main(): Promise<number> {
           chain: reader,
           minConfirmations,
           tsaTrustAnchors,
+          publicChains,
         });
       } finally {
         close();

@@ -125,6 +125,7 @@ async function auditFiles(dataDir: string): Promise<{ bytes: number; seconds: nu
     batchOf: async () => undefined,
     block: async () => undefined,
     latestBlockNumber: async () => 0,
+    code: async () => "0x",
     transaction: async () => undefined,
   };
   const start = process.hrtime.bigint();

@@ -11,6 +11,7 @@ const ABI = [
 export function providerChainReader(provider: AbstractProvider): ChainReader {
   return {
     chainId: async () => (await provider.getNetwork()).chainId.toString(),
+    code: (address) => provider.getCode(address),
     async batchOf(contract, operator, batchIndex): Promise<OnChainBatchView | undefined> {
       if ((await provider.getCode(contract)) === "0x") return undefined;
       const ledger = new Contract(contract, ABI, provider);

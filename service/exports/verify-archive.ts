@@ -282,6 +282,8 @@ function cachingChainReader(chain: ChainReader): ChainReader {
   const transactions = new Map<string, Promise<OnChainTransaction | undefined>>();
   return {
     chainId: () => memo(once, "chainId", () => chain.chainId()) as Promise<string>,
+    code: (address) =>
+      memo(once, `code:${address.toLowerCase()}`, () => chain.code(address)) as Promise<string>,
     latestBlockNumber: () =>
       memo(once, "latest", () => chain.latestBlockNumber()) as Promise<number>,
     batchOf: (contract, operator, index) =>

@@ -6,7 +6,7 @@ import { InvalidInputError } from "../errors";
 import { rpcCors, rpcHandlers, type Eip1193, type PublicRpcOptions } from "../chain";
 import { DigestOnlyStorage, type UploadedFile } from "../fingerprint";
 import { verifyReceipt, type ChainReader } from "../verify";
-import { certificatesFromPemOrDer } from "../witnesses";
+import { certificatesFromPemOrDer, isCertificate } from "../witnesses";
 
 export interface VerifyRouteDeps {
   chain: ChainReader;
@@ -29,7 +29,20 @@ function callerTsaRoots(pem: unknown): Uint8Array[] {
       "TSA_CA_INVALID",
       "tsaCa holds the TSA root certificates as PEM text (-----BEGIN CERTIFICATE-----)",
     );
-  return certificatesFromPemOrDer(new TextEncoder().encode(pem));
+  // A root that cannot be read must be refused, not dropped: the caller would take a verdict
+  // "valid" to include a check against roots that were never used.
+  let roots: Uint8Array[] = [];
+  try {
+    roots = certificatesFromPemOrDer(new TextEncoder().encode(pem));
+  } catch {
+    roots = [];
+  }
+  if (roots.length === 0 || !roots.every(isCertificate))
+    throw new InvalidInputError(
+      "TSA_CA_INVALID",
+      "tsaCa holds a block that is not a readable X.509 certificate",
+    );
+  return roots;
 }
 
 /**

@@ -38,10 +38,17 @@ export function intakeDomain(chainId: string, contract: string): TypedDataDomain
   };
 }
 
+/**
+ * A UTC time in whole seconds, spelt one way: any fraction is zeros. `Date.parse` reads
+ * milliseconds only, so "…:01.0004Z" would pass a check on its value and sign as second 1: one
+ * signature, two spellings of what it signed.
+ */
+export const WHOLE_SECOND_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.0{1,9})?Z$/;
+
 /** The deadline as the statement carries it; refused unless it is a whole second. */
 export function deadlineSeconds(anchorDeadline: string): bigint {
   const ms = Date.parse(anchorDeadline);
-  if (!Number.isFinite(ms) || ms % 1000 !== 0)
+  if (!Number.isFinite(ms) || ms % 1000 !== 0 || !WHOLE_SECOND_UTC.test(anchorDeadline))
     throw new InvalidInputError(
       "ANCHOR_DEADLINE_INVALID",
       `anchorDeadline ${JSON.stringify(anchorDeadline)} is not a time in whole seconds`,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import { CanonicalRecord } from "../records/canonical";
+import { WHOLE_SECOND_UTC } from "./intake-statement";
 
 /** The format of receipts issued now; v1 receipts are still read and verified. */
 export const RECEIPT_FORMAT = "evidence-receipt/v2";
@@ -28,7 +29,10 @@ export const IntakeProof = z.looseObject({
 const IntakeProofV2 = IntakeProof.extend({
   anchorDeadline: z.iso
     .datetime()
-    .refine((t) => Date.parse(t) % 1000 === 0, "a time in whole seconds (it is signed as such)"),
+    .refine(
+      (t) => Date.parse(t) % 1000 === 0 && WHOLE_SECOND_UTC.test(t),
+      "a UTC time in whole seconds (it is signed as such)",
+    ),
 });
 
 /** Where the record's batch sits on chain, and the path from its leaf to the batch root. */
@@ -115,6 +119,10 @@ export function parseReceipt(json: unknown): Receipt {
       },
     );
   }
+  // `1e400` parses as Infinity, which no canonical record holds: malformed, not a chain failure.
+  const outOfRange = nonFiniteNumberIn(json);
+  if (outOfRange !== undefined)
+    throw new InvalidInputError("RECEIPT_MALFORMED", `${outOfRange} holds a number out of range`);
   const parsed = (format === "evidence-receipt/v1" ? ReceiptV1 : ReceiptV2).safeParse(json);
   if (!parsed.success) {
     throw new InvalidInputError(
@@ -128,4 +136,15 @@ export function parseReceipt(json: unknown): Receipt {
     );
   }
   return parsed.data;
+}
+
+/** Where the input holds a non-finite number (`1e400` parses as Infinity), as a path. */
+function nonFiniteNumberIn(value: unknown, path = "the receipt"): string | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : path;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nonFiniteNumberIn(inner, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
 }

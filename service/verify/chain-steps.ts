@@ -1,4 +1,5 @@
-import { Interface } from "ethers";
+import { Interface, keccak256 } from "ethers";
+import { isPublishedLedgerCode } from "./ledger-code";
 import type { Receipt } from "../receipts/receipt";
 import type { ChainReader, OnChainBatchView } from "./reader";
 import { failed, passed, skipped, type StepName, type StepResult } from "./step";
@@ -14,7 +15,11 @@ const LEDGER = new Interface([
 ]);
 
 export type BatchCode =
-  "WRONG_CHAIN" | "BATCH_NOT_ON_CHAIN" | "ROOT_NOT_ON_CHAIN" | "BATCH_RANGE_MISMATCH";
+  | "WRONG_CHAIN"
+  | "LEDGER_CODE_UNKNOWN"
+  | "BATCH_NOT_ON_CHAIN"
+  | "ROOT_NOT_ON_CHAIN"
+  | "BATCH_RANGE_MISMATCH";
 export type TransactionCode = "TRANSACTION_NOT_FOUND" | "TRANSACTION_MISMATCH";
 export type BlockCode = "BLOCK_MISMATCH" | "NOT_ENOUGH_CONFIRMATIONS";
 
@@ -74,7 +79,18 @@ export async function checkBatch(
         `the RPC serves chain ${chainId}, the receipt names chain ${a.chainId}`,
       ),
     };
-  const batch = await chain.batchOf(a.contract, a.operator, a.batchIndex);
+  // A look-alike contract answers the same view functions with whatever its operator wants
+  // (a batch rewritten, say): only a published EvidenceLedger build is a witness.
+  const code = await chain.code(a.contract);
+  if (code !== "0x" && !isPublishedLedgerCode(code))
+    return {
+      result: failed(
+        "batch",
+        "LEDGER_CODE_UNKNOWN",
+        `contract ${a.contract} is not a published EvidenceLedger build (runtime code hash ${keccak256(code)})`,
+      ),
+    };
+  const batch = code === "0x" ? undefined : await chain.batchOf(a.contract, a.operator, a.batchIndex);
   if (!batch)
     return {
       result: failed(

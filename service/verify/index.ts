@@ -2,6 +2,7 @@
 export type { ChainReader, OnChainBatchView, OnChainTransaction } from "./reader";
 export {
   DEV_CHAIN_IDS,
+  PUBLIC_CHAIN_IDS,
   verifyReceipt,
   type StepName,
   type StepResult,
@@ -11,3 +12,4 @@ export {
   type VerifyInput,
   type WitnessReport,
 } from "./verifier";
+export { isPublishedLedgerCode, PUBLISHED_LEDGER_BUILDS } from "./ledger-code";

@@ -23,6 +23,8 @@ export interface OnChainTransaction {
 
 export interface ChainReader {
   chainId(): Promise<string>;
+  /** The runtime code at `address` (hex, "0x" for none): a ledger is known by its code hash. */
+  code(address: string): Promise<string>;
   /** The batch, or undefined when the operator has no batch with this index. */
   batchOf(
     contract: string,

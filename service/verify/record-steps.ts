@@ -69,9 +69,17 @@ export function checkFiles(
 
 export type LeafCode = "LEAF_HASH_MISMATCH";
 
-/** The record's canonical bytes hash to the receipt's leaf hash. */
-export function checkLeaf(receipt: Receipt): { result: StepResult<LeafCode>; leaf: Uint8Array } {
-  const leaf = leafHashOfRecord(receipt.record);
+/**
+ * The record's canonical bytes hash to the receipt's leaf hash. The record is canonicalised as
+ * the receipt says it, not as parsed: a parser drops what it does not know (a `__proto__` key,
+ * say), and a verifier that hashed the parsed copy would pass a record carrying more than the
+ * leaf covers.
+ */
+export function checkLeaf(
+  receipt: Receipt,
+  asGiven: unknown,
+): { result: StepResult<LeafCode>; leaf: Uint8Array } {
+  const leaf = leafHashOfRecord(asGiven as Receipt["record"]);
   const result = equalBytes(leaf, getBytes(receipt.leafHash))
     ? passed<LeafCode>("leaf", "the record's canonical bytes hash to the leaf hash")
     : failed(
@@ -105,7 +113,13 @@ export function checkInclusion(receipt: Anchored, leaf: Uint8Array): StepResult<
 }
 
 export type SignatureCode =
-  "INTAKE_LEDGER_MISMATCH" | "SIGNATURE_INVALID" | "SIGNER_NOT_ANCHORING_OPERATOR";
+  | "INTAKE_LEDGER_MISMATCH"
+  | "SIGNATURE_NOT_CANONICAL"
+  | "SIGNATURE_INVALID"
+  | "SIGNER_NOT_ANCHORING_OPERATOR";
+
+/** Half the secp256k1 group order: a canonical signature's s is at most this (EIP-2). */
+const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 /** Who signed a 32-byte digest, or undefined for no valid signature. */
 export type RecoverSigner = (digest: Uint8Array, signature: string) => string | undefined;
@@ -132,6 +146,16 @@ export function checkSignature(
       "signature",
       "INTAKE_LEDGER_MISMATCH",
       `the intake names chain ${intake.chainId} contract ${intake.contract}, the anchor chain ${anchor.chainId} contract ${anchor.contract}`,
+    );
+  // One signature, one spelling, as the README promises: 65 bytes, low s, v 27 or 28. ethers
+  // would also recover v written 0/1 or EIP-155 style, and the mirrored high s.
+  const sig = intake.signature;
+  const v = parseInt(sig.slice(130, 132), 16);
+  if (sig.length !== 132 || (v !== 27 && v !== 28) || BigInt(`0x${sig.slice(66, 130)}`) > HALF_N)
+    return failed(
+      "signature",
+      "SIGNATURE_NOT_CANONICAL",
+      "the intake signature is not in canonical form (65 bytes, low s, v 27 or 28)",
     );
   let signer: string | undefined;
   try {

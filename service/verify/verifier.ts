@@ -17,6 +17,25 @@ export type { WitnessReport } from "./witness-step";
 
 export const DEV_CHAIN_IDS: ReadonlySet<string> = new Set(["31337", "1337"]);
 
+/**
+ * Chains a verifier takes as public, run by no one operator, when it is told of none: the
+ * main networks of Ethereum (1), OP (10), BNB Smart Chain (56), Gnosis (100), Polygon PoS
+ * (137), Base (8453), Arbitrum One (42161), Linea (59144) and Scroll (534352). Any other chain
+ * is "not known to be independent": a chain id is a number anyone can pick for a network of
+ * their own, so it is trusted as public only when listed (`--public-chain`).
+ */
+export const PUBLIC_CHAIN_IDS: ReadonlySet<string> = new Set([
+  "1",
+  "10",
+  "56",
+  "100",
+  "137",
+  "8453",
+  "42161",
+  "59144",
+  "534352",
+]);
+
 export type Verdict = "valid" | "invalid" | "unverifiable";
 
 export interface Verification {
@@ -63,6 +82,8 @@ export interface VerifyInput {
    * tools checking an export's receipts pass one map for the run, with fixed trust anchors.
    */
   witnessMemo?: Map<string, WitnessReport>;
+  /** Chain ids taken as public networks (PUBLIC_CHAIN_IDS unless given). */
+  publicChains?: ReadonlySet<string>;
 }
 
 /**
@@ -84,7 +105,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
       undefined,
     );
   const steps: StepResult[] = [format.result, checkFiles(receipt, input.fileDigests)];
-  const leaf = checkLeaf(receipt);
+  const leaf = checkLeaf(receipt, (input.receipt as { record?: unknown }).record);
   steps.push(leaf.result);
 
   if (receipt.status !== "anchored") {
@@ -125,6 +146,12 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
           message: "see the chain steps",
         }),
   };
+  const publicChain = (input.publicChains ?? PUBLIC_CHAIN_IDS).has(a.chainId);
+  if (!publicChain && !DEV_CHAIN_IDS.has(a.chainId)) {
+    // Not the operator's own development chain, but not known to be anyone else's either.
+    chainWitness.controlledByOperator = true;
+    chainWitness.message += `; chain ${a.chainId} is not known to be independent of the operator (name it as a public chain if it is)`;
+  }
   const witnesses = [chainWitness];
   // A witness times the root: it says something of this record only if the root is the leaf's.
   if (inclusion.status !== "pass")

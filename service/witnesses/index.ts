@@ -1,6 +1,7 @@
 /** Witnesses of batch roots from outside the service (DESIGN §6): RFC 3161 time-stamp tokens. */
 export {
   certificatesFromPemOrDer,
+  isCertificate,
   checkTokenIntegrity,
   describeToken,
   timestampRequest,

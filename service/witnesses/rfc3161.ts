@@ -192,6 +192,16 @@ export function certificatesFromPemOrDer(bytes: Uint8Array): Uint8Array[] {
   return blocks.map((m) => base64Decode(m[1]!.replace(/\s+/g, "")));
 }
 
+/** Whether `der` is an X.509 certificate (pkijs reads it whole). */
+export function isCertificate(der: Uint8Array): boolean {
+  try {
+    pkijs.Certificate.fromBER(copy(der));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function readToken(token: Uint8Array): { info: pkijs.TSTInfo; signed: pkijs.SignedData } {
   try {
     const content = pkijs.ContentInfo.fromBER(copy(token));

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { getCreateAddress, Interface, Transaction, Wallet } from "ethers";
+import { Interface } from "ethers";
+import { deployRuntimeCode } from "../support/look-alike";
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 import { guardRpc } from "../../service/chain/rpc-guard";
@@ -7,8 +8,6 @@ import { MAX_RPC_BATCH } from "../../service/chain";
 
 /** Code that jumps to itself until out of gas: the attack that once killed the service. */
 const LOOP = "0x5b600056";
-/** Hardhat's first development account, funded on the embedded chain. */
-const FUNDER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const LEDGER = new Interface([
   "function batchCountOf(address operator) view returns (uint256)",
   "function anchor(bytes32 root, uint64 firstSeq, uint64 count) returns (uint256 batchIndex)",
@@ -31,21 +30,7 @@ describe("the public JSON-RPC face (chain port and /v1/rpc)", function () {
     ]);
     await waitAnchored(notary.client, (answer.body as { id: string }).id);
     // A contract whose runtime code is the loop, deployed in-process (never through the face).
-    // The embedded chain mines only what is broadcast through it, so it is journaled.
-    const funder = new Wallet(FUNDER, notary.chain.provider);
-    const fees = await notary.chain.provider.getFeeData();
-    // Init code: copy the 4 runtime bytes after it to memory and return them.
-    const raw = await funder.signTransaction({
-      type: 2,
-      chainId: 31337n,
-      nonce: await notary.chain.provider.getTransactionCount(funder.address, "pending"),
-      data: `0x6004600c60003960046000f3${LOOP.slice(2)}`,
-      gasLimit: 100_000n,
-      maxFeePerGas: fees.maxFeePerGas ?? 1n,
-      maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
-    });
-    await notary.chain.broadcast(raw);
-    lookAlike = getCreateAddress({ from: funder.address, nonce: Transaction.from(raw).nonce });
+    lookAlike = await deployRuntimeCode(notary.chain, LOOP);
     expect(await notary.chain.provider.getCode(lookAlike)).to.equal(LOOP);
   });
   after(async () => notary?.stop());

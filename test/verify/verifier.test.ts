@@ -12,6 +12,7 @@ import { providerChainReader } from "../../service/chain-reader";
 import { exampleRecord } from "../support/http-client";
 import { signIntakeStatement } from "../support/intake-statement";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { deployRuntimeCode } from "../support/look-alike";
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 const flipHex = (hex: string, at = 10) =>
@@ -280,6 +281,7 @@ describe("receipt verification", function () {
   it("says it could not check when the chain is unreachable", async () => {
     const down: ChainReader = {
       chainId: () => Promise.reject(new Error("ECONNREFUSED")),
+      code: () => Promise.reject(new Error("ECONNREFUSED")),
       batchOf: async () => undefined,
       block: async () => undefined,
       latestBlockNumber: async () => 0,
@@ -511,6 +513,35 @@ describe("POST /v1/verify and /v1/rpc (public)", function () {
     expect((garbage.body as { steps: { code: string }[] }).steps[0]!.code).to.equal(
       "RECEIPT_UNSUPPORTED_FORMAT",
     );
+  });
+
+  it("refuses a receipt anchored in a look-alike ledger (code not a published build)", async () => {
+    const lookAlike = await deployRuntimeCode(notary.chain, "0x5b600056");
+    const forged = structuredClone(receipt);
+    forged.anchor.contract = lookAlike;
+    forged.intake.contract = lookAlike;
+    const result = await verifyReceipt({
+      receipt: forged,
+      fileDigests: [],
+      chain: providerChainReader(notary.chain.provider),
+    });
+    expect(result.steps.find((s) => s.status === "fail")).to.include({
+      step: "batch",
+      code: "LEDGER_CODE_UNKNOWN",
+    });
+  });
+
+  it("answers 400 to TSA roots it cannot read, never a verdict without them", async () => {
+    for (const tsaCa of [
+      "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
+      "-----BEGIN CERTIFICATE-----",
+    ]) {
+      const answer = await open().postJson("/v1/verify", { receipt, fileDigests: [], tsaCa });
+      expect([
+        answer.status,
+        (answer.body as { error: { code: string } }).error.code,
+      ]).to.deep.equal([400, "TSA_CA_INVALID"]);
+    }
   });
 
   it("proxies read methods to the ledger's chain and refuses the others", async () => {
