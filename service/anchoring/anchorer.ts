@@ -141,8 +141,9 @@ export class Anchorer {
       }
       return this.signStoreSend(batch, nonce, await this.replacementFees(fees, baseFee));
     }
-    // No transaction for this nonce yet (or the stored one's nonce went to another).
-    return this.signStoreSend(batch, nonce);
+    // No transaction for this nonce yet (or the stored one's nonce went to another). The cap
+    // holds for a first transaction as for a replacement: a fee spike must not be paid.
+    return this.signStoreSend(batch, nonce, await this.firstFees(baseFee));
   }
 
   private async signStoreSend(batch: StoredBatch, nonce: number, fees?: AnchorFees) {
@@ -175,19 +176,31 @@ export class Anchorer {
       maxPriorityFeePerGas: tip,
       maxFeePerGas: max(bump(old.maxFeePerGas), baseFee * 2n + tip),
     };
+    return this.underCap(fees, baseFee, bump(old.maxFeePerGas));
+  }
+
+  /** Fees for a new transaction: the network's suggestion, under the cap. */
+  private async firstFees(baseFee: bigint | undefined): Promise<AnchorFees> {
+    const suggested = await this.chain.suggestedFees();
+    return baseFee === undefined ? suggested : this.underCap(suggested, baseFee, 0n);
+  }
+
+  /**
+   * `fees` lowered to MAX_FEE_GWEI when the cap still pays for the next block (its base fee
+   * and the tip) and is above `floor` (a replacement's least raise); otherwise anchoring stalls
+   * with ANCHOR_FEE_CAP_REACHED and says what fee it would need.
+   */
+  private underCap(fees: AnchorFees, baseFee: bigint, floor: bigint): AnchorFees {
     const cap = this.options.maxFeePerGas;
-    if (cap !== undefined && fees.maxFeePerGas > cap) {
-      // Enough for the next block if the cap allows even that much; otherwise stall, and say so.
-      const needed = baseFee + tip;
-      if (needed > cap || bump(old.maxFeePerGas) > cap)
-        throw new AnchorStalledError(
-          "ANCHOR_FEE_CAP_REACHED",
-          `the network's base fee is ${gwei(baseFee)} gwei; an anchor needs about ${gwei(needed)} gwei per gas, above MAX_FEE_GWEI ${gwei(cap)}: anchoring waits for fees to fall or for the cap to be raised`,
-          { details: { baseFeeGwei: gwei(baseFee), neededGwei: gwei(needed), capGwei: gwei(cap) } },
-        );
-      fees.maxFeePerGas = cap;
-    }
-    return fees;
+    if (cap === undefined || fees.maxFeePerGas <= cap) return fees;
+    const needed = baseFee + fees.maxPriorityFeePerGas;
+    if (needed > cap || floor > cap)
+      throw new AnchorStalledError(
+        "ANCHOR_FEE_CAP_REACHED",
+        `the network's base fee is ${gwei(baseFee)} gwei; an anchor needs about ${gwei(needed)} gwei per gas, above MAX_FEE_GWEI ${gwei(cap)}: anchoring waits for fees to fall or for the cap to be raised`,
+        { details: { baseFeeGwei: gwei(baseFee), neededGwei: gwei(needed), capGwei: gwei(cap) } },
+      );
+    return { ...fees, maxFeePerGas: cap };
   }
 
   /**

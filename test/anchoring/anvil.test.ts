@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Transaction } from "ethers";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { exampleRecord } from "../support/http-client";
@@ -192,6 +193,26 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
         5_000,
       );
       expect(cleared.ready.anchoring.lastErrorCode).to.equal(null);
+    });
+
+    it("holds the cap for a first transaction too, with none pending: nothing offers more than MAX_FEE_GWEI", async () => {
+      await anvil.rpc("anvil_setNextBlockBaseFeePerGas", [gwei(875)]);
+      await new Promise((r) => setTimeout(r, 1_500)); // a block at that base fee
+      const answer = await notary.client.postRecord(await exampleRecord("filing"));
+      const id = (answer.body as { id: string }).id;
+      type Ready = { anchoring: { lastErrorCode: string | null } };
+      await readinessWhen<Ready>(
+        notary.url,
+        (r) => r.anchoring.lastErrorCode === "ANCHOR_FEE_CAP_REACHED",
+        20_000,
+      );
+      const capWei = 50n * 10n ** 9n;
+      for (const b of await notary.store.unanchoredBatches())
+        if (b.raw_tx) expect(Transaction.from(b.raw_tx).maxFeePerGas! <= capWei).to.equal(true);
+      await anvil.rpc("anvil_setNextBlockBaseFeePerGas", [gwei(1)]);
+      const receipt = await waitAnchored(notary.client, id, 30_000);
+      const mined = await anvil.provider.getTransaction(receipt.anchor.txHash);
+      expect(mined!.maxFeePerGas! <= capWei, `offered ${mined!.maxFeePerGas}`).to.equal(true);
     });
   });
 
