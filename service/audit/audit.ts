@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { open } from "node:fs/promises";
-import { getBytes, hexlify } from "ethers";
+import { getBytes, hexlify, Interface, Transaction } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf, sameBatch, sameHex32 } from "../merkle";
@@ -25,6 +25,7 @@ import type {
   WitnessLog,
 } from "../storage";
 import type { ChainReader } from "../verify";
+import { checkTransaction } from "../verify/chain-steps";
 
 export const AUDIT_CHECKS = [
   "sequence",
@@ -116,6 +117,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
 
   // Records, in seq order: gaps, canonical form, leaf hash, signature, index rows re-derived.
   const roots = new RootRebuilder(batches);
+  const batchOfSeq = batchLocator(batches);
   const digests = new Map<string, { recordId: string; size: number }>();
   let expected = 0;
   let count = 0;
@@ -140,6 +142,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     const leafBytes = hashLeaf(toCanonicalBytes(record), nativeSha256);
     const leaf = hexlify(leafBytes).slice(2);
     roots.add(row.seq, leafBytes);
+    found.push(...columnsAgainstRecord(row, record, batchOfSeq(row.seq)));
     if (record.id !== row.id || record.seq !== row.seq || record.kind !== row.kind) {
       found.push({
         check: "record",
@@ -188,6 +191,14 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   }
   roots.finish();
   if (expected < nextSeq) found.push(missing(expected, nextSeq - 1));
+  // A next seq below the records' hands out a used seq: every submission would fail.
+  if (expected > nextSeq)
+    found.push({
+      check: "sequence",
+      code: "NEXT_SEQ_BEHIND",
+      seq: nextSeq,
+      message: `the ledger's next seq is ${nextSeq}, but records up to seq ${expected - 1} exist`,
+    });
 
   // Files: present, and their bytes still hash to their name.
   let fileBytes = 0;
@@ -239,7 +250,9 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       });
     }
     found.push(...(await checkWitnesses(store, batch)));
+    found.push(...batchAgainstBinding(batch, binding));
     if (batch.status !== "anchored") continue;
+    found.push(...(await batchAgainstChain(deps.chain, batch, binding)));
     const chain = await deps.chain.batchOf(binding.contract, binding.operator, batch.batch_index);
     if (!chain) {
       found.push({
@@ -467,3 +480,144 @@ async function checkHead(deps: AuditDeps, anchored: OnChainBatch[]): Promise<Dis
     },
   ];
 }
+
+/** The batch covering each seq, by binary search over the batches in seq order. */
+function batchLocator(batches: readonly StoredBatch[]): (seq: number) => number | null {
+  const sorted = [...batches].sort((a, b) => a.first_seq - b.first_seq);
+  return (seq) => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const b = sorted[mid]!;
+      if (seq < b.first_seq) hi = mid - 1;
+      else if (seq >= b.first_seq + b.count) lo = mid + 1;
+      else return b.batch_index;
+    }
+    return null;
+  };
+}
+
+/**
+ * The columns the service reads a record by, against its notarised form: a changed
+ * `received_at` drops it out of ranges, exports and statistics; a changed `submitter_key` gives
+ * it to another key; a changed `batch_index` serves it pending or with another batch's proof.
+ */
+function columnsAgainstRecord(
+  row: RecordTable,
+  record: TypedRecord,
+  batchIndex: number | null,
+): Discrepancy[] {
+  const found: Discrepancy[] = [];
+  const at = { seq: row.seq, recordId: row.id };
+  if (row.received_at !== record.receivedAt)
+    found.push({
+      check: "record",
+      code: "RECORD_RECEIVED_AT_MISMATCH",
+      ...at,
+      message: `record ${row.id}: received_at ${row.received_at} is not its notarised time ${record.receivedAt}`,
+    });
+  if (row.submitter_key !== record.submitter.keyId)
+    found.push({
+      check: "record",
+      code: "RECORD_SUBMITTER_MISMATCH",
+      ...at,
+      message: `record ${row.id}: submitter_key ${row.submitter_key} is not its notarised submitter ${record.submitter.keyId}`,
+    });
+  if (row.batch_index !== batchIndex)
+    found.push({
+      check: "record",
+      code: "RECORD_BATCH_INDEX_MISMATCH",
+      ...at,
+      message: `record ${row.id}: batch_index ${row.batch_index} is not the batch covering seq ${row.seq} (${batchIndex})`,
+    });
+  return found;
+}
+
+/** What a batch row says of the ledger itself: its operator, and the transaction it signed. */
+function batchAgainstBinding(batch: StoredBatch, binding: LedgerBinding): Discrepancy[] {
+  const found: Discrepancy[] = [];
+  const at = { check: "batch" as const, batchIndex: batch.batch_index };
+  if (batch.operator.toLowerCase() !== binding.operator.toLowerCase())
+    found.push({
+      ...at,
+      code: "BATCH_OPERATOR_MISMATCH",
+      message: `batch ${batch.batch_index}: operator ${batch.operator} is not the ledger's ${binding.operator}`,
+    });
+  if (batch.raw_tx === null) return found;
+  let problem: string | undefined;
+  try {
+    const tx = Transaction.from(batch.raw_tx);
+    const call = ANCHOR_CALL.parseTransaction({ data: tx.data });
+    if (!sameHex32(tx.hash!, batch.tx_hash ?? "")) problem = "it does not hash to tx_hash";
+    else if (tx.from?.toLowerCase() !== binding.operator.toLowerCase())
+      problem = `it is signed by ${tx.from}, not the operator`;
+    else if (tx.to?.toLowerCase() !== binding.contract.toLowerCase())
+      problem = `it is sent to ${tx.to}, not the ledger`;
+    else if (
+      call?.name !== "anchor" ||
+      !sameHex32(call.args[0] as string, batch.root) ||
+      Number(call.args[1]) !== batch.first_seq ||
+      Number(call.args[2]) !== batch.count
+    )
+      problem = "it is not this batch's anchor call";
+  } catch {
+    problem = "it is not a signed transaction";
+  }
+  if (problem)
+    found.push({
+      ...at,
+      code: "BATCH_RAW_TX_MISMATCH",
+      message: `batch ${batch.batch_index}: the stored anchor transaction does not hold: ${problem}`,
+    });
+  return found;
+}
+
+/**
+ * An anchored batch's transaction and block as the chain has them: receipts are served from
+ * these columns, so a changed `tx_hash`, `block_hash` or `block_timestamp` serves receipts that
+ * fail verification. The transaction is checked as a verifier checks a receipt's.
+ */
+async function batchAgainstChain(
+  chain: ChainReader,
+  batch: StoredBatch,
+  binding: LedgerBinding,
+): Promise<Discrepancy[]> {
+  const found: Discrepancy[] = [];
+  const at = { check: "chain" as const, batchIndex: batch.batch_index };
+  const tx = await checkTransaction(chain, {
+    txHash: batch.tx_hash ?? "",
+    operator: binding.operator,
+    contract: binding.contract,
+    root: `0x${batch.root}`,
+    firstSeq: batch.first_seq,
+    treeSize: batch.count,
+    blockNumber: batch.block_number ?? -1,
+    blockHash: batch.block_hash ?? "",
+    batchIndex: batch.batch_index,
+  });
+  if (tx.status !== "pass")
+    found.push({
+      ...at,
+      code: "BATCH_TX_MISMATCH",
+      message: `batch ${batch.batch_index}: its stored transaction ${batch.tx_hash} does not hold on chain: ${tx.message}`,
+    });
+  const block = batch.block_number === null ? undefined : await chain.block(batch.block_number);
+  if (!block || block.hash.toLowerCase() !== (batch.block_hash ?? "").toLowerCase())
+    found.push({
+      ...at,
+      code: "BATCH_BLOCK_HASH_MISMATCH",
+      message: `batch ${batch.batch_index}: block ${batch.block_number} on chain is not ${batch.block_hash}`,
+    });
+  else if (block.timestamp !== batch.block_timestamp)
+    found.push({
+      ...at,
+      code: "BATCH_BLOCK_TIME_MISMATCH",
+      message: `batch ${batch.batch_index}: block ${batch.block_number} is at ${block.timestamp}, the row says ${batch.block_timestamp}`,
+    });
+  return found;
+}
+
+const ANCHOR_CALL = new Interface([
+  "function anchor(bytes32 root, uint64 firstSeq, uint64 count) returns (uint256 batchIndex)",
+]);

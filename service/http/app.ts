@@ -141,6 +141,8 @@ export function createApp(deps: AppDeps): Express {
       .nextSeq()
       .then(() => true)
       .catch(() => false);
+    // Not ok while every submission would fail (a next seq lowered behind the records').
+    const sequence = ready && (await deps.store.sequenceSound().catch(() => false));
     const anchoring = ready ? await deps.notary.lag() : undefined;
     const accepting = deps.isAccepting();
     const [storage, chainReachable, funding, tsas] = await Promise.all([
@@ -155,7 +157,7 @@ export function createApp(deps: AppDeps): Express {
     // No ledger contract where one was: nothing will anchor until an operator steps in.
     const ledgerMissing = anchoring?.lastErrorCode === "LEDGER_CONTRACT_MISSING";
     const status =
-      !ready || !accepting || ledgerMissing
+      !ready || !accepting || ledgerMissing || !sequence
         ? "unavailable"
         : anchoring!.consecutiveFailures > 0 ||
             storage.full ||
@@ -167,6 +169,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(status === "unavailable" ? 503 : 200).json({
       status,
       database: ready,
+      sequence: sequence ? "ok" : "NEXT_SEQ_BEHIND",
       accepting,
       storage,
       chain: chainReachable ? "ok" : "unreachable",

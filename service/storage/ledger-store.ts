@@ -411,6 +411,20 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     return Number(row.next_seq);
   }
 
+  /**
+   * Whether the next seq is past every record's: a lowered `next_seq` hands out a used seq and
+   * every submission fails. The highest seq is read first: the next seq only grows, so a commit
+   * between the two reads cannot make a sound ledger look unsound.
+   */
+  async sequenceSound(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("records")
+      .select((eb) => eb.fn.max("seq").as("max"))
+      .executeTakeFirst();
+    const max = row?.max === null || row?.max === undefined ? -1 : Number(row.max);
+    return (await this.nextSeq()) > max;
+  }
+
   async receivedAtOf(tx: Tx | Db, seq: number): Promise<string | undefined> {
     const row = await tx
       .selectFrom("records")

@@ -8,6 +8,20 @@ import { failed, passed, skipped, type StepName, type StepResult } from "./step"
 
 type Anchored = Extract<Receipt, { status: "anchored" }>;
 
+/** What the transaction step reads of an anchor: a receipt's, or a stored batch's (the audit). */
+export type AnchorFacts = Pick<
+  Anchored["anchor"],
+  | "txHash"
+  | "operator"
+  | "contract"
+  | "root"
+  | "firstSeq"
+  | "treeSize"
+  | "blockNumber"
+  | "blockHash"
+  | "batchIndex"
+>;
+
 /** How the anchor transaction must read: the ledger's `anchor` call and the event it emits. */
 const LEDGER = new Interface([
   "function anchor(bytes32 root, uint64 firstSeq, uint64 count) returns (uint256 batchIndex)",
@@ -45,7 +59,7 @@ export async function checkChain(
       results.push(skipped("block", "the RPC serves another chain"));
       return { results, confirmations };
     }
-    results.push(await checkTransaction(chain, receipt));
+    results.push(await checkTransaction(chain, receipt.anchor));
     const block = await checkBlock(chain, receipt, batch.onChain, minConfirmations);
     results.push(block.result);
     confirmations = block.confirmations;
@@ -90,7 +104,8 @@ export async function checkBatch(
         `contract ${a.contract} is not a published EvidenceLedger build (runtime code hash ${keccak256(code)})`,
       ),
     };
-  const batch = code === "0x" ? undefined : await chain.batchOf(a.contract, a.operator, a.batchIndex);
+  const batch =
+    code === "0x" ? undefined : await chain.batchOf(a.contract, a.operator, a.batchIndex);
   if (!batch)
     return {
       result: failed(
@@ -127,9 +142,8 @@ export async function checkBatch(
  */
 export async function checkTransaction(
   chain: ChainReader,
-  receipt: Anchored,
+  a: AnchorFacts,
 ): Promise<StepResult<TransactionCode>> {
-  const a = receipt.anchor;
   const mismatch = (message: string) =>
     failed<TransactionCode>("transaction", "TRANSACTION_MISMATCH", message);
   const tx = await chain.transaction(a.txHash);

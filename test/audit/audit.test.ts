@@ -266,8 +266,11 @@ describe("audit", function () {
         .where("batch_index", "=", 0)
         .execute();
       const report = await audit();
+      // The root is also no longer the one its stored and mined anchor calls carry.
       expect(report.discrepancies.map((d) => [d.code, d.batchIndex])).to.deep.equal([
         ["BATCH_ROOT_MISMATCH", 0],
+        ["BATCH_RAW_TX_MISMATCH", 0],
+        ["BATCH_TX_MISMATCH", 0],
         ["BATCH_CHAIN_MISMATCH", 0],
       ]);
     } finally {
@@ -346,6 +349,84 @@ describe("audit", function () {
         .set({ status: "anchored" })
         .where("batch_index", "=", 1)
         .execute();
+      await notary.stop();
+    }
+  });
+
+  it("names every column the service reads that was changed behind it, each with its own code", async () => {
+    const { notary, ids, audit } = await ledger();
+    try {
+      const db = notary.store.db;
+      const row = (await notary.store.getRecord(ids[0]!))!;
+      const batch = (await notary.store.getBatch(0))!;
+      const other = (await notary.store.getBatch(1))!;
+      const record = (set: Record<string, unknown>) =>
+        db.updateTable("records").set(set).where("id", "=", ids[0]!).execute();
+      const batch0 = (set: Record<string, unknown>) =>
+        db.updateTable("batches").set(set).where("batch_index", "=", 0).execute();
+      const cases: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+        [
+          "RECORD_RECEIVED_AT_MISMATCH",
+          () => record({ received_at: "2020-01-01T00:00:00.000Z" }),
+          () => record({ received_at: row.received_at }),
+        ],
+        [
+          "RECORD_SUBMITTER_MISMATCH",
+          () => record({ submitter_key: "someone-else" }),
+          () => record({ submitter_key: row.submitter_key }),
+        ],
+        [
+          "RECORD_BATCH_INDEX_MISMATCH",
+          () => record({ batch_index: null }),
+          () => record({ batch_index: row.batch_index }),
+        ],
+        [
+          "BATCH_TX_MISMATCH",
+          () => batch0({ tx_hash: other.tx_hash }),
+          () => batch0({ tx_hash: batch.tx_hash }),
+        ],
+        [
+          "BATCH_BLOCK_HASH_MISMATCH",
+          () => batch0({ block_hash: other.block_hash }),
+          () => batch0({ block_hash: batch.block_hash }),
+        ],
+        [
+          "BATCH_BLOCK_TIME_MISMATCH",
+          () => batch0({ block_timestamp: batch.block_timestamp! + 60 }),
+          () => batch0({ block_timestamp: batch.block_timestamp }),
+        ],
+        [
+          "BATCH_OPERATOR_MISMATCH",
+          () => batch0({ operator: Wallet.createRandom().address }),
+          () => batch0({ operator: batch.operator }),
+        ],
+        [
+          "BATCH_RAW_TX_MISMATCH",
+          () => batch0({ raw_tx: other.raw_tx }),
+          () => batch0({ raw_tx: batch.raw_tx }),
+        ],
+        [
+          "NEXT_SEQ_BEHIND",
+          () => db.updateTable("ledger_state").set({ next_seq: 1 }).execute(),
+          () => db.updateTable("ledger_state").set({ next_seq: 3 }).execute(),
+        ],
+      ];
+      for (const [code, tamper, restore] of cases) {
+        await tamper();
+        expect(codes(await audit()), code).to.include(code);
+        if (code === "NEXT_SEQ_BEHIND") {
+          // Readiness must not say ok while every submission fails.
+          const ready = await notary.client.get("/readyz");
+          expect([ready.status, (ready.body as { sequence: string }).sequence]).to.deep.equal([
+            503,
+            "NEXT_SEQ_BEHIND",
+          ]);
+        }
+        await restore();
+      }
+      expect((await notary.client.get("/readyz")).body).to.deep.include({ sequence: "ok" });
+      expect((await audit()).discrepancies).to.deep.equal([]);
+    } finally {
       await notary.stop();
     }
   });
