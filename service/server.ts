@@ -238,6 +238,7 @@ async function start(
     rpcUrl: chain.rpcUrl,
     readHead,
     readFunding,
+    blockHashAt: async (n) => (await chain.provider.getBlock(n))?.hash ?? undefined,
   });
   let accepting = true;
   // Known once listening; read only by requests, which come after.

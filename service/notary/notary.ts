@@ -67,7 +67,12 @@ export interface NotaryDeps {
   readHead: () => Promise<string | null>;
   /** The operator's balance and the anchors it pays for; rejects when the chain does not answer. */
   readFunding: () => Promise<Funding>;
+  /** The chain's block hash at a height now (undefined past its head); rejects when unreachable. */
+  blockHashAt: (blockNumber: number) => Promise<string | undefined>;
 }
+
+/** How long a block's hash, read to serve receipts, is trusted before it is read again. */
+const BLOCK_CHECK_MS = 1_000;
 
 /** The use cases behind the HTTP routes: routes parse and answer, the notary does. */
 export class Notary {
@@ -126,6 +131,10 @@ export class Notary {
       stored.batch_index === null ? undefined : await this.anchoredBatch(stored.batch_index);
     if (!anchored) return toPendingReceipt(facts);
     const { batch, tree } = anchored;
+    // A reorg may have taken the anchor's block before the anchoring loop looks again: such a
+    // receipt would not verify, so it is pending until its batch is anchored anew.
+    if (!(await this.blockStillHolds(batch.block_number, batch.block_hash)))
+      return toPendingReceipt(facts);
     return toAnchoredReceipt(facts, {
       batchIndex: batch.batch_index,
       firstSeq: batch.first_seq,
@@ -140,6 +149,23 @@ export class Notary {
       blockTimestamp: batch.block_timestamp,
       witnesses: await this.witnessesOf(batch.batch_index),
     });
+  }
+
+  private readonly blockHashes = new Map<
+    number,
+    { at: number; hash: Promise<string | undefined> }
+  >();
+
+  /** Whether the chain still has this block at this height; yes when it cannot be asked. */
+  private async blockStillHolds(blockNumber: number, blockHash: string): Promise<boolean> {
+    let read = this.blockHashes.get(blockNumber);
+    if (!read || Date.now() - read.at >= BLOCK_CHECK_MS) {
+      if (this.blockHashes.size >= 256) this.blockHashes.clear();
+      read = { at: Date.now(), hash: this.deps.blockHashAt(blockNumber) };
+      this.blockHashes.set(blockNumber, read);
+    }
+    const hash = await read.hash.catch(() => blockHash);
+    return hash?.toLowerCase() === blockHash.toLowerCase();
   }
 
   /** Batches a reorg took off the chain: their cached rows no longer hold. */

@@ -241,6 +241,13 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       const before = await waitAnchored(notary.client, id, 30_000);
       const depth = (await anvil.provider.getBlockNumber()) - before.anchor.blockNumber + 1;
       await anvil.rpc("anvil_reorg", [depth, []]);
+      // At once, before the anchoring loop looks again: the stale receipt is not served.
+      await new Promise((r) => setTimeout(r, 1_100)); // past the block check's cache
+      const meanwhile = (await notary.client.get(`/v1/records/${id}/receipt`)).body as {
+        status: string;
+        anchor?: { blockHash: string };
+      };
+      expect(meanwhile.anchor?.blockHash ?? "pending").to.not.equal(before.anchor.blockHash);
       let after = before;
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
