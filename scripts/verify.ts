@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
 import {
@@ -136,6 +137,16 @@ async function main(): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // npm runs scripts in the package's folder; paths are the caller's, from where npm was run.
+  const here = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+  args = {
+    ...args,
+    receipt: args.receipt && here(args.receipt),
+    file: args.file.map(here),
+    "tsa-ca": args["tsa-ca"].map(here),
+    out: args.out && here(args.out),
+    "api-key-file": args["api-key-file"] && here(args["api-key-file"]),
+  };
   if (!args.receipt) throw new UsageError("--receipt FILE is required");
   if (args.rpc.length === 0) throw new UsageError("at least one --rpc URL is required");
   const minConfirmations = Number(args["min-confirmations"]);

@@ -53,19 +53,20 @@ export async function writeBundle(
     );
   const archive = new NotarisedArchive(out);
   try {
-    const receipts: Receipt[] = [];
+    const receipts: { receipt: Receipt; files: string[] }[] = [];
     for (const record of subject.records) {
       const receipt = await deps.notary.getReceipt(record.id);
-      receipts.push(receipt);
+      const entries = entryNames(record.files.map((f) => f.name));
+      receipts.push({ receipt, files: entries.map((e) => `files/${record.id}/${e}`) });
       await archive.bytes(`receipts/${record.id}.json`, JSON.stringify(receipt, null, 2) + "\n");
       if (receipt.status === "anchored")
         await archive.bytes(
           `certificates/${certificateNumber(record.seq, receipt.leafHash)}.pdf`,
           await deps.certificatePdf(receipt),
         );
-      for (const file of record.files) {
+      for (const [i, file] of record.files.entries()) {
         const { stream } = await deps.notary.openFile(record.id, file.sha256);
-        const copied = await archive.copied(`files/${record.id}/${file.name}`, stream);
+        const copied = await archive.copied(`files/${record.id}/${entries[i]}`, stream);
         // The bytes on disk are the notarised bytes, or the bundle says nothing of them.
         if (copied !== file.sha256)
           throw new InvariantError(
@@ -116,4 +117,31 @@ export async function writeBundle(
     archive.abort();
     throw error;
   }
+}
+
+/** The longest file name, in UTF-8 bytes, a bundle entry carries: under NAME_MAX (255). */
+const MAX_ENTRY_NAME_BYTES = 240;
+
+/**
+ * The names the record's files take in the bundle: as notarised where they fit a file system's
+ * limit, else shortened (the extension kept, `~N` added) and still unique. A verifier matches
+ * files by their SHA-256, never by name, and the receipt keeps each file's notarised name.
+ */
+export function entryNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+    let entry = name;
+    for (let n = 1; bytes(entry) > MAX_ENTRY_NAME_BYTES || used.has(entry); n++) {
+      const dot = name.lastIndexOf(".");
+      const ext = dot > 0 && bytes(name.slice(dot)) <= 16 ? name.slice(dot) : "";
+      const mark = `~${n}`;
+      let stem = [...name.slice(0, name.length - ext.length)];
+      while (stem.length > 0 && bytes(stem.join("") + mark + ext) > MAX_ENTRY_NAME_BYTES)
+        stem = stem.slice(0, -1);
+      entry = stem.join("") + mark + ext;
+    }
+    used.add(entry);
+    return entry;
+  });
 }

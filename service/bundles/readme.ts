@@ -1,11 +1,23 @@
 import type { Receipt } from "../receipts";
 
 /** The bundle's README, in Chinese and in English: what is inside and how to check it alone. */
-export function bundleReadme(o: { subject: string; issuer: string; receipts: Receipt[] }): string {
+export function bundleReadme(o: {
+  subject: string;
+  issuer: string;
+  receipts: { receipt: Receipt; files: string[] }[];
+}): string {
   const list = o.receipts
     .map(
-      (r) =>
+      ({ receipt: r }) =>
         `  - ${r.record.id}  ${r.record.kind}  seq ${r.record.seq}  ${r.status === "anchored" ? `anchored, block ${r.anchor.blockNumber}` : "pending (not yet anchored)"}`,
+    )
+    .join("\r\n");
+  // Each command as it runs, from this folder, with the service's sources at <sources>.
+  const commands = o.receipts
+    .filter(({ receipt }) => receipt.status === "anchored")
+    .map(
+      ({ receipt, files }) =>
+        `  npm --prefix <sources> run verify -- --receipt receipts/${receipt.record.id}.json --rpc <rpc>${files.map((f) => ` --file ${shellQuote(f)}`).join("")}`,
     )
     .join("\r\n");
   return [
@@ -25,7 +37,8 @@ export function bundleReadme(o: { subject: string; issuer: string; receipts: Rec
     "  2. 选择 receipts/ 中的一个回执，并选择 files/<该记录编号>/ 下的原始文件。",
     "  3. 填写您信任的区块链 RPC 地址（默认是本平台的只读代理，可换成任何节点），点击验证。",
     "  4. 页面在本地计算文件哈希、核对默克尔证明、读取链上批次与交易、核对运营方签名与时间戳。",
-    "  也可以运行 npm run verify -- --receipt <回执> --rpc <地址> <文件…>。",
+    "  也可以在本文件夹中运行下列命令（<sources> 为本服务源代码所在目录，<rpc> 为区块链 RPC 地址）：",
+    commands,
     "",
     "1. Contents",
     "  certificates/   evidence certificates (PDF), one per anchored record",
@@ -41,10 +54,18 @@ export function bundleReadme(o: { subject: string; issuer: string; receipts: Rec
     "  3. Give a chain RPC URL you trust (the default is the platform's read-only proxy; any node will do), and verify.",
     "  4. The page hashes the files locally, checks the Merkle proof, reads the batch and the transaction",
     "     from the chain, and checks the operator's signature and any time-stamp tokens.",
-    "  Or run npm run verify -- --receipt <receipt> --rpc <url> <files…> from this service's sources.",
+    "  Or run these commands in this folder (<sources>: where this service's sources are; <rpc>: a chain RPC URL):",
+    commands,
+    "  A file name too long for a file system (over 240 bytes) is shortened here, its extension kept;",
+    "  the receipt keeps the name as notarised, and files are matched by their SHA-256.",
     "",
     "记录 Records:",
     list,
     "",
   ].join("\r\n");
+}
+
+/** A POSIX shell word: names may hold spaces, quotes or Chinese. */
+function shellQuote(word: string): string {
+  return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -91,6 +91,37 @@ describe("court bundles", function () {
     expect(metadata.filters).to.deep.equal({ bundle: `record:${evidenceId}` });
   });
 
+  it("fits long file names in the file system's limit, keeps them unique, and its README's commands run as written", async () => {
+    const long = `${"侵权商品页面截图".repeat(27)}.png`; // 216 characters, 646 bytes
+    const twin = `${"侵权商品页面截图".repeat(27)}.png `.trim().replace(".png", "_.png");
+    const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+      { name: long, content: "first", type: "image/png" },
+      { name: twin, content: "second", type: "image/png" },
+    ]);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    const id = (answer.body as { id: string }).id;
+    await waitAnchored(notary.client, id);
+    const { dir, names } = await bundle(`/v1/records/${id}/bundle`);
+    const files = names.filter((n) => n.startsWith(`files/${id}/`));
+    expect(files).to.have.length(2);
+    for (const f of files) {
+      expect(Buffer.byteLength(f.split("/").pop()!)).to.be.at.most(255);
+      expect(f).to.match(/\.png$/);
+    }
+    const readme = await readFile(join(dir, "README.txt"), "utf8");
+    const commands = readme
+      .split("\r\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("npm "));
+    // The same command in the Chinese and the English part.
+    expect(new Set(commands).size).to.equal(1);
+    const command = commands[0]!
+      .replace("<sources>", join(__dirname, "..", ".."))
+      .replace("<rpc>", notary.rpcUrl!);
+    const { stdout } = await run("sh", ["-c", command], { cwd: dir });
+    expect(stdout).to.match(/VALID: integrity of record/);
+  });
+
   it("bundles a case: the notice, its evidence, the declaration and the actions", async () => {
     const { manifest, names } = await bundle(`/v1/cases/${noticeId}/bundle`);
     expect(manifest.records).to.have.length(4);
