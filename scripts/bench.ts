@@ -61,6 +61,11 @@ function printTable(rows: BenchRow[]): void {
 async function main(): Promise<void> {
   const filter = process.argv[2];
   const rows: BenchRow[] = [];
+  // `compare <ref>`: intake on that commit and on the work tree, side by side.
+  if (filter === "compare") {
+    printTable(await runCase("compare.ts", process.argv.slice(3)));
+    return;
+  }
   for (const c of CASES) {
     if (filter && !c.file.includes(filter)) continue;
     rows.push(...(await runCase(c.file, c.args ?? [])));

@@ -20,19 +20,20 @@ const ROOT = join(__dirname, "..");
 export async function spawnNotary(
   dataDir: string,
   env: Record<string, string> = {},
-  options: { nodeArgs?: string[]; built?: boolean } = {},
+  options: { nodeArgs?: string[]; built?: boolean; root?: string } = {},
 ): Promise<NotaryChild> {
+  const root = options.root ?? ROOT;
   // Built: the compiled service, as `npm start` runs it, with no TypeScript at run time.
   const args = options.built
-    ? [...(options.nodeArgs ?? []), join(ROOT, "dist", "service", "main.js")]
+    ? [...(options.nodeArgs ?? []), join(root, "dist", "service", "main.js")]
     : [
         ...(options.nodeArgs ?? []),
         "-r",
         "ts-node/register/transpile-only",
-        join(ROOT, "service", "main.ts"),
+        join(root, "service", "main.ts"),
       ];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: root,
     env: {
       ...process.env,
       DATA_DIR: dataDir,

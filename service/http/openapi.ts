@@ -574,7 +574,17 @@ export function buildOpenApi(): object {
         "/v1/rpc": {
           post: {
             summary: "Read-only JSON-RPC to the ledger's chain, for the verification page",
-            responses: { "200": { description: "The JSON-RPC answer" } },
+            description:
+              "Serves only what verifying a receipt needs: chain id, blocks, transactions and receipts, code, logs in ranges of at most RPC_MAX_LOG_RANGE blocks, and calls to a published EvidenceLedger build's view functions (gas capped). Anything else is a JSON-RPC error whose data.code says why: RPC_METHOD_NOT_ALLOWED, RPC_CALL_NOT_ALLOWED, RPC_PARAMS_INVALID, RPC_LOG_RANGE_TOO_WIDE, RPC_BATCH_TOO_LARGE (over 20 requests), RPC_TIMEOUT.",
+            responses: {
+              "200": { description: "The JSON-RPC answer" },
+              "400": { description: "The body is not JSON (JSON-RPC parse error)" },
+              "413": { description: "The body is larger than 256 KiB" },
+              "429": {
+                description:
+                  "Too many requests from this address (RPC_REQUESTS_PER_WINDOW per RPC_WINDOW_MS): a JSON-RPC error with data.code RPC_RATE_LIMITED",
+              },
+            },
           },
         },
         "/verify": {
