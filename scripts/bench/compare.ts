@@ -11,7 +11,7 @@
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnNotary, type NotaryChild } from "../notary-process";
@@ -26,13 +26,23 @@ const ROUNDS = Number(process.env.BENCH_COMPARE_ROUNDS ?? 3);
 const sh = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
 
-/** The commit built in a worktree of its own, reused while it exists. */
-async function buildRef(ref: string): Promise<string> {
+/** A tree to run: built to dist/ (as `npm start` runs it now), or run from its sources. */
+interface Tree {
+  root: string;
+  built: boolean;
+}
+
+/**
+ * The commit in a worktree of its own, installed and built, reused while it exists. Older
+ * commits had no build step and ran their sources with ts-node: they are run so.
+ */
+async function buildRef(ref: string): Promise<Tree> {
   const sha = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: ROOT })
     .toString()
     .trim();
   const dir = join(tmpdir(), `notary-compare-${sha.slice(0, 12)}`);
-  if (!existsSync(join(dir, "dist", "service", "main.js"))) {
+  const ready = join(dir, ".compare-ready");
+  if (!existsSync(ready)) {
     await rm(dir, { recursive: true, force: true });
     sh("git", ["worktree", "prune"], ROOT);
     sh("git", ["worktree", "add", "--detach", dir, sha], ROOT);
@@ -40,17 +50,23 @@ async function buildRef(ref: string): Promise<string> {
       (await readFile(join(dir, "package-lock.json"), "utf8")) ===
       (await readFile(join(ROOT, "package-lock.json"), "utf8"));
     if (sameLock) await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
-    else sh("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], dir);
-    sh("npm", ["run", "build"], dir);
+    else sh("npm", ["ci", "--no-audit", "--no-fund"], dir);
+    const scripts = (
+      JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    sh("npm", ["run", scripts.build ? "build" : "compile"], dir);
+    await writeFile(ready, sha);
   }
-  return dir;
+  return { root: dir, built: existsSync(join(dir, "dist", "service", "main.js")) };
 }
 
-async function load(root: string, body: string): Promise<{ rate: number; p99: number }> {
+async function load(tree: Tree, body: string): Promise<{ rate: number; p99: number }> {
   const data = await mkdtemp(join(tmpdir(), "bench-compare-"));
   let notary: NotaryChild | undefined;
   try {
-    notary = await spawnNotary(join(data, "data"), {}, { built: true, root });
+    notary = await spawnNotary(join(data, "data"), {}, tree);
     const result = await autocannon({
       url: `${notary.url}/v1/records`,
       method: "POST",
@@ -60,7 +76,7 @@ async function load(root: string, body: string): Promise<{ rate: number; p99: nu
       body,
     });
     if (result.non2xx + result.errors > 0)
-      throw new Error(`${root}: ${result.non2xx + result.errors} requests refused or failed`);
+      throw new Error(`${tree.root}: ${result.non2xx + result.errors} requests refused or failed`);
     return { rate: result.requests.total / SECONDS, p99: result.latency.p99 };
   } finally {
     notary?.child.kill("SIGKILL");
@@ -78,7 +94,7 @@ async function main(): Promise<void> {
   const pairs: { here: { rate: number; p99: number }; there: { rate: number; p99: number } }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const there = await load(other, body);
-    const here = await load(ROOT, body);
+    const here = await load({ root: ROOT, built: true }, body);
     pairs.push({ here, there });
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

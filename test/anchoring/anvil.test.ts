@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { verifyReceipt } from "../../service/verify";
+import { providerChainReader } from "../../service/chain-reader";
 import { Transaction } from "ethers";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -213,6 +215,38 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       const receipt = await waitAnchored(notary.client, id, 30_000);
       const mined = await anvil.provider.getTransaction(receipt.anchor.txHash);
       expect(mined!.maxFeePerGas! <= capWei, `offered ${mined!.maxFeePerGas}`).to.equal(true);
+    });
+  });
+
+  describe("on a chain the verifier does not know as public", () => {
+    let anvil: TestAnvil;
+    let notary: TestNotary;
+    before(async () => {
+      anvil = await startAnvil({ blockTime: 1, chainId: 7777 });
+      notary = await serviceOn(anvil);
+    });
+    after(async () => {
+      await notary?.stop();
+      await anvil?.close();
+    });
+
+    it("calls its anchor not known to be independent, unless the verifier names it public", async () => {
+      const answer = await notary.client.postRecord(await exampleRecord("filing"));
+      const receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
+      expect(receipt.anchor.chainId).to.equal("7777");
+      const chain = providerChainReader(anvil.provider);
+      const unknown = await verifyReceipt({ receipt, fileDigests: [], chain });
+      expect(unknown.verdict).to.equal("valid");
+      expect(unknown.proves!.independent).to.equal(false);
+      expect(unknown.witnesses![0]!.message).to.include("not known to be independent");
+      const named = await verifyReceipt({
+        receipt,
+        fileDigests: [],
+        chain,
+        publicChains: new Set(["7777"]),
+      });
+      expect(named.proves!.independent).to.equal(true);
+      expect(named.witnesses![0]!.controlledByOperator).to.equal(false);
     });
   });
 

@@ -30,9 +30,12 @@ export interface TestAnvil {
  * anvil (Foundry's EVM node, a separate implementation from Hardhat's EDR) on a free port, for
  * tests of anchoring on a "real" network: slow blocks, fee spikes, reorgs.
  */
-export async function startAnvil(options: { blockTime?: number } = {}): Promise<TestAnvil> {
+export async function startAnvil(
+  options: { blockTime?: number; chainId?: number } = {},
+): Promise<TestAnvil> {
   const args = ["--port", "0", "--host", "127.0.0.1"];
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
   const child: ChildProcess = spawn(ANVIL_BIN, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
