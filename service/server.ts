@@ -178,7 +178,10 @@ async function start(
   const batcher = new Batcher(store, operator.address, config.batch);
   const anchorer = new Anchorer(store, ledgerChain, {
     confirmations: config.chain.confirmations,
-    mineTimeoutMs: config.chain.anchorWaitMs,
+    // A pass waits no longer than the cadence for its transactions: the next pass cuts what
+    // arrived meanwhile and sends it with the next nonce while the first is still in flight, so
+    // a record waits one interval plus one block, not a whole block more for the pass to end.
+    mineTimeoutMs: Math.min(config.chain.anchorWaitMs, config.batch.maxWaitMs),
     maxFeePerGas: config.chain.maxFeePerGas,
     onReorg: (batches, { deeperThanConfirmations }) => {
       notary.forgetBatches(batches);
@@ -200,7 +203,7 @@ async function start(
   });
   const publish = (events: Promise<Published[]>) =>
     void events
-      .then((list) => Promise.all(list.map((e) => webhooks.publish(e))))
+      .then((list) => webhooks.publish(list))
       .catch((error: unknown) => logger.warn({ err: error }, "webhook events not queued"));
   const pipeline = new AnchoringPipeline(batcher, anchorer, {
     pollMs: Math.min(250, config.batch.maxWaitMs),
@@ -209,7 +212,11 @@ async function start(
     retryMaxMs: 30_000,
     onAnchored: (batches) => {
       batches.forEach((b) => metrics.batchSize.observe(b.count));
-      publish(anchoredEvents(store, batches));
+      // Reading back every record of a batch is work only a subscriber should cause.
+      void webhooks.wanted("record.anchored").then(
+        (wanted) => wanted && publish(anchoredEvents(store, batches)),
+        () => undefined,
+      );
     },
     onError: (error, attempt, retryInMs) => {
       metrics.chainErrors.inc();

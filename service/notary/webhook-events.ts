@@ -21,7 +21,9 @@ export async function anchoredEvents(
     const batch = await store.getBatch(batch_index);
     if (batch?.status !== "anchored") continue;
     const rows = await store.search({ afterSeq: batch.first_seq - 1, limit: batch.count });
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
+      // Parsing thousands of records is long work: requests are served in between.
+      if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
       const record = parseCanonicalRecord(row.canonical);
       events.push({
         id: `record.anchored:${record.id}:${batch.tx_hash}`,

@@ -72,34 +72,52 @@ export class WebhookDispatcher {
     return hook;
   }
 
-  /** Queues the event for every live subscription to its type whose owner may know of it. */
-  async publish(event: Published): Promise<void> {
+  /**
+   * Queues each event for every live subscription to its type whose owner may know of it. The
+   * subscriptions and their owners are read once for all the events: a batch of thousands of
+   * records anchored at once must not ask the database once per record.
+   */
+  async publish(events: readonly Published[]): Promise<void> {
+    if (events.length === 0) return;
+    const hooks = (await this.store.list()).map((hook) => ({
+      hook,
+      events: JSON.parse(hook.events) as string[],
+    }));
+    const wanted = hooks.filter((h) => events.some((e) => h.events.includes(e.type)));
+    if (wanted.length === 0) return;
+    const owners = new Map(
+      await Promise.all(
+        wanted.map(async (h) => [h.hook.owner_key, await this.o.keyOf(h.hook.owner_key)] as const),
+      ),
+    );
     const now = new Date().toISOString();
-    const body = JSON.stringify({
-      id: event.id,
-      type: event.type,
-      createdAt: now,
-      data: event.data,
-    });
     const deliveries = [];
-    for (const hook of await this.store.list()) {
-      if (!(JSON.parse(hook.events) as string[]).includes(event.type)) continue;
-      const owner = await this.o.keyOf(hook.owner_key);
-      if (!owner || !event.audience(owner)) continue;
-      deliveries.push({
-        id: randomUUID(),
-        webhook_id: hook.id,
-        event_id: event.id,
-        event_type: event.type,
-        payload: body,
-        status: "pending" as const,
-        attempts: 0,
-        next_attempt_at: now,
-        last_status: null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
+    for (const event of events) {
+      const body = JSON.stringify({
+        id: event.id,
+        type: event.type,
+        createdAt: now,
+        data: event.data,
       });
+      for (const { hook, events: types } of wanted) {
+        if (!types.includes(event.type)) continue;
+        const owner = owners.get(hook.owner_key);
+        if (!owner || !event.audience(owner)) continue;
+        deliveries.push({
+          id: randomUUID(),
+          webhook_id: hook.id,
+          event_id: event.id,
+          event_type: event.type,
+          payload: body,
+          status: "pending" as const,
+          attempts: 0,
+          next_attempt_at: now,
+          last_status: null,
+          last_error: null,
+          created_at: now,
+          delivered_at: null,
+        });
+      }
     }
     await this.store.enqueue(deliveries);
     this.wake();
