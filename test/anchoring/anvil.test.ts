@@ -116,10 +116,12 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       const drained = Date.now();
       const batches = (await notary.store.allBatches()).length;
       // Sequential anchoring (one transaction per block) fell ~1 s further behind per second.
+      // The bound: one interval (0.2 s) and one block (2 s), with 1.5 s for polling and load. A
+      // pass that waited for its block before cutting again peaked at two blocks (4.3 s).
       expect(
         maxLagSeconds,
         `lag peaked at ${maxLagSeconds} s over ${batches} batches`,
-      ).to.be.at.most(8);
+      ).to.be.at.most(0.2 + 2 + 1.5);
       expect(drained, "the backlog drains within three blocks").to.be.at.most(drainedBy);
       expect(batches).to.be.at.least(20);
     });
