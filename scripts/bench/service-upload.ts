@@ -97,6 +97,15 @@ async function measure(notary: NotaryChild, dir: string): Promise<void> {
     value: `${((100 * opensslSeconds) / seconds).toFixed(0)} %`,
     goal: ">= 60 %",
   });
+  // The machine's own limit is the slower of hashing and the durable write; hashing and writing
+  // overlap in the service, so it should come close to that limit, not to their sum.
+  const limit = Math.max(opensslSeconds, ddSeconds);
+  report({
+    case: name,
+    metric: "service / the slower of openssl and dd (this machine's limit)",
+    value: `${((100 * limit) / seconds).toFixed(0)} %`,
+    goal: ">= 80 %",
+  });
   report({
     case: name,
     metric: "service RSS growth (peak - before)",
