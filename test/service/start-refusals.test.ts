@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { access, readFile } from "node:fs/promises";
+import { Wallet } from "ethers";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { kill9, spawnNotary } from "../support/notary-process";
 import { newDataDir, startTestNotary } from "../support/notary";
+import { startAnvil } from "../support/anvil";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -88,6 +90,25 @@ describe("a start that must be refused", function () {
       }
     } finally {
       taken.close();
+    }
+  });
+
+  it("refuses an unfunded operator on a real network with one line led by OPERATOR_UNFUNDED", async () => {
+    const anvil = await startAnvil();
+    try {
+      const dir = await newDataDir();
+      const keyFile = join(dir, "operator.key");
+      await writeFile(keyFile, Wallet.createRandom().privateKey, { mode: 0o600 });
+      const answer = await runBuilt({
+        DATA_DIR: dir,
+        CHAIN_RPC_URL: anvil.rpcUrl,
+        OPERATOR_KEY_FILE: keyFile,
+      });
+      expect(answer.code).to.equal(2);
+      expect(answer.output.trim().split("\n")).to.have.length(1);
+      expect(answer.output).to.match(/^OPERATOR_UNFUNDED: /);
+    } finally {
+      await anvil.close();
     }
   });
 
