@@ -1,0 +1,17 @@
+/**
+ * Personal values committed to instead of kept in records (DESIGN §7): SD-JWT style digests
+ * and disclosures (pure), and which fields of a record are personal.
+ */
+export {
+  commitPersonal,
+  digestOf,
+  revealDisclosed,
+  DisclosureError,
+  SD_ALG,
+  type Committed,
+  type DisclosureCode,
+  type IsPersonal,
+  type Json,
+  type JsonPath,
+} from "./selective";
+export { isPersonalField } from "./personal-fields";

@@ -1,0 +1,61 @@
+import type { Json, JsonPath } from "./selective";
+
+/**
+ * Which fields of a record's metadata are personal (DESIGN §7), by what a field is, wherever it
+ * stands: the same party, listing or undertaking shape recurs across kinds, and a rule per
+ * shape cannot miss a kind added later. Each value is taken out whole.
+ */
+
+/** Identity and contact: personal whoever they belong to (a company's contact is a person's). */
+const CONTACT = new Set(["idDocument", "phone", "email", "address", "ip", "contact"]);
+
+/** Names of someone whose kind is not stated: "a field whose owner kind is unknown is personal". */
+const PERSON_NAMED = new Set(["holder", "merchant", "signedBy", "requestedBy"]);
+
+/**
+ * Kinds whose content is published by design: the contact directory is the platform's public
+ * list of where to send notices and complaints (seed 000 §1), consented to by those it lists.
+ */
+const PUBLISHED_KINDS = new Set(["contact_directory"]);
+
+/**
+ * Free text a person wrote, which may speak of a person: a notice's explanation, a declaration's
+ * argument and claim, an undertaking's statement, a report's facts, a mediation's summary, a
+ * commitment's text, a directory entry's content.
+ */
+const FREE_TEXT = new Set([
+  "explanation",
+  "argument",
+  "rightOrLicence",
+  "statement",
+  "facts",
+  "reasons",
+  "summary",
+  "body",
+  "content",
+  "text",
+  "authorship",
+]);
+
+/** Keys under which a party's own name stands: public for an organisation only. */
+const NAME = new Set(["legalName", "name"]);
+
+/**
+ * Whether the value at `path` (inside `parent`) is personal. A name is a legal person's, and
+ * public, only when its object says `type: "organisation"`; a person's, or one of no stated
+ * type, is personal.
+ */
+export function isPersonalField(kind: string, path: JsonPath, parent: Json): boolean {
+  if (PUBLISHED_KINDS.has(kind)) return false;
+  const key = path[path.length - 1];
+  if (typeof key !== "string") return false;
+  if (CONTACT.has(key) || PERSON_NAMED.has(key) || FREE_TEXT.has(key)) return true;
+  if (NAME.has(key)) {
+    const type =
+      parent !== null && typeof parent === "object" && !Array.isArray(parent)
+        ? parent.type
+        : undefined;
+    return type !== "organisation";
+  }
+  return false;
+}
