@@ -19,6 +19,8 @@ const SUBJECT = {
   declaration: "不存在侵权行为声明 Declaration",
   outcome: "处理结果 Outcome",
   penalty: "行政处罚 Penalty decision",
+  commitment: "承诺 Commitment",
+  report: "消费者举报 Consumer report",
 } as const;
 
 function fields(view: Record<string, unknown>): string {

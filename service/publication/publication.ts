@@ -12,7 +12,7 @@ export interface Publication {
   /** Where anyone verifies the publication record itself. */
   verify: string;
   publishedAt: string;
-  subject: "notice" | "declaration" | "outcome" | "penalty";
+  subject: "notice" | "declaration" | "outcome" | "penalty" | "commitment" | "report";
   /** The records published, each as its public view, with where to verify it. */
   items: { recordId: string; kind: string; verify: string; view: Record<string, unknown> }[];
   /** For penalties: the platform's warning text (seed 000 §2 art. 6). */
@@ -24,6 +24,8 @@ const SUBJECTS: Partial<Record<string, Publication["subject"]>> = {
   publish_declaration: "declaration",
   publish_result: "outcome",
   publish_penalty: "penalty",
+  publish_commitment: "commitment",
+  publish_report: "report",
 };
 
 /**
@@ -50,7 +52,8 @@ export function publicView(record: TypedRecord): Record<string, unknown> | undef
           right: {
             type: m.right.type,
             ...(m.right.registrationNumber && { registrationNumber: m.right.registrationNumber }),
-            ...(m.right.holder && { holder: maskText(m.right.holder) }),
+            // The holder's type is not stated: taken for a person's name, so masked.
+            ...(m.right.holder && { holder: publicName({ legalName: m.right.holder }) }),
           },
         }),
         listings: (m.targets ?? []).map(listing),
@@ -89,6 +92,26 @@ export function publicView(record: TypedRecord): Record<string, unknown> | undef
         merchant: publicName(m.merchant),
         violation: maskText(m.violation),
         penalty: maskText(m.penalty),
+      };
+    }
+    case "commitment": {
+      const m = record.metadata;
+      return {
+        party: publicName(m.party),
+        text: maskText(m.text),
+        signedAt: m.signedAt,
+        ...(m.validUntil && { validUntil: m.validUntil }),
+      };
+    }
+    case "report": {
+      // Who reported is never published, anonymous or not: what was reported is.
+      const m = record.metadata;
+      return {
+        receivedAt: record.receivedAt,
+        channel: m.channel,
+        category: m.category,
+        listings: (m.listings ?? []).map(listing),
+        content: maskText(m.content),
       };
     }
     default:

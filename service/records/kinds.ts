@@ -159,6 +159,9 @@ export const ACTION_TYPES = [
   "publish_declaration",
   "publish_result",
   "publish_penalty",
+  /** Commitments and consumer reports found valid may be published too (seed 000 §2-§3). */
+  "publish_commitment",
+  "publish_report",
   "malicious_notice_flag",
   "expert_referral",
   "credit_penalty",

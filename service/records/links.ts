@@ -133,6 +133,14 @@ const ACTION_TARGETS: Partial<Record<string, { targets: readonly RecordKind[]; w
     targets: ["penalty_decision"],
     why: "a published penalty concerns the authority's decision",
   },
+  publish_commitment: {
+    targets: ["commitment"],
+    why: "a published commitment concerns the commitment record",
+  },
+  publish_report: {
+    targets: ["report"],
+    why: "a published report concerns the consumer report",
+  },
 };
 
 /**

@@ -27,6 +27,11 @@ describe("publication (E-Commerce Law art. 44)", function () {
     expect(publicName({ type: "organisation", legalName: "Luma Footwear Co., Ltd." })).to.equal(
       "Luma Footwear Co., Ltd.",
     );
+    // A name whose owner's type is not stated is taken for a person's.
+    expect(publicName({ legalName: PII.personName })).to.equal("李**");
+    // Registration and patent numbers are not phones or identity numbers.
+    for (const number of ["ZL202310123456.7", "ZL 202310123456.7", "30123456", "第30123456号"])
+      expect(maskText(`注册号 ${number}`)).to.equal(`注册号 ${number}`);
   });
 
   describe("the public pages", () => {
@@ -86,7 +91,23 @@ describe("publication (E-Commerce Law art. 44)", function () {
         post("action", (m) => Object.assign(m, { type, reasons: tainted, ...extra }), [
           { rel: "concerns", id: concerns },
         ]);
+      // A notifier of no stated type, and a person named as the right's holder.
+      const untyped = await post(
+        "notice",
+        (m) => {
+          m.notifier = { legalName: "赵小明", email: PII.email };
+          m.right = { type: "patent", registrationNumber: "ZL202310123456.7", holder: "钱多多" };
+        },
+        [{ rel: "evidence", id: evidence }],
+      );
+      const commitment = await post("commitment", () => {});
+      const report = await post("report", (m) => {
+        m.reporter = { name: "孙小美", phone: PII.phone, anonymous: false };
+      });
       published = [
+        await act("publish_notice", untyped),
+        await act("publish_commitment", commitment),
+        await act("publish_report", report),
         await act("publish_notice", notice),
         await act("publish_declaration", declaration),
         await act("publish_result", notice),
@@ -104,10 +125,13 @@ describe("publication (E-Commerce Law art. 44)", function () {
       const publications = (feed.body as { publications: Publication[] }).publications;
       expect(publications.map((p) => p.id).sort()).to.deep.equal([...published].sort());
       expect(publications.map((p) => p.subject).sort()).to.deep.equal([
+        "commitment",
         "declaration",
+        "notice",
         "notice",
         "outcome",
         "penalty",
+        "report",
       ]);
       // Each item, and each publication, links a certificate lookup anyone may follow.
       const anonymousLookup = async (link: string) => {
@@ -134,7 +158,10 @@ describe("publication (E-Commerce Law art. 44)", function () {
         const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         for (const [what, value] of Object.entries(PII))
           expect(text, `${what} on ${path}`).not.to.include(value);
-        expect(text).to.include("李**");
+        for (const person of ["赵小明", "钱多多", "孙小美"])
+          expect(text, `${person} on ${path}`).not.to.include(person);
+        expect(text).to.include("李**").and.to.include("赵**").and.to.include("钱**");
+        expect(text).to.include("ZL202310123456.7");
       }
     });
 
