@@ -276,6 +276,8 @@ async function start(
     listeningUrl: () => url,
     cases: {
       holidays: config.holidays,
+      workdays: config.workdays,
+      calendarYears: config.calendarYears,
       inTimeWorkingDays: config.inTimeWorkingDays,
       publicationWorkingDays: config.publicationWorkingDays,
       delayCap: config.delayCap,

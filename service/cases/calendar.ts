@@ -1,19 +1,45 @@
-/** Working days: Monday to Friday, less the configured public holidays (ISO dates, UTC+8 days). */
+import chineseDays from "chinese-days/dist/chinese-days.json";
+
+/** A day in a year whose holiday schedule the calendar does not have: no deadline is guessed. */
+export class CalendarYearUnknown extends Error {
+  readonly code = "CALENDAR_YEAR_UNKNOWN";
+  constructor(readonly year: number) {
+    super(
+      `the holiday and make-up working day schedule for ${year} is not known: set HOLIDAYS, WORKDAYS and CALENDAR_YEARS=${year} once the State Council publishes it`,
+    );
+  }
+}
+
+/**
+ * Working days: Monday to Friday, less public holidays, plus make-up working days (调休: a
+ * weekend day worked in exchange for a longer holiday), in days of a fixed offset (UTC+8).
+ * With `years`, only days in those years are known and any other throws CalendarYearUnknown;
+ * without, every year is weekdays and the given days alone.
+ */
 export class WorkingCalendar {
   private readonly holidays: ReadonlySet<string>;
+  private readonly workdays: ReadonlySet<string>;
+  private readonly years: ReadonlySet<number> | undefined;
 
   constructor(
     holidays: Iterable<string> = [],
     /** Days are counted in this fixed offset (China: +8 h), not in the server's zone. */
     private readonly offsetMinutes = 8 * 60,
+    o: { workdays?: Iterable<string>; years?: Iterable<number> } = {},
   ) {
     this.holidays = new Set(holidays);
+    this.workdays = new Set(o.workdays ?? []);
+    this.years = o.years === undefined ? undefined : new Set(o.years);
   }
 
   isWorkingDay(at: Date): boolean {
     const local = new Date(at.getTime() + this.offsetMinutes * 60_000);
+    const date = local.toISOString().slice(0, 10);
+    if (this.years && !this.years.has(local.getUTCFullYear()))
+      throw new CalendarYearUnknown(local.getUTCFullYear());
+    if (this.workdays.has(date)) return true;
     const day = local.getUTCDay();
-    return day !== 0 && day !== 6 && !this.holidays.has(local.toISOString().slice(0, 10));
+    return day !== 0 && day !== 6 && !this.holidays.has(date);
   }
 
   /** Working days ended between `from` and `to`: the inverse of addWorkingDays. */
@@ -50,9 +76,7 @@ export class WorkingCalendar {
    * statutory holiday or rest day, at the end of the first working day after it.
    */
   periodEnd(from: Date, days: number): Date {
-    let end = this.nextLocalMidnight(from);
-    for (let d = 0; d < days; d++) end = this.nextLocalMidnight(end);
-    return this.extendPastRestDays(end);
+    return this.extendPastRestDays(this.periodEndByCount(from, days));
   }
 
   /** A period ending at `end` (a local midnight) whose last day is a rest day ends after it. */
@@ -62,8 +86,42 @@ export class WorkingCalendar {
     return at;
   }
 
+  /**
+   * When a period of `days` days after the event at `from` would end by count alone (24:00 of
+   * its last day), before art. 203 moves an end on a rest day: excluded time is added to this.
+   */
+  periodEndByCount(from: Date, days: number): Date {
+    let end = this.nextLocalMidnight(from);
+    for (let d = 0; d < days; d++) end = this.nextLocalMidnight(end);
+    return end;
+  }
+
   /** The end (24:00) of the `days`-th working day after the day of `from`. */
   periodEndInWorkingDays(from: Date, days: number): Date {
     return this.nextLocalMidnight(this.addWorkingDays(from, days));
   }
+}
+
+/**
+ * China's calendar: the State Council's holidays and make-up working days for every year the
+ * `chinese-days` package carries (2004 onwards), and the configured ones on top (HOLIDAYS,
+ * WORKDAYS) for years the operator declares known (CALENDAR_YEARS), such as a new year's
+ * schedule published after the package.
+ */
+export function chinaCalendar(
+  o: { holidays?: readonly string[]; workdays?: readonly string[]; years?: readonly number[] } = {},
+): WorkingCalendar {
+  const data = chineseDays as {
+    holidays: Record<string, string>;
+    workdays: Record<string, string>;
+  };
+  const known = new Set(
+    [...Object.keys(data.holidays), ...Object.keys(data.workdays)].map((d) =>
+      Number(d.slice(0, 4)),
+    ),
+  );
+  return new WorkingCalendar([...Object.keys(data.holidays), ...(o.holidays ?? [])], 8 * 60, {
+    workdays: [...Object.keys(data.workdays), ...(o.workdays ?? [])],
+    years: [...known, ...(o.years ?? [])],
+  });
 }

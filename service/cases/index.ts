@@ -1,5 +1,5 @@
 /** Case timelines: a notice, what answered it, and the time rules each step is held to. */
-export { WorkingCalendar } from "./calendar";
+export { CalendarYearUnknown, chinaCalendar, WorkingCalendar } from "./calendar";
 export { retentionOf, type Retention } from "./retention";
 export {
   buildTimeline,

@@ -1,5 +1,5 @@
 import type { ActionType, RecordOf, TypedRecord } from "../records";
-import type { WorkingCalendar } from "./calendar";
+import { CalendarYearUnknown, type WorkingCalendar } from "./calendar";
 import { DETERMINATIONS } from "./outcome";
 
 type Action = RecordOf<"action">;
@@ -10,7 +10,15 @@ export type Jurisdiction = "CN" | "DMCA" | "DSA";
  * `not-owed`: the law did not ask for the step in this case (a notice rejected on review or
  * found malicious owes no measures), shown so the reader sees why nothing was done.
  */
-export type StepState = "done" | "late" | "early" | "missing" | "pending" | "not-owed";
+export type StepState =
+  | "done"
+  | "late"
+  | "early"
+  | "missing"
+  | "pending"
+  | "not-owed"
+  /** Its deadline falls in a year whose holiday schedule is not known: none is guessed. */
+  | "unknown";
 
 export interface TimelineStep {
   step: string;
@@ -96,7 +104,7 @@ class Timeline {
       step,
       rule,
       action,
-      this.o.calendar.addWorkingDays(from, this.o.inTimeWorkingDays),
+      () => this.o.calendar.addWorkingDays(from, this.o.inTimeWorkingDays),
       earliest,
     );
   }
@@ -106,9 +114,16 @@ class Timeline {
     step: string,
     rule: string,
     action: TypedRecord | undefined,
-    due: Date,
+    dueBy: Date | (() => Date),
     earliest?: Date,
   ): void {
+    let due: Date;
+    try {
+      due = typeof dueBy === "function" ? dueBy() : dueBy;
+    } catch (error) {
+      if (!(error instanceof CalendarYearUnknown)) throw error;
+      return this.unknown(step, rule, error, action);
+    }
     if (action) {
       const at = timeOf(action);
       if (action.kind === "action" && at < this.noticeAt) {
@@ -135,6 +150,17 @@ class Timeline {
       });
   }
 
+  /** A step whose deadline cannot be computed: the calendar lacks its year. */
+  unknown(step: string, rule: string, error: CalendarYearUnknown, action?: TypedRecord): void {
+    this.steps.push({
+      step,
+      state: "unknown",
+      rule,
+      ...(action && { recordId: action.id, at: iso(timeOf(action)) }),
+      note: error.message,
+    });
+  }
+
   /** A step the case does not owe, because of `why` (a review's finding, a malice flag). */
   notOwed(step: string, rule: string, why: Action, note: string): void {
     this.steps.push({
@@ -153,10 +179,11 @@ class Timeline {
       step,
       "E-Commerce Law art. 44: publish in time",
       this.first((a) => typeOf(a) === type && timeOf(a) >= from),
-      this.o.calendar.addWorkingDays(
-        from,
-        this.o.publicationWorkingDays ?? this.o.inTimeWorkingDays,
-      ),
+      () =>
+        this.o.calendar.addWorkingDays(
+          from,
+          this.o.publicationWorkingDays ?? this.o.inTimeWorkingDays,
+        ),
     );
   }
 }
@@ -173,7 +200,13 @@ const REFUSALS = new Set(["rejected", "returned_for_supplement"]);
  */
 export function buildTimeline(c: CaseRecords, o: TimelineOptions): TimelineStep[] {
   const t = new Timeline(c, o);
-  PROFILES[o.jurisdiction](t);
+  try {
+    PROFILES[o.jurisdiction](t);
+  } catch (error) {
+    // A rule computed outside a step (the DMCA's earliest restoration) met an unknown year.
+    if (!(error instanceof CalendarYearUnknown)) throw error;
+    t.unknown("remaining steps", "the calendar", error);
+  }
   return t.steps;
 }
 
@@ -229,8 +262,14 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
         "E-Commerce Law art. 43: forward in time",
         forward,
       );
-      if (forward && !cleared) {
-        const wait = declarationWait(timeOf(forward), t.c.actions, t.o);
+      let wait: ReturnType<typeof declarationWait> | undefined;
+      try {
+        wait = forward && !cleared ? declarationWait(timeOf(forward), t.c.actions, t.o) : undefined;
+      } catch (error) {
+        if (!(error instanceof CalendarYearUnknown)) throw error;
+        t.unknown("15-day wait for a complaint or lawsuit", "E-Commerce Law art. 43", error);
+      }
+      if (forward && wait) {
         const complaint = t.first((a) => typeOf(a) === "complaint_or_lawsuit_notified");
         const complaintInTime = complaint !== undefined && timeOf(complaint) <= wait.ends;
         t.steps.push(...wait.delays, {
@@ -393,8 +432,12 @@ function declarationWait(
         : [];
     })
     .sort((a, b) => a.from.getTime() - b.from.getTime());
-  const base = calendar.periodEnd(arrived, 15);
-  let ends = base;
+  // 法释〔2020〕9号 art. 3 excludes delays from the period itself: they are added to its end
+  // by count, and Civil Code art. 203 (an end on a rest day moves to the next working day) is
+  // applied once, to the end reached. Moving the base first and adding after would overshoot.
+  const byCount = calendar.periodEndByCount(arrived, 15);
+  const base = calendar.extendPastRestDays(byCount);
+  let ends = byCount;
   let excludedMs = 0;
   let budget = wholeWait ? Infinity : EXCLUDED_CAP_WORKING_DAYS;
   let counted = arrived;
@@ -405,18 +448,20 @@ function declarationWait(
       rule: EXCLUDED_RULE,
       recordId: action.id,
     };
-    if (claimedFrom > ends) {
+    // The wait as it stands, its last day moved past rest days (what the rights holder had).
+    const standing = ceilToLocalMidnight(ends, calendar);
+    if (claimedFrom > standing) {
       delays.push({
         ...step,
         state: "late",
         at: period.from,
-        due: iso(ends),
+        due: iso(standing),
         note: "begins after the wait had ended: not counted",
       });
       continue;
     }
     const from = claimedFrom > counted ? claimedFrom : counted;
-    const cap = wholeWait ? claimedTo : calendar.addWorkingDays(from, budget);
+    const cap = wholeWait ? claimedTo : capOf(calendar, from, claimedTo, budget);
     const to = claimedTo < cap ? claimedTo : cap;
     const ms = Math.max(0, to.getTime() - from.getTime());
     if (ms > 0) {
@@ -438,7 +483,7 @@ function declarationWait(
             : `${days(ms)} not counted in the wait`,
     });
   }
-  if (excludedMs > 0) ends = calendar.extendPastRestDays(ceilToLocalMidnight(ends, calendar));
+  ends = excludedMs > 0 ? calendar.extendPastRestDays(ceilToLocalMidnight(ends, calendar)) : base;
   let note = excludedMs > 0 ? `15 days and ${days(excludedMs)} of excluded delays` : undefined;
   if (wholeWait) {
     const whole = calendar.periodEndInWorkingDays(arrived, EXCLUDED_CAP_WORKING_DAYS);
@@ -448,6 +493,24 @@ function declarationWait(
     }
   }
   return { ends, ...(note && { note }), delays };
+}
+
+/**
+ * The latest a delay from `from` may run within `budget` working days. A cap in a year the
+ * calendar does not know matters only to a delay that reaches it: one that ends within its
+ * budget is capped by its own end.
+ */
+function capOf(calendar: WorkingCalendar, from: Date, claimedTo: Date, budget: number): Date {
+  try {
+    return calendar.addWorkingDays(from, budget);
+  } catch (error) {
+    if (
+      error instanceof CalendarYearUnknown &&
+      calendar.workingDaysBetween(from, claimedTo) <= budget
+    )
+      return claimedTo;
+    throw error;
+  }
 }
 
 /** A wait extended by excluded time ends at the end of the day it reaches (Civil Code art. 200). */

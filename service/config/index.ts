@@ -63,6 +63,14 @@ const Env = z.object({
     .string()
     .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
     .optional(),
+  WORKDAYS: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, "comma-separated ISO dates (YYYY-MM-DD)")
+    .optional(),
+  CALENDAR_YEARS: z
+    .string()
+    .regex(/^\d{4}(,\d{4})*$/, "comma-separated years (YYYY)")
+    .optional(),
   IN_TIME_WORKING_DAYS: int(3, 1),
   PUBLICATION_WORKING_DAYS: int(5, 1),
   CASE_DELAY_CAP: z.enum(["excluded-delay", "whole-wait"]).default("excluded-delay"),
@@ -164,6 +172,10 @@ export interface Config {
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   /** Public holidays (ISO dates) the case timelines skip as non-working days. */
   holidays: string[];
+  /** Make-up working days (调休, ISO dates): weekend days worked. */
+  workdays: string[];
+  /** Years whose schedule HOLIDAYS and WORKDAYS give in full, beyond those the calendar data has. */
+  calendarYears: number[];
   /** "In time" for forwarding and measures, in working days (our reading of art. 42-43). */
   inTimeWorkingDays: number;
   /** "In time" for publishing notices, declarations and results (art. 44), in working days. */
@@ -269,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lowBalanceAnchors: e.LOW_BALANCE_ANCHORS,
     logLevel: e.LOG_LEVEL,
     holidays: e.HOLIDAYS ? e.HOLIDAYS.split(",") : [],
+    workdays: e.WORKDAYS ? e.WORKDAYS.split(",") : [],
+    calendarYears: e.CALENDAR_YEARS ? e.CALENDAR_YEARS.split(",").map(Number) : [],
     inTimeWorkingDays: e.IN_TIME_WORKING_DAYS,
     publicationWorkingDays: e.PUBLICATION_WORKING_DAYS,
     delayCap: e.CASE_DELAY_CAP,

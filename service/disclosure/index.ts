@@ -14,4 +14,4 @@ export {
   type Json,
   type JsonPath,
 } from "./selective";
-export { isPersonalField } from "./personal-fields";
+export { holdsPersonalData, isPersonalField } from "./personal-fields";

@@ -59,3 +59,17 @@ export function isPersonalField(kind: string, path: JsonPath, parent: Json): boo
   }
   return false;
 }
+
+/** Whether a record's metadata holds any personal value (a field the catalogue calls personal). */
+export function holdsPersonalData(kind: string, metadata: Json): boolean {
+  const walk = (node: Json, path: JsonPath): boolean => {
+    if (Array.isArray(node)) return node.some((element, i) => walk(element, [...path, i]));
+    if (node === null || typeof node !== "object") return false;
+    return Object.entries(node).some(
+      ([key, inner]) =>
+        (inner !== undefined && isPersonalField(kind, [...path, key], node)) ||
+        walk(inner, [...path, key]),
+    );
+  };
+  return walk(metadata, []);
+}

@@ -1,6 +1,6 @@
 import {
   buildTimeline,
-  WorkingCalendar,
+  chinaCalendar,
   type CaseRecords,
   type DelayCapReading,
   type Jurisdiction,
@@ -13,6 +13,8 @@ import { searchRecords } from "./search";
 /** The time rules cases are held to (README, "Case timelines"). */
 export interface CaseRules {
   holidays: readonly string[];
+  workdays: readonly string[];
+  calendarYears: readonly number[];
   inTimeWorkingDays: number;
   publicationWorkingDays: number;
   delayCap: DelayCapReading;
@@ -42,7 +44,11 @@ export interface CaseListQuery {
 
 /** Cases as a desk sees them: each notice's timeline, what is overdue and what is due next. */
 export function makeCaseDesk(store: RecordIndex, rules: CaseRules) {
-  const calendar = new WorkingCalendar(rules.holidays);
+  const calendar = chinaCalendar({
+    holidays: rules.holidays,
+    workdays: rules.workdays,
+    years: rules.calendarYears,
+  });
   const timeline = (records: CaseRecords, jurisdiction: Jurisdiction, now: Date): TimelineStep[] =>
     buildTimeline(records, {
       jurisdiction,

@@ -1,3 +1,5 @@
+import { parseCanonicalRecord } from "../records";
+import { holdsPersonalData, type Json } from "../disclosure";
 import {
   certificateNumber,
   codeMatches,
@@ -73,6 +75,12 @@ export async function verifyLinks(
   for (const id of new Set(ids)) {
     const row = await store.getRecordRow(id);
     const batch = row?.batch_index == null ? undefined : await store.getBatch(row.batch_index);
+    // WARNING: a lookup code hands its holder the whole record. Links anyone may follow carry
+    // one only for a record without personal data; until records commit to personal values
+    // instead of holding them (DESIGN §7), any other record's link opens the verification page
+    // without its receipt.
+    const record = row && parseCanonicalRecord(row.canonical);
+    if (record && holdsPersonalData(record.kind, record.metadata as Json)) continue;
     if (row && batch?.status === "anchored")
       found.set(
         id,

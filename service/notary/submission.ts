@@ -127,6 +127,7 @@ export function makeRecordSubmissions(deps: {
           record,
           files.map((f) => f.name),
         );
+        refuseFutureDates(input, Date.now());
         await authorise(input, key, noticeOf, (id) =>
           deps.notary.assertReadable(id, key).then(
             () => true,
@@ -161,6 +162,29 @@ export function makeRecordSubmissions(deps: {
       }
     },
   };
+}
+
+/** How far ahead of the service's clock a stated time may be: clocks differ by seconds. */
+const CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * A measure cannot have taken effect, nor evidence been captured, after it was recorded: such a
+ * date would count as done what is not done yet (a restoration dated next month shown as done,
+ * and against the rights holder's credit).
+ */
+function refuseFutureDates(input: ValidRecordInput, now: number): void {
+  const stated =
+    input.kind === "action"
+      ? { field: "effectiveAt", at: input.metadata.effectiveAt }
+      : input.kind === "evidence" && input.metadata.collection?.capturedAt
+        ? { field: "collection.capturedAt", at: input.metadata.collection.capturedAt }
+        : undefined;
+  if (stated && Date.parse(stated.at) > now + CLOCK_TOLERANCE_MS)
+    throw new InvalidInputError(
+      "RECORD_DATE_IN_FUTURE",
+      `${stated.field} ${stated.at} is later than now: a record states what has happened`,
+      { details: { field: stated.field, at: stated.at } },
+    );
 }
 
 function describeFiles(uploaded: readonly UploadedFile[]): FileDigest[] {

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { holdsPersonalData, type Json } from "../../service/disclosure";
+import type { TypedRecord } from "../../service/records";
 import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -227,19 +229,25 @@ describe("GB/T 39550 binder", function () {
     expect(sample.certificate).to.equal(
       `https://notary.example.com/v1/records/${sample.recordId}/certificate`,
     );
-    // The verification link is the record's certificate lookup: followed without a key, it
-    // gives that record's receipt.
-    const link = new URL(sample.verify);
-    expect(link.origin + link.pathname).to.equal("https://notary.example.com/verify");
-    const looked = await notary.client
-      .withKey(undefined)
-      .get(
-        `/v1/certificates/${link.searchParams.get("certificate")}?code=${link.searchParams.get("code")}`,
-      );
-    expect(looked.status).to.equal(200);
-    expect((looked.body as { receipt: { record: { id: string } } }).receipt.record.id).to.equal(
-      sample.recordId,
-    );
+    // A verification link carries a lookup code (which gives its holder the whole record) only
+    // for a record without personal data; followed without a key, it gives that receipt.
+    const samples = b.rows.flatMap((r) => r.evidence.flatMap((e) => e.samples));
+    for (const one of samples) {
+      const link = new URL(one.verify);
+      expect(link.origin + link.pathname).to.equal("https://notary.example.com/verify");
+      const code = link.searchParams.get("code");
+      if (!code) {
+        expect(link.searchParams.get("record")).to.equal(one.recordId);
+        continue;
+      }
+      const looked = await notary.client
+        .withKey(undefined)
+        .get(`/v1/certificates/${link.searchParams.get("certificate")}?code=${code}`);
+      expect(looked.status).to.equal(200);
+      const { record } = (looked.body as { receipt: { record: TypedRecord } }).receipt;
+      expect(record.id).to.equal(one.recordId);
+      expect(holdsPersonalData(record.kind, record.metadata as Json)).to.equal(false);
+    }
   });
 
   it("scores an empty period at nothing, and refuses a bad range with a code", async () => {

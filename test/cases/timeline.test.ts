@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   buildTimeline,
+  chinaCalendar,
   retentionOf,
   WorkingCalendar,
   type Jurisdiction,
@@ -215,6 +216,73 @@ describe("case timelines", () => {
       // 20 working days after 04-16, skipping 05-01, 05-04, 05-05 and weekends: Tuesday 05-19.
       expect(whole.due).to.equal("2026-05-19T16:00:00.000Z");
       expect(whole.note).to.include("whole-wait");
+    });
+  });
+
+  describe("China's calendar: holidays, make-up working days, and the order of the rules", () => {
+    const china = chinaCalendar();
+    const cn = (notice: string, actions: RecordOf<"action">[], counter?: string) =>
+      buildTimeline(
+        {
+          notice: record("notice", notice),
+          counterNotices: counter ? [record("counter_notice", counter)] : [],
+          actions,
+        },
+        { ...options("CN", "2027-06-01T00:00:00Z"), calendar: china },
+      );
+
+    it("adds excluded delays before moving an end off a rest day (forwarded 12-04, delay 12-10 to 12-13: ends 12-22 24:00)", () => {
+      const steps = cn(
+        "2026-11-30T02:00:00.000Z",
+        [
+          action("forward_declaration", "2026-12-04T02:00:00.000Z"),
+          record("action", "2026-12-10T00:00:00+08:00", {
+            type: "delay_excluded",
+            effectiveAt: "2026-12-10T00:00:00+08:00",
+            excludedPeriod: {
+              from: "2026-12-10T00:00:00+08:00",
+              to: "2026-12-13T00:00:00+08:00",
+              cause: "notarisation",
+            },
+          }),
+        ],
+        "2026-12-03T02:00:00.000Z",
+      );
+      // 15 days from 12-05 end on Saturday 12-19; three excluded days make it Tuesday 12-22.
+      // Moving 12-19 to Monday 12-21 first and adding after gave 12-24.
+      expect(steps.find((s) => s.step === "15-day wait for a complaint or lawsuit")!.due).to.equal(
+        "2026-12-22T16:00:00.000Z",
+      );
+    });
+
+    it("counts a make-up working day (Saturday 2026-10-10) and skips the National Day holidays", () => {
+      // Received Wednesday 09-30, 10:00: 10-01..07 are holidays, 10-08, 10-09 and the make-up
+      // Saturday 10-10 are the three working days.
+      expect(china.addWorkingDays(new Date("2026-09-30T02:00:00Z"), 3).toISOString()).to.equal(
+        "2026-10-10T02:00:00.000Z",
+      );
+      const steps = cn("2026-09-30T02:00:00.000Z", []);
+      expect(steps.find((s) => s.step === "notice forwarded to the merchant")!.due).to.equal(
+        "2026-10-10T02:00:00.000Z",
+      );
+    });
+
+    it("refuses to guess a deadline in a year whose schedule it does not know, until configured", () => {
+      const steps = cn("2030-03-01T02:00:00.000Z", []);
+      const forwarded = steps.find((s) => s.step === "notice forwarded to the merchant")!;
+      expect(forwarded.state).to.equal("unknown");
+      expect(forwarded.due).to.equal(undefined);
+      expect(forwarded.note).to.include("2030").and.to.include("CALENDAR_YEARS");
+      const configured = buildTimeline(
+        { notice: record("notice", "2030-03-01T02:00:00.000Z"), counterNotices: [], actions: [] },
+        {
+          ...options("CN", "2030-03-01T03:00:00Z"),
+          calendar: chinaCalendar({ years: [2030] }),
+        },
+      );
+      expect(configured.find((s) => s.step === "notice forwarded to the merchant")!.state).to.equal(
+        "pending",
+      );
     });
   });
 

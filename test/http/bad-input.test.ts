@@ -389,6 +389,28 @@ describe("HTTP API: bad input", function () {
       code: "FILE_NAME_INVALID",
     },
     {
+      name: "a measure dated a month ahead of the service's clock",
+      send: async (c) => {
+        const ahead = new Date(Date.now() + 30 * 86_400_000).toISOString();
+        const action = await exampleRecord("action", [{ rel: "concerns", id: noticeId }]);
+        Object.assign(action.metadata as object, { type: "restore", effectiveAt: ahead });
+        return c.postRecord(action);
+      },
+      status: 422,
+      code: "RECORD_DATE_IN_FUTURE",
+    },
+    {
+      name: "evidence captured after it was recorded",
+      send: async (c) => {
+        const evidence = await exampleRecord("evidence");
+        const m = evidence.metadata as { collection: { capturedAt: string } };
+        m.collection.capturedAt = new Date(Date.now() + 86_400_000).toISOString();
+        return c.postRecord(evidence);
+      },
+      status: 422,
+      code: "RECORD_DATE_IN_FUTURE",
+    },
+    {
       name: "a bad batch index",
       send: (c) => c.get("/v1/batches/abc"),
       status: 400,

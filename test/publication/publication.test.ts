@@ -133,21 +133,33 @@ describe("publication (E-Commerce Law art. 44)", function () {
         "penalty",
         "report",
       ]);
-      // Each item, and each publication, links a certificate lookup anyone may follow.
-      const anonymousLookup = async (link: string) => {
+      // Each item, and each publication, links its verification. A lookup code gives the whole
+      // record, so only a record without personal data gets one; every lookup anyone can follow
+      // from the public pages answers no personal value.
+      const follow = async (link: string, id: string) => {
         const url = new URL(link);
         expect(url.origin + url.pathname).to.equal("https://notary.example.com/verify");
-        const number = url.searchParams.get("certificate")!;
-        const code = url.searchParams.get("code")!;
+        const number = url.searchParams.get("certificate");
+        const code = url.searchParams.get("code");
+        if (!code) return expect(url.searchParams.get("record"), link).to.equal(id);
         const answer = await anonymous.get(`/v1/certificates/${number}?code=${code}`);
         expect(answer.status, link).to.equal(200);
-        return (answer.body as { receipt: { record: { id: string } } }).receipt.record.id;
+        const text = JSON.stringify(answer.body);
+        for (const value of [...Object.values(PII), "赵小明", "钱多多", "孙小美"])
+          expect(text, link).not.to.include(value);
+        expect((answer.body as { receipt: { record: { id: string } } }).receipt.record.id).to.equal(
+          id,
+        );
       };
       for (const p of publications) {
-        expect(await anonymousLookup(p.verify)).to.equal(p.id);
-        for (const item of p.items)
-          expect(await anonymousLookup(item.verify)).to.equal(item.recordId);
+        await follow(p.verify, p.id);
+        for (const item of p.items) await follow(item.verify, item.recordId);
       }
+      // The contact directory holds no personal data: its versions are verifiable by anyone.
+      const versions = (
+        (await anonymous.get("/v1/public/contacts")).body as { versions: { verify: string }[] }
+      ).versions;
+      expect(new URL(versions[0]!.verify).searchParams.get("code")).to.be.a("string");
       expect(publications.find((p) => p.subject === "penalty")!.warningText).to.include("警示");
     });
 

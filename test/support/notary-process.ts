@@ -1,5 +1,6 @@
 import { spawnNotary as spawnChild, type NotaryChild } from "../../scripts/notary-process";
 import { HttpClient } from "./http-client";
+import { TEST_CALENDAR_YEARS } from "./notary";
 
 export interface NotaryProcess extends NotaryChild {
   client: HttpClient;
@@ -10,7 +11,11 @@ export async function spawnNotary(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<NotaryProcess> {
-  const child = await spawnChild(dataDir, { BATCH_MAX_WAIT_MS: "100", ...env });
+  const child = await spawnChild(dataDir, {
+    BATCH_MAX_WAIT_MS: "100",
+    CALENDAR_YEARS: TEST_CALENDAR_YEARS,
+    ...env,
+  });
   return { ...child, client: new HttpClient(child.url, child.apiKey) };
 }
 

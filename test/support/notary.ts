@@ -23,6 +23,9 @@ export interface TestNotary extends RunningNotary {
   client: HttpClient;
 }
 
+/** Years the tests' services take as weekdays-only (no schedule is published for them yet). */
+export const TEST_CALENDAR_YEARS = "2027,2028,2029,2030";
+
 export async function newDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "notary-"));
 }
@@ -39,6 +42,9 @@ export async function startTestNotary(
     CHAIN_PORT: "0",
     BATCH_MAX_WAIT_MS: "100",
     LOG_LEVEL: "silent",
+    // Test data only: cases made "now" must have deadlines in years after the calendar data's
+    // last (2026), where a real service refuses to guess until the schedule is configured.
+    CALENDAR_YEARS: TEST_CALENDAR_YEARS,
     ...env,
   });
   const running = await startNotary(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
