@@ -64,6 +64,8 @@ export interface TimelineOptions {
 const timeOf = (r: TypedRecord) =>
   new Date(r.kind === "action" ? r.metadata.effectiveAt : r.receivedAt);
 const typeOf = (a: Action) => a.metadata.type;
+/** When a forwarded notice or declaration reached its addressee: its delivery, else its sending. */
+const arrivalOf = (a: Action) => new Date(a.metadata.deliveredAt ?? a.metadata.effectiveAt);
 const iso = (d: Date) => d.toISOString();
 
 /** What every profile needs: the case, the options, and the steps found so far. */
@@ -125,7 +127,17 @@ class Timeline {
       return this.unknown(step, rule, error, action);
     }
     if (action) {
-      const at = timeOf(action);
+      // Judged on the later of the time it states and the time it was recorded: a measure
+      // recorded days after the date it claims cannot prove it was taken by then.
+      const stated = timeOf(action);
+      const recorded = new Date(action.receivedAt);
+      const at = recorded > stated ? recorded : stated;
+      const backdated =
+        action.kind === "action" && recorded.getTime() - stated.getTime() > BACKDATED_MS
+          ? {
+              note: `recorded ${days(recorded.getTime() - stated.getTime())} after the time it states (${iso(stated)}): judged on when it was recorded`,
+            }
+          : {};
       if (action.kind === "action" && at < this.noticeAt) {
         // A measure dated before the notice it answers cannot be its answer: flagged.
         this.steps.push({
@@ -140,7 +152,15 @@ class Timeline {
         return;
       }
       const state: StepState = earliest && at < earliest ? "early" : at > due ? "late" : "done";
-      this.steps.push({ step, state, rule, recordId: action.id, at: iso(at), due: iso(due) });
+      this.steps.push({
+        step,
+        state,
+        rule,
+        recordId: action.id,
+        at: iso(at),
+        due: iso(due),
+        ...backdated,
+      });
     } else
       this.steps.push({
         step,
@@ -264,7 +284,8 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
       );
       let wait: ReturnType<typeof declarationWait> | undefined;
       try {
-        wait = forward && !cleared ? declarationWait(timeOf(forward), t.c.actions, t.o) : undefined;
+        wait =
+          forward && !cleared ? declarationWait(arrivalOf(forward), t.c.actions, t.o) : undefined;
       } catch (error) {
         if (!(error instanceof CalendarYearUnknown)) throw error;
         t.unknown("15-day wait for a complaint or lawsuit", "E-Commerce Law art. 43", error);
@@ -276,9 +297,14 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
           step: "15-day wait for a complaint or lawsuit",
           state: complaintInTime || t.o.now > wait.ends ? "done" : "pending",
           rule: "E-Commerce Law art. 43: 15 days (Civil Code arts. 201, 203)",
-          at: iso(timeOf(forward)),
+          at: iso(arrivalOf(forward)),
           due: iso(wait.ends),
-          ...(wait.note && { note: wait.note }),
+          note: [
+            forward.metadata.deliveredAt
+              ? "from the declaration's arrival at the rights holder"
+              : "its arrival was not recorded (deliveredAt): counted from the forwarding",
+            ...(wait.note ? [wait.note] : []),
+          ].join("; "),
         });
         if (complaint)
           t.window(
@@ -405,6 +431,8 @@ const isForwarding = (a: Action) =>
   typeOf(a) === "forward_notice" || typeOf(a) === "forward_declaration";
 
 const EXCLUDED_CAP_WORKING_DAYS = 20;
+/** A measure recorded this long after the time it states is flagged as backdated. */
+const BACKDATED_MS = 86_400_000;
 const EXCLUDED_RULE = "法释〔2020〕9号 art. 3: excluded delays, at most 20 working days";
 const days = (ms: number) => `${(ms / 86_400_000).toFixed(1)} days`;
 

@@ -8,6 +8,7 @@ interface ActionFields {
   rectification?: { doneInTime?: boolean };
   selfCriticismFile?: string;
   warningText?: string;
+  deliveredAt?: string;
 }
 
 const REVIEWS: readonly ActionType[] = ["formal_review", "substantive_review"];
@@ -39,6 +40,7 @@ export function actionFieldProblems(a: ActionFields): { path: string; message: s
   only("rectification", ["warning_letter", "rectification_checked"]);
   only("selfCriticismFile", ["suspension"]);
   only("warningText", ["publish_penalty"]);
+  only("deliveredAt", ["forward_notice", "forward_declaration"]);
   need(
     a.type !== "malicious_notice_flag" || a.malice !== undefined,
     "malice",

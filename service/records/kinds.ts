@@ -246,6 +246,12 @@ export const ActionMetadata = z
     /** For publish_penalty: the platform's warning text published beside the decision. */
     warningText: text(4_000).optional(),
     /**
+     * For forward_notice and forward_declaration: when what was forwarded reached its addressee
+     * (the delivery the platform can show). E-Commerce Law art. 43 runs the 15 days from the
+     * declaration's arrival at the rights holder, not from its sending.
+     */
+    deliveredAt: IsoDateTime.optional(),
+    /**
      * For `delay_excluded` only: time spent on notarisation, authentication or a like cause outside
      * the rights holder's control, which does not count in the 15-day wait, up to 20 working days
      * (SPC reply 法释〔2020〕9号 art. 3). The cap is applied by the case timeline, not here: the

@@ -267,6 +267,36 @@ describe("case timelines", () => {
       );
     });
 
+    it("runs the 15 days from the declaration's arrival (deliveredAt), not its sending", () => {
+      const forward = record("action", "2026-12-04T02:00:00.000Z", {
+        type: "forward_declaration",
+        effectiveAt: "2026-12-04T02:00:00.000Z",
+        deliveredAt: "2026-12-07T02:00:00.000Z",
+        statement: undefined,
+      });
+      const wait = cn("2026-11-30T02:00:00.000Z", [forward], "2026-12-03T02:00:00.000Z").find(
+        (s) => s.step === "15-day wait for a complaint or lawsuit",
+      )!;
+      // From 12-08, the 15th day is Tuesday 12-22.
+      expect(wait.due).to.equal("2026-12-22T16:00:00.000Z");
+      expect(wait.note).to.include("arrival");
+    });
+
+    it("judges a backdated measure on when it was recorded, and says so", () => {
+      // Stated as taken the day the notice came, recorded six days later: late, not done.
+      const takedown = record("action", "2026-12-09T02:00:00.000Z", {
+        type: "takedown",
+        effectiveAt: "2026-12-03T03:00:00.000Z",
+        statement: undefined,
+      });
+      const measured = cn("2026-12-03T02:00:00.000Z", [takedown]).find(
+        (s) => s.step === "necessary measures taken",
+      )!;
+      expect(measured.state).to.equal("late");
+      expect(measured.at).to.equal("2026-12-09T02:00:00.000Z");
+      expect(measured.note).to.include("judged on when it was recorded");
+    });
+
     it("refuses to guess a deadline in a year whose schedule it does not know, until configured", () => {
       const steps = cn("2030-03-01T02:00:00.000Z", []);
       const forwarded = steps.find((s) => s.step === "notice forwarded to the merchant")!;
