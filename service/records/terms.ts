@@ -7,6 +7,14 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
 interface Listingish {
   url?: string;
   merchant?: string;
+  shopId?: string;
+}
+
+/** A party as records name it: its name, its credit code or identity number, its shop. */
+interface Partyish {
+  legalName?: string;
+  idDocument?: { number?: string };
+  shopId?: string;
 }
 
 /** Query parameters that track a visit and never name a listing. */
@@ -57,9 +65,11 @@ export function hasTerms(record: TypedRecord, wanted: Partial<Record<string, str
 }
 
 /**
- * The searchable terms of a record's metadata: the merchants and rights holders it names, the
- * registration numbers of the rights it invokes or shows on goods, and the listings it locates.
- * Names are kept as written; matching is exact and case-insensitive, listing URLs normalised.
+ * The searchable terms of a record's metadata: the merchants and rights holders it names, each
+ * by its name, its credit code or identity number and its shops; the registration numbers of
+ * the rights it invokes or shows on goods; and the listings it locates, under the merchant (by
+ * shop) they belong to. Names are kept as written; matching is exact and case-insensitive,
+ * listing URLs normalised.
  */
 export function termsOf(
   record: Pick<TypedRecord, "kind" | "metadata">,
@@ -68,26 +78,33 @@ export function termsOf(
   const add = (field: SearchField, value: string | undefined) => {
     if (value && value.trim()) terms.push({ field, value: searchTerm(field, value) });
   };
+  const party = (field: SearchField, p: Partyish | undefined) => {
+    add(field, p?.legalName);
+    add(field, p?.idDocument?.number);
+    add(field, p?.shopId);
+  };
   const listings = (list: readonly Listingish[]) => {
     for (const listing of list) {
       add("listing_url", listing.url);
       add("merchant", listing.merchant);
+      add("merchant", listing.shopId);
     }
   };
   const r = record as TypedRecord;
   switch (r.kind) {
     case "notice":
-      add("rights_holder", r.metadata.notifier.legalName);
+      party("rights_holder", r.metadata.notifier);
       add("rights_holder", r.metadata.right?.holder);
       add("right_number", r.metadata.right?.registrationNumber);
       listings(r.metadata.targets ?? []);
       break;
     case "counter_notice":
-      add("merchant", r.metadata.merchant.legalName);
+      party("merchant", r.metadata.merchant);
       listings(r.metadata.items);
       break;
     case "filing":
-      add("merchant", r.metadata.merchant.legalName);
+      party("merchant", r.metadata.merchant);
+      add("merchant", r.metadata.shop.shopId);
       for (const { shown } of r.metadata.goodsIp ?? [])
         for (const right of shown) {
           add("right_number", right.registrationNumber);
@@ -96,17 +113,17 @@ export function termsOf(
       listings((r.metadata.goodsIp ?? []).map((g) => g.listing));
       break;
     case "commitment":
-      add("merchant", r.metadata.party.legalName);
+      party("merchant", r.metadata.party);
       break;
     case "action":
-      add("merchant", r.metadata.merchant?.legalName);
-      add("rights_holder", r.metadata.malice?.notifier.legalName);
+      party("merchant", r.metadata.merchant);
+      party("rights_holder", r.metadata.malice?.notifier);
       break;
     case "report":
       listings(r.metadata.listings ?? []);
       break;
     case "penalty_decision":
-      add("merchant", r.metadata.merchant.legalName);
+      party("merchant", r.metadata.merchant);
       break;
     case "mediation":
     case "evidence":

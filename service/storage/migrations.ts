@@ -311,6 +311,9 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0007_intake_statement_version": intakeStatementVersion(schema),
   "0008_batch_witnesses": batchWitnesses,
   "0009_webhooks": webhooks,
+  // Terms now carry every party identifier (credit codes, identity numbers, shop ids): every
+  // record's terms are derived again, as for 0006.
+  "0010_party_identifier_terms": nfkcTerms,
 });
 
 /**

@@ -39,10 +39,20 @@ describe("search (regulators and platforms)", function () {
   const found = async (query: string) => (await search(query)).body.records.map((r) => r.id);
 
   it("finds records by merchant, rights holder, right number, listing URL and kind", async () => {
+    // The notice names the merchant's shop, not the merchant: its filing says the shop is its.
     expect(await found("merchant=Happy%20Feet%20Trading%20Co.,%20Ltd.")).to.deep.equal([
+      ids.notice,
       ids.counter,
       ids.filing,
     ]);
+    // Every identifier a record carries: a merchant's credit code and shop, a notifier's code.
+    expect(await found("merchant=330100000123456")).to.deep.equal([
+      ids.notice,
+      ids.counter,
+      ids.filing,
+    ]);
+    expect(await found("merchant=s-5521")).to.deep.equal([ids.notice, ids.counter, ids.filing]);
+    expect(await found("rightsHolder=91310000MA1FL0XX1X")).to.deep.equal([ids.notice]);
     expect(await found("merchant=happy%20feet%20trading")).to.deep.equal([ids.notice]);
     expect(
       await found(`rightsHolder=${encodeURIComponent("Luma Footwear Co., Ltd.")}`),
@@ -139,8 +149,12 @@ describe("search (regulators and platforms)", function () {
 
   it("matches full-width and decomposed forms of what was indexed (NFKC at index and query)", async () => {
     const filing = await exampleRecord("filing");
-    const metadata = filing.metadata as { merchant: { legalName: string } };
+    const metadata = filing.metadata as {
+      merchant: { legalName: string };
+      shop: { shopId: string };
+    };
     metadata.merchant.legalName = "Caf\u00e9 Lumi\u00e8re"; // composed (NFC), as typed on most systems
+    metadata.shop.shopId = "s-cafe"; // its own shop: records naming another shop are not its
     const answer = await notary.client.postRecord(filing);
     expect(answer.status).to.equal(201);
     const id = (answer.body as { id: string }).id;
