@@ -22,7 +22,9 @@ export interface RegisterEvent {
     | "penalty_published"
     | "exit"
     | "filing"
-    | "filing_verified";
+    | "filing_verified"
+    /** A filing after the merchant's exit: the same credit code or identity back on the platform. */
+    | "re_entry";
   detail?: string;
 }
 
@@ -35,6 +37,8 @@ export interface FilingView {
   supersedes?: string;
   /** Actions of type filing_verified concerning it. */
   verifiedBy: string[];
+  /** Filed after the same merchant (credit code or identity number) had exited. */
+  afterExit?: true;
 }
 
 export interface MerchantEntry {
@@ -54,6 +58,8 @@ export interface MerchantEntry {
   };
   keyManagement: boolean;
   exited: boolean;
+  /** Filings made after an exit (seed 000 §4: a terminated merchant must not come back unseen). */
+  reEntries: string[];
   /**
    * After an exit: the date the merchant's filings must be kept until, three years after it
    * (E-Commerce Law art. 31 and seed 000 §5, our reading); null while it trades.
@@ -121,6 +127,7 @@ export function buildRegisters(records: readonly TypedRecord[], o: RegisterOptio
         },
         keyManagement: false,
         exited: false,
+        reEntries: [],
         filingsKeepUntil: null,
         terminationDue: false,
         rectificationOverdue: [],
@@ -186,11 +193,22 @@ export function buildRegisters(records: readonly TypedRecord[], o: RegisterOptio
           shopName: r.metadata.shop.name,
           ...(superseded && { supersedes: superseded }),
           verifiedBy: [],
+          ...(entry.exited && { afterExit: true as const }),
         };
         filingsById.set(r.id, view);
         entry.filings.history.push(view);
         if (!entry.shops.includes(view.shopId)) entry.shops.push(view.shopId);
         entry.events.push({ recordId: r.id, at: r.receivedAt, what: "filing" });
+        // An exited merchant filing again, under any shop, is flagged, not taken in unseen.
+        if (entry.exited) {
+          entry.reEntries.push(r.id);
+          entry.events.push({
+            recordId: r.id,
+            at: r.receivedAt,
+            what: "re_entry",
+            detail: `shop ${view.shopId} filed after the merchant's exit`,
+          });
+        }
         break;
       }
       case "notice": {

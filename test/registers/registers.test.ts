@@ -56,6 +56,16 @@ describe("registers", () => {
       "authority_penalty",
       "exit",
     ]);
+    expect(gone.reEntries).to.deep.equal([]);
+    // Back under a new shop with the same credit code: flagged on the register.
+    const refiled = rec("filing", 9, {
+      ...filing.metadata,
+      shop: { platform: "shop.example.com", shopId: "s-9001", name: "Happy Feet Outlet" },
+    });
+    const back = buildRegisters([filing, p1, p2, exit, refiled], options).merchants[0]!;
+    expect(back.reEntries).to.deep.equal([refiled.id]);
+    expect(back.events.map((e) => e.what).slice(-2)).to.deep.equal(["filing", "re_entry"]);
+    expect(back.filings.history.find((f) => f.recordId === refiled.id)!.afterExit).to.equal(true);
   });
 
   it("tracks warning letters to their rectification, overdue until a check is recorded", () => {
