@@ -1,4 +1,10 @@
-import type { ActionType, RecordOf, TypedRecord } from "../records";
+import {
+  checkDeclarationElements,
+  missingElements,
+  type ActionType,
+  type RecordOf,
+  type TypedRecord,
+} from "../records";
 import { CalendarYearUnknown, type WorkingCalendar } from "./calendar";
 import { DETERMINATIONS } from "./outcome";
 
@@ -290,7 +296,27 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
         if (!(error instanceof CalendarYearUnknown)) throw error;
         t.unknown("15-day wait for a complaint or lawsuit", "E-Commerce Law art. 43", error);
       }
-      if (forward && wait) {
+      // Art. 43 lets a declaration end measures only with preliminary evidence of
+      // non-infringement: one without it starts no wait, and measures stay.
+      const lacking = missingElements(checkDeclarationElements(t.counter));
+      const returnedDeclaration = t.first(
+        (a) =>
+          outcomeOf(a) === "returned_for_supplement" &&
+          a.links.some((l) => l.rel === "concerns" && l.id === t.counter!.id),
+      );
+      if (forward && !cleared && (lacking.includes("evidence") || returnedDeclaration)) {
+        const reason = returnedDeclaration
+          ? "the declaration was returned for supplement"
+          : "the declaration carries no preliminary evidence of non-infringement";
+        t.steps.push({
+          step: "15-day wait for a complaint or lawsuit",
+          state: "not-owed",
+          rule: "E-Commerce Law art. 43: a declaration with preliminary evidence starts the wait",
+          recordId: returnedDeclaration?.id ?? t.counter.id,
+          at: iso(returnedDeclaration ? timeOf(returnedDeclaration) : arrivalOf(forward)),
+          note: `${reason}: no wait starts, measures stay`,
+        });
+      } else if (forward && wait) {
         const complaint = t.first((a) => typeOf(a) === "complaint_or_lawsuit_notified");
         const complaintInTime = complaint !== undefined && timeOf(complaint) <= wait.ends;
         t.steps.push(...wait.delays, {

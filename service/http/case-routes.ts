@@ -3,7 +3,7 @@ import { retentionOf, type CaseRecords, type Jurisdiction } from "../cases";
 import { z } from "zod";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import type { CaseDesk, Notary } from "../notary";
-import { checkNoticeElements } from "../records";
+import { checkDeclarationElements, checkNoticeElements } from "../records";
 import { parseRequest } from "./parse-request";
 
 const JURISDICTIONS: readonly Jurisdiction[] = ["CN", "DMCA", "DSA"];
@@ -75,6 +75,11 @@ export function caseRouter(deps: {
       ).length,
       // What the formal review checks (GB/T 39550 4.3.1), as the service reads the notice.
       elements: checkNoticeElements(notice, jurisdiction),
+      // And each declaration answering it (E-Commerce Law art. 43).
+      declarations: records.counterNotices.map((c) => ({
+        recordId: c.id,
+        elements: checkDeclarationElements(c),
+      })),
       resubmits: notice.links.find((l) => l.rel === "resubmits")?.id ?? null,
       resubmittedAs: records.resubmissions?.map((r) => r.id) ?? [],
       // The notifier's history on the malicious-notifier register, before this notice.

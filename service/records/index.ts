@@ -48,6 +48,7 @@ export {
 export { CHANNELS, CHANNEL_NAMES, type ChannelName } from "./channels";
 export {
   checkNoticeElements,
+  checkDeclarationElements,
   missingElements,
   NOTICE_ELEMENTS,
   type ElementCheck,

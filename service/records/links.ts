@@ -159,11 +159,12 @@ export function checkLinks(
   for (const link of kind === "action" && narrowed ? links : []) {
     if (link.rel !== "concerns") continue;
     const target = kindOf(link.id);
-    const allowed = returned ? (["notice"] as const) : narrowed!.targets;
+    // A notice or a declaration may be returned for supplement (arts. 42-43 alike).
+    const allowed = returned ? (["notice", "counter_notice"] as const) : narrowed!.targets;
     if (target !== undefined && !(allowed as readonly string[]).includes(target))
       return {
         code: "LINK_WRONG_KIND",
-        message: `${returned ? "a return for supplement concerns a notice" : narrowed!.why}; ${link.id} is a ${target}`,
+        message: `${returned ? "a return for supplement concerns a notice or a declaration" : narrowed!.why}; ${link.id} is a ${target}`,
         link,
       };
   }

@@ -143,3 +143,51 @@ export function checkNoticeElements(
 /** The elements a notice lacks, empty when it is complete for the profile. */
 export const missingElements = (checks: readonly ElementCheck[]): NoticeElement[] =>
   checks.filter((c) => !c.present).map((c) => c.element);
+
+/**
+ * What a declaration of non-infringement (不存在侵权行为的声明) must hold (E-Commerce Law art. 43;
+ * Civil Code art. 1196): the merchant's identity and a contact, the listings it concerns,
+ * preliminary evidence of non-infringement (a linked evidence record), and a signed undertaking.
+ * Checked as a notice's are: recorded, not refused at intake, so a platform can prove it
+ * received an incomplete declaration and returned it for supplement.
+ */
+export function checkDeclarationElements(
+  declaration: Pick<RecordOf<"counter_notice">, "metadata" | "links">,
+): ElementCheck[] {
+  const m = declaration.metadata;
+  const checks: ElementCheck[] = [];
+  const check = (
+    element: NoticeElement,
+    missing: (string | false | undefined)[],
+    clause: string,
+  ) => {
+    const gaps = missing.filter((g): g is string => typeof g === "string");
+    checks.push({
+      element,
+      clause,
+      present: gaps.length === 0,
+      ...(gaps.length > 0 && { missing: gaps }),
+    });
+  };
+  check(
+    "identity",
+    [
+      !m.merchant.phone &&
+        !m.merchant.email &&
+        !m.merchant.address &&
+        "a contact (phone, e-mail or address)",
+    ],
+    "E-Commerce Law art. 43; Civil Code art. 1196",
+  );
+  check("location", [m.items.length === 0 && "at least one listing"], "E-Commerce Law art. 43");
+  check(
+    "evidence",
+    [
+      !declaration.links.some((l) => l.rel === "evidence") &&
+        "preliminary evidence of non-infringement (a linked evidence record)",
+    ],
+    "E-Commerce Law art. 43: 初步证据",
+  );
+  check("undertaking", [!m.undertaking && "a signed, dated undertaking"], "GB/T 39550 4.3.3.2");
+  return checks;
+}

@@ -10,11 +10,16 @@ import {
 import { exampleRecord } from "../support/http-client";
 import { startTestNotary, type TestNotary } from "../support/notary";
 import { makeRecord } from "../support/records";
-import type { RecordOf } from "../../service/records";
+import { checkDeclarationElements, missingElements, type RecordOf } from "../../service/records";
 
 const record = makeRecord;
 const action = (type: string, effectiveAt: string) =>
   record("action", effectiveAt, { type, effectiveAt, statement: undefined });
+/** A declaration with its preliminary evidence linked, as art. 43 asks. */
+const declaration = (receivedAt: string): RecordOf<"counter_notice"> => ({
+  ...record("counter_notice", receivedAt),
+  links: [{ rel: "evidence", id: "00000000-0000-4000-8000-0000000000e1" }],
+});
 const states = (steps: TimelineStep[]) => Object.fromEntries(steps.map((s) => [s.step, s.state]));
 
 describe("case timelines", () => {
@@ -39,7 +44,7 @@ describe("case timelines", () => {
 
   it("holds a CN case to forwarding, measures, the 15-day wait, restoration and publication", () => {
     const notice = record("notice", "2026-03-02T02:00:00.000Z");
-    const counter = record("counter_notice", "2026-03-10T02:00:00.000Z");
+    const counter = declaration("2026-03-10T02:00:00.000Z");
     const actions = [
       action("forward_notice", "2026-03-03T02:00:00.000Z"),
       action("takedown", "2026-03-12T02:00:00.000Z"), // more than 3 working days: late
@@ -78,7 +83,7 @@ describe("case timelines", () => {
       buildTimeline(
         {
           notice,
-          counterNotices: counter ? [record("counter_notice", "2026-03-05T02:00:00.000Z")] : [],
+          counterNotices: counter ? [declaration("2026-03-05T02:00:00.000Z")] : [],
           actions,
           ...more,
         },
@@ -184,7 +189,7 @@ describe("case timelines", () => {
     // Forwarded Thursday 2026-04-16, 10:00 CST: the 15th day is Friday 05-01, a holiday here.
     const calendar = new WorkingCalendar(["2026-05-01", "2026-05-04", "2026-05-05"]);
     const notice = record("notice", "2026-04-01T02:00:00.000Z");
-    const counter = record("counter_notice", "2026-04-15T02:00:00.000Z");
+    const counter = declaration("2026-04-15T02:00:00.000Z");
     const wait = (delayCap: "excluded-delay" | "whole-wait", ...actions: RecordOf<"action">[]) =>
       buildTimeline(
         {
@@ -225,7 +230,7 @@ describe("case timelines", () => {
       buildTimeline(
         {
           notice: record("notice", notice),
-          counterNotices: counter ? [record("counter_notice", counter)] : [],
+          counterNotices: counter ? [declaration(counter)] : [],
           actions,
         },
         { ...options("CN", "2027-06-01T00:00:00Z"), calendar: china },
@@ -297,6 +302,49 @@ describe("case timelines", () => {
       expect(measured.note).to.include("judged on when it was recorded");
     });
 
+    it("starts no wait on a declaration without preliminary evidence, or one returned for supplement", () => {
+      const forward = action("forward_declaration", "2026-12-04T02:00:00.000Z");
+      const bare = {
+        ...record("counter_notice", "2026-12-03T02:00:00.000Z"),
+        links: [],
+      } as RecordOf<"counter_notice">;
+      const wait = (counter: RecordOf<"counter_notice">, more: RecordOf<"action">[] = []) =>
+        buildTimeline(
+          {
+            notice: record("notice", "2026-11-30T02:00:00.000Z"),
+            counterNotices: [counter],
+            actions: [forward, ...more],
+          },
+          { ...options("CN", "2027-06-01T00:00:00Z"), calendar: china },
+        );
+      const unproved = wait(bare);
+      const step = unproved.find((s) => s.step === "15-day wait for a complaint or lawsuit")!;
+      expect(step.state).to.equal("not-owed");
+      expect(step.note).to.include("no preliminary evidence");
+      expect(unproved.some((s) => s.step === "measures ended (restored)")).to.equal(false);
+      expect(missingElements(checkDeclarationElements(bare))).to.deep.equal(["evidence"]);
+      const complete = declaration("2026-12-03T02:00:00.000Z");
+      const returned = {
+        ...record("action", "2026-12-05T02:00:00.000Z", {
+          type: "formal_review",
+          effectiveAt: "2026-12-05T02:00:00.000Z",
+          statement: undefined,
+          review: {
+            outcome: "returned_for_supplement",
+            missing: [{ element: "evidence", reason: "the evidence shows another listing" }],
+          },
+        }),
+        links: [{ rel: "concerns", id: complete.id }],
+      } as RecordOf<"action">;
+      expect(
+        wait(complete, [returned]).find((s) => s.step === "15-day wait for a complaint or lawsuit")!
+          .state,
+      ).to.equal("not-owed");
+      expect(
+        wait(complete).find((s) => s.step === "15-day wait for a complaint or lawsuit")!.state,
+      ).to.equal("done");
+    });
+
     it("refuses to guess a deadline in a year whose schedule it does not know, until configured", () => {
       const steps = cn("2030-03-01T02:00:00.000Z", []);
       const forwarded = steps.find((s) => s.step === "notice forwarded to the merchant")!;
@@ -318,7 +366,7 @@ describe("case timelines", () => {
 
   it("holds a DMCA case to restoring 10 to 14 business days after the counter-notice", () => {
     const notice = record("notice", "2026-03-02T02:00:00.000Z");
-    const counter = record("counter_notice", "2026-03-02T03:00:00.000Z");
+    const counter = declaration("2026-03-02T03:00:00.000Z");
     const onTime = buildTimeline(
       {
         notice,
@@ -341,7 +389,7 @@ describe("case timelines", () => {
   describe("the wait after a declaration (CN)", () => {
     // The declaration reaches the rights holder on Monday 2026-03-16, 10:00 in China.
     const notice = record("notice", "2026-03-02T02:00:00.000Z");
-    const counter = record("counter_notice", "2026-03-13T02:00:00.000Z");
+    const counter = declaration("2026-03-13T02:00:00.000Z");
     const forwarded = "2026-03-16T02:00:00.000Z";
     const delay = (from: string, to: string, cause = "notarisation") =>
       record("action", from, {
@@ -421,7 +469,7 @@ describe("case timelines", () => {
 
   it("holds a DMCA case to prompt notices, and keeps material down once the complainant sues", () => {
     const notice = record("notice", "2026-03-02T02:00:00.000Z");
-    const counter = record("counter_notice", "2026-03-03T02:00:00.000Z");
+    const counter = declaration("2026-03-03T02:00:00.000Z");
     const dmca = options("DMCA", "2026-05-01T00:00:00Z");
     const sued = buildTimeline(
       {
@@ -458,7 +506,7 @@ describe("case timelines", () => {
     const complained = buildTimeline(
       {
         notice,
-        counterNotices: [record("counter_notice", "2026-08-01T02:00:00.000Z")],
+        counterNotices: [declaration("2026-08-01T02:00:00.000Z")],
         actions: [decision, action("restore", "2026-08-20T02:00:00.000Z")],
       },
       dsa,
@@ -475,7 +523,7 @@ describe("case timelines", () => {
     const late = buildTimeline(
       {
         notice,
-        counterNotices: [record("counter_notice", "2026-10-01T02:00:00.000Z")],
+        counterNotices: [declaration("2026-10-01T02:00:00.000Z")],
         actions: [action("takedown", "2026-03-03T02:00:00.000Z")],
       },
       dsa,
@@ -499,7 +547,7 @@ describe("case timelines", () => {
   it("keeps a CN case's records three years after its last record, and names no period elsewhere", () => {
     const c = {
       notice: record("notice", "2026-03-02T02:00:00.000Z"),
-      counterNotices: [record("counter_notice", "2026-03-10T02:00:00.000Z")],
+      counterNotices: [declaration("2026-03-10T02:00:00.000Z")],
       actions: [action("restore", "2026-04-01T02:00:00.000Z")],
     };
     expect(retentionOf(c, "CN")).to.deep.include({
