@@ -53,6 +53,8 @@ describe("search terms", () => {
     };
     expect(termsOf({ kind: "notice", metadata })).to.deep.equal([
       { field: "rights_holder", value: "luma footwear co., ltd." },
+      // Every identifier of the party, its credit code too.
+      { field: "rights_holder", value: "91310000ma1fl0xx1x" },
       { field: "right_number", value: "30123456" },
       { field: "listing_url", value: "shop.example.com/item/1" },
       { field: "merchant", value: "happy feet" },
