@@ -17,6 +17,7 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "anchoring-lag.ts" },
   { file: "tsa-token.ts" },
   { file: "court-bundle.ts" },
+  { file: "disclosure.ts" },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {
