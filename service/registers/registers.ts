@@ -179,6 +179,12 @@ export function buildRegisters(records: readonly TypedRecord[], o: RegisterOptio
     for (const id of notices) actionsOf.set(id, [...(actionsOf.get(id) ?? []), r]);
   }
 
+  // Notices sent again after a return for supplement: the return cost the notifier nothing.
+  const resubmitted = new Set(
+    records.flatMap((r) =>
+      r.kind === "notice" ? r.links.filter((l) => l.rel === "resubmits").map((l) => l.id) : [],
+    ),
+  );
   const sorted = [...records].sort((a, b) => a.seq - b.seq);
   const filingsById = new Map<string, FilingView>();
   for (const r of sorted) {
@@ -217,7 +223,12 @@ export function buildRegisters(records: readonly TypedRecord[], o: RegisterOptio
         if (id) {
           const entry = notifier(id, r.metadata.notifier.legalName);
           entry.notices++;
-          if (outcome === "refused") entry.refused++;
+          const returnedAndResubmitted =
+            resubmitted.has(r.id) &&
+            (actionsOf.get(r.id) ?? []).some(
+              (a) => a.metadata.review?.outcome === "returned_for_supplement",
+            );
+          if (outcome === "refused" && !returnedAndResubmitted) entry.refused++;
           if (outcome === "reversed") entry.reversed++;
           if (outcome === "upheld") entry.upheld++;
         }

@@ -160,5 +160,11 @@ describe("registers", () => {
       MERCHANT,
     ]);
     expect(honourRoll(merchants, { from: day(1), to: day(20) })).to.deep.equal([]);
+
+    // Sent again after the return: the return costs the notifier no credit.
+    const resubmission = rec("notice", 7, {}, [{ rel: "resubmits", id: returned.id }]);
+    const again = buildRegisters([...records, resubmission], options).notifiers[0]!;
+    expect(again).to.include({ notices: 4, refused: 0 });
+    expect(again.credit.score).to.equal(70); // 100 - 25 (flag) - 5 (reversed)
   });
 });
