@@ -3,7 +3,11 @@ import { ForbiddenError, InvalidInputError } from "../errors";
 import { HashingStorage, type UploadedFile } from "../fingerprint";
 import type { ApiKey } from "../keys";
 import {
+  checkDeclarationElements,
   checkFileName,
+  checkNoticeElements,
+  missingElements,
+  type CanonicalRecord,
   isKind,
   parseCanonicalRecord,
   parseRecordInput,
@@ -115,6 +119,10 @@ export function makeRecordSubmissions(deps: {
     const record = row && parseCanonicalRecord(row.canonical);
     return record && isKind(record, "notice") ? record : undefined;
   };
+  const recordOf = async (id: string) => {
+    const row = await deps.records.getRecordRow(id);
+    return row && parseCanonicalRecord(row.canonical);
+  };
   const isReferenced = (sha256: string) => deps.records.isFileReferenced(sha256);
   return {
     uploadStorage: new HashingStorage(deps.files, isReferenced),
@@ -128,6 +136,7 @@ export function makeRecordSubmissions(deps: {
           files.map((f) => f.name),
         );
         refuseFutureDates(input, Date.now());
+        await refuseReturnOfWhatIsThere(input, recordOf);
         await authorise(input, key, noticeOf, (id) =>
           deps.notary.assertReadable(id, key).then(
             () => true,
@@ -162,6 +171,40 @@ export function makeRecordSubmissions(deps: {
       }
     },
   };
+}
+
+/**
+ * A return for supplement must agree with the record's own element check (GB/T 39550 4.3.2.2):
+ * an element it names as missing must be missing, so a complete notice or declaration cannot
+ * be returned, and a return cannot cite what the record holds.
+ */
+async function refuseReturnOfWhatIsThere(
+  input: ValidRecordInput,
+  recordOf: (id: string) => Promise<CanonicalRecord | undefined>,
+): Promise<void> {
+  if (input.kind !== "action" || input.metadata.review?.outcome !== "returned_for_supplement")
+    return;
+  const named = (input.metadata.review.missing ?? []).map((m) => m.element);
+  for (const link of input.links.filter((l) => l.rel === "concerns")) {
+    const record = await recordOf(link.id);
+    const typed = record && parseCanonicalRecord(record);
+    const lacking =
+      typed && isKind(typed, "notice")
+        ? missingElements(checkNoticeElements(typed))
+        : typed && isKind(typed, "counter_notice")
+          ? missingElements(checkDeclarationElements(typed))
+          : undefined;
+    if (lacking === undefined) continue;
+    const present = named.filter((element) => !lacking.includes(element));
+    if (lacking.length === 0 || present.length > 0)
+      throw new InvalidInputError(
+        "REVIEW_CONTRADICTS_ELEMENTS",
+        lacking.length === 0
+          ? `record ${link.id} holds every element: a complete ${typed!.kind} is not returned for supplement`
+          : `record ${link.id} holds ${present.join(", ")}: a return names only what is missing (${lacking.join(", ")})`,
+        { details: { recordId: link.id, missing: lacking, named } },
+      );
+  }
 }
 
 /** How far ahead of the service's clock a stated time may be: clocks differ by seconds. */

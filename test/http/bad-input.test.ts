@@ -389,6 +389,26 @@ describe("HTTP API: bad input", function () {
       code: "FILE_NAME_INVALID",
     },
     {
+      name: "a return for supplement naming an element the notice holds",
+      send: async (c) =>
+        c.postRecord(
+          await withMetadata(
+            "action",
+            (m) => {
+              m.type = "formal_review";
+              m.review = {
+                outcome: "returned_for_supplement",
+                // The notice links its evidence: it cannot be returned for lacking it.
+                missing: [{ element: "evidence", reason: "no evidence" }],
+              };
+            },
+            [{ rel: "concerns", id: noticeId }],
+          ),
+        ),
+      status: 422,
+      code: "REVIEW_CONTRADICTS_ELEMENTS",
+    },
+    {
       name: "a measure dated a month ahead of the service's clock",
       send: async (c) => {
         const ahead = new Date(Date.now() + 30 * 86_400_000).toISOString();
