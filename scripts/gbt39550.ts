@@ -42,9 +42,11 @@ async function main(): Promise<number> {
     pgSchema: config.databaseSchema,
   });
   try {
-    const binder = await assembleBinder(new LedgerStore(db, flushCommits), {
+    const store = new LedgerStore(db, flushCommits);
+    const binder = await assembleBinder(store, {
       from,
       to,
+      chainId: (await store.binding())?.chainId ?? "",
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       lookupSecret: await loadLookupSecret(config.lookupSecretFile),
     });

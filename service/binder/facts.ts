@@ -9,6 +9,15 @@ type Action = RecordOf<"action">;
  * their records as the evidence. Pure: records go in one at a time (seq order), with whether
  * their batch is anchored and witnessed; case-level facets are found once all are in.
  */
+/** What the binder knows of a record's batch. */
+export interface ChainFacts {
+  anchored: boolean;
+  /** An RFC 3161 token holds the batch root. */
+  witnessed: boolean;
+  /** Witnessed by someone the operator does not control: a TSA, or a public chain. */
+  independent: boolean;
+}
+
 export class BinderFacts {
   private readonly facets = new Map<string, string[]>();
   private readonly kinds = new Map<string, RecordKind>();
@@ -22,12 +31,13 @@ export class BinderFacts {
     else if (ids[ids.length - 1] !== id) ids.push(id);
   }
 
-  add(record: TypedRecord, chain: { anchored: boolean; witnessed: boolean }): void {
+  add(record: TypedRecord, chain: ChainFacts): void {
     const id = record.id;
     this.kinds.set(id, record.kind);
     this.note("record", id);
     if (chain.anchored) this.note("anchored", id);
     if (chain.witnessed) this.note("witnessed", id);
+    if (chain.independent) this.note("independently_witnessed", id);
     if (record.files.length > 0) this.note("fingerprinted_file", id);
     switch (record.kind) {
       case "notice": {
@@ -97,10 +107,14 @@ export class BinderFacts {
       case "activity":
         this.note(`activity.${record.metadata.type}`, id);
         break;
+      case "export":
+        // A court bundle is notarised as an export too, but it is a party's file, not the
+        // regulator's data export 5.4 asks for.
+        this.note(record.metadata.filters.bundle === undefined ? "export" : "bundle", id);
+        break;
       case "commitment":
       case "penalty_decision":
       case "campaign":
-      case "export":
         this.note(record.kind, id);
         break;
     }

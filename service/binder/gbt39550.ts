@@ -604,12 +604,16 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria: "运用数字指纹、数字水印、区块链等技术实现知识产权电子存在及证据管理，得2-3分。",
     points: 3,
     basis: "records",
-    rule: "2 for SHA-256 fingerprints of records and files; 1 more for blockchain anchoring",
+    rule: "2 for SHA-256 fingerprints of records and files; 1 more only for a witness the operator does not control (a public chain or a time-stamping authority): the operator's own chain proves no more than the operator",
     score: perFacet(
       [
         ["record", "数字指纹 fingerprinted records", 1],
         ["fingerprinted_file", "文件指纹 fingerprinted files", 1],
-        ["anchored", "区块链锚定 anchored on chain", 1],
+        [
+          "independently_witnessed",
+          "独立见证（公链或时间戳机构）anchored on a public chain or time-stamped by a TSA",
+          1,
+        ],
       ],
       3,
     ),
@@ -625,7 +629,7 @@ export const GBT39550_ROWS: readonly TableRow[] = [
       "平台能实现标准5.4规定的8种类型数据导出的功能，得3分；可导出任意4种，得1分；任意6种，得2分。",
     points: 3,
     basis: "records",
-    rule: "3 when an export was made: every export holds all eight data types",
+    rule: "3 when a data export was made (every export holds all eight data types); court bundles do not count",
     score: allOf([["export", "导出（8类数据）exports of the eight types"]], 3),
   },
   {
@@ -723,12 +727,12 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria: "提供四种以上侵权受理渠道的，每多一种增加0.5，最高不超过2分。",
     points: 2,
     basis: "records",
-    rule: "0.5 per channel beyond four, counting channels that notices and reports arrived by or the directory publishes",
+    rule: "0.5 per channel beyond four that notices arrived by; consumer-report channels and directory contacts are not notice channels",
     score: (f) => {
-      const channels = f.present("channel");
+      const channels = f.present("notice.channel");
       return {
         score: Math.min(2, Math.max(0, channels.length - 4) * 0.5),
-        evidence: channels.map((c) => ev(f, `channel.${c}`, `渠道 channel: ${c}`)),
+        evidence: channels.map((c) => ev(f, `notice.channel.${c}`, `渠道 channel: ${c}`)),
       };
     },
   },

@@ -262,6 +262,7 @@ export function createApp(deps: AppDeps): Express {
           ...range,
           publicUrl: deps.publicUrl(),
           lookupSecret: deps.certificates.secret,
+          chainId: deps.notary.binding.chainId,
         }),
       async () => (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
     ),

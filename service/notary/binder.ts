@@ -1,4 +1,5 @@
-import { BinderFacts, makeBinder, SAMPLES, type Binder } from "../binder";
+import { BinderFacts, makeBinder, SAMPLES, type Binder, type ChainFacts } from "../binder";
+import { PUBLIC_CHAIN_IDS } from "../verify";
 import { parseCanonicalRecord } from "../records";
 import type { BatchLog, RecordIndex, WitnessLog } from "../storage";
 import { verifyLinks } from "./certificates";
@@ -11,19 +12,27 @@ const PAGE = 1_000;
  */
 export async function assembleBinder(
   store: RecordIndex & Pick<BatchLog, "getBatch"> & Pick<WitnessLog, "witnessesOf">,
-  o: { from: string; to: string; publicUrl: string; lookupSecret: Uint8Array },
+  o: {
+    from: string;
+    to: string;
+    publicUrl: string;
+    lookupSecret: Uint8Array;
+    /** The ledger's chain: an anchor there is independent of the operator if it is public. */
+    chainId: string;
+  },
 ): Promise<Binder> {
   const facts = new BinderFacts();
-  const chain = new Map<number, { anchored: boolean; witnessed: boolean }>();
-  const chainOf = async (batchIndex: number | null) => {
-    if (batchIndex === null) return { anchored: false, witnessed: false };
+  const publicChain = PUBLIC_CHAIN_IDS.has(o.chainId);
+  const chain = new Map<number, ChainFacts>();
+  const chainOf = async (batchIndex: number | null): Promise<ChainFacts> => {
+    if (batchIndex === null) return { anchored: false, witnessed: false, independent: false };
     let known = chain.get(batchIndex);
     if (!known) {
       const batch = await store.getBatch(batchIndex);
-      known = {
-        anchored: batch?.status === "anchored",
-        witnessed: (await store.witnessesOf(batchIndex)).length > 0,
-      };
+      const anchored = batch?.status === "anchored";
+      const witnessed = (await store.witnessesOf(batchIndex)).length > 0;
+      // A time-stamping authority, or a public chain: a witness the operator does not control.
+      known = { anchored, witnessed, independent: witnessed || (anchored && publicChain) };
       chain.set(batchIndex, known);
     }
     return known;

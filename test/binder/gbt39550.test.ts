@@ -1,6 +1,9 @@
 import { expect } from "chai";
-import { holdsPersonalData, type Json } from "../../service/disclosure";
+import { BinderFacts, makeBinder, type ChainFacts } from "../../service/binder";
 import type { TypedRecord } from "../../service/records";
+import { makeRecord } from "../support/records";
+import { startOpensslTsa, type TestTsa } from "../support/openssl-tsa";
+import { holdsPersonalData, type Json } from "../../service/disclosure";
 import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -23,6 +26,7 @@ type Links = { rel: string; id: string }[];
 describe("GB/T 39550 binder", function () {
   this.timeout(180_000);
   let notary: TestNotary;
+  let tsa: TestTsa;
   let last = "";
   const from = new Date(Date.now() - 60_000).toISOString();
 
@@ -47,7 +51,13 @@ describe("GB/T 39550 binder", function () {
   const merchant = { legalName: "Happy Feet Trading", shopId: "s-5521" };
 
   before(async () => {
-    notary = await startTestNotary({ PUBLIC_URL: "https://notary.example.com" });
+    // A time-stamping authority: a witness the operator does not control (I14).
+    tsa = await startOpensslTsa();
+    notary = await startTestNotary({
+      PUBLIC_URL: "https://notary.example.com",
+      TSA_URLS: tsa.url,
+      TSA_INTERVAL_MS: "200",
+    });
     const phase = (p: string) => post("evidence", (m) => (m.phase = p));
     const [before, during] = [await phase("before"), await phase("during")];
     await phase("after");
@@ -103,6 +113,14 @@ describe("GB/T 39550 binder", function () {
     });
     const n5 = await notice("mini_program", undefined, [{ rel: "resubmits", id: n4 }]);
     const n6 = await notice("system", { type: "trademark", registrationNumber: "1" });
+    // Notices by three more channels: eight in all (X2 counts the channels notices arrive by).
+    for (const channel of ["web_form", "phone", "fax"])
+      await notice(channel, {
+        type: "trademark",
+        registrationNumber: "30123456",
+        niceClass: 25,
+        goodsOrServices: "Footwear",
+      });
     await post("report", (m) => (m.channel = "phone"));
     const r2 = await post("report", (m) => (m.channel = "web_form"));
     await act("report_answered", [r2]);
@@ -187,10 +205,16 @@ describe("GB/T 39550 binder", function () {
       await activity(type);
     await post("campaign");
     await waitAnchored(notary.client, last);
+    // The TSA's token for the first batch is fetched beside anchoring.
+    for (let i = 0; i < 100 && (await notary.store.witnessesOf(0)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const exported = await (await regulatorClient(notary)).getBytes("/v1/exports");
     expect(exported.status).to.equal(200);
   });
-  after(async () => notary?.stop());
+  after(async () => {
+    await notary?.stop();
+    await tsa?.close();
+  });
 
   const binder = async (query = "") => {
     const to = new Date(Date.now() + 60_000).toISOString();
@@ -200,6 +224,42 @@ describe("GB/T 39550 binder", function () {
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
     return answer;
   };
+
+  it("counts what an assessor counts: an independent witness for I14, data exports for I15, notice channels for X2", () => {
+    const score = (records: TypedRecord[], chain: ChainFacts) => {
+      const facts = new BinderFacts();
+      for (const r of records) facts.add(r, chain);
+      const b = makeBinder(facts.result(), {
+        from,
+        to: new Date().toISOString(),
+        now: new Date(),
+        publicUrl: "https://notary.example.com",
+        verifyLink: (id) => id,
+      });
+      return (id: string) => b.rows.find((r) => r.id === id)!.score;
+    };
+    const file = {
+      ...makeRecord("evidence", from),
+      files: [{ name: "a", mediaType: "x", size: 1, sha256: "0".repeat(64) }],
+    };
+    const own = score([file], { anchored: true, witnessed: false, independent: false });
+    const witnessed = score([file], { anchored: true, witnessed: true, independent: true });
+    expect([own("I14"), witnessed("I14")]).to.deep.equal([2, 3]);
+    const bundle = makeRecord("export", from, {
+      manifestSha256: "0".repeat(64),
+      entries: 1,
+      records: 1,
+      filters: { bundle: "record:x" },
+      requestedBy: "a rights holder",
+    });
+    const exported = { ...bundle, metadata: { ...bundle.metadata, filters: {} } } as TypedRecord;
+    const none = { anchored: false, witnessed: false, independent: false };
+    expect([score([bundle], none)("I15"), score([exported], none)("I15")]).to.deep.equal([0, 3]);
+    const channels = ["system", "email", "paper", "app", "mini_program", "web_form"];
+    const reports = channels.map((c) => makeRecord("report", from, { channel: c }));
+    const notices = channels.map((c) => makeRecord("notice", from, { channel: c }));
+    expect([score(reports, none)("X2"), score(notices, none)("X2")]).to.deep.equal([0, 1]);
+  });
 
   it("holds the whole table: 60 + 40 + 10 points, every row with its clause", () => {
     const points = (level: string) =>
