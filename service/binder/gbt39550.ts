@@ -187,11 +187,11 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria: "平台对合格侵权通知每采取一项标准规定的必要措施，得2分，最高不超过10分。",
     points: 10,
     basis: "records",
-    rule: "2 per kind of necessary measure taken on a notice not refused; suspensions count as a fifth kind",
+    rule: "2 per kind of necessary measure taken on a notice not refused; a suspension counts as a fifth kind only when it concerns such a notice, not when it followed a penalty decision",
     score: perFacet(
       [
         ...MEASURES.map(([m, label]) => [`valid.measure.${m}`, label, 2] as const),
-        ["action.suspension", "停业整顿 suspension", 2],
+        ["valid.measure.suspension", "停业整顿 suspension on a notice", 2],
       ],
       10,
     ),

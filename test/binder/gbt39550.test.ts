@@ -259,6 +259,18 @@ describe("GB/T 39550 binder", function () {
     const reports = channels.map((c) => makeRecord("report", from, { channel: c }));
     const notices = channels.map((c) => makeRecord("notice", from, { channel: c }));
     expect([score(reports, none)("X2"), score(notices, none)("X2")]).to.deep.equal([0, 1]);
+    // B6: a suspension earns as a measure only when it concerns a notice.
+    const notice = makeRecord("notice", from);
+    const penalty = makeRecord("penalty_decision", from);
+    const suspension = (on: TypedRecord) =>
+      ({
+        ...makeRecord("action", from, { type: "suspension", effectiveAt: from }),
+        links: [{ rel: "concerns", id: on.id }],
+      }) as TypedRecord;
+    expect([
+      score([notice, penalty, suspension(penalty)], none)("B6"),
+      score([notice, suspension(notice)], none)("B6"),
+    ]).to.deep.equal([0, 2]);
   });
 
   it("holds the whole table: 60 + 40 + 10 points, every row with its clause", () => {
