@@ -156,9 +156,7 @@ export class BinderFacts {
         const type = a.metadata.type;
         // A suspension counts as a measure on a notice only when it answers one: one that
         // followed a penalty decision is enforcement, not 4.3.3.1 a.
-        if (
-          ["takedown", "block", "delink", "terminate_transactions", "suspension"].includes(type)
-        )
+        if (["takedown", "block", "delink", "terminate_transactions", "suspension"].includes(type))
           this.note(`valid.measure.${type}`, a.id);
         if (type === "forward_notice") this.note("valid.forwarded", a.id);
       }

@@ -383,11 +383,13 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria: "电商平台建立每一种机制得1分，总分不得超过3分。",
     points: 3,
     basis: "records",
-    rule: "1 each for negotiated settlement, mediation by a centre, association or mediation body, and referral to authorities, arbitration or courts",
+    rule: "1 for negotiated settlement or mediation by a centre, association or mediation body (one example in the table), 1 for referral to authorities, arbitration or courts; the third point is for a mechanism the table does not list, outside the records",
     score: (f) => {
       const groups = [
-        [["negotiation"], "协商和解 negotiation"],
-        [["protection_centre", "industry_association", "mediation_organisation"], "调解 mediation"],
+        [
+          ["negotiation", "protection_centre", "industry_association", "mediation_organisation"],
+          "协商和解或调解 negotiation or mediation",
+        ],
         [
           ["authority_complaint", "arbitration", "litigation"],
           "投诉、仲裁、起诉 authorities and courts",
@@ -856,5 +858,8 @@ export const GBT39550_ROWS: readonly TableRow[] = [
   },
 ];
 
-/** Points a row can earn from the ledger at all: the anti-counterfeit half of I16 cannot. */
-export const SUPPORTABLE_POINTS: Record<string, number> = { I16: 1 };
+/**
+ * Points a row can earn from the ledger at all: the anti-counterfeit half of I16 cannot, nor
+ * I4's third mechanism (the table's two examples are what records show).
+ */
+export const SUPPORTABLE_POINTS: Record<string, number> = { I16: 1, I4: 2 };
