@@ -105,7 +105,10 @@ export class BinderFacts {
         this.note(`mediation.${record.metadata.route}`, id);
         break;
       case "activity":
-        this.note(`activity.${record.metadata.type}`, id);
+        // An activity line alone is a claim: it evidences only with its document attached
+        // (agenda, sign-in sheet, minutes).
+        if ((record.metadata.documentFiles ?? []).length > 0)
+          this.note(`activity.${record.metadata.type}`, id);
         break;
       case "export":
         // A court bundle is notarised as an export too, but it is a party's file, not the

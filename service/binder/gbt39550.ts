@@ -542,7 +542,7 @@ export const GBT39550_ROWS: readonly TableRow[] = [
       "具备备案信息检索功能，得0.4分；监管协查功能且能导出协查数据，得0.4分；纠纷调解功能，得0.4分；侵权信息智能监测功能0.4分；对通知、反通知、争议处理结果公示功能，得0.4分。",
     points: 2,
     basis: "records",
-    rule: "0.4 each: filings on record (searchable), exports, mediations, monitoring recorded, publications",
+    rule: "0.4 each: filings on record (searchable), exports, mediations, publications; intelligent monitoring is the platform's own system, outside the records (listed, not scored)",
     score: (f) => {
       const mediations = f.present("mediation").length > 0;
       const evidence = [
@@ -557,18 +557,12 @@ export const GBT39550_ROWS: readonly TableRow[] = [
           label: "纠纷调解 mediations",
           count: f.present("mediation").reduce((n, r) => n + f.count(`mediation.${r}`), 0),
         },
-        ev(f, "activity.monitoring", "智能监测 monitoring"),
+        ev(f, "activity.monitoring", "智能监测 monitoring (listed, not scored)"),
         ev(f, "publication", "公示 publications"),
       ];
       const score =
         0.4 *
-        [
-          f.has("filing"),
-          f.has("export"),
-          mediations,
-          f.has("activity.monitoring"),
-          f.has("publication"),
-        ].filter(Boolean).length;
+        [f.has("filing"), f.has("export"), mediations, f.has("publication")].filter(Boolean).length;
       return { score: Math.round(score * 10) / 10, evidence };
     },
   },
@@ -644,9 +638,9 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria:
       "应用区块链、二维码、人工智能等新技术于主动侵权监测于防控得1分；应用于防伪追溯，得1分。",
     points: 2,
-    basis: "activities",
-    rule: "1 when technical monitoring is recorded; anti-counterfeit traceability is outside this service",
-    score: perFacet([["activity.monitoring", "主动监测 monitoring", 1]], 1),
+    basis: "outside",
+    rule: "the platform's own monitoring and anti-counterfeit tracing are its systems, not records this service keeps: a monitoring activity on record is listed, not scored",
+    score: outside([["activity.monitoring", "主动监测 monitoring (listed)"]]),
   },
   {
     id: "I17",
@@ -859,7 +853,7 @@ export const GBT39550_ROWS: readonly TableRow[] = [
 ];
 
 /**
- * Points a row can earn from the ledger at all: the anti-counterfeit half of I16 cannot, nor
- * I4's third mechanism (the table's two examples are what records show).
+ * Points a row can earn from the ledger at all: not I4's third mechanism (the table's two
+ * examples are what records show), nor I12's monitoring function (the platform's own system).
  */
-export const SUPPORTABLE_POINTS: Record<string, number> = { I16: 1, I4: 2 };
+export const SUPPORTABLE_POINTS: Record<string, number> = { I4: 2, I12: 1.6 };
