@@ -262,6 +262,13 @@ describe("GB/T 39550 binder", function () {
     const reports = channels.map((c) => makeRecord("report", from, { channel: c }));
     const notices = channels.map((c) => makeRecord("notice", from, { channel: c }));
     expect([score(reports, none)("X2"), score(notices, none)("X2")]).to.deep.equal([0, 1]);
+    // I19: an activity evidences only with its document attached.
+    const training = (documentFiles: string[]) =>
+      makeRecord("activity", from, { type: "training", documentFiles });
+    expect([
+      score([training([])], none)("I19"),
+      score([training(["签到表.pdf"])], none)("I19"),
+    ]).to.deep.equal([0, 1]);
     // B6: a suspension earns as a measure only when it concerns a notice.
     const notice = makeRecord("notice", from);
     const penalty = makeRecord("penalty_decision", from);
