@@ -47,6 +47,7 @@ async function main(): Promise<number> {
       from,
       to,
       chainId: (await store.binding())?.chainId ?? "",
+      platform: config.issuerName,
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       lookupSecret: await loadLookupSecret(config.lookupSecretFile),
     });

@@ -11,6 +11,8 @@ export const BinderSchema = z
   .object({
     format: z.literal(BINDER_FORMAT),
     standard: z.literal("GB/T 39550-2020"),
+    /** The platform evaluated (ISSUER_NAME): the binder says whose evidence it is. */
+    platform: z.string(),
     from: z.iso.datetime(),
     to: z.iso.datetime(),
     generatedAt: z.iso.datetime(),
@@ -64,6 +66,8 @@ export function makeBinder(
     to: string;
     now: Date;
     publicUrl: string;
+    /** The platform evaluated. */
+    platform: string;
     /** Where anyone verifies a sample record (its certificate lookup, once anchored). */
     verifyLink: (recordId: string) => string;
   },
@@ -107,6 +111,7 @@ export function makeBinder(
   return {
     format: BINDER_FORMAT,
     standard: "GB/T 39550-2020",
+    platform: o.platform,
     from: o.from,
     to: o.to,
     generatedAt: o.now.toISOString(),

@@ -1,3 +1,4 @@
+import { inBeijingTime } from "../certificate/certificate";
 import type { Binder } from "./binder";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -52,7 +53,8 @@ tr.outside td{background:#fff8e6}tr.activities td:first-child{border-left:4px so
 @media print{body{margin:0;max-width:none}a{color:#000}}
 </style></head><body>
 <h1>《电子商务平台知识产权保护管理》GB/T 39550-2020 贯标评价证明材料<br><small>Evidence binder for the GB/T 39550-2020 evaluation</small></h1>
-<p>期间 Period: ${escape(b.from)} — ${escape(b.to)}；生成 Generated: ${escape(b.generatedAt)}</p>
+<p>被评价平台 Platform evaluated: ${escape(b.platform)}</p>
+<p>期间 Period: ${escape(inBeijingTime(b.from))} — ${escape(inBeijingTime(b.to))}；生成 Generated: ${escape(inBeijingTime(b.generatedAt))}</p>
 <p>每项证据均为已存证记录：点击"证书"查看存证证书，点击"验证"独立核验。 Every item of evidence is a notarised record: its certificate and its independent verification are linked.</p>
 ${(["basic", "improvement", "bonus"] as const).map(level).join("\n")}
 <h2>合计 Total: ${b.total.score} / ${b.total.points}</h2>

@@ -1,4 +1,5 @@
 import { startPdf, type CjkFont } from "../pdf";
+import { inBeijingTime } from "../certificate/certificate";
 import type { Binder } from "./binder";
 
 /** The binder as a PDF (A4, page numbers), to print and bind for the assessors (seed 003 四(二)). */
@@ -13,7 +14,9 @@ export async function renderBinderPdf(b: Binder, font?: CjkFont): Promise<Buffer
   doc
     .moveDown()
     .fontSize(9)
-    .text(`期间 Period: ${b.from} — ${b.to}    生成 Generated: ${b.generatedAt}`);
+    .text(`被评价平台 Platform evaluated: ${b.platform}`)
+    .text(`期间 Period: ${inBeijingTime(b.from)} — ${inBeijingTime(b.to)}`)
+    .text(`生成 Generated: ${inBeijingTime(b.generatedAt)}`);
   doc.text(
     `合计 Total: ${b.total.score} / ${b.total.points}    可由记录支持 Supportable by records: ${b.total.supportable}`,
   );

@@ -44,7 +44,7 @@ export type Certificate = z.infer<typeof CertificateSchema>;
  * A time as a Chinese court reads it and as the chain states it: Beijing time (UTC+8), then
  * UTC. Certificates travel between jurisdictions; neither reader converts.
  */
-const utc = (iso: string) => {
+export const inBeijingTime = (iso: string): string => {
   const at = Date.parse(iso);
   const plain = (ms: number) =>
     new Date(ms)
@@ -117,7 +117,7 @@ export function toCertificate(
   const { record, anchor, intake } = receipt;
   const number = certificateNumber(record.seq, receipt.leafHash);
   const typed = parseCanonicalRecord(record);
-  const blockTime = utc(new Date(anchor.blockTimestamp * 1000).toISOString());
+  const blockTime = inBeijingTime(new Date(anchor.blockTimestamp * 1000).toISOString());
   const witnesses = witnessesOf(receipt);
   const independent = witnesses
     .filter((w) => !w.controlledByOperator && w.time)
@@ -151,7 +151,7 @@ export function toCertificate(
           {
             zh: "接收时间（运营方声明）",
             en: "Received (operator's claim)",
-            value: utc(record.receivedAt),
+            value: inBeijingTime(record.receivedAt),
           },
           {
             zh: "哈希算法",
@@ -187,7 +187,7 @@ export function toCertificate(
           {
             zh: "承诺锚定期限（已签名）",
             en: "Anchoring deadline (signed)",
-            value: utc(intake.anchorDeadline),
+            value: inBeijingTime(intake.anchorDeadline),
           },
         ],
       },
@@ -200,13 +200,13 @@ export function toCertificate(
             en: w.controlledByOperator
               ? "Witness (controlled by the operator)"
               : "Witness (independent of the operator)",
-            value: `${w.name}${w.time ? ` — ${utc(w.time)}` : ""}`,
+            value: `${w.name}${w.time ? ` — ${inBeijingTime(w.time)}` : ""}`,
           })),
           {
             zh: "证据时间（最早的独立见证）",
             en: "Evidentiary time (earliest independent witness)",
             value: independent
-              ? `不晚于 no later than ${utc(independent.time!)} — ${independent.name}`
+              ? `不晚于 no later than ${inBeijingTime(independent.time!)} — ${independent.name}`
               : "无独立见证：仅运营方自有链 none: only the operator's own chain attests",
           },
         ],

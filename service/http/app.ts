@@ -263,6 +263,7 @@ export function createApp(deps: AppDeps): Express {
           publicUrl: deps.publicUrl(),
           lookupSecret: deps.certificates.secret,
           chainId: deps.notary.binding.chainId,
+          platform: deps.certificates.issuer,
         }),
       async () => (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
     ),

@@ -19,6 +19,8 @@ export async function assembleBinder(
     lookupSecret: Uint8Array;
     /** The ledger's chain: an anchor there is independent of the operator if it is public. */
     chainId: string;
+    /** The platform evaluated (ISSUER_NAME). */
+    platform: string;
   },
 ): Promise<Binder> {
   const facts = new BinderFacts();

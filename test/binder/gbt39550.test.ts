@@ -237,6 +237,7 @@ describe("GB/T 39550 binder", function () {
         to: new Date().toISOString(),
         now: new Date(),
         publicUrl: "https://notary.example.com",
+        platform: "Test platform",
         verifyLink: (id) => id,
       });
       return (id: string) => b.rows.find((r) => r.id === id)!.score;
@@ -354,6 +355,9 @@ describe("GB/T 39550 binder", function () {
   it("prints the binder as HTML and as a paged PDF whose text holds every row", async () => {
     const html = (await binder("&format=html")).body as string;
     for (const row of GBT39550_ROWS) expect(html).to.include(`<td>${row.id}</td>`);
+    // Whose evidence it is, and the period as a Chinese assessor reads it.
+    expect(html).to.include("Platform evaluated: 存证服务 Evidence notary");
+    expect(html).to.include("北京时间 Beijing");
     expect(html).to.include("103.6 / 110");
     const pdf = await notary.client.getBytes(
       `/v1/reports/gbt39550?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&format=pdf`,
