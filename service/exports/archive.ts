@@ -73,8 +73,15 @@ export class NotarisedArchive {
   // waiting for their drain would wait for ever: the stop aborts every such wait.
   private readonly stopped = new AbortController();
   private readonly finished: Promise<void>;
+  /** Entries appended that the archive has not yet written out (see `seal`). */
+  private readonly unwritten = new Set<string>();
+  private allWritten: (() => void) | undefined;
 
   constructor(out: Writable) {
+    this.archive.on("entry", (data: { name: string }) => {
+      this.unwritten.delete(data.name);
+      if (this.unwritten.size === 0) this.allWritten?.();
+    });
     this.finished = new Promise<void>((resolve, reject) => {
       out.on("finish", resolve);
       out.on("close", () => {
@@ -113,6 +120,7 @@ export class NotarisedArchive {
     options: { store?: boolean } = {},
   ): Promise<void> {
     const stream = new PassThrough({ highWaterMark: BUFFER_BYTES });
+    this.unwritten.add(name);
     this.archive.append(stream, { name, ...(options.store && { store: true }) });
     const writer = this.writerTo(stream);
     const rows = await produce(writer);
@@ -143,6 +151,7 @@ export class NotarisedArchive {
   /** An entry whose bytes were written elsewhere (a scratch file) and hashed there. */
   appendWritten(entry: ManifestEntry, source: Readable): void {
     this.entries.push(entry);
+    this.unwritten.add(entry.name);
     this.archive.append(source, { name: entry.name });
   }
 
@@ -159,6 +168,10 @@ export class NotarisedArchive {
     notarise: (manifestSha256: string) => Promise<{ receipt: unknown; result: R }>,
     receiptName: string,
   ): Promise<R> {
+    // WARNING: entries written to scratch files first are complete long before the client has
+    // them; notarising then would notarise an export a client that went away never received.
+    // The manifest is notarised once the archive has written out every entry before it.
+    await this.everyEntryWritten();
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n");
     this.archive.append(manifestBytes, { name: "manifest.json" });
     if (this.failure) throw this.failure;
@@ -173,5 +186,15 @@ export class NotarisedArchive {
 
   abort(): void {
     this.archive.abort();
+  }
+
+  /** Resolves once the archive has written every entry appended so far; rejects if it stops. */
+  private everyEntryWritten(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.unwritten.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.allWritten = resolve;
+      this.stopped.signal.addEventListener("abort", () => reject(this.failure), { once: true });
+    });
   }
 }
