@@ -32,14 +32,20 @@ export async function renderCampaignFormPdf(form: CampaignForm, font?: CjkFont):
     };
     line(["序号", "项目", "数量"], true);
     for (const row of f.rows) line([String(row.序号), row.项目, String(row.数量)]);
+    // The template's signature block: the reporting unit seals and dates the form.
+    doc
+      .fontSize(11)
+      .text("填报单位（签章）：", 60, y + 24)
+      .text("时间：        年      月      日", 330, y + 24);
     doc
       .fontSize(8)
       .text(
-        `依据 ${f.records.length} 条已存证的专项整治记录生成；每条记录可凭记录编号独立核验。 Generated from ${f.records.length} notarised campaign records, each verifiable by its record id.`,
+        `依据 ${f.records.length} 条已存证的专项整治记录生成；每条记录可凭下列记录编号独立核验。 Generated from ${f.records.length} notarised campaign records, each verifiable by its record id:`,
         60,
-        y + 20,
+        y + 64,
         { width: 475 },
-      );
+      )
+      .text(f.records.join("  "), { width: 475 });
   });
   if (form.forms.length === 0)
     doc.fontSize(12).text(`${form.month}：本月无专项整治记录。 No campaign records this month.`);

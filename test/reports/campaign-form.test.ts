@@ -102,6 +102,12 @@ describe("the monthly campaign form (seed 001)", () => {
         "检查商品数",
         "120",
         "2.5%",
+        // The template's seal and date, and the records behind the figures.
+        "签章",
+        "年",
+        "月",
+        "日",
+        ...form.forms[0]!.records,
       ])
         expect(stdout).to.include(text);
     });
