@@ -288,14 +288,6 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
         "E-Commerce Law art. 43: forward in time",
         forward,
       );
-      let wait: ReturnType<typeof declarationWait> | undefined;
-      try {
-        wait =
-          forward && !cleared ? declarationWait(arrivalOf(forward), t.c.actions, t.o) : undefined;
-      } catch (error) {
-        if (!(error instanceof CalendarYearUnknown)) throw error;
-        t.unknown("15-day wait for a complaint or lawsuit", "E-Commerce Law art. 43", error);
-      }
       // Art. 43 lets a declaration end measures only with preliminary evidence of
       // non-infringement: one without it starts no wait, and measures stay.
       const lacking = missingElements(checkDeclarationElements(t.counter));
@@ -304,7 +296,16 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
           outcomeOf(a) === "returned_for_supplement" &&
           a.links.some((l) => l.rel === "concerns" && l.id === t.counter!.id),
       );
-      if (forward && !cleared && (lacking.includes("evidence") || returnedDeclaration)) {
+      const startsWait = !lacking.includes("evidence") && !returnedDeclaration;
+      let wait: ReturnType<typeof declarationWait> | undefined;
+      if (forward && !cleared && startsWait)
+        try {
+          wait = declarationWait(arrivalOf(forward), t.c.actions, t.o);
+        } catch (error) {
+          if (!(error instanceof CalendarYearUnknown)) throw error;
+          t.unknown("15-day wait for a complaint or lawsuit", "E-Commerce Law art. 43", error);
+        }
+      if (forward && !cleared && !startsWait) {
         const reason = returnedDeclaration
           ? "the declaration was returned for supplement"
           : "the declaration carries no preliminary evidence of non-infringement";

@@ -323,6 +323,16 @@ describe("case timelines", () => {
       expect(step.note).to.include("no preliminary evidence");
       expect(unproved.some((s) => s.step === "measures ended (restored)")).to.equal(false);
       expect(missingElements(checkDeclarationElements(bare))).to.deep.equal(["evidence"]);
+      // In a year the calendar does not know, still one wait step: not owed, not "unknown".
+      const later = buildTimeline(
+        {
+          notice: record("notice", "2030-03-01T02:00:00.000Z"),
+          counterNotices: [{ ...bare, receivedAt: "2030-03-02T02:00:00.000Z" }],
+          actions: [action("forward_declaration", "2030-03-03T02:00:00.000Z")],
+        },
+        { ...options("CN", "2030-03-04T00:00:00Z"), calendar: china },
+      ).filter((s) => s.step === "15-day wait for a complaint or lawsuit");
+      expect(later.map((s) => s.state)).to.deep.equal(["not-owed"]);
       const complete = declaration("2026-12-03T02:00:00.000Z");
       const returned = {
         ...record("action", "2026-12-05T02:00:00.000Z", {
