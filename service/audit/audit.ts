@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { open } from "node:fs/promises";
-import { getBytes, hexlify, Interface, Transaction } from "ethers";
+import { getBytes, hexlify, Transaction } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf, sameBatch, sameHex32 } from "../merkle";
@@ -25,7 +25,7 @@ import type {
   WitnessLog,
 } from "../storage";
 import type { ChainReader } from "../verify";
-import { checkTransaction } from "../verify/chain-steps";
+import { checkTransaction, isAnchorCall } from "../verify/chain-steps";
 
 export const AUDIT_CHECKS = [
   "sequence",
@@ -548,17 +548,17 @@ function batchAgainstBinding(batch: StoredBatch, binding: LedgerBinding): Discre
   let problem: string | undefined;
   try {
     const tx = Transaction.from(batch.raw_tx);
-    const call = ANCHOR_CALL.parseTransaction({ data: tx.data });
     if (!sameHex32(tx.hash!, batch.tx_hash ?? "")) problem = "it does not hash to tx_hash";
     else if (tx.from?.toLowerCase() !== binding.operator.toLowerCase())
       problem = `it is signed by ${tx.from}, not the operator`;
     else if (tx.to?.toLowerCase() !== binding.contract.toLowerCase())
       problem = `it is sent to ${tx.to}, not the ledger`;
     else if (
-      call?.name !== "anchor" ||
-      !sameHex32(call.args[0] as string, batch.root) ||
-      Number(call.args[1]) !== batch.first_seq ||
-      Number(call.args[2]) !== batch.count
+      !isAnchorCall(tx.data, {
+        root: `0x${batch.root}`,
+        firstSeq: batch.first_seq,
+        treeSize: batch.count,
+      })
     )
       problem = "it is not this batch's anchor call";
   } catch {
@@ -617,7 +617,3 @@ async function batchAgainstChain(
     });
   return found;
 }
-
-const ANCHOR_CALL = new Interface([
-  "function anchor(bytes32 root, uint64 firstSeq, uint64 count) returns (uint256 batchIndex)",
-]);

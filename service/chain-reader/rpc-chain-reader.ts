@@ -1,11 +1,6 @@
 import { Contract, FetchRequest, JsonRpcProvider, Network, type AbstractProvider } from "ethers";
 import type { ChainReader, OnChainBatchView } from "../verify/reader";
-
-const ABI = [
-  "function batchOf(address operator, uint256 batchIndex) view returns (bytes32 root, uint64 firstSeq, uint64 count, uint64 timestamp, uint64 blockNumber)",
-  "function batchCountOf(address operator) view returns (uint256)",
-  "function headOf(address operator) view returns (bytes32)",
-];
+import { LEDGER_VIEW_FUNCTIONS } from "../verify/ledger-code";
 
 /** Reads the ledger through any ethers provider (Node or browser). */
 export function providerChainReader(provider: AbstractProvider): ChainReader {
@@ -14,7 +9,7 @@ export function providerChainReader(provider: AbstractProvider): ChainReader {
     code: (address) => provider.getCode(address),
     async batchOf(contract, operator, batchIndex): Promise<OnChainBatchView | undefined> {
       if ((await provider.getCode(contract)) === "0x") return undefined;
-      const ledger = new Contract(contract, ABI, provider);
+      const ledger = new Contract(contract, LEDGER_VIEW_FUNCTIONS, provider);
       if (BigInt(batchIndex) >= ((await ledger.getFunction("batchCountOf")(operator)) as bigint))
         return undefined;
       const [root, firstSeq, count, timestamp, blockNumber] = (await ledger.getFunction("batchOf")(
@@ -55,9 +50,15 @@ export function providerChainReader(provider: AbstractProvider): ChainReader {
       };
     },
     headOf: async (contract, operator) =>
-      (await new Contract(contract, ABI, provider).getFunction("headOf")(operator)) as string,
+      (await new Contract(contract, LEDGER_VIEW_FUNCTIONS, provider).getFunction("headOf")(
+        operator,
+      )) as string,
     batchCount: async (contract, operator) =>
-      Number(await new Contract(contract, ABI, provider).getFunction("batchCountOf")(operator)),
+      Number(
+        await new Contract(contract, LEDGER_VIEW_FUNCTIONS, provider).getFunction("batchCountOf")(
+          operator,
+        ),
+      ),
   };
 }
 

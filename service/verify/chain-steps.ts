@@ -8,6 +8,28 @@ import { failed, passed, skipped, type StepName, type StepResult } from "./step"
 
 type Anchored = Extract<Receipt, { status: "anchored" }>;
 
+/**
+ * Whether call data is the ledger's `anchor(root, firstSeq, count)` with these values: how a
+ * verifier reads a mined transaction, and the audit a stored signed one.
+ */
+export function isAnchorCall(
+  input: string,
+  a: { root: string; firstSeq: number; treeSize: number },
+): boolean {
+  let call;
+  try {
+    call = LEDGER.parseTransaction({ data: input });
+  } catch {
+    return false;
+  }
+  return (
+    call?.name === "anchor" &&
+    same(call.args[0] as string, a.root) &&
+    Number(call.args[1]) === a.firstSeq &&
+    Number(call.args[2]) === a.treeSize
+  );
+}
+
 /** What the transaction step reads of an anchor: a receipt's, or a stored batch's (the audit). */
 export type AnchorFacts = Pick<
   Anchored["anchor"],
@@ -156,18 +178,7 @@ export async function checkTransaction(
   if (!same(tx.from, a.operator))
     return mismatch(`sent by ${tx.from}, not the operator ${a.operator}`);
   if (!same(tx.to, a.contract)) return mismatch(`sent to ${tx.to}, not the ledger ${a.contract}`);
-  let call;
-  try {
-    call = LEDGER.parseTransaction({ data: tx.input });
-  } catch {
-    call = null;
-  }
-  if (
-    call?.name !== "anchor" ||
-    !same(call.args[0] as string, a.root) ||
-    Number(call.args[1]) !== a.firstSeq ||
-    Number(call.args[2]) !== a.treeSize
-  )
+  if (!isAnchorCall(tx.input, a))
     return mismatch(`it is not anchor(${a.root}, ${a.firstSeq}, ${a.treeSize})`);
   if (tx.status !== 1) return mismatch("it did not succeed (or is not mined)");
   if (tx.blockNumber !== a.blockNumber || !same(tx.blockHash, a.blockHash))
