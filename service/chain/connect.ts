@@ -8,6 +8,7 @@ import {
   type AbstractProvider,
 } from "ethers";
 import type { Server } from "node:http";
+import { loadConfig } from "../config";
 import { EmbeddedChain } from "./embedded-chain";
 import { serveReadOnlyRpc, type Eip1193, type PublicRpcOptions } from "./rpc-server";
 
@@ -37,17 +38,9 @@ export interface EmbeddedOptions {
   readOnly?: boolean;
   /** Hears of failures in background work (the archive's checkpoints). */
   onWarning?: (message: string) => void;
-  /** The served port's guard and rate (defaults: DEFAULT_PUBLIC_RPC). */
+  /** The served port's guard and rate (when not given: the configuration's defaults). */
   publicRpc?: PublicRpcOptions;
 }
-
-/** The public RPC's bounds when none are configured (the configuration's defaults). */
-export const DEFAULT_PUBLIC_RPC: PublicRpcOptions = {
-  maxLogRange: 5_000,
-  callGas: 1_000_000,
-  timeoutMs: 5_000,
-  rate: { requests: 1_200, windowMs: 60_000 },
-};
 
 export async function connectEmbedded(
   options: EmbeddedOptions,
@@ -68,7 +61,7 @@ export async function connectEmbedded(
     ({ server, url: rpcUrl } = await serveReadOnlyRpc(chain.provider, {
       host: options.host,
       port: options.port,
-      publicFace: options.publicRpc ?? DEFAULT_PUBLIC_RPC,
+      publicFace: options.publicRpc ?? loadConfig({}).chain.publicRpc,
     }));
   }
   return {

@@ -4,7 +4,6 @@ export { BlockJournal, JournalEntry } from "./journal";
 export {
   connectEmbedded,
   connectExternal,
-  DEFAULT_PUBLIC_RPC,
   fundOnEmbedded,
   type ChainConnection,
   type EmbeddedOptions,

@@ -15,10 +15,10 @@ import type { Eip1193 } from "./rpc-server";
 export interface RpcGuardOptions {
   /** Widest `eth_getLogs` block range (RPC_MAX_LOG_RANGE). */
   maxLogRange: number;
-  /** Gas given to each forwarded `eth_call`, whatever the caller asked. */
-  callGas?: number;
-  /** A request not answered within this fails with RPC_TIMEOUT. */
-  timeoutMs?: number;
+  /** Gas given to each forwarded `eth_call`, whatever the caller asked (RPC_CALL_GAS). */
+  callGas: number;
+  /** A request not answered within this fails with RPC_TIMEOUT (RPC_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 /** A refusal, answered as a JSON-RPC error whose `data.code` is stable. */
@@ -44,9 +44,6 @@ export type RpcRefusalCode =
 /** Requests in one JSON-RPC batch; a verifier sends one at a time. */
 export const MAX_RPC_BATCH = 20;
 
-const DEFAULT_CALL_GAS = 1_000_000;
-const DEFAULT_TIMEOUT_MS = 5_000;
-
 /** Methods answered as they are: cheap reads of one thing each. */
 const PASS_THROUGH: ReadonlySet<string> = new Set([
   "eth_chainId",
@@ -68,8 +65,7 @@ const invalid = (message: string) => new RpcRefusal(-32602, "RPC_PARAMS_INVALID"
 
 /** Wraps `provider` so that only the guarded, bounded subset of JSON-RPC reaches it. */
 export function guardRpc(provider: Eip1193, options: RpcGuardOptions): Eip1193 {
-  const callGas = options.callGas ?? DEFAULT_CALL_GAS;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { callGas, timeoutMs } = options;
   // Code never changes at an address that has it (no SELFDESTRUCT after Cancun), so a verdict
   // on an address is cached; an address without code is asked again next time.
   const ledgerVerdicts = new Map<string, boolean>();

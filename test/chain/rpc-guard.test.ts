@@ -151,7 +151,7 @@ describe("the public JSON-RPC face (chain port and /v1/rpc)", function () {
   it("ends a request the node does not answer in time", async () => {
     const hung = guardRpc(
       { request: () => new Promise(() => undefined) },
-      { maxLogRange: 10, timeoutMs: 50 },
+      { maxLogRange: 10, callGas: 100_000, timeoutMs: 50 },
     );
     const error = await hung.request({ method: "eth_chainId" }).catch((e: unknown) => e);
     expect((error as { refusal?: string }).refusal).to.equal("RPC_TIMEOUT");
