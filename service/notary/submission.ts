@@ -7,7 +7,7 @@ import {
   checkFileName,
   checkNoticeElements,
   missingElements,
-  type CanonicalRecord,
+  type TypedRecord,
   isKind,
   parseCanonicalRecord,
   parseRecordInput,
@@ -114,14 +114,13 @@ export function makeRecordSubmissions(deps: {
   /** Told of each accepted record once it is durable (webhooks); never awaited. */
   onAccepted?: (record: Receipt["record"]) => void;
 }): RecordSubmissions {
-  const noticeOf = async (id: string) => {
-    const row = await deps.records.getRecordRow(id);
-    const record = row && parseCanonicalRecord(row.canonical);
-    return record && isKind(record, "notice") ? record : undefined;
-  };
   const recordOf = async (id: string) => {
     const row = await deps.records.getRecordRow(id);
     return row && parseCanonicalRecord(row.canonical);
+  };
+  const noticeOf = async (id: string) => {
+    const record = await recordOf(id);
+    return record && isKind(record, "notice") ? record : undefined;
   };
   const isReferenced = (sha256: string) => deps.records.isFileReferenced(sha256);
   return {
@@ -180,14 +179,13 @@ export function makeRecordSubmissions(deps: {
  */
 async function refuseReturnOfWhatIsThere(
   input: ValidRecordInput,
-  recordOf: (id: string) => Promise<CanonicalRecord | undefined>,
+  recordOf: (id: string) => Promise<TypedRecord | undefined>,
 ): Promise<void> {
   if (input.kind !== "action" || input.metadata.review?.outcome !== "returned_for_supplement")
     return;
   const named = (input.metadata.review.missing ?? []).map((m) => m.element);
   for (const link of input.links.filter((l) => l.rel === "concerns")) {
-    const record = await recordOf(link.id);
-    const typed = record && parseCanonicalRecord(record);
+    const typed = await recordOf(link.id);
     const lacking =
       typed && isKind(typed, "notice")
         ? missingElements(checkNoticeElements(typed))

@@ -70,6 +70,15 @@ export interface ElementCheck {
 
 export type NoticeProfile = "CN" | "DMCA" | "DSA";
 
+/** What a record lacks, in words, or a falsy value where it lacks nothing. */
+type Gap = string | false | undefined;
+
+/** One element's check: present when no gap is named. */
+function elementCheck(element: NoticeElement, clause: string, missing: Gap[]): ElementCheck {
+  const gaps = missing.filter((g): g is string => typeof g === "string");
+  return { element, clause, present: gaps.length === 0, ...(gaps.length > 0 && { missing: gaps }) };
+}
+
 /**
  * Checks a notice's elements. Pure: the notice and how many evidence records it links.
  * Returns one check per element the profile asks for, in the standard's order.
@@ -80,15 +89,8 @@ export function checkNoticeElements(
 ): ElementCheck[] {
   const m = notice.metadata;
   const checks: ElementCheck[] = [];
-  const check = (element: NoticeElement, missing: (string | false | undefined)[]) => {
-    const gaps = missing.filter((g): g is string => typeof g === "string");
-    checks.push({
-      element,
-      clause: NOTICE_ELEMENTS[element].clause,
-      present: gaps.length === 0,
-      ...(gaps.length > 0 && { missing: gaps }),
-    });
-  };
+  const check = (element: NoticeElement, missing: Gap[]) =>
+    checks.push(elementCheck(element, NOTICE_ELEMENTS[element].clause, missing));
   const n = m.notifier;
   check("identity", [
     !n.idDocument && "identity document (type and number)",
@@ -156,19 +158,8 @@ export function checkDeclarationElements(
 ): ElementCheck[] {
   const m = declaration.metadata;
   const checks: ElementCheck[] = [];
-  const check = (
-    element: NoticeElement,
-    missing: (string | false | undefined)[],
-    clause: string,
-  ) => {
-    const gaps = missing.filter((g): g is string => typeof g === "string");
-    checks.push({
-      element,
-      clause,
-      present: gaps.length === 0,
-      ...(gaps.length > 0 && { missing: gaps }),
-    });
-  };
+  const check = (element: NoticeElement, missing: Gap[], clause: string) =>
+    checks.push(elementCheck(element, clause, missing));
   check(
     "identity",
     [
