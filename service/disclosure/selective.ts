@@ -162,7 +162,14 @@ export function revealDisclosed(
       if (data.length !== 3)
         throw new DisclosureError("DISCLOSURE_MISMATCH", "an unnamed disclosure in an object");
       const [, name, value] = data;
-      if (name === "_sd" || name === "..." || name === "_sd_alg" || name in out || name in node)
+      // Own properties only: `in` would find "toString" on every object's prototype.
+      if (
+        name === "_sd" ||
+        name === "..." ||
+        name === "_sd_alg" ||
+        Object.hasOwn(out, name) ||
+        Object.hasOwn(node, name)
+      )
         throw new DisclosureError(
           "DISCLOSURE_MISMATCH",
           `a disclosure names "${name}", which the object already has or may not have`,

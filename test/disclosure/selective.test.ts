@@ -129,5 +129,13 @@ describe("selective disclosure (SD-JWT encoding, RFC 9901)", () => {
       "DISCLOSURE_MISMATCH",
     );
     expect(codeOf(() => revealDisclosed(committed, [element]))).to.equal("OK");
+    // A field named like something on every object's prototype is a field like any other.
+    const odd = commitPersonal({ toString: "x", constructor: "y" }, () => true, salt);
+    expect(
+      revealDisclosed(
+        odd.committed,
+        odd.disclosures.map((d) => d.disclosure),
+      ).revealed,
+    ).to.deep.equal({ toString: "x", constructor: "y" });
   });
 });
