@@ -51,6 +51,19 @@ describe("HTTP API: bad input", function () {
     change(record.metadata as Record<string, unknown>);
     return record;
   };
+  /** A formal review returning `id` for supplement, naming `element` as missing. */
+  const returnFor = (id: string, element: string) =>
+    withMetadata(
+      "action",
+      (m) => {
+        m.type = "formal_review";
+        m.review = {
+          outcome: "returned_for_supplement",
+          missing: [{ element, reason: `no ${element}` }],
+        };
+      },
+      [{ rel: "concerns", id }],
+    );
   const unknownId = "00000000-0000-4000-8000-0000000000aa";
 
   const cases: BadCase[] = [
@@ -242,20 +255,7 @@ describe("HTTP API: bad input", function () {
     },
     {
       name: "a return for supplement of a record that is not a notice",
-      send: async (c) =>
-        c.postRecord(
-          await withMetadata(
-            "action",
-            (m) => {
-              m.type = "formal_review";
-              m.review = {
-                outcome: "returned_for_supplement",
-                missing: [{ element: "identity", reason: "no identity document" }],
-              };
-            },
-            [{ rel: "concerns", id: evidenceId }],
-          ),
-        ),
+      send: async (c) => c.postRecord(await returnFor(evidenceId, "identity")),
       status: 422,
       code: "LINK_WRONG_KIND",
     },
@@ -390,21 +390,8 @@ describe("HTTP API: bad input", function () {
     },
     {
       name: "a return for supplement naming an element the notice holds",
-      send: async (c) =>
-        c.postRecord(
-          await withMetadata(
-            "action",
-            (m) => {
-              m.type = "formal_review";
-              m.review = {
-                outcome: "returned_for_supplement",
-                // The notice links its evidence: it cannot be returned for lacking it.
-                missing: [{ element: "evidence", reason: "no evidence" }],
-              };
-            },
-            [{ rel: "concerns", id: noticeId }],
-          ),
-        ),
+      // The notice links its evidence: it cannot be returned for lacking it.
+      send: async (c) => c.postRecord(await returnFor(noticeId, "evidence")),
       status: 422,
       code: "REVIEW_CONTRADICTS_ELEMENTS",
     },
