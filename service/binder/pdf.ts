@@ -15,7 +15,9 @@ export async function renderBinderPdf(b: Binder, font?: CjkFont): Promise<Buffer
     .moveDown()
     .fontSize(9)
     .text(`被评价平台 Platform evaluated: ${b.platform}`)
-    .text(`期间 Period: ${inBeijingTime(b.from)} — ${inBeijingTime(b.to)}`)
+    // One line each: a whole time pair does not fit a line, and a wrap splits a time.
+    .text(`期间自 Period from: ${inBeijingTime(b.from)}`)
+    .text(`期间至 Period to: ${inBeijingTime(b.to)}`)
     .text(`生成 Generated: ${inBeijingTime(b.generatedAt)}`);
   doc.text(
     `合计 Total: ${b.total.score} / ${b.total.points}    可由记录支持 Supportable by records: ${b.total.supportable}`,
