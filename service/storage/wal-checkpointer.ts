@@ -24,9 +24,20 @@ export class WalCheckpointer {
     this.worker.unref();
   }
 
+  /**
+   * Asks the worker to close its connections and end by itself. Never `terminate()`: the driver
+   * is a neon module, and a worker terminated while it opens a connection aborts the whole
+   * process (neon asserts that no exception is pending; termination is one).
+   */
   async stop(): Promise<void> {
-    await this.worker.terminate();
+    if (this.exited) return this.exited;
+    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.ref(); // the caller waits for the end: keep the process up until it comes
+    this.worker.postMessage("stop");
+    return this.exited;
   }
+
+  private exited: Promise<void> | undefined;
 }
 
 const WORKER = `
@@ -37,7 +48,7 @@ const databases = workerData.files.map((file) => {
   db.exec("pragma busy_timeout = 1000");
   return db;
 });
-setInterval(() => {
+const timer = setInterval(() => {
   for (const db of databases) {
     try {
       db.exec("pragma wal_checkpoint(PASSIVE)");
@@ -46,4 +57,10 @@ setInterval(() => {
     }
   }
 }, workerData.everyMs);
+parentPort.on("message", (message) => {
+  if (message !== "stop") return;
+  clearInterval(timer);
+  for (const db of databases) db.close();
+  parentPort.close(); // nothing left to run: the thread ends on its own
+});
 `;
