@@ -11,7 +11,7 @@ import { createLogger } from "../service/observability";
 import { startNotary } from "../service/server";
 
 const OUT = join(__dirname, "..", "examples", "receipts");
-// Receipts issued now (v2); the v1 examples in v1/ are kept as issued, as v1 receipts are.
+// Receipts issued now (v3); the v1 and v2 examples in v1/ and v2/ are kept as issued.
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "example-receipts-"));

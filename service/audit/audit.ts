@@ -7,7 +7,9 @@ import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf, sameBatch, sameHex32 } from "../merkle";
 import {
   derivedRowsOf,
-  parseCanonicalRecord,
+  parseCommittedRecord,
+  readStoredRecord,
+  type CanonicalRecord,
   toCanonicalBytes,
   type TypedRecord,
 } from "../records";
@@ -127,8 +129,10 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     count++;
     deps.onProgress?.("records", count, nextSeq);
     let record: TypedRecord;
+    let committed: CanonicalRecord;
     try {
-      record = parseCanonicalRecord(row.canonical);
+      committed = parseCommittedRecord(row.canonical);
+      record = readStoredRecord(row);
     } catch {
       found.push({
         check: "record",
@@ -139,7 +143,8 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       });
       continue;
     }
-    const leafBytes = hashLeaf(toCanonicalBytes(record), nativeSha256);
+    // The leaf is over the record as committed; everything else reads its disclosed values.
+    const leafBytes = hashLeaf(toCanonicalBytes(committed), nativeSha256);
     const leaf = hexlify(leafBytes).slice(2);
     roots.add(row.seq, leafBytes);
     found.push(...columnsAgainstRecord(row, record, batchOfSeq(row.seq)));
@@ -154,7 +159,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     }
     if (
       !sameHex32(leaf, row.leaf_hash) ||
-      new TextDecoder().decode(toCanonicalBytes(record)) !== row.canonical
+      new TextDecoder().decode(toCanonicalBytes(committed)) !== row.canonical
     ) {
       found.push({
         check: "record",

@@ -1,3 +1,4 @@
+import type { ApiKey } from "../keys";
 import type { Writable } from "node:stream";
 import { certificateNumber } from "../certificate";
 import { InvalidInputError, InvariantError } from "../errors";
@@ -14,6 +15,11 @@ export interface BundleSubject {
   /** `record:<id>` or `case:<noticeId>`: what the bundle is of, as its manifest and record say. */
   name: string;
   records: CanonicalRecord[];
+  /**
+   * Whose bundle it is: its receipts carry the disclosures this reader may see, so a court
+   * shown the bundle sees the holder's data and can check it against the record's digests.
+   */
+  reader: ApiKey;
 }
 
 export interface BundleDeps {
@@ -55,7 +61,7 @@ export async function writeBundle(
   try {
     const receipts: { receipt: Receipt; files: string[] }[] = [];
     for (const record of subject.records) {
-      const receipt = await deps.notary.getReceipt(record.id);
+      const receipt = await deps.notary.getReceipt(record.id, subject.reader);
       const entries = entryNames(record.files.map((f) => f.name));
       receipts.push({ receipt, files: entries.map((e) => `files/${record.id}/${e}`) });
       await archive.bytes(`receipts/${record.id}.json`, JSON.stringify(receipt, null, 2) + "\n");

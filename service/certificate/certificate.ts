@@ -116,7 +116,11 @@ export function toCertificate(
 ): Certificate {
   const { record, anchor, intake } = receipt;
   const number = certificateNumber(record.seq, receipt.leafHash);
-  const typed = parseCanonicalRecord(record);
+  // Shown with what the receipt discloses (its holder's data); "hidden" for the rest.
+  const typed = parseCanonicalRecord(
+    record,
+    (receipt as { disclosures?: string[] }).disclosures ?? [],
+  );
   const blockTime = inBeijingTime(new Date(anchor.blockTimestamp * 1000).toISOString());
   const witnesses = witnessesOf(receipt);
   const independent = witnesses

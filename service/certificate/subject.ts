@@ -28,8 +28,14 @@ export function maskIdNumber(number: string): string {
   return chars.slice(0, 4).join("") + "*".repeat(chars.length - 8) + chars.slice(-4).join("");
 }
 
+/**
+ * In place of a personal value the certificate's receipt does not disclose (DESIGN §7): the
+ * record commits to it, and whoever holds its disclosure can show it matches.
+ */
+export const HIDDEN = "〔已隐去 hidden〕";
+
 interface PartyLike {
-  legalName: string;
+  legalName?: string;
   idDocument?: { type: string; number: string };
 }
 
@@ -39,7 +45,7 @@ const party = (zh: string, en: string, p: PartyLike | undefined): CertificateFie
         {
           zh,
           en,
-          value: `${p.legalName}${p.idDocument ? ` (${p.idDocument.type} ${maskIdNumber(p.idDocument.number)})` : ""}`,
+          value: `${p.legalName ?? HIDDEN}${p.idDocument ? ` (${p.idDocument.type} ${maskIdNumber(p.idDocument.number)})` : ""}`,
         },
       ]
     : [];

@@ -15,3 +15,4 @@ export {
   type JsonPath,
 } from "./selective";
 export { holdsPersonalData, isPersonalField } from "./personal-fields";
+export { audienceOf, mayBeShown, type Audience, type Entitlement } from "./audience";

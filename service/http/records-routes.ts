@@ -5,7 +5,7 @@ import { InvalidInputError } from "../errors";
 import { allowRoles } from "./auth";
 import { parseMultipart } from "./multipart";
 import type { UploadedFile } from "../fingerprint";
-import { isKind, parseCanonicalRecord, type RecordOf } from "../records";
+import { isKind, type RecordOf } from "../records";
 import { renderCertificateHtml, renderCertificatePdf, type Certificate } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
 import type { Notary, RecordSubmissions } from "../notary";
@@ -87,8 +87,8 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
   });
 
   router.get("/records/:id", async (req, res) => {
-    const { record, status, batchIndex } = await deps.notary.getRecord(req.params.id);
-    const typed = parseCanonicalRecord(record);
+    const { record, status, batchIndex } = await deps.notary.getRecord(req.params.id, req.apiKey!);
+    const typed = record;
     const flags = isKind(typed, "notice") ? await deps.notifierFlags(typed) : [];
     res.json({
       id: record.id,
@@ -116,14 +116,14 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
   });
 
   router.get("/records/:id/receipt", async (req, res) => {
-    res.json(await deps.notary.getReceipt(req.params.id));
+    res.json(await deps.notary.getReceipt(req.params.id, req.apiKey!));
   });
 
   router.get("/records/:id/certificate", async (req, res) => {
     const format = req.query.format ?? "html";
     if (format !== "html" && format !== "pdf" && format !== "json")
       throw new InvalidInputError("CERTIFICATE_FORMAT_INVALID", "format is html, pdf or json");
-    const receipt = await deps.notary.getReceipt(req.params.id);
+    const receipt = await deps.notary.getReceipt(req.params.id, req.apiKey!);
     if (receipt.status !== "anchored") {
       throw new InvalidInputError(
         "CERTIFICATE_NOT_READY",

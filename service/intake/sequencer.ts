@@ -17,7 +17,13 @@ import {
   type RecordKind,
   type ValidRecordInput,
 } from "../records";
-import { toDerivedTables, type NewRecordRow, type SequenceLog } from "../storage";
+import { audienceOf, commitPersonal, isPersonalField, SD_ALG, type Json } from "../disclosure";
+import {
+  toDerivedTables,
+  type NewRecordRow,
+  type SequenceLog,
+  type StoredDisclosure,
+} from "../storage";
 
 export interface Submitter {
   keyId: string;
@@ -42,6 +48,8 @@ export interface SealedRecord {
   anchorDeadline: string;
   /** What the signature covers (receipts/intake-statement.ts). */
   statement: StatementVersion;
+  /** The disclosures of its personal values: its submitter's receipt carries them all. */
+  disclosures: string[];
 }
 
 export interface SequencerOptions {
@@ -282,7 +290,7 @@ export class Sequencer {
     id: string = uuidv7(),
   ): Sealed {
     const { input, files, submitter } = submission;
-    const canonicalRecord: TypedRecord = {
+    const accepted: TypedRecord = {
       // kind, metadata and links, typed together
       ...input,
       format: RECORD_FORMAT,
@@ -295,6 +303,7 @@ export class Sequencer {
       files,
       nonce: randomBytes(16).toString("hex"),
     };
+    const { canonicalRecord, disclosures } = commitToPersonalValues(accepted);
     const bytes = toCanonicalBytes(canonicalRecord);
     const leaf = hashLeaf(bytes, nativeSha256);
     // Whole seconds, as the statement signs it; rounded up, so the promise is never shortened.
@@ -311,8 +320,11 @@ export class Sequencer {
       signature: "", // set once the group's statements are signed
       anchorDeadline,
       statement: 2,
+      disclosures: disclosures.map((d) => d.disclosure),
     };
-    const derived = derivedRowsOf(canonicalRecord);
+    // Indexes (parties, search terms) come from the record as accepted: the service searches
+    // and decides access on what it was told, and erasure removes what came from an erased value.
+    const derived = derivedRowsOf(accepted);
     const row: NewRecordRow = {
       record: {
         id: record.id,
@@ -327,7 +339,45 @@ export class Sequencer {
         intake_statement: record.statement,
       },
       ...toDerivedTables(record.id, derived),
+      disclosures,
     };
     return { record, row, digest: this.digest(leaf, anchorDeadline) };
   }
+}
+
+/**
+ * E-Commerce Law art. 31 keeps transaction records at least three years; a disclosure may be
+ * erased for its keeping period no earlier (the sweeper reads the case's own, which may be later).
+ */
+const KEEP_YEARS = 3;
+
+/**
+ * The record as committed (DESIGN §7): every personal value of its metadata replaced by the
+ * digest of a disclosure salted with 128 random bits, and the disclosures, kept apart.
+ */
+function commitToPersonalValues(accepted: TypedRecord): {
+  canonicalRecord: CanonicalRecord;
+  disclosures: StoredDisclosure[];
+} {
+  const committed = commitPersonal(
+    accepted.metadata as { [key: string]: Json },
+    (path, parent) => isPersonalField(accepted.kind, path, parent),
+    () => randomBytes(16).toString("base64url"),
+  );
+  if (committed.disclosures.length === 0) return { canonicalRecord: accepted, disclosures: [] };
+  // `_sd_alg` stands at the record's top, not its metadata's (DESIGN §7).
+  const metadata = { ...committed.committed };
+  delete metadata._sd_alg;
+  const keepUntil = new Date(accepted.receivedAt);
+  keepUntil.setUTCFullYear(keepUntil.getUTCFullYear() + KEEP_YEARS);
+  return {
+    canonicalRecord: { ...accepted, metadata, _sd_alg: SD_ALG },
+    disclosures: committed.disclosures.map((d) => ({
+      digest: d.digest,
+      disclosure: d.disclosure,
+      path: JSON.stringify(d.path),
+      audience: audienceOf(d.path),
+      keep_until: keepUntil.toISOString(),
+    })),
+  };
 }

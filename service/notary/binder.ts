@@ -1,6 +1,6 @@
 import { BinderFacts, makeBinder, SAMPLES, type Binder, type ChainFacts } from "../binder";
 import { PUBLIC_CHAIN_IDS } from "../verify";
-import { parseCanonicalRecord } from "../records";
+import { readStoredRecord } from "../records";
 import type { BatchLog, RecordIndex, WitnessLog } from "../storage";
 import { verifyLinks } from "./certificates";
 
@@ -42,7 +42,7 @@ export async function assembleBinder(
   for (let after = -1; ;) {
     const rows = await store.search({ from: o.from, to: o.to, afterSeq: after, limit: PAGE });
     for (const row of rows)
-      facts.add(parseCanonicalRecord(row.canonical), await chainOf(row.batch_index));
+      facts.add(readStoredRecord(row), await chainOf(row.batch_index));
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.seq;
   }

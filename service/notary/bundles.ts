@@ -3,7 +3,7 @@ import { writeBundle, type BundleDeps } from "../bundles";
 import { NotFoundError } from "../errors";
 import type { Submitter } from "../intake";
 import type { ApiKey } from "../keys";
-import { parseCanonicalRecord, type CanonicalRecord } from "../records";
+import { readStoredRecord, type CanonicalRecord } from "../records";
 import type { RecordIndex } from "../storage";
 import { assembleCase } from "./case-records";
 import type { Notary } from "./notary";
@@ -37,7 +37,12 @@ export function makeBundles(
     out: ClosingWritable,
   ) => {
     deps.slot(out);
-    await writeBundle({ ...deps, notary: deps.notary }, { name, records }, submitter(key), out);
+    await writeBundle(
+      { ...deps, notary: deps.notary },
+      { name, records, reader: key },
+      submitter(key),
+      out,
+    );
   };
   return {
     async ofRecord(id, key, out) {
@@ -60,7 +65,7 @@ export function makeBundles(
       const evidence: CanonicalRecord[] = [];
       for (const id of new Set(evidenceIds)) {
         const row = await deps.store.getRecordRow(id);
-        if (row) evidence.push(parseCanonicalRecord(row.canonical));
+        if (row) evidence.push(readStoredRecord(row));
       }
       const records: CanonicalRecord[] = [];
       for (const r of [c.notice, ...evidence, ...c.counterNotices, ...c.actions])

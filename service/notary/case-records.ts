@@ -1,5 +1,5 @@
 import type { CaseRecords } from "../cases";
-import { isKind, parseCanonicalRecord, type RecordOf } from "../records";
+import { isKind, readStoredRecord, type RecordOf } from "../records";
 import type { RecordIndex } from "../storage";
 import { linkedRecords } from "./linked-records";
 
@@ -14,7 +14,7 @@ export async function assembleCase(
 ): Promise<CaseRecords | undefined> {
   const stored = await store.getRecordRow(noticeId);
   if (!stored || stored.kind !== "notice") return undefined;
-  const notice = parseCanonicalRecord(stored.canonical);
+  const notice = readStoredRecord(stored);
   if (!isKind(notice, "notice")) return undefined;
   const counterNotices = (await linkedRecords(store, [notice.id], "answers"))
     .map((r) => r.record)
@@ -55,7 +55,7 @@ export async function maliciousFlagsOf(
       limit: 500,
     });
     for (const row of rows) {
-      const record = parseCanonicalRecord(row.canonical);
+      const record = readStoredRecord(row);
       if (
         isKind(record, "action") &&
         record.metadata.malice?.notifier.idDocument.number === idNumber &&

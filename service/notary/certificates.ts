@@ -1,4 +1,4 @@
-import { parseCanonicalRecord } from "../records";
+import { readStoredRecord } from "../records";
 import { holdsPersonalData, type Json } from "../disclosure";
 import {
   certificateNumber,
@@ -79,7 +79,7 @@ export async function verifyLinks(
     // one only for a record without personal data; until records commit to personal values
     // instead of holding them (DESIGN §7), any other record's link opens the verification page
     // without its receipt.
-    const record = row && parseCanonicalRecord(row.canonical);
+    const record = row && readStoredRecord(row);
     if (record && holdsPersonalData(record.kind, record.metadata as Json)) continue;
     if (row && batch?.status === "anchored")
       found.set(

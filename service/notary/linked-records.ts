@@ -1,4 +1,4 @@
-import { parseCanonicalRecord, type TypedRecord } from "../records";
+import { readStoredRecord, type TypedRecord } from "../records";
 import type { RecordIndex } from "../storage";
 
 /**
@@ -12,8 +12,9 @@ export async function linkedRecords(
   rel: string,
 ): Promise<{ target: string; record: TypedRecord }[]> {
   const found: { target: string; record: TypedRecord }[] = [];
-  for (const { target, canonical } of await store.linkingTo(targets, rel)) {
-    const record = parseCanonicalRecord(canonical);
+  for (const row of await store.linkingTo(targets, rel)) {
+    const { target } = row;
+    const record = readStoredRecord(row);
     if (record.links.some((l) => l.rel === rel && l.id === target)) found.push({ target, record });
   }
   return found;

@@ -6,11 +6,15 @@ import type { Sequencer, Submission } from "../intake";
 import { makeTree, rootOf, sameHex32, type MerkleTree } from "../merkle";
 import { nativeSha256 } from "../fingerprint";
 import { makeStatementVerifier } from "../keys";
+import { mayBeShown, type Entitlement } from "../disclosure";
 import {
   CanonicalRecord,
-  parseCanonicalRecord,
+  readStoredRecord,
   concernsViewer,
   leafHashOfRecord,
+  parseCanonicalRecord,
+  parseCommittedRecord,
+  type TypedRecord,
 } from "../records";
 import {
   makeStatementDigester,
@@ -27,6 +31,7 @@ import type {
   LedgerBinding,
   LedgerStats,
   LedgerStore,
+  RecordRow,
   RecordTable,
   AnchoredBatch,
   StoredBatch,
@@ -98,13 +103,22 @@ export class Notary {
     this.deps.pipeline.recordsArrived(1);
     return {
       id: sealed.id,
-      receipt: toPendingReceipt(this.intakeFacts(sealed.record, sealed)),
+      receipt: toPendingReceipt({
+        ...this.intakeFacts(sealed.record, sealed),
+        disclosures: sealed.disclosures,
+      }),
     };
   }
 
-  /** The record as notarised, with its anchoring status; its files are those it notarised. */
-  async getRecord(id: string): Promise<{
-    record: CanonicalRecord;
+  /**
+   * The record as notarised, with its anchoring status; its files are those it notarised. The
+   * record is shown with the personal values `entitlement` may see ("all" inside the service).
+   */
+  async getRecord(
+    id: string,
+    entitlement: Entitlement | ApiKey = "all",
+  ): Promise<{
+    record: TypedRecord;
     status: "pending" | "anchored";
     batchIndex: number | null;
   }> {
@@ -113,20 +127,50 @@ export class Notary {
       row.batch_index === null
         ? undefined
         : await this.deps.store.getBatch(Number(row.batch_index));
+    const shown =
+      entitlement === "all"
+        ? record
+        : parseCanonicalRecord(row.canonical, this.disclosuresFor(row, record, entitlement));
     return {
-      record,
+      record: shown,
       status: batch?.status === "anchored" ? "anchored" : "pending",
       batchIndex: row.batch_index === null ? null : Number(row.batch_index),
     };
   }
 
-  async getReceipt(id: string): Promise<Receipt> {
-    return this.receiptOf(await this.requireRecord(id));
+  /** The receipt, with the disclosures its reader may see: none for the public (no key). */
+  async getReceipt(id: string, reader: Entitlement | ApiKey = "none"): Promise<Receipt> {
+    return this.receiptOf(await this.requireRecord(id), reader);
+  }
+
+  /**
+   * What a reader may see of a record's personal values (DESIGN §7, README "Who sees what"):
+   * the platform, regulators and the record's submitter all that is kept; another party of its
+   * case what the law forwards to it; the public nothing.
+   */
+  entitlementOf(
+    record: Pick<CanonicalRecord, "submitter">,
+    reader: Entitlement | ApiKey,
+  ): Entitlement {
+    if (typeof reader === "string") return reader;
+    if (reader.role === "platform" || reader.role === "regulator") return "all";
+    return record.submitter.keyId === reader.id ? "all" : "case";
+  }
+
+  private disclosuresFor(
+    row: RecordTable,
+    record: Pick<CanonicalRecord, "submitter">,
+    reader: Entitlement | ApiKey,
+  ): string[] {
+    const entitlement = this.entitlementOf(record, reader);
+    return ((row as Partial<RecordRow>).disclosures ?? [])
+      .filter((d) => mayBeShown(d.audience, entitlement))
+      .map((d) => d.disclosure);
   }
 
   /** The receipt of a record row already read (exports read rows a page at a time). */
-  async receiptOf(stored: RecordTable, parsed?: CanonicalRecord): Promise<Receipt> {
-    const facts = this.storedIntakeFacts(stored, parsed);
+  async receiptOf(stored: RecordTable, reader: Entitlement | ApiKey = "none"): Promise<Receipt> {
+    const facts = this.storedIntakeFacts(stored, reader);
     const anchored =
       stored.batch_index === null ? undefined : await this.anchoredBatch(stored.batch_index);
     if (!anchored) return toPendingReceipt(facts);
@@ -323,11 +367,9 @@ export class Notary {
       .filter((l) => l.rel === "answers" || l.rel === "concerns")
       .map((l) => l.id);
     if (record.kind === "evidence")
-      for (const { target, canonical } of await this.deps.store.linkingTo(
-        [record.id],
-        "evidence",
-      )) {
-        const linking = parseCanonicalRecord(canonical);
+      for (const row of await this.deps.store.linkingTo([record.id], "evidence")) {
+        const { target } = row;
+        const linking = readStoredRecord(row);
         if (
           target === record.id &&
           linking.links.some((l) => l.rel === "evidence" && l.id === record.id)
@@ -337,7 +379,7 @@ export class Notary {
     for (const id of through) {
       const row = await this.deps.store.getRecordRow(id);
       if (!row) continue;
-      const other = parseCanonicalRecord(row.canonical);
+      const other = readStoredRecord(row);
       if (
         (other.kind === "notice" || other.kind === "counter_notice") &&
         (await this.readableBy(other, key, depth - 1))
@@ -352,10 +394,9 @@ export class Notary {
    * decisions read from it (who may see it, what its files are called) rest on the notarised
    * record, not on rows that could have been edited since.
    */
-  private async notarised(id: string): Promise<{ row: RecordTable; record: CanonicalRecord }> {
+  private async notarised(id: string): Promise<{ row: RecordRow; record: TypedRecord }> {
     const row = await this.requireRecord(id);
-    const record = parseCanonicalRecord(row.canonical);
-    const leaf = leafHashOfRecord(record, nativeSha256);
+    const leaf = leafHashOfRecord(parseCommittedRecord(row.canonical), nativeSha256);
     if (
       Buffer.from(leaf).toString("hex") !== row.leaf_hash ||
       !this.signedByOperator(
@@ -368,11 +409,11 @@ export class Notary {
         `record ${id} no longer matches what the operator signed at intake; run the audit`,
         { details: { id } },
       );
-    return { row, record };
+    return { row, record: readStoredRecord(row) };
   }
 
   /** The record's row (without its files, which most callers do not need), or a 404. */
-  private async requireRecord(id: string): Promise<RecordTable> {
+  private async requireRecord(id: string): Promise<RecordRow> {
     return (await this.deps.store.getRecordRow(id)) ?? recordNotFound(id);
   }
 
@@ -399,13 +440,17 @@ export class Notary {
     };
   }
 
-  private storedIntakeFacts(stored: RecordTable, parsed?: CanonicalRecord): IntakeFacts {
-    return this.intakeFacts(parsed ?? parseCanonicalRecord(stored.canonical), {
-      leafHash: stored.leaf_hash,
-      signature: stored.signature,
-      anchorDeadline: stored.anchor_deadline,
-      statement: statementVersion(stored.intake_statement),
-    });
+  private storedIntakeFacts(stored: RecordTable, reader: Entitlement | ApiKey): IntakeFacts {
+    const record = parseCommittedRecord(stored.canonical);
+    return {
+      ...this.intakeFacts(record, {
+        leafHash: stored.leaf_hash,
+        signature: stored.signature,
+        anchorDeadline: stored.anchor_deadline,
+        statement: statementVersion(stored.intake_statement),
+      }),
+      disclosures: this.disclosuresFor(stored, record, reader),
+    };
   }
 
   private async anchoredBatch(

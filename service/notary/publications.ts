@@ -1,4 +1,4 @@
-import { isKind, parseCanonicalRecord, type TypedRecord } from "../records";
+import { isKind, readStoredRecord, type TypedRecord } from "../records";
 import {
   toDirectoryVersions,
   toPublications,
@@ -46,7 +46,7 @@ export function makePublicRecords(
       const subjects = new Map<string, TypedRecord>();
       for (const id of new Set(actions.flatMap((a) => a.links.map((l) => l.id)))) {
         const row = await store.getRecordRow(id);
-        if (row) subjects.set(id, parseCanonicalRecord(row.canonical));
+        if (row) subjects.set(id, readStoredRecord(row));
       }
       const published = actions.filter((a) => isKind(a, "action"));
       return toPublications(

@@ -1,4 +1,4 @@
-import { parseCanonicalRecord, type RecordKind, type TypedRecord } from "../records";
+import { readStoredRecord, type RecordKind, type TypedRecord } from "../records";
 import { buildRegisters, type RegisterOptions, type Registers } from "../registers";
 import type { RecordIndex } from "../storage";
 
@@ -14,7 +14,7 @@ export async function recordsOfKinds(
   for (const kind of kinds)
     for (let after = -1; ;) {
       const rows = await store.search({ kind, ...range, afterSeq: after, limit: PAGE });
-      for (const row of rows) out.push(parseCanonicalRecord(row.canonical));
+      for (const row of rows) out.push(readStoredRecord(row));
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.seq;
     }

@@ -2,7 +2,7 @@ import {
   concernsViewer,
   hasTerms,
   isKind,
-  parseCanonicalRecord,
+  readStoredRecord,
   partiesOf,
   searchTerm,
 } from "../records";
@@ -36,7 +36,7 @@ export async function searchRecords(
   for (let after = query.afterSeq ?? -1; ;) {
     const rows = await proposals(store, query, alternatives, after);
     for (const row of rows) {
-      const record = parseCanonicalRecord(row.canonical);
+      const record = readStoredRecord(row);
       if (
         alternatives.some((terms) => hasTerms(record, terms)) &&
         (query.party === undefined || partiesOf(record.metadata).includes(query.party)) &&
@@ -80,7 +80,7 @@ async function shopsOf(store: RecordIndex, merchant: string): Promise<string[]> 
   });
   const shops = new Set<string>();
   for (const row of filings) {
-    const filing = parseCanonicalRecord(row.canonical);
+    const filing = readStoredRecord(row);
     if (!isKind(filing, "filing")) continue;
     const names = [filing.metadata.merchant.legalName, filing.metadata.merchant.idDocument.number];
     // The index proposed it; the filing's own merchant decides, as for every search.

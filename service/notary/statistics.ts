@@ -1,4 +1,4 @@
-import { parseCanonicalRecord, type TypedRecord } from "../records";
+import { readStoredRecord, type TypedRecord } from "../records";
 import { MonthlyTally, StatisticsTally, type MonthlyStatistics, type Statistics } from "../reports";
 import type { RecordIndex } from "../storage";
 import { linkedRecords } from "./linked-records";
@@ -18,7 +18,7 @@ export async function tallyStatistics(
   const tally = range.byMonth ? new MonthlyTally({ from, to }) : new StatisticsTally({ from, to });
   for (let cursor = -1; ;) {
     const page = await store.search({ from, to, afterSeq: cursor, limit: PAGE });
-    const records = page.map((r) => parseCanonicalRecord(r.canonical));
+    const records = page.map((r) => readStoredRecord(r));
     const notices = records.filter((r) => r.kind === "notice").map((r) => r.id);
     // Actions on a notice's case: those concerning it or a declaration answering it (a
     // restoration often concerns the declaration).

@@ -9,7 +9,7 @@ import {
   missingElements,
   type TypedRecord,
   isKind,
-  parseCanonicalRecord,
+  readStoredRecord,
   parseRecordInput,
   RECORD_KINDS,
   type FileDigest,
@@ -116,7 +116,7 @@ export function makeRecordSubmissions(deps: {
 }): RecordSubmissions {
   const recordOf = async (id: string) => {
     const row = await deps.records.getRecordRow(id);
-    return row && parseCanonicalRecord(row.canonical);
+    return row && readStoredRecord(row);
   };
   const noticeOf = async (id: string) => {
     const record = await recordOf(id);

@@ -1,4 +1,4 @@
-import { isKind, parseCanonicalRecord, concernsViewer, type CanonicalRecord } from "../records";
+import { isKind, parseCanonicalRecord, readStoredRecord, concernsViewer, type CanonicalRecord } from "../records";
 import type { ApiKey } from "../keys";
 import type { BatchLog, RecordIndex, StoredBatch } from "../storage";
 import type { Published } from "../webhooks";
@@ -24,7 +24,7 @@ export async function anchoredEvents(
     for (const [i, row] of rows.entries()) {
       // Parsing thousands of records is long work: requests are served in between.
       if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
-      const record = parseCanonicalRecord(row.canonical);
+      const record = readStoredRecord(row);
       events.push({
         id: `record.anchored:${record.id}:${batch.tx_hash}`,
         type: "record.anchored",
@@ -54,13 +54,13 @@ export async function actionEvents(
   const notices = new Map<string, CanonicalRecord>();
   for (const link of typed.links.filter((l) => l.rel === "concerns")) {
     const row = await store.getRecordRow(link.id);
-    const target = row && parseCanonicalRecord(row.canonical);
+    const target = row && readStoredRecord(row);
     if (!target) continue;
     if (isKind(target, "notice")) notices.set(target.id, target);
     if (isKind(target, "counter_notice")) {
       const answered = target.links.find((l) => l.rel === "answers");
       const noticeRow = answered && (await store.getRecordRow(answered.id));
-      if (noticeRow) notices.set(noticeRow.id, parseCanonicalRecord(noticeRow.canonical));
+      if (noticeRow) notices.set(noticeRow.id, readStoredRecord(noticeRow));
     }
   }
   return [...notices.values()].map((notice) => ({
@@ -91,7 +91,7 @@ export async function deadlineEvents(
   for await (const due of desk.dueWithin(hours)) {
     if (!notices.has(due.caseId)) {
       const row = await store.getRecordRow(due.caseId);
-      notices.set(due.caseId, row && parseCanonicalRecord(row.canonical));
+      notices.set(due.caseId, row && readStoredRecord(row));
     }
     const notice = notices.get(due.caseId);
     if (!notice) continue;

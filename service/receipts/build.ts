@@ -14,8 +14,10 @@ export interface IntakeFacts {
   record: CanonicalRecord;
   leafHash: string;
   intake: IntakeProof;
-  /** What the intake signature covers; it decides the receipt's format (v1 or v2). */
+  /** What the intake signature covers; with the record's format it decides the receipt's. */
   statement: StatementVersion;
+  /** The disclosures of the record's personal values its reader may see (v2 records). */
+  disclosures?: readonly string[];
 }
 
 export interface BatchFacts {
@@ -36,6 +38,15 @@ export interface BatchFacts {
 }
 
 export function toPendingReceipt(facts: IntakeFacts): PendingReceipt {
+  if (facts.record.format === "evidence-record/v2")
+    return {
+      format: "evidence-receipt/v3",
+      status: "pending",
+      record: facts.record,
+      leafHash: toHex32(facts.leafHash),
+      intake: facts.intake,
+      disclosures: [...(facts.disclosures ?? [])],
+    };
   return {
     format: facts.statement === 1 ? "evidence-receipt/v1" : "evidence-receipt/v2",
     status: "pending",

@@ -3,9 +3,16 @@ import { InvalidInputError } from "../errors";
 import { CanonicalRecord } from "../records/canonical";
 import { WHOLE_SECOND_UTC } from "./intake-statement";
 
-/** The format of receipts issued now; v1 receipts are still read and verified. */
-export const RECEIPT_FORMAT = "evidence-receipt/v2";
-export const RECEIPT_FORMATS = ["evidence-receipt/v1", "evidence-receipt/v2"] as const;
+/**
+ * The format of receipts issued now: v3 carries a v2 record (personal values committed to) and
+ * the disclosures its reader may see. v1 and v2 receipts, of v1 records, are still read.
+ */
+export const RECEIPT_FORMAT = "evidence-receipt/v3";
+export const RECEIPT_FORMATS = [
+  "evidence-receipt/v1",
+  "evidence-receipt/v2",
+  "evidence-receipt/v3",
+] as const;
 export type ReceiptFormat = (typeof RECEIPT_FORMATS)[number];
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "32 bytes as 0x-prefixed lowercase hex");
@@ -72,8 +79,31 @@ export const Witness = z.union([
 export type Witness = z.infer<typeof Witness>;
 export type Rfc3161Witness = z.infer<typeof Rfc3161Witness>;
 
+/** A disclosure (RFC 9901): base64url of `[salt, name, value]` or `[salt, value]`. */
+const Disclosure = z.string().regex(/^[A-Za-z0-9_-]+$/, "base64url without padding");
+
+/** Which record format each receipt format carries. */
+const RECORD_FORMAT_OF: Record<ReceiptFormat, string> = {
+  "evidence-receipt/v1": "evidence-record/v1",
+  "evidence-receipt/v2": "evidence-record/v1",
+  "evidence-receipt/v3": "evidence-record/v2",
+};
+
 const receiptOf = <F extends ReceiptFormat>(format: F, intake: typeof IntakeProof) => {
-  const base = { format: z.literal(format), record: CanonicalRecord, leafHash: Hex32, intake };
+  const record = CanonicalRecord.refine((r) => r.format === RECORD_FORMAT_OF[format], {
+    message: `a ${format} receipt carries an ${RECORD_FORMAT_OF[format]} record`,
+    path: ["format"],
+  });
+  const base = {
+    format: z.literal(format),
+    record,
+    leafHash: Hex32,
+    intake,
+    ...(format === "evidence-receipt/v3" && {
+      /** The disclosures of the record's personal values its reader may see; none for the public. */
+      disclosures: z.array(Disclosure).optional(),
+    }),
+  };
   return z.discriminatedUnion("status", [
     z.looseObject({ ...base, status: z.literal("pending") }),
     z.looseObject({
@@ -91,7 +121,8 @@ const receiptOf = <F extends ReceiptFormat>(format: F, intake: typeof IntakeProo
  */
 export const ReceiptV1 = receiptOf("evidence-receipt/v1", IntakeProof);
 export const ReceiptV2 = receiptOf("evidence-receipt/v2", IntakeProofV2);
-export const Receipt = z.union([ReceiptV1, ReceiptV2]);
+export const ReceiptV3 = receiptOf("evidence-receipt/v3", IntakeProofV2);
+export const Receipt = z.union([ReceiptV1, ReceiptV2, ReceiptV3]);
 export type Receipt = z.infer<typeof Receipt>;
 export type PendingReceipt = Extract<Receipt, { status: "pending" }>;
 export type AnchoredReceipt = Extract<Receipt, { status: "anchored" }>;
@@ -123,7 +154,13 @@ export function parseReceipt(json: unknown): Receipt {
   const outOfRange = nonFiniteNumberIn(json);
   if (outOfRange !== undefined)
     throw new InvalidInputError("RECEIPT_MALFORMED", `${outOfRange} holds a number out of range`);
-  const parsed = (format === "evidence-receipt/v1" ? ReceiptV1 : ReceiptV2).safeParse(json);
+  const parsed = (
+    format === "evidence-receipt/v1"
+      ? ReceiptV1
+      : format === "evidence-receipt/v2"
+        ? ReceiptV2
+        : ReceiptV3
+  ).safeParse(json);
   if (!parsed.success) {
     throw new InvalidInputError(
       "RECEIPT_MALFORMED",

@@ -17,6 +17,7 @@ export {
   FileDigest,
   leafHashOfRecord,
   RECORD_FORMAT,
+  RECORD_FORMATS,
   toCanonicalBytes,
 } from "./canonical";
 export {
@@ -41,6 +42,9 @@ export {
 export {
   isKind,
   parseCanonicalRecord,
+  parseCommittedRecord,
+  readStoredRecord,
+  type StoredRecordText,
   type MetadataOf,
   type RecordOf,
   type TypedRecord,

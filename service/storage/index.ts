@@ -10,6 +10,8 @@ export {
   type CutBatch,
   type SentBatch,
   type StoredBatch,
+  type RecordRow,
+  type StoredDisclosure,
   type StoredRecord,
   type StoredRecordWithIndex,
   type Tx,
@@ -19,6 +21,7 @@ export { WebhookStore } from "./webhook-store";
 export type {
   BatchStatus,
   BatchWitnessTable,
+  RecordDisclosureTable,
   RecordTable,
   WebhookDeliveryTable,
   WebhookTable,

@@ -7,12 +7,17 @@ import type {
   BatchStatus,
   BatchTable,
   BatchWitnessTable,
+  RecordDisclosureTable,
   RecordFileTable,
   RecordTable,
   Schema,
 } from "./schema";
 
-export type StoredRecord = RecordTable & { files: RecordFileTable[] };
+/** A disclosure as kept for its record. */
+export type StoredDisclosure = Omit<RecordDisclosureTable, "record_id">;
+/** A record's row with the disclosures still kept for it (none for v1 records). */
+export type RecordRow = RecordTable & { disclosures: StoredDisclosure[] };
+export type StoredRecord = RecordRow & { files: RecordFileTable[] };
 /** A record with every index row stored for it, as the audit compares them with its canonical form. */
 export type StoredRecordWithIndex = StoredRecord & { stored: DerivedRows };
 interface BatchCommon {
@@ -61,6 +66,8 @@ export interface NewRecordRow {
   parties?: string[];
   /** Searchable terms (see records/terms). */
   terms?: { field: string; value: string }[];
+  /** The disclosures of a v2 record's personal values, kept apart from it. */
+  disclosures?: StoredDisclosure[];
 }
 
 export interface RecordQuery {
@@ -215,11 +222,42 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     const links = rows.flatMap((r) => r.links.map((l) => ({ record_id: r.record.id, ...l })));
     for (const chunk of chunks(links, INSERT_CHUNK))
       await tx.insertInto("record_links").values(chunk).execute();
+    const disclosures = rows.flatMap((r) =>
+      (r.disclosures ?? []).map((d) => ({ record_id: r.record.id, ...d })),
+    );
+    for (const chunk of chunks(disclosures, INSERT_CHUNK))
+      await tx.insertInto("record_disclosures").values(chunk).execute();
+  }
+
+  /** The rows, each with the disclosures still kept for it. */
+  private async withDisclosures<T extends { id: string }>(
+    rows: readonly T[],
+  ): Promise<(T & { disclosures: StoredDisclosure[] })[]> {
+    const by = new Map<string, StoredDisclosure[]>();
+    for (const chunk of chunks(
+      rows.map((r) => r.id),
+      INSERT_CHUNK,
+    )) {
+      if (chunk.length === 0) continue;
+      const found = await this.db
+        .selectFrom("record_disclosures")
+        .selectAll()
+        .where("record_id", "in", chunk)
+        .orderBy("digest")
+        .execute();
+      for (const { record_id, ...d } of found) by.set(record_id, [...(by.get(record_id) ?? []), d]);
+    }
+    return rows.map((r) => ({ ...r, disclosures: by.get(r.id) ?? [] }));
   }
 
   /** The record's row alone, for callers that do not need its files. */
-  async getRecordRow(id: string): Promise<RecordTable | undefined> {
-    return this.db.selectFrom("records").selectAll().where("id", "=", id).executeTakeFirst();
+  async getRecordRow(id: string): Promise<RecordRow | undefined> {
+    const row = await this.db
+      .selectFrom("records")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && (await this.withDisclosures([row]))[0];
   }
 
   async getRecord(id: string): Promise<StoredRecord | undefined> {
@@ -262,7 +300,7 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
           ...(byRecord.get(f.record_id) ?? []),
           { ...f, size: Number(f.size) },
         ]);
-      for (const row of rows)
+      for (const row of await this.withDisclosures(rows))
         yield { ...row, seq: Number(row.seq), files: byRecord.get(row.id) ?? [] };
       after = Number(rows[rows.length - 1]!.seq);
     }
@@ -316,7 +354,7 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
    * Records matching every given filter, in seq order after `afterSeq` (keyset pagination).
    * Term filters match exactly: callers give them as indexed (records' `searchTerm`).
    */
-  async search(query: RecordQuery): Promise<RecordTable[]> {
+  async search(query: RecordQuery): Promise<RecordRow[]> {
     let q = this.db
       .selectFrom("records")
       .selectAll("records")
@@ -361,7 +399,7 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
       );
     }
     const rows = await q.orderBy("seq").limit(query.limit).execute();
-    return rows.map((r) => ({
+    return (await this.withDisclosures(rows)).map((r) => ({
       ...r,
       seq: Number(r.seq),
       batch_index: r.batch_index === null ? null : Number(r.batch_index),
@@ -372,17 +410,21 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
   async linkingTo(
     targetIds: readonly string[],
     rel: string,
-  ): Promise<{ target: string; canonical: string }[]> {
-    const out: { target: string; canonical: string }[] = [];
+  ): Promise<{ target: string; canonical: string; disclosures: StoredDisclosure[] }[]> {
+    const out: { target: string; canonical: string; disclosures: StoredDisclosure[] }[] = [];
     for (const chunk of chunks([...targetIds], INSERT_CHUNK)) {
       const rows = await this.db
         .selectFrom("record_links")
         .innerJoin("records", "records.id", "record_links.record_id")
-        .select(["record_links.target_id as target", "records.canonical as canonical"])
+        .select([
+          "record_links.target_id as target",
+          "records.id as id",
+          "records.canonical as canonical",
+        ])
         .where("record_links.rel", "=", rel)
         .where("record_links.target_id", "in", chunk)
         .execute();
-      out.push(...rows);
+      out.push(...(await this.withDisclosures(rows)));
     }
     return out;
   }

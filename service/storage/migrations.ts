@@ -261,6 +261,26 @@ const batchWitnesses: Migration = {
   },
 };
 
+/**
+ * The disclosures of v2 records' personal values (DESIGN §7), apart from the records: a record
+ * commits to each by its digest, so deleting one erases the value and breaks no proof.
+ */
+const recordDisclosures: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("record_disclosures")
+      .ifNotExists()
+      .addColumn("record_id", "text", (c) => c.notNull().references("records.id"))
+      .addColumn("digest", "text", (c) => c.notNull())
+      .addColumn("disclosure", "text", (c) => c.notNull())
+      .addColumn("path", "text", (c) => c.notNull())
+      .addColumn("audience", "text", (c) => c.notNull())
+      .addColumn("keep_until", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("record_disclosures_pk", ["record_id", "digest"])
+      .execute();
+  },
+};
+
 /** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
 const webhooks: Migration = {
   async up(db: Kysely<any>) {
@@ -314,6 +334,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   // Terms now carry every party identifier (credit codes, identity numbers, shop ids): every
   // record's terms are derived again, as for 0006.
   "0010_party_identifier_terms": nfkcTerms,
+  "0011_record_disclosures": recordDisclosures,
 });
 
 /**

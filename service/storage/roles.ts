@@ -3,11 +3,13 @@ import type {
   NewRecordRow,
   RecordQuery,
   StoredBatch,
+  RecordRow,
+  StoredDisclosure,
   StoredRecord,
   StoredRecordWithIndex,
   Tx,
 } from "./ledger-store";
-import type { BatchTable, BatchWitnessTable, RecordTable } from "./schema";
+import type { BatchTable, BatchWitnessTable } from "./schema";
 
 /**
  * What each part of the service needs of the store, and what the store promises it (in
@@ -74,15 +76,15 @@ export interface BatchCutLog extends Transactions {
 
 /** The records as readers (search, cases, certificates, exports, audits) see them. */
 export interface RecordIndex {
-  getRecordRow(id: string): Promise<RecordTable | undefined>;
+  getRecordRow(id: string): Promise<RecordRow | undefined>;
   getRecord(id: string): Promise<StoredRecord | undefined>;
   /** Records matching every filter, in seq order after `afterSeq`; MUST NOT skip a match. */
-  search(query: RecordQuery): Promise<RecordTable[]>;
+  search(query: RecordQuery): Promise<RecordRow[]>;
   /** Records that link to any of `targetIds` with `rel`, with the target each links to. */
   linkingTo(
     targetIds: readonly string[],
     rel: string,
-  ): Promise<{ target: string; canonical: string }[]>;
+  ): Promise<{ target: string; canonical: string; disclosures: StoredDisclosure[] }[]>;
   /** Every record in seq order, a page at a time: memory MUST stay flat for any ledger. */
   streamRecords(pageSize?: number): AsyncGenerator<StoredRecord>;
   streamRecordsWithIndex(pageSize?: number): AsyncGenerator<StoredRecordWithIndex>;

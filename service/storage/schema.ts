@@ -57,6 +57,21 @@ export interface RecordTermTable {
   value: string;
 }
 
+/** A personal value of a v2 record, disclosed apart from it (DESIGN §7). */
+export interface RecordDisclosureTable {
+  record_id: string;
+  /** base64url SHA-256 of the disclosure: what the record's `_sd` lists. */
+  digest: string;
+  /** base64url JSON `[salt, name, value]` or `[salt, value]` (RFC 9901). */
+  disclosure: string;
+  /** Where the value stood in the metadata, JSON (for erasure by field and the README table). */
+  path: string;
+  /** Who may be shown it besides the submitter, platform and regulators (disclosure/audience). */
+  audience: "owner" | "case";
+  /** The earliest it may be erased by the keeping period (ISO 8601); the case may keep it longer. */
+  keep_until: string;
+}
+
 export type BatchStatus = "cut" | "sent" | "anchored";
 
 export interface BatchTable {
@@ -127,6 +142,7 @@ export interface Schema {
   record_links: RecordLinkTable;
   record_parties: RecordPartyTable;
   record_terms: RecordTermTable;
+  record_disclosures: RecordDisclosureTable;
   batch_witnesses: BatchWitnessTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;

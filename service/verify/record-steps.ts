@@ -1,4 +1,5 @@
 import { getBytes, recoverAddress } from "ethers";
+import { DisclosureError, revealDisclosed, type Json, type JsonPath } from "../disclosure";
 import { LedgerError } from "../errors";
 import { equalBytes, verifyInclusion } from "../merkle";
 import { leafHashOfRecord } from "../records/canonical";
@@ -88,6 +89,53 @@ export function checkLeaf(
         "the record does not hash to the receipt's leaf hash: the record was altered",
       );
   return { result, leaf };
+}
+
+export type DisclosuresCode = "DISCLOSURE_MISMATCH" | "DISCLOSURE_UNUSED";
+
+/** The record with the values its disclosures give, and where a value stays hidden. */
+export interface Disclosed {
+  metadata: { [key: string]: Json };
+  hidden: JsonPath[];
+}
+
+/**
+ * Each disclosure a v3 receipt carries matches exactly one digest of the record (DESIGN §7),
+ * in a place of its shape; the record is then shown with what was disclosed and "hidden" for
+ * the rest. A record of v1 holds its values in the clear, and one of v2 may commit to none.
+ */
+export function checkDisclosures(receipt: Receipt): {
+  result: StepResult<DisclosuresCode>;
+  disclosed?: Disclosed;
+} {
+  const record = receipt.record;
+  const given: readonly string[] =
+    receipt.format === "evidence-receipt/v3"
+      ? ((receipt as { disclosures?: string[] }).disclosures ?? [])
+      : [];
+  if (record._sd_alg === undefined && given.length === 0)
+    return {
+      result: passed(
+        "disclosures",
+        record.format === "evidence-record/v1"
+          ? "an evidence-record/v1: its values stand in the clear"
+          : "the record commits to no personal value",
+      ),
+      disclosed: { metadata: record.metadata as { [key: string]: Json }, hidden: [] },
+    };
+  try {
+    const { revealed, hidden } = revealDisclosed(record.metadata as { [key: string]: Json }, given);
+    return {
+      result: passed(
+        "disclosures",
+        `${given.length} disclosure(s) match the record's digests; ${hidden.length} value(s) stay hidden`,
+      ),
+      disclosed: { metadata: revealed, hidden },
+    };
+  } catch (error) {
+    if (!(error instanceof DisclosureError)) throw error;
+    return { result: failed("disclosures", error.code, error.message) };
+  }
 }
 
 export type InclusionCode = "PROOF_INVALID";
@@ -191,7 +239,7 @@ export function checkSignature(
 function isLaterMajorVersion(json: unknown): boolean {
   const format = (json as { format?: unknown } | null)?.format;
   const major = typeof format === "string" ? /^evidence-receipt\/v(\d+)(\.|$)/.exec(format) : null;
-  return major !== null && Number(major[1]) > 2;
+  return major !== null && Number(major[1]) > 3;
 }
 
 /** Statement digesters per ledger: a tool checking an export's receipts meets one or two. */

@@ -6,6 +6,7 @@ export type StepName =
   | "format"
   | "files"
   | "leaf"
+  | "disclosures"
   | "inclusion"
   | "batch"
   | "transaction"

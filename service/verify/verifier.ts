@@ -5,8 +5,10 @@ import {
   checkFiles,
   checkFormat,
   checkInclusion,
+  checkDisclosures,
   checkLeaf,
   checkSignature,
+  type Disclosed,
   type RecoverSigner,
 } from "./record-steps";
 import { skipped, type StepName, type StepResult } from "./step";
@@ -14,6 +16,7 @@ import { checkWitnesses, type WitnessReport } from "./witness-step";
 
 export type { StepName, StepResult, StepStatus } from "./step";
 export type { WitnessReport } from "./witness-step";
+export type { Disclosed } from "./record-steps";
 
 export const DEV_CHAIN_IDS: ReadonlySet<string> = new Set(["31337", "1337"]);
 
@@ -42,6 +45,8 @@ export interface Verification {
   verdict: Verdict;
   steps: StepResult[];
   receipt?: Receipt;
+  /** The record's metadata with what its disclosures give, and the paths still hidden. */
+  disclosed?: Disclosed;
   /** Every witness of the root, the chain anchor first. */
   witnesses?: WitnessReport[];
   /** What a valid receipt proves, in words. */
@@ -107,6 +112,13 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   const steps: StepResult[] = [format.result, checkFiles(receipt, input.fileDigests)];
   const leaf = checkLeaf(receipt, (input.receipt as { record?: unknown }).record);
   steps.push(leaf.result);
+  // A disclosure vouches for a value only through a digest the leaf covers.
+  const disclosures =
+    leaf.result.status === "pass"
+      ? checkDisclosures(receipt)
+      : { result: skipped("disclosures", "the record does not hash to the leaf hash") };
+  steps.push(disclosures.result);
+  const disclosed = "disclosed" in disclosures ? disclosures.disclosed : undefined;
 
   if (receipt.status !== "anchored") {
     const pending = "the receipt is pending: fetch its anchored form";
@@ -117,7 +129,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
       checkSignature(receipt, input.recoverSigner),
       skipped("witnesses", pending, "RECEIPT_PENDING"),
     );
-    return finish(steps, receipt);
+    return { ...finish(steps, receipt), ...(disclosed && { disclosed }) };
   }
 
   const a = receipt.anchor;
@@ -163,6 +175,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
   }
 
   const result = finish(steps, receipt);
+  if (disclosed) result.disclosed = disclosed;
   result.witnesses = witnesses;
   if (result.verdict === "valid") {
     const independent = witnesses
@@ -185,6 +198,7 @@ export async function verifyReceipt(input: VerifyInput): Promise<Verification> {
 const AFTER_FORMAT: StepName[] = [
   "files",
   "leaf",
+  "disclosures",
   "inclusion",
   "batch",
   "transaction",

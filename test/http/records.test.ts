@@ -55,7 +55,7 @@ describe("HTTP API: records", function () {
       expect(receipt.record.files.map((f) => [f.name, f.sha256, f.size])).to.deep.equal(
         files.map((f) => [f.name, sha256(f.content), Buffer.byteLength(f.content)]),
       );
-      expect(receipt.format).to.equal("evidence-receipt/v2");
+      expect(receipt.format).to.equal("evidence-receipt/v3");
       expect(intakeSigner(receipt)).to.equal(notary.binding.operator);
 
       const anchored = await waitAnchored(notary.client, id);

@@ -11,10 +11,11 @@ import { intakeSigner } from "../support/intake-statement";
 
 const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 
-/** v2 is what the service issues; v1 receipts were issued before and must keep loading. */
+/** v3 is what the service issues; v1 and v2 receipts were issued before and must keep loading. */
 const EXAMPLES: Record<ReceiptFormat, string> = {
   "evidence-receipt/v1": "examples/receipts/v1",
-  "evidence-receipt/v2": "examples/receipts",
+  "evidence-receipt/v2": "examples/receipts/v2",
+  "evidence-receipt/v3": "examples/receipts",
 };
 
 for (const format of RECEIPT_FORMATS) {
@@ -68,7 +69,7 @@ for (const format of RECEIPT_FORMATS) {
     });
 
     it("refuses an unknown major version with its own code, and keeps unknown optional fields", () => {
-      expect(() => parseReceipt({ ...anchored, format: "evidence-receipt/v3" }))
+      expect(() => parseReceipt({ ...anchored, format: "evidence-receipt/v4" }))
         .to.throw()
         .with.property("code", "RECEIPT_UNSUPPORTED_FORMAT");
       expect(() => parseReceipt({ ...anchored, leafHash: 5 }))

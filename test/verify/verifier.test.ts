@@ -18,6 +18,7 @@ const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).
 const flipHex = (hex: string, at = 10) =>
   hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);
 type Mutable = AnchoredReceipt & Record<string, unknown>;
+const disclosuresOf = (r: unknown) => (r as { disclosures: string[] }).disclosures;
 
 describe("receipt verification", function () {
   this.timeout(60_000);
@@ -53,6 +54,7 @@ describe("receipt verification", function () {
       "format:pass",
       "files:pass",
       "leaf:pass",
+      "disclosures:pass",
       "inclusion:pass",
       "batch:pass",
       "transaction:pass",
@@ -214,10 +216,43 @@ describe("receipt verification", function () {
       code: "SIGNATURE_INVALID",
     },
     {
-      name: "a v2 receipt relabelled v1 (its signature is not over the leaf alone)",
+      name: "a v3 receipt relabelled v1 (a v1 receipt never carries a v2 record)",
       receipt: () => tamper((r) => (r.format = "evidence-receipt/v1" as never)),
-      step: "signature",
-      code: "SIGNATURE_INVALID",
+      step: "format",
+      code: "RECEIPT_MALFORMED",
+    },
+    {
+      name: "a disclosure whose value was changed (its digest stands nowhere in the record)",
+      receipt: () =>
+        tamper((r) => {
+          const [salt, name] = JSON.parse(
+            Buffer.from(disclosuresOf(r)[0]!, "base64url").toString(),
+          ) as [string, string];
+          const forged = Buffer.from(JSON.stringify([salt, name, "Someone Else"])).toString(
+            "base64url",
+          );
+          r.disclosures = [forged, ...disclosuresOf(r).slice(1)];
+        }),
+      step: "disclosures",
+      code: "DISCLOSURE_UNUSED",
+    },
+    {
+      name: "a disclosure given twice",
+      receipt: () => tamper((r) => (r.disclosures = [...disclosuresOf(r), disclosuresOf(r)[0]])),
+      step: "disclosures",
+      code: "DISCLOSURE_MISMATCH",
+    },
+    {
+      name: "a digest the record commits to replaced by one of a forged disclosure",
+      receipt: () =>
+        tamper((r) => {
+          const collector = (r.record.metadata.collection as { collector: { _sd: string[] } })
+            .collector;
+          collector._sd = [...collector._sd].reverse(); // order only: the leaf still fails
+          collector._sd.push("AAAA");
+        }),
+      step: "leaf",
+      code: "LEAF_HASH_MISMATCH",
     },
     {
       name: "a pending status on a receipt that has an anchor",
@@ -243,6 +278,29 @@ describe("receipt verification", function () {
     });
   }
 
+  it("shows the record with what its disclosures give, and the rest hidden, and verifies either way", async () => {
+    const full = await run(receipt);
+    expect(disclosuresOf(receipt)).to.have.length.greaterThan(0);
+    expect(full.disclosed?.hidden).to.deep.equal([]);
+    const collection = full.disclosed?.metadata.collection as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(collection.collector).to.have.property("name").that.is.a("string");
+    // The public's receipt: the same record and proof without a single disclosure.
+    const bare = await run(tamper((r) => (r.disclosures = [])));
+    expect(bare.verdict).to.equal("valid");
+    expect(bare.disclosed?.hidden.length).to.equal(disclosuresOf(receipt).length);
+    const shown = bare.disclosed?.metadata.collection as Record<string, Record<string, unknown>>;
+    expect(shown.collector).to.not.have.property("name");
+    // Any one disclosure alone verifies too: a party is shown what it may see.
+    const one = await run(tamper((r) => (r.disclosures = disclosuresOf(r).slice(0, 1))));
+    expect([one.verdict, one.disclosed?.hidden.length]).to.deep.equal([
+      "valid",
+      disclosuresOf(receipt).length - 1,
+    ]);
+  });
+
   it("skips the checks resting on a failed one instead of failing them too", async () => {
     const altered = await run(tamper((r) => (r.record.receivedAt = "2020-01-01T00:00:00.000Z")));
     const byStep = Object.fromEntries(altered.steps.map((s) => [s.step, [s.status, s.code]]));
@@ -263,7 +321,7 @@ describe("receipt verification", function () {
   });
 
   it("says it cannot judge a later major version, rather than calling it tampered", async () => {
-    const result = await run(tamper((r) => (r.format = "evidence-receipt/v3" as never)));
+    const result = await run(tamper((r) => (r.format = "evidence-receipt/v4" as never)));
     expect(result.verdict).to.equal("unverifiable");
     expect(result.steps[0]).to.include({ step: "format", status: "error" });
   });
@@ -327,7 +385,7 @@ describe("receipt verification", function () {
       ]);
       expect(code, stdout).to.equal(0);
       // Eight checks, then the one witness: the operator's own chain.
-      expect(stdout.match(/✓/g)).to.have.length(9);
+      expect(stdout.match(/✓/g)).to.have.length(10);
       expect(stdout).to.match(/✓ chain 31337 block \d+, .* \(controlled by the operator\)/);
       expect(stdout).to.include("no witness independent of the operator was verified");
       expect(stdout).to.include(`VALID: integrity of record ${receipt.record.id}`);
