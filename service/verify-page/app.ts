@@ -13,6 +13,7 @@ const STEP_NAMES: Record<string, string> = {
   format: "格式 Format",
   files: "文件 Files",
   leaf: "记录哈希 Record hash",
+  disclosures: "个人信息披露 Personal data disclosed",
   inclusion: "默克尔证明 Merkle proof",
   batch: "链上批次 Batch on chain",
   transaction: "锚定交易 Anchor transaction",

@@ -228,7 +228,12 @@ describe("audit", function () {
   it("names a dropped record by its seq", async () => {
     const { notary, ids, audit } = await ledger();
     try {
-      for (const table of ["record_files", "record_parties", "record_links"] as const)
+      for (const table of [
+        "record_files",
+        "record_parties",
+        "record_links",
+        "record_disclosures",
+      ] as const)
         await notary.store.db.deleteFrom(table).where("record_id", "=", ids[2]!).execute();
       await notary.store.db.deleteFrom("records").where("id", "=", ids[2]!).execute();
       const report = await audit();
@@ -244,7 +249,12 @@ describe("audit", function () {
     const { notary, ids, audit } = await ledger();
     try {
       for (const id of [ids[0]!, ids[1]!]) {
-        for (const table of ["record_files", "record_parties", "record_links"] as const)
+        for (const table of [
+          "record_files",
+          "record_parties",
+          "record_links",
+          "record_disclosures",
+        ] as const)
           await notary.store.db.deleteFrom(table).where("record_id", "=", id).execute();
         await notary.store.db.deleteFrom("records").where("id", "=", id).execute();
       }

@@ -187,7 +187,13 @@ describe("evidence certificate (存证证书)", function () {
     const anonymous = notary.client.withKey(undefined);
     const found = await anonymous.get(`/v1/certificates/${number}?code=${code.toLowerCase()}`);
     expect(found.status).to.equal(200);
-    expect((found.body as { receipt: AnchoredReceipt }).receipt).to.deep.equal(receipt);
+    // The same record and proof, without a single personal value: a lookup code travels on
+    // paper and in public links, so it opens the committed record only (DESIGN §7).
+    expect((receipt as { disclosures?: string[] }).disclosures).to.have.length.greaterThan(0);
+    expect((found.body as { receipt: AnchoredReceipt }).receipt).to.deep.equal({
+      ...receipt,
+      disclosures: [],
+    });
     const wrong = await anonymous.get(`/v1/certificates/${number}?code=AAAA-AAAA-AAAA-AAAA`);
     const unknown = await anonymous.get(`/v1/certificates/EN-99999999-00000000?code=${code}`);
     const errorOf = (a: { body: unknown }) => {

@@ -189,7 +189,7 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
       rewritten(
         `${relist ? "relisted" : "altered"}.zip`,
         `name = args[0]
-files[name] = files[name].replace(b"Happy Feet", b"Happy Fees")
+files[name] = files[name].replace(b"item/889123", b"item/889124")
 if args[1] == "1":
     manifest = json.loads(files["manifest.json"])
     for e in manifest["entries"]:

@@ -85,7 +85,10 @@ describe("the public verification page in headless Chromium", function () {
       { name: "b.txt", buffer: content },
     ]);
     expect(result.verdict, result.text).to.equal("valid");
-    expect(result.steps.filter((s) => s.status === "pass")).to.have.length(8);
+    expect(result.steps.filter((s) => s.status === "pass")).to.have.length(9);
+    expect(result.steps.find((s) => s.step === "disclosures")?.text).to.match(
+      /个人信息披露 Personal data disclosed: .*disclosure\(s\) match/,
+    );
     expect(result.text).to.include("有效 VALID");
     expect(result.text).to.include(`seq ${receipt.record.seq}`);
   });
