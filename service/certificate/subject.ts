@@ -15,6 +15,7 @@ const KIND_NAMES: Record<TypedRecord["kind"], { zh: string; en: string }> = {
   campaign: { zh: "专项整治记录", en: "Campaign record" },
   contact_directory: { zh: "维权联络公示", en: "Contact directory" },
   export: { zh: "监管导出", en: "Regulator's export" },
+  erasure: { zh: "个人信息删除记录", en: "Erasure of personal data" },
 };
 
 /**

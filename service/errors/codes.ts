@@ -81,6 +81,11 @@ export const ERROR_CODES = {
   TSA_CA_INVALID: input(400),
   CERTIFICATE_FORMAT_INVALID: input(400),
   CERTIFICATE_NOT_READY: input(409),
+
+  // Erasure of personal values
+  ERASURE_INVALID: input(400),
+  ERASURE_FIELD_UNKNOWN: input(422),
+  NOTHING_TO_ERASE: input(409),
   CERTIFICATE_LOOKUP_FAILED: input(404),
   BUNDLE_TOO_LARGE: input(413),
   BUNDLE_FILE_ALTERED: invariant,

@@ -14,6 +14,8 @@ import {
   makePublicRecords,
   maliciousFlagsOf,
   lookUpCertificate,
+  eraseValues,
+  erasuresOf,
   issueCertificate,
   makeArchiveSlots,
   makeBundles,
@@ -249,6 +251,17 @@ export function createApp(deps: AppDeps): Express {
         records: store,
         onAccepted: deps.webhooks.onAccepted,
       }),
+      erase: (id, request, key) =>
+        eraseValues(
+          { notary: deps.notary, store },
+          id,
+          { ...request, trigger: "request" },
+          {
+            keyId: key.id,
+            name: key.name,
+          },
+        ),
+      erasuresOf: (id) => erasuresOf(store, id),
       notifierFlags: async (notice) => {
         const id = notice.metadata.notifier.idDocument?.number;
         return id ? maliciousFlagsOf(store, id, notice.receivedAt) : [];

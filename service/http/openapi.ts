@@ -1,3 +1,4 @@
+import { ErasureRequest } from "../notary/erasures";
 import { BinderSchema } from "../binder";
 import { CertificateSchema } from "../certificate/certificate";
 import { readFileSync } from "node:fs";
@@ -599,6 +600,23 @@ export function buildOpenApi(): object {
             security: bearer,
             requestParams: { path: z.object({ id: z.uuid() }) },
             responses: { "200": { description: "The record" }, ...errors(401, 403, 404) },
+          },
+        },
+        "/v1/records/{id}/erasure": {
+          post: {
+            summary:
+              "Erase personal values of a record (all it keeps, or the fields named): notarises an erasure record, then deletes their disclosures; every proof still verifies",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.uuid() }) },
+            requestBody: {
+              content: { "application/json": { schema: ErasureRequest } },
+            },
+            responses: {
+              "201": {
+                description: "The erasure record's id and receipt, the digests and fields erased",
+              },
+              ...errors(400, 401, 403, 404, 409, 422),
+            },
           },
         },
         "/v1/records/{id}/receipt": {

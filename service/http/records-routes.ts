@@ -8,7 +8,9 @@ import type { UploadedFile } from "../fingerprint";
 import { isKind, type RecordOf } from "../records";
 import { renderCertificateHtml, renderCertificatePdf, type Certificate } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
-import type { Notary, RecordSubmissions } from "../notary";
+import { ErasureRequest, type Erased, type Notary, type RecordSubmissions } from "../notary";
+import type { ApiKey } from "../keys";
+import { parseRequest } from "./parse-request";
 import type { Metrics } from "../observability";
 
 export interface RecordsRouteDeps {
@@ -22,6 +24,10 @@ export interface RecordsRouteDeps {
   limits: { fileBytes: number; files: number; recordBytes: number };
   /** The service's public base URL, for the verification link on certificates. */
   publicUrl: () => string;
+  /** Erases personal values of a record, notarising why (use case `eraseValues`). */
+  erase: (id: string, request: ErasureRequest, key: ApiKey) => Promise<Erased>;
+  /** The erasures notarised for a record. */
+  erasuresOf: (id: string) => Promise<{ recordId: string; at: string; fields: string[] }[]>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -79,6 +85,19 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     });
   });
 
+  // A person's request under PIPL art. 47, or an authority's: the platform decides, an
+  // administrator may carry it out. The record's proofs still verify afterwards.
+  router.post("/records/:id/erasure", allowRoles("platform", "admin"), async (req, res) => {
+    const request = parseRequest(
+      ErasureRequest,
+      req.body,
+      "ERASURE_INVALID",
+      'send {"reason": "…", "legalBasis": "…", "fields"?: ["notifier.idDocument", …]}',
+    );
+    const erased = await deps.erase(String(req.params.id), request, req.apiKey!);
+    res.status(201).json(erased);
+  });
+
   // Every read of a record, its receipt, files or certificate checks the key may see it.
   router.use("/records/:id", async (req, _res, next) => {
     if (req.method !== "GET") return next();
@@ -98,6 +117,8 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
       status,
       batchIndex,
       record,
+      // Values erased since intake: absent from `record`, their digests still in its receipt.
+      erasures: await deps.erasuresOf(record.id),
       files: record.files.map((f) => ({
         name: f.name,
         mediaType: f.mediaType,

@@ -41,8 +41,7 @@ export async function assembleBinder(
   };
   for (let after = -1; ;) {
     const rows = await store.search({ from: o.from, to: o.to, afterSeq: after, limit: PAGE });
-    for (const row of rows)
-      facts.add(readStoredRecord(row), await chainOf(row.batch_index));
+    for (const row of rows) facts.add(readStoredRecord(row), await chainOf(row.batch_index));
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.seq;
   }

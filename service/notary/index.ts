@@ -23,3 +23,4 @@ export {
   type CaseRules,
   type CaseSummary,
 } from "./case-desk";
+export { eraseValues, erasuresOf, ErasureRequest, type Erased } from "./erasures";

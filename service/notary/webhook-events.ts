@@ -1,4 +1,10 @@
-import { isKind, parseCanonicalRecord, readStoredRecord, concernsViewer, type CanonicalRecord } from "../records";
+import {
+  isKind,
+  parseCanonicalRecord,
+  readStoredRecord,
+  concernsViewer,
+  type CanonicalRecord,
+} from "../records";
 import type { ApiKey } from "../keys";
 import type { BatchLog, RecordIndex, StoredBatch } from "../storage";
 import type { Published } from "../webhooks";

@@ -4,6 +4,7 @@ export {
   MERCHANT_ACTIONS,
   REVIEW_OUTCOMES,
   type ActionType,
+  ErasureMetadata,
   ExportMetadata,
   LEDGER_KINDS,
   METADATA_SCHEMAS,

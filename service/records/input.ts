@@ -116,6 +116,7 @@ export function referencedFileNames(record: Pick<ValidRecordInput, "kind" | "met
     case "report":
     case "contact_directory":
     case "export":
+    case "erasure":
       return [];
   }
 }

@@ -353,6 +353,22 @@ export const ExportMetadata = z.strictObject({
   requestedBy: z.string(),
 });
 
-/** Every kind a ledger holds: the client kinds and `export`. */
-export type RecordKind = ClientKind | "export";
-export const LEDGER_KINDS: readonly RecordKind[] = [...RECORD_KINDS, "export"];
+/**
+ * The service's own record of an erasure (DESIGN §7): which committed values of a record were
+ * erased (their disclosures deleted), when, why and on what basis. The digests stay in the
+ * erased record, so its proofs hold; this record says why no one can disclose them any more.
+ */
+export const ErasureMetadata = z.strictObject({
+  digests: z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/)).min(1),
+  /** Where each erased value stood, as its disclosure said (JSON paths, dot-joined). */
+  fields: z.array(z.string()),
+  reason: z.string().min(1).max(2000),
+  legalBasis: z.string().min(1).max(500),
+  /** `request`: a person's or authority's; `keeping_period`: the period ended (art. 31). */
+  trigger: z.enum(["request", "keeping_period"]),
+  requestedBy: z.string(),
+});
+
+/** Every kind a ledger holds: the client kinds and the service's own, `export` and `erasure`. */
+export type RecordKind = ClientKind | "export" | "erasure";
+export const LEDGER_KINDS: readonly RecordKind[] = [...RECORD_KINDS, "export", "erasure"];

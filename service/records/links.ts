@@ -10,6 +10,8 @@ export const LINK_RELS = [
   /** A notice sent again after it was returned for supplement links the one returned. */
   "resubmits",
   "related",
+  /** An erasure record names the record whose values it erased. */
+  "erases",
 ] as const;
 
 export const Link = z.strictObject({
@@ -89,6 +91,7 @@ export const LINK_RULES: Record<RecordKind, readonly LinkRule[]> = {
   campaign: [{ rel: "evidence", min: 0, targets: ["evidence"], why: "evidence of the work" }],
   contact_directory: [],
   export: [],
+  erasure: [{ rel: "erases", min: 1, max: 1, why: "an erasure erases values of one record" }],
 };
 
 /** Links every kind may carry whatever its rules say. */

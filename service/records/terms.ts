@@ -131,6 +131,7 @@ export function termsOf(
     case "campaign":
     case "contact_directory":
     case "export":
+    case "erasure":
       break;
     default:
       // Exhaustive: a new kind must say which of its fields are searchable.

@@ -2,10 +2,10 @@ import type { z } from "zod";
 import { InvariantError } from "../errors";
 import { DisclosureError, revealDisclosed, type Json } from "../disclosure";
 import { CanonicalRecord } from "./canonical";
-import { ExportMetadata, METADATA_SCHEMAS, type RecordKind } from "./kinds";
+import { ErasureMetadata, ExportMetadata, METADATA_SCHEMAS, type RecordKind } from "./kinds";
 
 /** Each kind's metadata schema, the service's own `export` included. */
-const SCHEMAS = { ...METADATA_SCHEMAS, export: ExportMetadata } as const;
+const SCHEMAS = { ...METADATA_SCHEMAS, export: ExportMetadata, erasure: ErasureMetadata } as const;
 
 /**
  * The metadata of a kind as it was accepted: the schema's input type, because a record is read

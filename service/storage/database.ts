@@ -65,7 +65,8 @@ function openSqlite(file: string, onBackgroundError: (message: string) => void):
   // as durable as FULL, which differs from NORMAL only by that fsync, but the fsync runs on
   // libuv's thread pool instead of blocking the event loop inside the synchronous driver.
   database.exec(
-    "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma wal_autocheckpoint = 0;",
+    // secure_delete: an erased personal value is overwritten in the file, not left in a free page.
+    "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; pragma busy_timeout = 5000; pragma wal_autocheckpoint = 0; pragma secure_delete = on;",
   );
   const checkpointer = new WalCheckpointer([file], 1_000, onBackgroundError);
   cachePreparedStatements(database);

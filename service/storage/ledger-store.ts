@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Transaction } from "kysely";
+import { SqliteAdapter, sql, type Selectable, type Transaction } from "kysely";
 import { InvariantError } from "../errors";
 import type { DerivedRows } from "../records";
 import type { Db } from "./database";
@@ -227,6 +227,44 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     );
     for (const chunk of chunks(disclosures, INSERT_CHUNK))
       await tx.insertInto("record_disclosures").values(chunk).execute();
+  }
+
+  /**
+   * Erases values of a record (DESIGN §7): deletes their disclosures and replaces the record's
+   * index rows (parties, search terms) with `derived`, those of what is still disclosed, in
+   * one transaction; then makes the freed bytes leave the files. On SQLite, `secure_delete`
+   * (set at open) zeroes deleted content in the database file, and a TRUNCATE checkpoint moves
+   * it there and empties the write-ahead log, which held the old pages. On PostgreSQL a plain
+   * VACUUM only marks the space free: the bytes leave the table's files at `VACUUM FULL` of
+   * `record_disclosures`, `record_parties` and `record_terms` (README, Erasure).
+   */
+  async eraseDisclosures(
+    recordId: string,
+    digests: readonly string[],
+    derived: Pick<NewRecordRow, "parties" | "terms">,
+  ): Promise<void> {
+    await this.transaction(async (tx) => {
+      for (const chunk of chunks([...digests], INSERT_CHUNK))
+        await tx
+          .deleteFrom("record_disclosures")
+          .where("record_id", "=", recordId)
+          .where("digest", "in", chunk)
+          .execute();
+      await tx.deleteFrom("record_parties").where("record_id", "=", recordId).execute();
+      await tx.deleteFrom("record_terms").where("record_id", "=", recordId).execute();
+      const parties = [...new Set(derived.parties ?? [])].map((party) => ({
+        record_id: recordId,
+        party,
+      }));
+      for (const chunk of chunks(parties, INSERT_CHUNK))
+        await tx.insertInto("record_parties").values(chunk).execute();
+      const terms = (derived.terms ?? []).map((t) => ({ record_id: recordId, ...t }));
+      for (const chunk of chunks(terms, INSERT_CHUNK))
+        await tx.insertInto("record_terms").values(chunk).execute();
+    });
+    if (this.db.getExecutor().adapter instanceof SqliteAdapter)
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(this.db);
+    else await sql`vacuum record_disclosures, record_parties, record_terms`.execute(this.db);
   }
 
   /** The rows, each with the disclosures still kept for it. */

@@ -1,0 +1,130 @@
+import { expect } from "chai";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AnchoredReceipt } from "../../service/receipts";
+import { providerChainReader } from "../../service/chain-reader";
+import { verifyReceipt } from "../../service/verify";
+import { exampleRecord } from "../support/http-client";
+import { auditNotary, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+/** Every file under `dir`, with where each of `needles` stands in it (bytes as written). */
+async function filesHolding(dir: string, needles: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const bytes = await readFile(path);
+    for (const needle of needles) if (bytes.includes(needle)) found.push(`${path}: ${needle}`);
+  }
+  return found;
+}
+
+const MARKERS = {
+  address: "Marker Street 8c1f, Pudong",
+  email: "marker8c1f@luma.example",
+  signedBy: "Marker Signer 8c1f",
+};
+
+describe("erasure of personal values (DESIGN §7)", function () {
+  this.timeout(120_000);
+  let notary: TestNotary;
+  let id: string;
+  let heldReceipt: AnchoredReceipt;
+  const verify = (receipt: unknown) =>
+    verifyReceipt({ receipt, fileDigests: [], chain: providerChainReader(notary.chain.provider) });
+
+  before(async () => {
+    notary = await startTestNotary({ BATCH_MAX_WAIT_MS: "100" });
+    const notice = (await exampleRecord("notice")) as {
+      metadata: {
+        notifier: Record<string, unknown>;
+        undertaking: Record<string, unknown>;
+      };
+    };
+    notice.metadata.notifier.address = MARKERS.address;
+    notice.metadata.notifier.email = MARKERS.email;
+    notice.metadata.undertaking.signedBy = MARKERS.signedBy;
+    const answer = await notary.client.postRecord(notice);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    id = (answer.body as { id: string }).id;
+    heldReceipt = (await waitAnchored(notary.client, id)) as AnchoredReceipt;
+  });
+  after(async () => notary?.stop());
+
+  it("erases what a request names, notarising why, and every proof still verifies", async () => {
+    const disclosures = (heldReceipt as { disclosures?: string[] }).disclosures ?? [];
+    expect(disclosures.length).to.be.greaterThan(3);
+    // Before: the values are on disk, in their disclosures (base64url), as they must be.
+    expect(await filesHolding(notary.dataDir, disclosures)).to.have.length.greaterThan(0);
+
+    const refused = await notary.client.postJson(`/v1/records/${id}/erasure`, {
+      reason: "the notifier asked",
+      legalBasis: "PIPL art. 47",
+      fields: ["notifier.fax"],
+    });
+    expect([
+      refused.status,
+      (refused.body as { error: { code: string } }).error.code,
+    ]).to.deep.equal([422, "ERASURE_FIELD_UNKNOWN"]);
+
+    const some = await notary.client.postJson(`/v1/records/${id}/erasure`, {
+      reason: "the notifier asked for its e-mail to be erased",
+      legalBasis: "PIPL art. 47(1)",
+      fields: ["notifier.email"],
+    });
+    expect(some.status, JSON.stringify(some.body)).to.equal(201);
+    expect((some.body as { fields: string[] }).fields).to.deep.equal(["notifier.email"]);
+    const partly = (await notary.client.get(`/v1/records/${id}`)).body as {
+      record: { metadata: { notifier: Record<string, unknown> } };
+      erasures: { recordId: string; fields: string[] }[];
+    };
+    expect(partly.record.metadata.notifier).to.not.have.property("email");
+    expect(partly.record.metadata.notifier).to.have.property("address", MARKERS.address);
+    expect(partly.erasures).to.have.length(1);
+    expect(partly.erasures[0]!.fields).to.deep.equal(["notifier.email"]);
+
+    const rest = await notary.client.postJson(`/v1/records/${id}/erasure`, {
+      reason: "the keeping period of the case ended",
+      legalBasis: "E-Commerce Law art. 31; PIPL art. 47(1)",
+    });
+    expect(rest.status, JSON.stringify(rest.body)).to.equal(201);
+    const erasureId = (rest.body as { erasureId: string }).erasureId;
+
+    // Gone from every file under the data directory: values and disclosures alike.
+    expect(
+      await filesHolding(notary.dataDir, [...Object.values(MARKERS), ...disclosures]),
+    ).to.deep.equal([]);
+
+    // The holder's receipt, with the erased disclosures, still verifies; so does today's, without.
+    expect((await verify(heldReceipt)).verdict).to.equal("valid");
+    const now = (await waitAnchored(notary.client, id)) as AnchoredReceipt;
+    expect((now as { disclosures?: string[] }).disclosures).to.deep.equal([]);
+    const checked = await verify(now);
+    expect(checked.verdict).to.equal("valid");
+    expect(checked.disclosed?.hidden.length).to.equal(disclosures.length);
+    // The erasure is a record like any other: anchored, and its receipt verifies.
+    expect((await verify(await waitAnchored(notary.client, erasureId))).verdict).to.equal("valid");
+
+    const again = await notary.client.postJson(`/v1/records/${id}/erasure`, {
+      reason: "twice",
+      legalBasis: "none",
+    });
+    expect([again.status, (again.body as { error: { code: string } }).error.code]).to.deep.equal([
+      409,
+      "NOTHING_TO_ERASE",
+    ]);
+    expect((await auditNotary(notary)).discrepancies).to.deep.equal([]);
+  });
+
+  it("is the platform's or an administrator's to do, and says what a bad request lacks", async () => {
+    const bad = await notary.client.postJson(`/v1/records/${id}/erasure`, { reason: "" });
+    expect([bad.status, (bad.body as { error: { code: string } }).error.code]).to.deep.equal([
+      400,
+      "ERASURE_INVALID",
+    ]);
+    const anonymous = await notary.client
+      .withKey(undefined)
+      .postJson(`/v1/records/${id}/erasure`, { reason: "x", legalBasis: "y" });
+    expect(anonymous.status).to.equal(401);
+  });
+});
