@@ -5,6 +5,7 @@ import { getBytes, hexlify, Transaction } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
 import { hashLeaf, makeTree, rootOf, sameBatch, sameHex32 } from "../merkle";
+import { digestOf, holdsPersonalData, type Json } from "../disclosure";
 import {
   derivedRowsOf,
   parseCommittedRecord,
@@ -22,6 +23,7 @@ import type {
   FileStore,
   LedgerBinding,
   RecordIndex,
+  RecordRow,
   RecordTable,
   StoredBatch,
   WitnessLog,
@@ -32,6 +34,7 @@ import { checkTransaction, isAnchorCall } from "../verify/chain-steps";
 export const AUDIT_CHECKS = [
   "sequence",
   "record",
+  "disclosure",
   "index",
   "signature",
   "file",
@@ -41,6 +44,50 @@ export const AUDIT_CHECKS = [
   "head",
 ] as const;
 export type AuditCheck = (typeof AUDIT_CHECKS)[number];
+
+/**
+ * A v2 record's kept disclosures against its digests: each must be the disclosure of a digest
+ * the record commits to, stored under that digest. Digests left without a disclosure are noted
+ * in `undisclosed`; an erasure record must name each (checked once all records are read).
+ */
+function disclosuresAgainstRecord(
+  row: RecordRow,
+  committed: CanonicalRecord,
+  undisclosed: Map<string, { seq: number; digests: Set<string> }>,
+): Discrepancy[] {
+  const digests = committedDigests(committed.metadata as Json);
+  const found: Discrepancy[] = [];
+  for (const d of row.disclosures) {
+    if (digestOf(d.disclosure) !== d.digest || !digests.has(d.digest))
+      found.push({
+        check: "disclosure",
+        code: "DISCLOSURE_ALTERED",
+        seq: row.seq,
+        recordId: row.id,
+        message: `record ${row.id}: a kept disclosure is not that of a digest the record commits to`,
+        details: { digest: d.digest },
+      });
+    digests.delete(d.digest);
+  }
+  if (digests.size > 0) undisclosed.set(row.id, { seq: row.seq, digests });
+  return found;
+}
+
+/** Every digest a committed value stands in for: `_sd` entries and array elements' `...`. */
+function committedDigests(node: Json, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const element of node) committedDigests(element, into);
+    return into;
+  }
+  if (node === null || typeof node !== "object") return into;
+  for (const [key, inner] of Object.entries(node)) {
+    if (key === "_sd" && Array.isArray(inner))
+      inner.forEach((d) => typeof d === "string" && into.add(d));
+    else if (key === "..." && typeof inner === "string") into.add(inner);
+    else committedDigests(inner, into);
+  }
+  return into;
+}
 
 /** One thing found wrong, named precisely enough to act on. */
 export const DiscrepancySchema = z.object({
@@ -73,6 +120,11 @@ export const AuditReportSchema = z
       fileBytes: z.number().int().nonnegative(),
       batches: z.number().int().nonnegative(),
       anchoredBatches: z.number().int().nonnegative(),
+      /**
+       * Records taken in before records committed to personal values (evidence-record/v1) that
+       * hold such values in the clear: never handed to the public, and not erasable.
+       */
+      clearRecords: z.number().int().nonnegative().optional(),
     }),
     ok: z.boolean(),
     discrepancies: z.array(DiscrepancySchema),
@@ -123,6 +175,10 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   const digests = new Map<string, { recordId: string; size: number }>();
   let expected = 0;
   let count = 0;
+  let clearRecords = 0;
+  // Digests whose disclosure is gone, by record, until the erasure records are all read.
+  const undisclosed = new Map<string, { seq: number; digests: Set<string> }>();
+  const erased = new Map<string, Set<string>>();
   for await (const row of store.streamRecordsWithIndex()) {
     if (expected < row.seq) found.push(missing(expected, row.seq - 1));
     expected = row.seq + 1;
@@ -130,9 +186,16 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     deps.onProgress?.("records", count, nextSeq);
     let record: TypedRecord;
     let committed: CanonicalRecord;
+    let disclosureFindings: Discrepancy[];
     try {
       committed = parseCommittedRecord(row.canonical);
-      record = readStoredRecord(row);
+      // An altered disclosure is named as such, and the record read with the others.
+      disclosureFindings = disclosuresAgainstRecord(row, committed, undisclosed);
+      const altered = new Set(disclosureFindings.map((d) => d.details?.digest));
+      record = readStoredRecord({
+        canonical: row.canonical,
+        disclosures: row.disclosures.filter((d) => !altered.has(d.digest)),
+      });
     } catch {
       found.push({
         check: "record",
@@ -143,6 +206,17 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       });
       continue;
     }
+    found.push(...disclosureFindings);
+    if (record.kind === "erasure") {
+      const target = record.links.find((l) => l.rel === "erases")?.id;
+      if (target)
+        erased.set(target, new Set([...(erased.get(target) ?? []), ...record.metadata.digests]));
+    }
+    if (
+      committed.format === "evidence-record/v1" &&
+      holdsPersonalData(record.kind, record.metadata as Json)
+    )
+      clearRecords++;
     // The leaf is over the record as committed; everything else reads its disclosed values.
     const leafBytes = hashLeaf(toCanonicalBytes(committed), nativeSha256);
     const leaf = hexlify(leafBytes).slice(2);
@@ -195,6 +269,18 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     for (const f of record.files) digests.set(f.sha256, { recordId: record.id, size: f.size });
   }
   roots.finish();
+  for (const [recordId, { seq, digests }] of undisclosed) {
+    const unexplained = [...digests].filter((d) => !erased.get(recordId)?.has(d));
+    if (unexplained.length > 0)
+      found.push({
+        check: "disclosure",
+        code: "DISCLOSURE_DELETED",
+        seq,
+        recordId,
+        message: `record ${recordId}: ${unexplained.length} committed value(s) lost their disclosure, and no erasure record names them`,
+        details: { digests: unexplained },
+      });
+  }
   if (expected < nextSeq) found.push(missing(expected, nextSeq - 1));
   // A next seq below the records' hands out a used seq: every submission would fail.
   if (expected > nextSeq)
@@ -303,6 +389,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       fileBytes,
       batches: batches.length,
       anchoredBatches: onChain.length,
+      clearRecords,
     },
     ok: found.length === 0,
     discrepancies: found,

@@ -116,6 +116,36 @@ describe("erasure of personal values (DESIGN §7)", function () {
     expect((await auditNotary(notary)).discrepancies).to.deep.equal([]);
   });
 
+  it("has the audit name a disclosure deleted without an erasure record, and one altered", async () => {
+    const answer = await notary.client.postRecord(await exampleRecord("notice"));
+    const other = (answer.body as { id: string }).id;
+    await waitAnchored(notary.client, other);
+    const kept = await notary.store.db
+      .selectFrom("record_disclosures")
+      .selectAll()
+      .where("record_id", "=", other)
+      .orderBy("digest")
+      .execute();
+    await notary.store.db
+      .deleteFrom("record_disclosures")
+      .where("record_id", "=", other)
+      .where("digest", "=", kept[0]!.digest)
+      .execute();
+    await notary.store.db
+      .updateTable("record_disclosures")
+      .set({ disclosure: kept[2]!.disclosure })
+      .where("record_id", "=", other)
+      .where("digest", "=", kept[1]!.digest)
+      .execute();
+    const found = (await auditNotary(notary)).discrepancies.map((d) => [d.code, d.recordId]);
+    expect(found).to.deep.include.members([
+      ["DISCLOSURE_ALTERED", other],
+      ["DISCLOSURE_DELETED", other],
+    ]);
+    // The search index still holds what the deleted value gave: named too, nothing else.
+    expect(found.filter(([, id]) => id !== other)).to.deep.equal([]);
+  });
+
   it("is the platform's or an administrator's to do, and says what a bad request lacks", async () => {
     const bad = await notary.client.postJson(`/v1/records/${id}/erasure`, { reason: "" });
     expect([bad.status, (bad.body as { error: { code: string } }).error.code]).to.deep.equal([
