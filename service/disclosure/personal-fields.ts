@@ -21,9 +21,19 @@ const PUBLISHED_KINDS = new Set(["contact_directory"]);
 /**
  * Free text a person wrote, which may speak of a person: a notice's explanation, a declaration's
  * argument and claim, an undertaking's statement, a report's facts, a mediation's summary, a
- * commitment's text, a directory entry's content.
+ * commitment's text, a directory entry's content, a description of evidence, a penalty's
+ * violation and penalty, a measure's wording, the platform's warning text. Pages that publish
+ * such text read it inside the service and mask what looks personal; the record commits to it.
  */
 const FREE_TEXT = new Set([
+  "description",
+  "violation",
+  "penalty",
+  "warningText",
+  "claimsReliedOn",
+  "measure",
+  "redress",
+  "legalGround",
   "explanation",
   "argument",
   "rightOrLicence",

@@ -75,12 +75,17 @@ export async function verifyLinks(
   for (const id of new Set(ids)) {
     const row = await store.getRecordRow(id);
     const batch = row?.batch_index == null ? undefined : await store.getBatch(row.batch_index);
-    // WARNING: a lookup code hands its holder the whole record. Links anyone may follow carry
-    // one only for a record without personal data; until records commit to personal values
-    // instead of holding them (DESIGN §7), any other record's link opens the verification page
-    // without its receipt.
+    // WARNING: a lookup code hands its holder the record as committed, with no disclosure. A
+    // v2 record commits to its personal values (DESIGN §7), so its link may carry one; a v1
+    // record holds them in the clear, so its link carries one only if it holds none, and opens
+    // the verification page without its receipt otherwise.
     const record = row && readStoredRecord(row);
-    if (record && holdsPersonalData(record.kind, record.metadata as Json)) continue;
+    if (
+      record &&
+      record.format === "evidence-record/v1" &&
+      holdsPersonalData(record.kind, record.metadata as Json)
+    )
+      continue;
     if (row && batch?.status === "anchored")
       found.set(
         id,
