@@ -1,9 +1,9 @@
 /**
- * Generates the shared verification vectors for the receipts issued now (evidence-receipt/v2)
- * in test/vectors/v2/<case>[_fail]/ from a real run of the service on an embedded chain whose
- * journal is kept beside them (test/vectors/v2/chain/), so every verifier can replay the same
- * chain and check the same receipts. The v1 vectors in test/vectors/v1/ are kept as they were
- * made: v1 receipts are no longer issued, and must verify for ever.
+ * Generates the shared verification vectors for the receipts issued now (evidence-receipt/v3)
+ * in test/vectors/v3/<case>[_fail]/ from a real run of the service on an embedded chain whose
+ * journal is kept beside them (test/vectors/v3/chain/), so every verifier can replay the same
+ * chain and check the same receipts. The v1 and v2 vectors beside them are kept as they were
+ * made: those receipts are no longer issued, and must verify for ever.
  *
  *   npm run make-vectors
  *   npm run make-vectors -- --derive-only   (only the strict-reading vectors, on the set as it is)
@@ -24,7 +24,14 @@ import {
 import { startNotary } from "../service/server";
 import { STRICT_TAMPERINGS } from "./strict-vectors";
 
-const OUT = join(__dirname, "..", "test", "vectors", "v2");
+const OUT = join(__dirname, "..", "test", "vectors", "v3");
+
+/** A disclosure of the same salt and name with another value: its digest is in no record. */
+const forged = (disclosure: string, value: unknown) => {
+  const [salt, name] = JSON.parse(Buffer.from(disclosure, "base64url").toString()) as string[];
+  return Buffer.from(JSON.stringify([salt, name, value])).toString("base64url");
+};
+const disclosuresOf = (r: AnchoredReceipt) => (r as { disclosures?: string[] }).disclosures ?? [];
 
 /** A v2 intake signature by another key, made as a wallet would (ethers' EIP-712 encoder). */
 const signStatement = (key: string, r: AnchoredReceipt) =>
@@ -285,11 +292,74 @@ async function main(): Promise<void> {
         expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
       },
       {
-        name: "v1_format_on_v2_signature_fail",
-        why: "The format is changed to evidence-receipt/v1: a v1 signature covers the leaf hash alone, and the operator never signed that.",
-        receipt: tampered((r) => ((r as { format: string }).format = "evidence-receipt/v1")),
+        name: "v2_format_on_v3_receipt_fail",
+        why: "The format is changed to evidence-receipt/v2: a v2 receipt carries an evidence-record/v1, whose values stand in the clear, never a record that commits to them.",
+        receipt: tampered((r) => ((r as { format: string }).format = "evidence-receipt/v2")),
         files: single,
-        expect: { verdict: "invalid", step: "signature", code: "SIGNATURE_INVALID" },
+        expect: { verdict: "invalid", step: "format", code: "RECEIPT_MALFORMED" },
+      },
+      {
+        name: "valid_without_disclosures",
+        why: "The receipt the public is given: the committed record, its personal values digests, and no disclosure. It verifies whole; the values stay hidden.",
+        receipt: tampered((r) => ((r as { disclosures?: string[] }).disclosures = [])),
+        files: single,
+        expect: { verdict: "valid" },
+      },
+      {
+        name: "valid_some_disclosures",
+        why: "A receipt with only some of the record's disclosures (what the other party of a case is shown): each matches one digest, the rest stay hidden.",
+        receipt: tampered(
+          (r) => ((r as { disclosures?: string[] }).disclosures = disclosuresOf(r).slice(0, 1)),
+        ),
+        files: single,
+        expect: { verdict: "valid" },
+      },
+      {
+        name: "disclosure_value_changed_fail",
+        why: "One disclosure keeps its salt and name but carries another value: its digest stands nowhere in the record.",
+        receipt: tampered((r) => {
+          const [first, ...rest] = disclosuresOf(r);
+          (r as { disclosures?: string[] }).disclosures = [forged(first!, "Someone Else"), ...rest];
+        }),
+        files: single,
+        expect: { verdict: "invalid", step: "disclosures", code: "DISCLOSURE_UNUSED" },
+      },
+      {
+        name: "disclosure_of_another_record_fail",
+        why: "A disclosure of another record (same ledger, same kind of field) is added: its digest is that record's, not this one's.",
+        receipt: tampered(
+          (r) =>
+            ((r as { disclosures?: string[] }).disclosures = [
+              ...disclosuresOf(r),
+              disclosuresOf(r2!)[0]!,
+            ]),
+        ),
+        files: single,
+        expect: { verdict: "invalid", step: "disclosures", code: "DISCLOSURE_UNUSED" },
+      },
+      {
+        name: "disclosure_given_twice_fail",
+        why: "The same disclosure is given twice: each must match a digest exactly once.",
+        receipt: tampered(
+          (r) =>
+            ((r as { disclosures?: string[] }).disclosures = [
+              ...disclosuresOf(r),
+              disclosuresOf(r)[0]!,
+            ]),
+        ),
+        files: single,
+        expect: { verdict: "invalid", step: "disclosures", code: "DISCLOSURE_MISMATCH" },
+      },
+      {
+        name: "committed_digest_removed_fail",
+        why: "A digest is removed from the record's _sd list (to hide that a value was committed to): the record no longer hashes to its leaf.",
+        receipt: tampered((r) => {
+          const collector = (r.record.metadata.collection as { collector: { _sd: string[] } })
+            .collector;
+          collector._sd = collector._sd.slice(1);
+        }),
+        files: single,
+        expect: { verdict: "invalid", step: "leaf", code: "LEAF_HASH_MISMATCH" },
       },
     ];
     await running.stop();
@@ -301,7 +371,7 @@ async function main(): Promise<void> {
     await deriveStrictVectors();
     await writeFile(
       join(OUT, "README.md"),
-      "# Verification vectors, evidence-receipt/v2\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail; `unknown_major_version` must be reported as unverifiable (not judged), not as invalid. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. Regenerate with `npm run make-vectors`; the v1 vectors beside this folder are kept as made.\n",
+      "# Verification vectors, evidence-receipt/v3\n\nOne folder per case: `receipt.json`, the `files/` a verifier holds, `expected.json`, and a README saying why. A `_fail` suffix marks cases that must fail; `unknown_major_version` must be reported as unverifiable (not judged), not as invalid. `chain/blocks.jsonl` is the journal of the embedded chain the receipts were anchored on: replaying it (EmbeddedChain) reproduces every block hash. The records are evidence-record/v2: personal values are SD-JWT digests and `disclosures` reveal them (README, Personal values). Regenerate with `npm run make-vectors`; the v1 and v2 vectors beside this folder are kept as made.\n",
     );
     console.log(`wrote ${vectors.length} vectors to ${OUT}`);
   } finally {

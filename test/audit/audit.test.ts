@@ -82,7 +82,7 @@ describe("audit", function () {
       const row = (await notary.store.getRecord(ids[1]!))!;
       await notary.store.db
         .updateTable("records")
-        .set({ canonical: row.canonical.replace("Screen capture", "Scrubbed capture") })
+        .set({ canonical: row.canonical.replace("CASE-2026-0042", "CASE-2026-0043") })
         .where("id", "=", ids[1]!)
         .execute();
       const report = await audit();
