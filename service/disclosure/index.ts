@@ -13,6 +13,7 @@ export {
   type IsPersonal,
   type Json,
   type JsonPath,
+  type Sha256,
 } from "./selective";
 export { holdsPersonalData, isPersonalField } from "./personal-fields";
 export { audienceOf, mayBeShown, type Audience, type Entitlement } from "./audience";

@@ -17,6 +17,7 @@ import {
   type RecordKind,
   type ValidRecordInput,
 } from "../records";
+import { nextSalt } from "./salts";
 import { audienceOf, commitPersonal, isPersonalField, SD_ALG, type Json } from "../disclosure";
 import {
   toDerivedTables,
@@ -362,7 +363,8 @@ function commitToPersonalValues(accepted: TypedRecord): {
   const committed = commitPersonal(
     accepted.metadata as { [key: string]: Json },
     (path, parent) => isPersonalField(accepted.kind, path, parent),
-    () => randomBytes(16).toString("base64url"),
+    nextSalt,
+    nativeSha256,
   );
   if (committed.disclosures.length === 0) return { canonicalRecord: accepted, disclosures: [] };
   // `_sd_alg` stands at the record's top, not its metadata's (DESIGN §7).

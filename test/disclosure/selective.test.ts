@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { unpackSync } from "@sd-jwt/decode";
@@ -46,6 +46,29 @@ describe("selective disclosure (SD-JWT encoding, RFC 9901)", () => {
     expect(
       digestOf("WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0"),
     ).to.equal("X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0");
+  });
+
+  it("writes each disclosure exactly as SD-JWT's own encoder does, its digest over those bytes", () => {
+    const { disclosures } = commitPersonal(
+      { name: "王小明", phone: "+86 138 0000 0000", tags: ["a", "b"] },
+      (path) => path[0] === "name" || path[0] === "phone" || path.length === 2,
+      () => "c2FsdHNhbHRzYWx0c2FsdA",
+      (data) => createHash("sha256").update(data).digest(),
+    );
+    for (const d of disclosures) {
+      const decoded = Disclosure.fromEncodeSync(d.disclosure, {
+        hasher: (data: string) => createHash("sha256").update(data).digest(),
+        alg: "sha-256",
+      }).decode();
+      expect(Disclosure.fromArray(decoded as never).encode()).to.equal(d.disclosure);
+      expect(d.digest).to.equal(digestOf(d.disclosure));
+    }
+    expect(disclosures.map((d) => d.path)).to.deep.equal([
+      ["name"],
+      ["phone"],
+      ["tags", 0],
+      ["tags", 1],
+    ]);
   });
 
   it("commits every example record's personal values, keeps the public ones, and reveals them back", async () => {
