@@ -225,17 +225,22 @@ describe("audit", function () {
     }
   });
 
+  /** Deletes a record and every row that refers to it, as someone hiding it would. */
+  const dropRecord = async (notary: TestNotary, id: string) => {
+    for (const table of [
+      "record_files",
+      "record_parties",
+      "record_links",
+      "record_disclosures",
+    ] as const)
+      await notary.store.db.deleteFrom(table).where("record_id", "=", id).execute();
+    await notary.store.db.deleteFrom("records").where("id", "=", id).execute();
+  };
+
   it("names a dropped record by its seq", async () => {
     const { notary, ids, audit } = await ledger();
     try {
-      for (const table of [
-        "record_files",
-        "record_parties",
-        "record_links",
-        "record_disclosures",
-      ] as const)
-        await notary.store.db.deleteFrom(table).where("record_id", "=", ids[2]!).execute();
-      await notary.store.db.deleteFrom("records").where("id", "=", ids[2]!).execute();
+      await dropRecord(notary, ids[2]!);
       const report = await audit();
       expect(codes(report)).to.deep.equal(["RECORD_MISSING", "BATCH_ROOT_MISMATCH"]);
       expect(report.discrepancies[0]).to.include({ seq: 2 });
@@ -248,16 +253,7 @@ describe("audit", function () {
   it("names a run of dropped records as one gap, with its first and last seq", async () => {
     const { notary, ids, audit } = await ledger();
     try {
-      for (const id of [ids[0]!, ids[1]!]) {
-        for (const table of [
-          "record_files",
-          "record_parties",
-          "record_links",
-          "record_disclosures",
-        ] as const)
-          await notary.store.db.deleteFrom(table).where("record_id", "=", id).execute();
-        await notary.store.db.deleteFrom("records").where("id", "=", id).execute();
-      }
+      for (const id of [ids[0]!, ids[1]!]) await dropRecord(notary, id);
       const report = await audit();
       expect(codes(report)).to.deep.equal(["RECORD_MISSING", "BATCH_ROOT_MISMATCH"]);
       expect(report.discrepancies[0]).to.include({ seq: 0, lastSeq: 1 });

@@ -170,8 +170,18 @@ for (const set of SETS)
 
     it("gives the expected verdict and exit code with the CLI over JSON-RPC", async () => {
       const run = promisify(execFile);
+      // The CLI is the core behind a Node start of a second or so: every vector of the set
+      // issued now, and one per outcome (verdict and failed step) of the older sets.
+      const outcomes = new Set<string>();
+      const chosen =
+        set === SETS[SETS.length - 1]
+          ? vectors
+          : vectors.filter((v) => {
+              const outcome = `${v.expected.verdict}:${v.expected.step ?? ""}`;
+              return !outcomes.has(outcome) && outcomes.add(outcome);
+            });
       // Three at a time: each is a Node start, mostly spent loading, not verifying.
-      const queue = [...vectors];
+      const queue = [...chosen];
       const worker = async (): Promise<void> => {
         for (let v = queue.shift(); v; v = queue.shift()) await runOne(v);
       };
