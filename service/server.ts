@@ -28,7 +28,14 @@ import {
   makeStatementSigner,
   startSigningWorker,
 } from "./keys";
-import { actionEvents, anchoredEvents, deadlineEvents, makeCaseDesk, Notary } from "./notary";
+import {
+  actionEvents,
+  anchoredEvents,
+  deadlineEvents,
+  makeCaseDesk,
+  Notary,
+  sweepKeepingPeriods,
+} from "./notary";
 import { WebhookDispatcher, type Published } from "./webhooks";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./chain-reader";
@@ -313,6 +320,19 @@ async function start(
   }, config.webhookDeadlines.scanMs);
   deadlineScan.unref();
   opened.push(async () => clearInterval(deadlineScan));
+  // Personal values whose keeping period ended are erased, each with its notarised record.
+  let sweeping: Promise<unknown> | undefined;
+  const keepingSweep = setInterval(() => {
+    sweeping ??= sweepKeepingPeriods({ notary, store }, new Date())
+      .then(({ erased }) => erased.length > 0 && logger.info({ erased }, "keeping periods ended"))
+      .catch((error: unknown) => logger.warn({ err: error }, "keeping-period sweep failed"))
+      .finally(() => (sweeping = undefined));
+  }, config.keepingSweepMs);
+  keepingSweep.unref();
+  opened.push(async () => {
+    clearInterval(keepingSweep);
+    await sweeping;
+  });
 
   logger.info(
     {

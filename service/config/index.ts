@@ -50,6 +50,8 @@ const Env = z.object({
   WEBHOOK_RETRY_BASE_MS: int(1_000, 10),
   WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
   WEBHOOK_DEADLINE_SCAN_MS: int(15 * 60_000, 100),
+  /** How often personal values whose keeping period ended are looked for and erased. */
+  KEEPING_SWEEP_MS: int(60 * 60_000, 100),
   WEBHOOK_DEADLINE_HOURS: int(24, 1),
   MIN_FREE_BYTES: int(256 * 2 ** 20, 0),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
@@ -153,6 +155,7 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** How often cases are scanned for steps due soon, and how soon is soon (hours). */
   webhookDeadlines: { scanMs: number; hours: number };
+  keepingSweepMs: number;
   apiKeysFile: string;
   limits: {
     fileBytes: number;
@@ -254,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "true",
     webhookDeadlines: { scanMs: e.WEBHOOK_DEADLINE_SCAN_MS, hours: e.WEBHOOK_DEADLINE_HOURS },
+    keepingSweepMs: e.KEEPING_SWEEP_MS,
     lookup: {
       windowMs: e.LOOKUP_WINDOW_MS,
       lookups: e.LOOKUPS_PER_WINDOW,

@@ -24,3 +24,4 @@ export {
   type CaseSummary,
 } from "./case-desk";
 export { eraseValues, erasuresOf, ErasureRequest, type Erased } from "./erasures";
+export { sweepKeepingPeriods, KEEPING_SWEEPER } from "./keeping-period";

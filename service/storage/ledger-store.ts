@@ -267,6 +267,29 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     else await sql`vacuum record_disclosures, record_parties, record_terms`.execute(this.db);
   }
 
+  /** Records keeping a disclosure whose keeping floor is past `now`, oldest floor first. */
+  async recordsPastKeeping(now: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("record_disclosures")
+      .select("record_id")
+      .where("keep_until", "<=", now)
+      .groupBy("record_id")
+      .orderBy(sql`min(keep_until)`)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.record_id);
+  }
+
+  /** Moves a record's keeping floor later (its case keeps it longer), never earlier. */
+  async keepUntil(recordId: string, until: string): Promise<void> {
+    await this.db
+      .updateTable("record_disclosures")
+      .set({ keep_until: until })
+      .where("record_id", "=", recordId)
+      .where("keep_until", "<", until)
+      .execute();
+  }
+
   /** The rows, each with the disclosures still kept for it. */
   private async withDisclosures<T extends { id: string }>(
     rows: readonly T[],

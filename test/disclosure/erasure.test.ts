@@ -157,4 +157,52 @@ describe("erasure of personal values (DESIGN §7)", function () {
       .postJson(`/v1/records/${id}/erasure`, { reason: "x", legalBasis: "y" });
     expect(anonymous.status).to.equal(401);
   });
+
+  it("erases at the end of the keeping period what no case keeps longer, notarising it", async () => {
+    const swept = await startTestNotary({ BATCH_MAX_WAIT_MS: "100", KEEPING_SWEEP_MS: "200" });
+    try {
+      const post = async (kind: string, links: { rel: string; id: string }[] = []) => {
+        const answer = await swept.client.postRecord(await exampleRecord(kind, links), [
+          { name: "f.txt", content: `${kind} ${links.length}` },
+        ]);
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+        return (answer.body as { id: string }).id;
+      };
+      const alone = await post("evidence");
+      const cited = await post("evidence");
+      const notice = await post("notice", [{ rel: "evidence", id: cited }]);
+      // Three years on, for the floor: every disclosure's keeping floor has passed.
+      await swept.store.db
+        .updateTable("record_disclosures")
+        .set({ keep_until: "2020-01-01T00:00:00.000Z" })
+        .execute();
+      const erasuresOf = async (id: string) =>
+        ((await swept.client.get(`/v1/records/${id}`)).body as { erasures: unknown[] }).erasures;
+      for (let i = 0; (await erasuresOf(alone)).length === 0; i++) {
+        expect(i, "the sweeper never erased").to.be.lessThan(100);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const [erasure] = (await erasuresOf(alone)) as { recordId: string }[];
+      const record = (await swept.client.get(`/v1/records/${erasure!.recordId}`)).body as {
+        record: { kind: string; metadata: { trigger: string; legalBasis: string } };
+      };
+      expect(record.record.kind).to.equal("erasure");
+      expect(record.record.metadata.trigger).to.equal("keeping_period");
+      expect(record.record.metadata.legalBasis).to.include("art. 31");
+      // The notice's case ends three years after its last record: it and its evidence are kept,
+      // their floor moved to that day, so the sweeper does not look at them again before.
+      const kept = await swept.store.db
+        .selectFrom("record_disclosures")
+        .select(["record_id", "keep_until"])
+        .where("record_id", "in", [alone, cited, notice])
+        .execute();
+      expect(new Set(kept.map((k) => k.record_id))).to.deep.equal(new Set([cited, notice]));
+      for (const k of kept)
+        expect(Date.parse(k.keep_until)).to.be.greaterThan(Date.now() + 2.9 * 365 * 86_400_000);
+      expect(await erasuresOf(cited)).to.deep.equal([]);
+      expect((await auditNotary(swept)).discrepancies).to.deep.equal([]);
+    } finally {
+      await swept.stop();
+    }
+  });
 });
