@@ -97,7 +97,8 @@ const DATA_TYPES: DataType[] = [
     kinds: ["action", "penalty_decision"],
     includes: isPenalty,
   },
-  { file: "7-evidence-and-preservation", kinds: ["evidence"] },
+  // Erasure records say which preserved values were erased, when and why: "erased by record X".
+  { file: "7-evidence-and-preservation", kinds: ["evidence", "erasure"] },
   {
     file: "8-goods-and-transactions",
     kinds: ["notice", "counter_notice", "report"],

@@ -1,11 +1,19 @@
 import { expect } from "chai";
-import { readdir, readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { providerChainReader } from "../../service/chain-reader";
 import { verifyReceipt } from "../../service/verify";
 import { exampleRecord } from "../support/http-client";
-import { auditNotary, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import {
+  auditNotary,
+  regulatorClient,
+  startTestNotary,
+  waitAnchored,
+  type TestNotary,
+} from "../support/notary";
 
 /** Every file under `dir`, with where each of `needles` stands in it (bytes as written). */
 async function filesHolding(dir: string, needles: readonly string[]): Promise<string[]> {
@@ -114,6 +122,26 @@ describe("erasure of personal values (DESIGN §7)", function () {
       "NOTHING_TO_ERASE",
     ]);
     expect((await auditNotary(notary)).discrepancies).to.deep.equal([]);
+
+    // A regulator's export says what was erased, by which record: never a value merely missing.
+    const regulator = await regulatorClient(notary);
+    const archive = join(notary.dataDir, "..", `export-${id}.zip`);
+    await writeFile(archive, (await regulator.getBytes("/v1/exports")).bytes);
+    const { stdout } = await promisify(execFile)("unzip", [
+      "-p",
+      archive,
+      "7-evidence-and-preservation.jsonl",
+    ]);
+    const erasures = stdout
+      .trim()
+      .split("\n")
+      .map(
+        (line) =>
+          (JSON.parse(line) as { record: { kind: string; id: string; links: unknown[] } }).record,
+      )
+      .filter((r) => r.kind === "erasure");
+    expect(erasures.map((r) => r.id)).to.include(erasureId);
+    expect(erasures.flatMap((r) => r.links)).to.deep.include({ rel: "erases", id });
   });
 
   it("has the audit name a disclosure deleted without an erasure record, and one altered", async () => {
