@@ -32,6 +32,10 @@ export interface BundleDeps {
   issuer: string;
   /** Largest total of original files one bundle may carry. */
   maxFileBytes: number;
+  /** The erasures notarised for a record, for the README (none when not given). */
+  erasuresOf?: (
+    id: string,
+  ) => Promise<readonly { recordId: string; at: string; fields: string[] }[]>;
 }
 
 /**
@@ -85,7 +89,12 @@ export async function writeBundle(
     if (deps.tsaRootsPem) await archive.bytes("tsa-roots.pem", deps.tsaRootsPem);
     await archive.bytes(
       "README.txt",
-      bundleReadme({ subject: subject.name, issuer: deps.issuer, receipts }),
+      bundleReadme({
+        subject: subject.name,
+        issuer: deps.issuer,
+        receipts,
+        erasures: await erasuresIn(deps, subject.records),
+      }),
     );
     const manifest = {
       format: BUNDLE_FORMAT,
@@ -150,4 +159,13 @@ export function entryNames(names: readonly string[]): string[] {
     used.add(entry);
     return entry;
   });
+}
+
+/** Every erasure of the bundled records, each naming the record it erased from. */
+async function erasuresIn(deps: BundleDeps, records: readonly CanonicalRecord[]) {
+  const out: { recordId: string; erasureId: string; at: string; fields: string[] }[] = [];
+  for (const record of records)
+    for (const e of (await deps.erasuresOf?.(record.id)) ?? [])
+      out.push({ recordId: record.id, erasureId: e.recordId, at: e.at, fields: e.fields });
+  return out;
 }

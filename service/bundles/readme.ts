@@ -5,7 +5,12 @@ export function bundleReadme(o: {
   subject: string;
   issuer: string;
   receipts: { receipt: Receipt; files: string[] }[];
+  /** Personal values of these records erased since intake, by which erasure record. */
+  erasures?: readonly { recordId: string; erasureId: string; at: string; fields: string[] }[];
 }): string {
+  const erased = (o.erasures ?? []).map(
+    (e) => `  - ${e.recordId}: ${e.fields.join(", ")} — erased by record ${e.erasureId} (${e.at})`,
+  );
   const list = o.receipts
     .map(
       ({ receipt: r }) =>
@@ -61,6 +66,18 @@ export function bundleReadme(o: {
     "",
     "记录 Records:",
     list,
+    "",
+    "个人信息 Personal data:",
+    "  记录对个人信息只保存加盐摘要；回执中的 disclosures 揭示持有人有权查看的值，其余显示为“已隐去”。",
+    "  A record keeps salted digests of its personal values; a receipt's disclosures reveal those its",
+    "  holder may see (checked against the digests), the rest show as hidden. The proofs hold either way.",
+    ...(erased.length > 0
+      ? [
+          "  以下个人信息已依法删除（摘要仍在记录中，证明不受影响）：",
+          "  These values were erased after intake (their digests remain; every proof still verifies):",
+          ...erased,
+        ]
+      : []),
     "",
   ].join("\r\n");
 }

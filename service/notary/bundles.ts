@@ -1,3 +1,4 @@
+import { erasuresOf } from "./erasures";
 import type { Writable } from "node:stream";
 import { writeBundle, type BundleDeps } from "../bundles";
 import { NotFoundError } from "../errors";
@@ -38,7 +39,7 @@ export function makeBundles(
   ) => {
     deps.slot(out);
     await writeBundle(
-      { ...deps, notary: deps.notary },
+      { ...deps, notary: deps.notary, erasuresOf: (id) => erasuresOf(deps.store, id) },
       { name, records, reader: key },
       submitter(key),
       out,

@@ -3,7 +3,7 @@ import { InvalidInputError } from "../errors";
 import type { Submitter } from "../intake";
 import { derivedRowsOf, parseCanonicalRecord, type TypedRecord } from "../records";
 import type { Receipt } from "../receipts";
-import type { LedgerStore, StoredDisclosure } from "../storage";
+import type { LedgerStore, RecordIndex, StoredDisclosure } from "../storage";
 import { linkedRecords } from "./linked-records";
 import type { Notary } from "./notary";
 
@@ -90,7 +90,7 @@ export async function eraseValues(
 
 /** The erasures notarised for a record: which digests each erased, and when. */
 export async function erasuresOf(
-  store: LedgerStore,
+  store: RecordIndex,
   recordId: string,
 ): Promise<{ recordId: string; at: string; digests: string[]; fields: string[] }[]> {
   return (await linkedRecords(store, [recordId], "erases"))

@@ -142,6 +142,15 @@ describe("erasure of personal values (DESIGN §7)", function () {
       .filter((r) => r.kind === "erasure");
     expect(erasures.map((r) => r.id)).to.include(erasureId);
     expect(erasures.flatMap((r) => r.links)).to.deep.include({ rel: "erases", id });
+
+    // So does the record's court bundle, in its README.
+    const bundle = join(notary.dataDir, "..", `bundle-${id}.zip`);
+    await writeFile(bundle, (await notary.client.getBytes(`/v1/records/${id}/bundle`)).bytes);
+    const readme = (await promisify(execFile)("unzip", ["-p", bundle, "README.txt"])).stdout;
+    expect(readme).to.include(
+      `notifier.email — erased by record ${(some.body as { erasureId: string }).erasureId}`,
+    );
+    expect(readme).to.include(`erased by record ${erasureId}`);
   });
 
   it("has the audit name a disclosure deleted without an erasure record, and one altered", async () => {
