@@ -1,6 +1,6 @@
 /** Case timelines: a notice, what answered it, and the time rules each step is held to. */
 export { CalendarYearUnknown, chinaCalendar, WorkingCalendar } from "./calendar";
-export { retentionOf, type Retention } from "./retention";
+export { KEEPING_YEARS, retentionOf, type Retention } from "./retention";
 export {
   buildTimeline,
   type CaseRecords,

@@ -9,7 +9,9 @@ export interface Retention {
   keepUntil: string;
 }
 
-const YEARS = 3;
+/** E-Commerce Law art. 31: goods and transaction information are kept at least this long. */
+export const KEEPING_YEARS = 3;
+const YEARS = KEEPING_YEARS;
 
 /**
  * E-Commerce Law art. 31 keeps goods and transaction information at least three years; our

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { parseCanonicalRecord } from "../records";
 import type { AnchoredReceipt, Rfc3161Witness } from "../receipts/receipt";
 import { DEV_CHAIN_IDS } from "../verify/verifier";
-import { describeSubject } from "./subject";
+import { checkDisclosures } from "../verify/record-steps";
+import { describeSubject, HIDDEN } from "./subject";
 import { describeToken } from "../witnesses/rfc3161";
 
 export const CERTIFICATE_FORMAT = "evidence-certificate/v1";
@@ -121,6 +122,18 @@ export function toCertificate(
     record,
     (receipt as { disclosures?: string[] }).disclosures ?? [],
   );
+  // Values the receipt does not disclose are not printed: say how many, so none seems absent.
+  const hidden = checkDisclosures(receipt).disclosed?.hidden.length ?? 0;
+  const hiddenNote =
+    hidden === 0
+      ? []
+      : [
+          {
+            zh: "未披露的个人信息",
+            en: "Personal data not disclosed",
+            value: `${hidden} ${HIDDEN}：记录以加盐摘要存证，持有人可出示并核对 / committed to by salted digest; their holder can disclose them and anyone can check`,
+          },
+        ];
   const blockTime = inBeijingTime(new Date(anchor.blockTimestamp * 1000).toISOString());
   const witnesses = witnessesOf(receipt);
   const independent = witnesses
@@ -133,7 +146,11 @@ export function toCertificate(
     verifyUrl: options.verifyUrl,
     developmentChain: DEV_CHAIN_IDS.has(anchor.chainId),
     sections: [
-      { zh: "存证内容", en: "What was recorded", fields: describeSubject(typed) },
+      {
+        zh: "存证内容",
+        en: "What was recorded",
+        fields: [...describeSubject(typed), ...hiddenNote],
+      },
       {
         zh: "存证信息",
         en: "Record",

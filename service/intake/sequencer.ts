@@ -17,6 +17,7 @@ import {
   type RecordKind,
   type ValidRecordInput,
 } from "../records";
+import { KEEPING_YEARS } from "../cases";
 import { nextSalt } from "./salts";
 import { audienceOf, commitPersonal, isPersonalField, SD_ALG, type Json } from "../disclosure";
 import {
@@ -347,12 +348,6 @@ export class Sequencer {
 }
 
 /**
- * E-Commerce Law art. 31 keeps transaction records at least three years; a disclosure may be
- * erased for its keeping period no earlier (the sweeper reads the case's own, which may be later).
- */
-const KEEP_YEARS = 3;
-
-/**
  * The record as committed (DESIGN §7): every personal value of its metadata replaced by the
  * digest of a disclosure salted with 128 random bits, and the disclosures, kept apart.
  */
@@ -371,7 +366,8 @@ function commitToPersonalValues(accepted: TypedRecord): {
   const metadata = { ...committed.committed };
   delete metadata._sd_alg;
   const keepUntil = new Date(accepted.receivedAt);
-  keepUntil.setUTCFullYear(keepUntil.getUTCFullYear() + KEEP_YEARS);
+  // Art. 31's floor; the sweeper reads the case's own period, which may be later.
+  keepUntil.setUTCFullYear(keepUntil.getUTCFullYear() + KEEPING_YEARS);
   return {
     canonicalRecord: { ...accepted, metadata, _sd_alg: SD_ALG },
     disclosures: committed.disclosures.map((d) => ({

@@ -32,7 +32,6 @@ import type {
   LedgerStats,
   LedgerStore,
   RecordRow,
-  RecordTable,
   AnchoredBatch,
   StoredBatch,
 } from "../storage";
@@ -158,18 +157,18 @@ export class Notary {
   }
 
   private disclosuresFor(
-    row: RecordTable,
+    row: RecordRow,
     record: Pick<CanonicalRecord, "submitter">,
     reader: Entitlement | ApiKey,
   ): string[] {
     const entitlement = this.entitlementOf(record, reader);
-    return ((row as Partial<RecordRow>).disclosures ?? [])
+    return row.disclosures
       .filter((d) => mayBeShown(d.audience, entitlement))
       .map((d) => d.disclosure);
   }
 
   /** The receipt of a record row already read (exports read rows a page at a time). */
-  async receiptOf(stored: RecordTable, reader: Entitlement | ApiKey = "none"): Promise<Receipt> {
+  async receiptOf(stored: RecordRow, reader: Entitlement | ApiKey = "none"): Promise<Receipt> {
     const facts = this.storedIntakeFacts(stored, reader);
     const anchored =
       stored.batch_index === null ? undefined : await this.anchoredBatch(stored.batch_index);
@@ -440,7 +439,7 @@ export class Notary {
     };
   }
 
-  private storedIntakeFacts(stored: RecordTable, reader: Entitlement | ApiKey): IntakeFacts {
+  private storedIntakeFacts(stored: RecordRow, reader: Entitlement | ApiKey): IntakeFacts {
     const record = parseCommittedRecord(stored.canonical);
     return {
       ...this.intakeFacts(record, {
