@@ -323,7 +323,7 @@ async function start(
   // Personal values whose keeping period ended are erased, each with its notarised record.
   let sweeping: Promise<unknown> | undefined;
   const keepingSweep = setInterval(() => {
-    sweeping ??= sweepKeepingPeriods({ notary, store }, new Date())
+    sweeping ??= sweepKeepingPeriods({ notary, store, files }, new Date())
       .then(({ erased }) => erased.length > 0 && logger.info({ erased }, "keeping periods ended"))
       .catch((error: unknown) => logger.warn({ err: error }, "keeping-period sweep failed"))
       .finally(() => (sweeping = undefined));

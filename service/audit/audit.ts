@@ -125,6 +125,8 @@ export const AuditReportSchema = z
        * hold such values in the clear: never handed to the public, and not erasable.
        */
       clearRecords: z.number().int().nonnegative().optional(),
+      /** Files marked personal whose bytes every record holding them erased, by erasure record. */
+      erasedFiles: z.number().int().nonnegative().optional(),
     }),
     ok: z.boolean(),
     discrepancies: z.array(DiscrepancySchema),
@@ -179,6 +181,9 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   // Digests whose disclosure is gone, by record, until the erasure records are all read.
   const undisclosed = new Map<string, { seq: number; digests: Set<string> }>();
   const erased = new Map<string, Set<string>>();
+  /** Per record, the files an erasure record erased; per digest, the records holding it. */
+  const erasedFiles = new Map<string, Set<string>>();
+  const holders = new Map<string, Set<string>>();
   for await (const row of store.streamRecordsWithIndex()) {
     if (expected < row.seq) found.push(missing(expected, row.seq - 1));
     expected = row.seq + 1;
@@ -209,8 +214,16 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     found.push(...disclosureFindings);
     if (record.kind === "erasure") {
       const target = record.links.find((l) => l.rel === "erases")?.id;
-      if (target)
+      if (target) {
         erased.set(target, new Set([...(erased.get(target) ?? []), ...record.metadata.digests]));
+        erasedFiles.set(
+          target,
+          new Set([
+            ...(erasedFiles.get(target) ?? []),
+            ...(record.metadata.files ?? []).map((f) => f.sha256),
+          ]),
+        );
+      }
     }
     if (
       committed.format === "evidence-record/v1" &&
@@ -266,7 +279,10 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
         },
       });
     }
-    for (const f of record.files) digests.set(f.sha256, { recordId: record.id, size: f.size });
+    for (const f of record.files) {
+      digests.set(f.sha256, { recordId: record.id, size: f.size });
+      holders.set(f.sha256, (holders.get(f.sha256) ?? new Set()).add(record.id));
+    }
   }
   roots.finish();
   for (const [recordId, { seq, digests }] of undisclosed) {
@@ -294,10 +310,23 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   // Files: present, and their bytes still hash to their name.
   let fileBytes = 0;
   let hashed = 0;
+  let erasedCount = 0;
   for (const [sha256, { recordId, size }] of digests) {
     deps.onProgress?.("files", ++hashed, digests.size);
     const actual = await hashStored(files, sha256);
-    if (actual === undefined)
+    // Bytes every holding record erased must be gone; bytes any record holds must be there.
+    const held = [...(holders.get(sha256) ?? [])];
+    if (held.every((r) => erasedFiles.get(r)?.has(sha256))) {
+      if (actual === undefined) erasedCount++;
+      else
+        found.push({
+          check: "file",
+          code: "FILE_NOT_ERASED",
+          sha256,
+          recordId,
+          message: `file ${sha256} was erased (by the erasure records of ${held.join(", ")}) but its bytes are still in the file store; the keeping-period sweeper deletes them, or a new erasure request for the file`,
+        });
+    } else if (actual === undefined)
       found.push({
         check: "file",
         code: "FILE_MISSING",
@@ -390,6 +419,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       batches: batches.length,
       anchoredBatches: onChain.length,
       clearRecords,
+      erasedFiles: erasedCount,
     },
     ok: found.length === 0,
     discrepancies: found,

@@ -33,9 +33,14 @@ export interface BundleDeps {
   /** Largest total of original files one bundle may carry. */
   maxFileBytes: number;
   /** The erasures notarised for a record, for the README (none when not given). */
-  erasuresOf?: (
-    id: string,
-  ) => Promise<readonly { recordId: string; at: string; fields: string[] }[]>;
+  erasuresOf?: (id: string) => Promise<readonly Erasure[]>;
+}
+
+interface Erasure {
+  recordId: string;
+  at: string;
+  fields: string[];
+  files: readonly { name: string; sha256: string }[];
 }
 
 /**
@@ -63,18 +68,24 @@ export async function writeBundle(
     );
   const archive = new NotarisedArchive(out);
   try {
+    const erasures = await erasuresIn(deps, subject.records);
+    const gone = new Set(erasures.flatMap((e) => e.files.map((f) => `${e.recordId}/${f.sha256}`)));
     const receipts: { receipt: Receipt; files: string[] }[] = [];
     for (const record of subject.records) {
       const receipt = await deps.notary.getReceipt(record.id, subject.reader);
       const entries = entryNames(record.files.map((f) => f.name));
-      receipts.push({ receipt, files: entries.map((e) => `files/${record.id}/${e}`) });
+      // An erased file's bytes are gone; the README names its erasure in their place.
+      const carried = [...record.files.entries()].filter(
+        ([, f]) => !gone.has(`${record.id}/${f.sha256}`),
+      );
+      receipts.push({ receipt, files: carried.map(([i]) => `files/${record.id}/${entries[i]}`) });
       await archive.bytes(`receipts/${record.id}.json`, JSON.stringify(receipt, null, 2) + "\n");
       if (receipt.status === "anchored")
         await archive.bytes(
           `certificates/${certificateNumber(record.seq, receipt.leafHash)}.pdf`,
           await deps.certificatePdf(receipt),
         );
-      for (const [i, file] of record.files.entries()) {
+      for (const [i, file] of carried) {
         const { stream } = await deps.notary.openFile(record.id, file.sha256);
         const copied = await archive.copied(`files/${record.id}/${entries[i]}`, stream);
         // The bytes on disk are the notarised bytes, or the bundle says nothing of them.
@@ -93,7 +104,7 @@ export async function writeBundle(
         subject: subject.name,
         issuer: deps.issuer,
         receipts,
-        erasures: await erasuresIn(deps, subject.records),
+        erasures,
       }),
     );
     const manifest = {
@@ -163,9 +174,9 @@ export function entryNames(names: readonly string[]): string[] {
 
 /** Every erasure of the bundled records, each naming the record it erased from. */
 async function erasuresIn(deps: BundleDeps, records: readonly CanonicalRecord[]) {
-  const out: { recordId: string; erasureId: string; at: string; fields: string[] }[] = [];
+  const out: (Omit<Erasure, "recordId"> & { recordId: string; erasureId: string })[] = [];
   for (const record of records)
     for (const e of (await deps.erasuresOf?.(record.id)) ?? [])
-      out.push({ recordId: record.id, erasureId: e.recordId, at: e.at, fields: e.fields });
+      out.push({ ...e, recordId: record.id, erasureId: e.recordId });
   return out;
 }

@@ -6,11 +6,21 @@ export function bundleReadme(o: {
   issuer: string;
   receipts: { receipt: Receipt; files: string[] }[];
   /** Personal values of these records erased since intake, by which erasure record. */
-  erasures?: readonly { recordId: string; erasureId: string; at: string; fields: string[] }[];
+  erasures?: readonly {
+    recordId: string;
+    erasureId: string;
+    at: string;
+    fields: string[];
+    files?: readonly { name: string; sha256: string }[];
+  }[];
 }): string {
-  const erased = (o.erasures ?? []).map(
-    (e) => `  - ${e.recordId}: ${e.fields.join(", ")} — erased by record ${e.erasureId} (${e.at})`,
-  );
+  const erased = (o.erasures ?? []).map((e) => {
+    const what = [
+      ...e.fields,
+      ...(e.files ?? []).map((f) => `file ${f.name} (SHA-256 ${f.sha256}, not in this bundle)`),
+    ];
+    return `  - ${e.recordId}: ${what.join(", ")} — erased by record ${e.erasureId} (${e.at})`;
+  });
   const list = o.receipts
     .map(
       ({ receipt: r }) =>

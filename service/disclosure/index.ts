@@ -15,5 +15,5 @@ export {
   type JsonPath,
   type Sha256,
 } from "./selective";
-export { holdsPersonalData, isPersonalField } from "./personal-fields";
+export { holdsPersonalData, isFreeTextField, isPersonalField } from "./personal-fields";
 export { audienceOf, mayBeShown, type Audience, type Entitlement } from "./audience";

@@ -47,6 +47,11 @@ const FREE_TEXT = new Set([
   "authorship",
 ]);
 
+/** Whether a key holds free text, which pages that publish it show masked (`maskText`). */
+export function isFreeTextField(key: string): boolean {
+  return FREE_TEXT.has(key);
+}
+
 /** Keys under which a party's own name stands: public for an organisation only. */
 const NAME = new Set(["legalName", "name"]);
 
@@ -59,7 +64,10 @@ export function isPersonalField(kind: string, path: JsonPath, parent: Json): boo
   if (PUBLISHED_KINDS.has(kind)) return false;
   const key = path[path.length - 1];
   if (typeof key !== "string") return false;
-  if (CONTACT.has(key) || PERSON_NAMED.has(key) || FREE_TEXT.has(key)) return true;
+  if (CONTACT.has(key) || FREE_TEXT.has(key)) return true;
+  // A bare name (`"merchant": "Zhao Lei"`) is a person's; a party object (`"merchant": {type,
+  // legalName, …}`) is looked into, so an organisation's name stays public.
+  if (PERSON_NAMED.has(key)) return !isObject(parent) || !isObject(parent[key] ?? null);
   if (NAME.has(key)) {
     const type =
       parent !== null && typeof parent === "object" && !Array.isArray(parent)
@@ -82,4 +90,8 @@ export function holdsPersonalData(kind: string, metadata: Json): boolean {
     );
   };
   return walk(metadata, []);
+}
+
+function isObject(node: Json): node is { [key: string]: Json } {
+  return node !== null && typeof node === "object" && !Array.isArray(node);
 }

@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   REVIEW_CONTRADICTS_ELEMENTS: input(422),
   RECORD_NOT_FOUND: input(404),
   FILE_NOT_FOUND: input(404),
+  /** Its bytes were erased (DESIGN §7): the record's digest of it stands, the bytes are gone. */
+  FILE_ERASED: input(410),
   LINK_UNKNOWN_RECORD: input(422),
   LINK_WRONG_KIND: input(422),
   LINK_MISSING: input(422),
@@ -85,6 +87,8 @@ export const ERROR_CODES = {
   // Erasure of personal values
   ERASURE_INVALID: input(400),
   ERASURE_FIELD_UNKNOWN: input(422),
+  ERASURE_FILE_UNKNOWN: input(422),
+  ERASURE_FILE_NOT_PERSONAL: input(422),
   NOTHING_TO_ERASE: input(409),
   CERTIFICATE_LOOKUP_FAILED: input(404),
   BUNDLE_TOO_LARGE: input(413),

@@ -253,7 +253,7 @@ export function createApp(deps: AppDeps): Express {
       }),
       erase: (id, request, key) =>
         eraseValues(
-          { notary: deps.notary, store },
+          { notary: deps.notary, store, files: deps.files },
           id,
           { ...request, trigger: "request" },
           {

@@ -44,6 +44,10 @@ const RecordInput = z
         kind: z.literal(kind),
         metadata: METADATA_SCHEMAS[kind].meta({ id: `${kind}Metadata` }),
         links: z.array(Link).optional(),
+        personalFiles: z.array(z.string()).optional().meta({
+          description:
+            "Attached files that hold personal data, besides those the kind marks (a filing's identityProofFiles): their bytes can be erased, their digests stay",
+        }),
       }),
     ) as never,
   )

@@ -27,7 +27,14 @@ export interface RecordsRouteDeps {
   /** Erases personal values of a record, notarising why (use case `eraseValues`). */
   erase: (id: string, request: ErasureRequest, key: ApiKey) => Promise<Erased>;
   /** The erasures notarised for a record. */
-  erasuresOf: (id: string) => Promise<{ recordId: string; at: string; fields: string[] }[]>;
+  erasuresOf: (id: string) => Promise<
+    {
+      recordId: string;
+      at: string;
+      fields: string[];
+      files: { name: string; sha256: string }[];
+    }[]
+  >;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -109,6 +116,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     const { record, status, batchIndex } = await deps.notary.getRecord(req.params.id, req.apiKey!);
     const typed = record;
     const flags = isKind(typed, "notice") ? await deps.notifierFlags(typed) : [];
+    const erasures = await deps.erasuresOf(record.id);
     res.json({
       id: record.id,
       seq: record.seq,
@@ -118,14 +126,20 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
       batchIndex,
       record,
       // Values erased since intake: absent from `record`, their digests still in its receipt.
-      erasures: await deps.erasuresOf(record.id),
-      files: record.files.map((f) => ({
-        name: f.name,
-        mediaType: f.mediaType,
-        size: f.size,
-        sha256: f.sha256,
-        url: `/v1/records/${record.id}/files/${f.sha256}`,
-      })),
+      erasures,
+      files: record.files.map((f) => {
+        const erasedBy = erasures.find((e) => e.files.some((x) => x.sha256 === f.sha256));
+        return {
+          name: f.name,
+          mediaType: f.mediaType,
+          size: f.size,
+          sha256: f.sha256,
+          ...(f.personal && { personal: true }),
+          ...(erasedBy
+            ? { erasedBy: erasedBy.recordId }
+            : { url: `/v1/records/${record.id}/files/${f.sha256}` }),
+        };
+      }),
       ...(typed.kind === "notice" && {
         notifierFlags: flags.map((f) => ({
           recordId: f.id,

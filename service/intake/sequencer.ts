@@ -343,6 +343,10 @@ export class Sequencer {
       ...toDerivedTables(record.id, derived),
       disclosures,
     };
+    const keepUntil = keepingFloor(record.receivedAt);
+    row.files = row.files.map((f) =>
+      canonicalRecord.files[f.position]?.personal ? { ...f, keep_until: keepUntil } : f,
+    );
     return { record, row, digest: this.digest(leaf, anchorDeadline) };
   }
 }
@@ -365,9 +369,7 @@ function commitToPersonalValues(accepted: TypedRecord): {
   // `_sd_alg` stands at the record's top, not its metadata's (DESIGN §7).
   const metadata = { ...committed.committed };
   delete metadata._sd_alg;
-  const keepUntil = new Date(accepted.receivedAt);
-  // Art. 31's floor; the sweeper reads the case's own period, which may be later.
-  keepUntil.setUTCFullYear(keepUntil.getUTCFullYear() + KEEPING_YEARS);
+  const keepUntil = keepingFloor(accepted.receivedAt);
   return {
     canonicalRecord: { ...accepted, metadata, _sd_alg: SD_ALG },
     disclosures: committed.disclosures.map((d) => ({
@@ -375,7 +377,14 @@ function commitToPersonalValues(accepted: TypedRecord): {
       disclosure: d.disclosure,
       path: JSON.stringify(d.path),
       audience: audienceOf(d.path),
-      keep_until: keepUntil.toISOString(),
+      keep_until: keepUntil,
     })),
   };
+}
+
+/** Art. 31's floor for personal data; the sweeper reads the case's own period, which may be later. */
+function keepingFloor(receivedAt: string): string {
+  const keepUntil = new Date(receivedAt);
+  keepUntil.setUTCFullYear(keepUntil.getUTCFullYear() + KEEPING_YEARS);
+  return keepUntil.toISOString();
 }

@@ -23,5 +23,11 @@ export {
   type CaseRules,
   type CaseSummary,
 } from "./case-desk";
-export { eraseValues, erasuresOf, ErasureRequest, type Erased } from "./erasures";
+export {
+  eraseValues,
+  erasuresOf,
+  ErasureRequest,
+  finishFileErasures,
+  type Erased,
+} from "./erasures";
 export { sweepKeepingPeriods, KEEPING_SWEEPER } from "./keeping-period";

@@ -1,9 +1,9 @@
 import { retentionOf } from "../cases";
 import type { Submitter } from "../intake";
 import { readStoredRecord, type TypedRecord } from "../records";
-import type { LedgerStore } from "../storage";
+import type { FileStore, LedgerStore } from "../storage";
 import { assembleCase } from "./case-records";
-import { eraseValues } from "./erasures";
+import { eraseValues, finishFileErasures } from "./erasures";
 import type { Notary } from "./notary";
 
 /** Who erases at the end of a keeping period: the service itself, named so on its records. */
@@ -35,19 +35,20 @@ async function noticesOf(store: LedgerStore, record: TypedRecord, depth = 2): Pr
 }
 
 /**
- * Erases the personal values whose keeping period has ended (DESIGN §7, E-Commerce Law art. 31):
+ * Erases the personal values and files whose keeping period has ended (DESIGN §7, E-Commerce Law art. 31):
  * a disclosure's floor (three years after intake) has passed, and so has its case's own period
  * (three years after the case's last record, or the transaction's completion), which a later
  * record moves on. A record its case still keeps gets its floor moved to the case's date, so it
  * is not looked at again before then. Returns the records erased and those kept longer.
  */
 export async function sweepKeepingPeriods(
-  deps: { notary: Pick<Notary, "submit">; store: LedgerStore },
+  deps: { notary: Pick<Notary, "submit">; store: LedgerStore; files: Pick<FileStore, "erase"> },
   now: Date,
   limit = 100,
 ): Promise<{ erased: string[]; kept: string[] }> {
   const erased: string[] = [];
   const kept: string[] = [];
+  await finishFileErasures(deps);
   for (const id of await deps.store.recordsPastKeeping(now.toISOString(), limit)) {
     const row = await deps.store.getRecordRow(id);
     if (!row) continue;

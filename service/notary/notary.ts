@@ -1,6 +1,6 @@
 import { hexlify } from "ethers";
 import type { ReadStream } from "node:fs";
-import { ForbiddenError, InvariantError, NotFoundError } from "../errors";
+import { ForbiddenError, InvalidInputError, InvariantError, NotFoundError } from "../errors";
 import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
 import { makeTree, rootOf, sameHex32, type MerkleTree } from "../merkle";
@@ -258,6 +258,13 @@ export class Notary {
       throw new NotFoundError("FILE_NOT_FOUND", `record ${recordId} has no file ${sha256}`, {
         details: { recordId, sha256 },
       });
+    const erasedBy = await this.deps.store.fileErasedBy(recordId, sha256);
+    if (erasedBy)
+      throw new InvalidInputError(
+        "FILE_ERASED",
+        `file ${file.name} of record ${recordId} held personal data and was erased by record ${erasedBy}; its digest stands in the record`,
+        { details: { recordId, sha256, erasedBy } },
+      );
     return {
       stream: this.deps.files.openRead(sha256),
       name: file.name,

@@ -10,7 +10,7 @@ import {
   type TypedRecord,
   isKind,
   readStoredRecord,
-  parseRecordInput,
+  parseSubmittedRecord,
   RECORD_KINDS,
   type FileDigest,
   type RecordKind,
@@ -129,10 +129,13 @@ export function makeRecordSubmissions(deps: {
       let accepted = false;
       try {
         const record = raw();
-        const files = describeFiles(uploaded);
-        const input = parseRecordInput(
+        const uploadedFiles = describeFiles(uploaded);
+        const { input, personalFiles } = parseSubmittedRecord(
           record,
-          files.map((f) => f.name),
+          uploadedFiles.map((f) => f.name),
+        );
+        const files = uploadedFiles.map((f) =>
+          personalFiles.includes(f.name) ? { ...f, personal: true as const } : f,
         );
         refuseFutureDates(input, Date.now());
         await refuseReturnOfWhatIsThere(input, recordOf);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { CanonicalRecord } from "../records/canonical";
+import { CanonicalRecord, CanonicalRecordV1 } from "../records/canonical";
 import { WHOLE_SECOND_UTC } from "./intake-statement";
 
 /**
@@ -90,10 +90,13 @@ const RECORD_FORMAT_OF: Record<ReceiptFormat, string> = {
 };
 
 const receiptOf = <F extends ReceiptFormat>(format: F, intake: typeof IntakeProof) => {
-  const record = CanonicalRecord.refine((r) => r.format === RECORD_FORMAT_OF[format], {
-    message: `a ${format} receipt carries an ${RECORD_FORMAT_OF[format]} record`,
-    path: ["format"],
-  });
+  const record = (format === "evidence-receipt/v3" ? CanonicalRecord : CanonicalRecordV1).refine(
+    (r) => r.format === RECORD_FORMAT_OF[format],
+    {
+      message: `a ${format} receipt carries an ${RECORD_FORMAT_OF[format]} record`,
+      path: ["format"],
+    },
+  );
   const base = {
     format: z.literal(format),
     record,

@@ -25,6 +25,8 @@ export {
   checkFileName,
   issuesOf,
   parseRecordInput,
+  parseSubmittedRecord,
+  personalFileNames,
   RecordInput,
   referencedFileNames,
   type Issue,

@@ -9,6 +9,11 @@ export const RecordInput = z.strictObject({
   kind: z.string(),
   metadata: z.unknown(),
   links: z.array(Link).max(100).default([]),
+  /**
+   * Attached files that hold personal data (a screenshot showing a person's address), besides
+   * those the kind's schema marks (identity proofs): erasable like personal values.
+   */
+  personalFiles: z.array(z.string()).max(100).default([]),
 });
 
 /** A record as accepted: its metadata typed by its kind (narrow on `kind`). */
@@ -33,6 +38,17 @@ export function issuesOf(error: z.ZodError, prefix = ""): Issue[] {
  * came with it. Throws InvalidInputError with a stable code naming what is wrong.
  */
 export function parseRecordInput(raw: unknown, fileNames: readonly string[]): ValidRecordInput {
+  return parseSubmittedRecord(raw, fileNames).input;
+}
+
+/**
+ * As `parseRecordInput`, and which attached files hold personal data: those the client marks
+ * and those the kind's schema marks.
+ */
+export function parseSubmittedRecord(
+  raw: unknown,
+  fileNames: readonly string[],
+): { input: ValidRecordInput; personalFiles: string[] } {
   const shape = RecordInput.safeParse(raw);
   if (!shape.success) {
     throw new InvalidInputError(
@@ -43,7 +59,7 @@ export function parseRecordInput(raw: unknown, fileNames: readonly string[]): Va
       },
     );
   }
-  const { kind, metadata, links } = shape.data;
+  const { kind, metadata, links, personalFiles } = shape.data;
   if (!isKind(kind)) {
     throw new InvalidInputError(
       "RECORD_UNKNOWN_KIND",
@@ -65,17 +81,27 @@ export function parseRecordInput(raw: unknown, fileNames: readonly string[]): Va
     );
   }
   const valid = { kind, metadata: parsed.data, links } as ValidRecordInput;
-  const missing = referencedFileNames(valid).filter((name) => !fileNames.includes(name));
+  const missing = [...referencedFileNames(valid), ...personalFiles].filter(
+    (name) => !fileNames.includes(name),
+  );
   if (missing.length > 0) {
     throw new InvalidInputError(
       "RECORD_FILE_NOT_ATTACHED",
-      `the metadata names files that were not attached: ${missing.join(", ")}`,
+      `the record names files that were not attached: ${missing.join(", ")}`,
       {
         details: { missing },
       },
     );
   }
-  return valid;
+  return {
+    input: valid,
+    personalFiles: [...new Set([...personalFiles, ...personalFileNames(valid)])],
+  };
+}
+
+/** Files the kind's schema marks personal: a filing's proofs of identity (licence, ID card). */
+export function personalFileNames(record: ValidRecordInput): string[] {
+  return record.kind === "filing" ? (record.metadata.identityProofFiles ?? []) : [];
 }
 
 function isKind(kind: string): kind is ClientKind {

@@ -359,9 +359,13 @@ export const ExportMetadata = z.strictObject({
  * erased record, so its proofs hold; this record says why no one can disclose them any more.
  */
 export const ErasureMetadata = z.strictObject({
-  digests: z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/)).min(1),
+  digests: z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/)),
   /** Where each erased value stood, as its disclosure said (JSON paths, dot-joined). */
   fields: z.array(z.string()),
+  /** Files marked personal whose bytes were erased: the record's digests of them stand. */
+  files: z
+    .array(z.strictObject({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
+    .optional(),
   reason: z.string().min(1).max(2000),
   legalBasis: z.string().min(1).max(500),
   /** `request`: a person's or authority's; `keeping_period`: the period ended (art. 31). */

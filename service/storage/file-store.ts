@@ -100,6 +100,19 @@ export class FileStore {
     return removed;
   }
 
+  /**
+   * Deletes the bytes of erased content (DESIGN §7), unless a request in flight is bringing the
+   * same bytes in for a new record, which then holds them. Returns whether they were deleted.
+   */
+  async erase(sha256: string): Promise<boolean> {
+    if (this.inUse.has(sha256)) return false;
+    const path = this.pathOf(sha256);
+    if (!(await exists(path))) return false;
+    await rm(path, { force: true });
+    await fsyncDir(join(path, ".."));
+    return true;
+  }
+
   openRead(sha256: string): ReadStream {
     return createReadStream(this.pathOf(sha256), { highWaterMark: 1 << 20 });
   }

@@ -60,7 +60,8 @@ export type Tx = Transaction<Schema>;
 
 export interface NewRecordRow {
   record: Omit<RecordTable, "batch_index">;
-  files: RecordFileTable[];
+  /** A personal file's row carries its end of keeping; none is erased at intake. */
+  files: (Omit<RecordFileTable, "keep_until" | "erased_by"> & { keep_until?: string })[];
   links: { rel: string; target_id: string }[];
   /** Identifiers of the parties the record names (see records/parties). */
   parties?: string[];
@@ -269,10 +270,18 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
 
   /** Records keeping a disclosure whose keeping floor is past `now`, oldest floor first. */
   async recordsPastKeeping(now: string, limit: number): Promise<string[]> {
-    const rows = await this.db
+    const values = this.db
       .selectFrom("record_disclosures")
-      .select("record_id")
+      .select(["record_id", "keep_until"])
+      .where("keep_until", "<=", now);
+    const files = this.db
+      .selectFrom("record_files")
+      .select(["record_id", sql<string>`keep_until`.as("keep_until")])
       .where("keep_until", "<=", now)
+      .where("erased_by", "is", null);
+    const rows = await this.db
+      .selectFrom(values.unionAll(files).as("due"))
+      .select("record_id")
       .groupBy("record_id")
       .orderBy(sql`min(keep_until)`)
       .limit(limit)
@@ -282,12 +291,75 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
 
   /** Moves a record's keeping floor later (its case keeps it longer), never earlier. */
   async keepUntil(recordId: string, until: string): Promise<void> {
-    await this.db
-      .updateTable("record_disclosures")
-      .set({ keep_until: until })
+    await this.transaction(async (tx) => {
+      await tx
+        .updateTable("record_disclosures")
+        .set({ keep_until: until })
+        .where("record_id", "=", recordId)
+        .where("keep_until", "<", until)
+        .execute();
+      await tx
+        .updateTable("record_files")
+        .set({ keep_until: until })
+        .where("record_id", "=", recordId)
+        .where("keep_until", "<", until)
+        .where("erased_by", "is", null)
+        .execute();
+    });
+  }
+
+  /**
+   * Marks a record's copies of files erased by an erasure record. Returns the digests no record
+   * holds any more: their bytes are to be deleted from the file store.
+   */
+  async eraseFiles(
+    recordId: string,
+    sha256s: readonly string[],
+    erasureId: string,
+  ): Promise<string[]> {
+    if (sha256s.length === 0) return [];
+    return this.transaction(async (tx) => {
+      await tx
+        .updateTable("record_files")
+        .set({ erased_by: erasureId })
+        .where("record_id", "=", recordId)
+        .where("sha256", "in", [...sha256s])
+        .execute();
+      const held = await tx
+        .selectFrom("record_files")
+        .select("sha256")
+        .where("sha256", "in", [...sha256s])
+        .where("erased_by", "is", null)
+        .execute();
+      const still = new Set(held.map((r) => r.sha256));
+      return [...new Set(sha256s)].filter((d) => !still.has(d));
+    });
+  }
+
+  /** The erasure record that erased a record's copy of a file, if one did. */
+  async fileErasedBy(recordId: string, sha256: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("record_files")
+      .select("erased_by")
       .where("record_id", "=", recordId)
-      .where("keep_until", "<", until)
+      .where("sha256", "=", sha256)
+      .where("erased_by", "is not", null)
+      .executeTakeFirst();
+    return row?.erased_by ?? undefined;
+  }
+
+  /** Digests every record's copy of which is erased: bytes the file store must not keep. */
+  async erasedFileDigests(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("record_files")
+      .select("sha256")
+      .where("sha256", "in", (q) =>
+        q.selectFrom("record_files").select("sha256").where("erased_by", "is not", null),
+      )
+      .groupBy("sha256")
+      .having(sql`count(erased_by)`, "=", sql`count(*)`)
       .execute();
+    return rows.map((r) => r.sha256);
   }
 
   /** The rows, each with the disclosures still kept for it. */
@@ -495,11 +567,13 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     return rows.map(normaliseBatch);
   }
 
+  /** Whether a record holds these bytes: one whose copy was erased does not. */
   async isFileReferenced(sha256: string): Promise<boolean> {
     const row = await this.db
       .selectFrom("record_files")
       .select("record_id")
       .where("sha256", "=", sha256)
+      .where("erased_by", "is", null)
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;

@@ -281,6 +281,17 @@ const recordDisclosures: Migration = {
   },
 };
 
+/**
+ * Files that hold personal data are kept until a date, like personal values, then their bytes
+ * are erased; `erased_by` names the erasure record once they are. Null for every other file.
+ */
+const personalFiles: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable("record_files").addColumn("keep_until", "text").execute();
+    await db.schema.alterTable("record_files").addColumn("erased_by", "text").execute();
+  },
+};
+
 /** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
 const webhooks: Migration = {
   async up(db: Kysely<any>) {
@@ -335,6 +346,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   // record's terms are derived again, as for 0006.
   "0010_party_identifier_terms": nfkcTerms,
   "0011_record_disclosures": recordDisclosures,
+  "0012_personal_files": personalFiles,
 });
 
 /**

@@ -38,6 +38,10 @@ export interface RecordFileTable {
   size: number;
   media_type: string;
   name: string;
+  /** A personal file's end of keeping (DESIGN §7); null for a file that holds no personal data. */
+  keep_until: string | null;
+  /** The erasure record that erased a personal file's bytes. */
+  erased_by: string | null;
 }
 
 export interface RecordLinkTable {

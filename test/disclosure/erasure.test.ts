@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { providerChainReader } from "../../service/chain-reader";
+import { finishFileErasures } from "../../service/notary";
 import { verifyReceipt } from "../../service/verify";
 import { exampleRecord } from "../support/http-client";
 import {
@@ -153,6 +155,124 @@ describe("erasure of personal values (DESIGN §7)", function () {
     expect(readme).to.include(`erased by record ${erasureId}`);
   });
 
+  it("erases the bytes of a file marked personal: its digest stays, every proof verifies", async () => {
+    const scan = `ID-CARD-SCAN 8c1f ${"scan ".repeat(200)}`;
+    const face = `FACE-PHOTO 8c1f ${"face ".repeat(200)}`;
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    const post = async (record: unknown, files: { name: string; content: string }[]) => {
+      const answer = await notary.client.postRecord(record, files);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      return (answer.body as { id: string }).id;
+    };
+    // The kind marks a filing's identity proofs personal; a client marks any other file so.
+    const filing = await exampleRecord("filing");
+    (filing.metadata as Record<string, unknown>).identityProofFiles = ["licence.png"];
+    const filingId = await post(filing, [{ name: "licence.png", content: scan }]);
+    const evidenceId = await post(
+      { ...(await exampleRecord("evidence")), personalFiles: ["face.png"] },
+      [
+        { name: "face.png", content: face },
+        { name: "page.html", content: "<p>the listing</p>" },
+      ],
+    );
+    // The same bytes sent again by another record that does not mark them: it holds them.
+    const copyId = await post(await exampleRecord("evidence"), [
+      { name: "copy.png", content: face },
+    ]);
+    const filingReceipt = (await waitAnchored(notary.client, filingId)) as AnchoredReceipt;
+    expect(filingReceipt.record.files[0]).to.include({ name: "licence.png", personal: true });
+
+    const refusal = async (body: object) => {
+      const answer = await notary.client.postJson(`/v1/records/${evidenceId}/erasure`, {
+        reason: "asked",
+        legalBasis: "PIPL art. 47",
+        ...body,
+      });
+      return [answer.status, (answer.body as { error: { code: string } }).error.code];
+    };
+    expect(await refusal({ files: ["page.html"] })).to.deep.equal([
+      422,
+      "ERASURE_FILE_NOT_PERSONAL",
+    ]);
+    expect(await refusal({ files: ["passport.png"] })).to.deep.equal([422, "ERASURE_FILE_UNKNOWN"]);
+
+    const erased = await notary.client.postJson(`/v1/records/${filingId}/erasure`, {
+      reason: "the merchant's representative changed; the old one asked",
+      legalBasis: "PIPL art. 47(1)",
+      files: ["licence.png"],
+    });
+    expect(erased.status, JSON.stringify(erased.body)).to.equal(201);
+    const { erasureId, fields, files } = erased.body as {
+      erasureId: string;
+      fields: string[];
+      files: { name: string; sha256: string }[];
+    };
+    expect(fields).to.deep.equal([]); // only what the request named
+    expect(files).to.deep.equal([{ name: "licence.png", sha256: sha256(scan) }]);
+    const download = await notary.client.get(`/v1/records/${filingId}/files/${sha256(scan)}`);
+    expect([
+      download.status,
+      (download.body as { error: { code: string } }).error.code,
+    ]).to.deep.equal([410, "FILE_ERASED"]);
+    const shown = (await notary.client.get(`/v1/records/${filingId}`)).body as {
+      files: { name: string; erasedBy?: string; url?: string }[];
+    };
+    expect(shown.files[0]).to.include({ name: "licence.png", erasedBy: erasureId });
+    expect(shown.files[0]).to.not.have.property("url");
+    expect(await filesHolding(notary.dataDir, ["ID-CARD-SCAN 8c1f"])).to.deep.equal([]);
+    // Whoever kept the file can still prove it; the receipt verifies without it too.
+    for (const fileDigests of [[sha256(scan)], []])
+      expect(
+        (
+          await verifyReceipt({
+            receipt: filingReceipt,
+            fileDigests,
+            chain: providerChainReader(notary.chain.provider),
+          })
+        ).verdict,
+      ).to.equal("valid");
+
+    // Everything personal of the evidence: the copy another record holds keeps the bytes.
+    const all = await notary.client.postJson(`/v1/records/${evidenceId}/erasure`, {
+      reason: "the person shown asked",
+      legalBasis: "PIPL art. 47(1)",
+    });
+    expect(all.status, JSON.stringify(all.body)).to.equal(201);
+    expect(all.body).to.deep.include({
+      files: [{ name: "face.png", sha256: sha256(face) }],
+      filesHeldElsewhere: ["face.png"],
+    });
+    expect(
+      (await notary.client.get(`/v1/records/${copyId}/files/${sha256(face)}`)).status,
+    ).to.equal(200);
+    expect(
+      (await notary.client.get(`/v1/records/${evidenceId}/files/${sha256(face)}`)).status,
+    ).to.equal(410);
+
+    // The court bundle carries no erased bytes and says which record erased them.
+    const bundle = join(notary.dataDir, "..", `bundle-${filingId}.zip`);
+    await writeFile(bundle, (await notary.client.getBytes(`/v1/records/${filingId}/bundle`)).bytes);
+    const run = promisify(execFile);
+    expect((await run("unzip", ["-Z1", bundle])).stdout).to.not.include("licence.png");
+    expect((await run("unzip", ["-p", bundle, "README.txt"])).stdout).to.include(
+      `file licence.png (SHA-256 ${sha256(scan)}, not in this bundle) — erased by record ${erasureId}`,
+    );
+
+    const audit = await auditNotary(notary);
+    expect(audit.discrepancies).to.deep.equal([]);
+    expect(audit.counted.erasedFiles).to.equal(1);
+    // Bytes of an erased file found again (a crash between the erasure and the deletion, a
+    // restored backup): the audit names them, the sweeper deletes them.
+    const path = notary.files.pathOf(sha256(scan));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, scan);
+    expect((await auditNotary(notary)).discrepancies.map((d) => d.code)).to.deep.equal([
+      "FILE_NOT_ERASED",
+    ]);
+    expect(await finishFileErasures({ store: notary.store, files: notary.files })).to.equal(1);
+    expect((await auditNotary(notary)).discrepancies).to.deep.equal([]);
+  });
+
   it("has the audit name a disclosure deleted without an erasure record, and one altered", async () => {
     const answer = await notary.client.postRecord(await exampleRecord("notice"));
     const other = (answer.body as { id: string }).id;
@@ -198,20 +318,30 @@ describe("erasure of personal values (DESIGN §7)", function () {
   it("erases at the end of the keeping period what no case keeps longer, notarising it", async () => {
     const swept = await startTestNotary({ BATCH_MAX_WAIT_MS: "100", KEEPING_SWEEP_MS: "200" });
     try {
-      const post = async (kind: string, links: { rel: string; id: string }[] = []) => {
-        const answer = await swept.client.postRecord(await exampleRecord(kind, links), [
-          { name: "f.txt", content: `${kind} ${links.length}` },
-        ]);
+      const post = async (
+        kind: string,
+        links: { rel: string; id: string }[] = [],
+        personalFiles: string[] = [],
+      ) => {
+        const answer = await swept.client.postRecord(
+          { ...(await exampleRecord(kind, links)), personalFiles },
+          [{ name: "f.txt", content: `${kind} ${links.length} ${personalFiles.join()}` }],
+        );
         expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
         return (answer.body as { id: string }).id;
       };
-      const alone = await post("evidence");
+      const alone = await post("evidence", [], ["f.txt"]);
       const cited = await post("evidence");
       const notice = await post("notice", [{ rel: "evidence", id: cited }]);
       // Three years on, for the floor: every disclosure's keeping floor has passed.
       await swept.store.db
         .updateTable("record_disclosures")
         .set({ keep_until: "2020-01-01T00:00:00.000Z" })
+        .execute();
+      await swept.store.db
+        .updateTable("record_files")
+        .set({ keep_until: "2020-01-01T00:00:00.000Z" })
+        .where("keep_until", "is not", null)
         .execute();
       const erasuresOf = async (id: string) =>
         ((await swept.client.get(`/v1/records/${id}`)).body as { erasures: unknown[] }).erasures;
@@ -221,8 +351,21 @@ describe("erasure of personal values (DESIGN §7)", function () {
       }
       const [erasure] = (await erasuresOf(alone)) as { recordId: string }[];
       const record = (await swept.client.get(`/v1/records/${erasure!.recordId}`)).body as {
-        record: { kind: string; metadata: { trigger: string; legalBasis: string } };
+        record: {
+          kind: string;
+          metadata: { trigger: string; legalBasis: string; files: { name: string }[] };
+        };
       };
+      // The file marked personal went with the values: its bytes are gone.
+      expect(record.record.metadata.files.map((f) => f.name)).to.deep.equal(["f.txt"]);
+      const file = (
+        (await swept.client.get(`/v1/records/${alone}`)).body as {
+          files: { sha256: string }[];
+        }
+      ).files[0]!;
+      expect((await swept.client.get(`/v1/records/${alone}/files/${file.sha256}`)).status).to.equal(
+        410,
+      );
       expect(record.record.kind).to.equal("erasure");
       expect(record.record.metadata.trigger).to.equal("keeping_period");
       expect(record.record.metadata.legalBasis).to.include("art. 31");
