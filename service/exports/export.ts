@@ -129,12 +129,45 @@ const CSV_HEADER = [
   "tx_hash",
   "block_number",
   "metadata_json",
+  // What was erased since intake and by which erasure record: a value absent from metadata_json
+  // was erased, never merely missing.
+  "erased",
 ];
 
 export interface ExportRequest {
   filters: Omit<RecordQuery, "afterSeq" | "limit">;
   filterText: Record<string, string>;
   requestedBy: Submitter;
+}
+
+/**
+ * Per record of a page, what its erasure records erased: "notifier.email, file licence.png by
+ * <erasure id> at <time>". One query a page: the links index finds them, each erasure's own
+ * canonical link decides.
+ */
+async function erasuresOf(
+  store: RecordIndex,
+  ids: readonly string[],
+): Promise<Map<string, string[]>> {
+  const by = new Map<string, string[]>();
+  if (ids.length === 0) return by;
+  for (const row of await store.linkingTo(ids, "erases")) {
+    const erasure = readStoredRecord(row);
+    if (
+      erasure.kind !== "erasure" ||
+      !erasure.links.some((l) => l.rel === "erases" && l.id === row.target)
+    )
+      continue;
+    const what = [
+      ...erasure.metadata.fields,
+      ...(erasure.metadata.files ?? []).map((f) => `file ${f.name}`),
+    ];
+    by.set(row.target, [
+      ...(by.get(row.target) ?? []),
+      `${what.join(", ")} by ${erasure.id} at ${erasure.receivedAt}`,
+    ]);
+  }
+  return by;
 }
 
 /**
@@ -165,11 +198,15 @@ export async function writeExport(
       if (request.filters.kind && request.filters.kind !== kind) continue;
       for (let after = -1; ;) {
         const page = await store.search({ ...request.filters, kind, afterSeq: after, limit: PAGE });
+        const erased = await erasuresOf(
+          store,
+          page.map((r) => r.id),
+        );
         for (const row of page) {
           const record = readStoredRecord(row);
           if (type.includes && !type.includes(record)) continue;
           if (!hasTerms(record, request.filters.terms ?? {})) continue;
-          yield { row, record };
+          yield { row, record, erased: erased.get(row.id) ?? [] };
         }
         if (page.length < PAGE) break;
         after = page[page.length - 1]!.seq;
@@ -185,7 +222,7 @@ export async function writeExport(
     try {
       await csv.write(CSV_BOM + csvLine(CSV_HEADER));
       await archive.streamed(`${type.file}.jsonl`, async (jsonl) => {
-        for await (const { row, record } of recordsOf(type)) {
+        for await (const { row, record, erased } of recordsOf(type)) {
           // Exports go to regulators, who see every value still kept.
           const receipt = await notary.receiptOf(row, "all");
           await jsonl.write(JSON.stringify(receipt) + "\n");
@@ -203,6 +240,7 @@ export async function writeExport(
               anchor?.txHash,
               anchor?.blockNumber,
               JSON.stringify(record.metadata),
+              erased.join("; "),
             ]),
           );
           rows++;

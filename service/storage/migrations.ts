@@ -285,12 +285,18 @@ const recordDisclosures: Migration = {
  * Files that hold personal data are kept until a date, like personal values, then their bytes
  * are erased; `erased_by` names the erasure record once they are. Null for every other file.
  */
-const personalFiles: Migration = {
+const personalFiles = (schema: string | undefined): Migration => ({
   async up(db: Kysely<any>) {
-    await db.schema.alterTable("record_files").addColumn("keep_until", "text").execute();
-    await db.schema.alterTable("record_files").addColumn("erased_by", "text").execute();
+    // Idempotent (see 0007): add only what is missing, in this ledger's schema.
+    const table = (await db.introspection.getTables()).find(
+      (t) => t.name === "record_files" && (schema === undefined || t.schema === schema),
+    );
+    const has = new Set(table?.columns.map((c) => c.name));
+    for (const column of ["keep_until", "erased_by"])
+      if (!has.has(column))
+        await db.schema.alterTable("record_files").addColumn(column, "text").execute();
   },
-};
+});
 
 /** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
 const webhooks: Migration = {
@@ -346,7 +352,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   // record's terms are derived again, as for 0006.
   "0010_party_identifier_terms": nfkcTerms,
   "0011_record_disclosures": recordDisclosures,
-  "0012_personal_files": personalFiles,
+  "0012_personal_files": personalFiles(schema),
 });
 
 /**

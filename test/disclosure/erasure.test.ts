@@ -144,6 +144,11 @@ describe("erasure of personal values (DESIGN §7)", function () {
       .filter((r) => r.kind === "erasure");
     expect(erasures.map((r) => r.id)).to.include(erasureId);
     expect(erasures.flatMap((r) => r.links)).to.deep.include({ rel: "erases", id });
+    // The notice's row says what was erased and by which record: never a value merely missing.
+    const notices = (await promisify(execFile)("unzip", ["-p", archive, "3-notices.csv"])).stdout;
+    const row = notices.split("\r\n").find((line) => line.startsWith(id))!;
+    expect(row).to.include(`notifier.email by ${(some.body as { erasureId: string }).erasureId}`);
+    expect(row).to.include(`by ${erasureId}`);
 
     // So does the record's court bundle, in its README.
     const bundle = join(notary.dataDir, "..", `bundle-${id}.zip`);
