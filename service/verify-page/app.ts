@@ -4,7 +4,13 @@
  * the chain is read through the service's read-only proxy or any RPC URL the user types.
  */
 import { sha256 } from "@noble/hashes/sha2";
-import { verifyReceipt, type StepResult, type Verification, type WitnessReport } from "../verify";
+import {
+  recordLines,
+  verifyReceipt,
+  type StepResult,
+  type Verification,
+  type WitnessReport,
+} from "../verify";
 import { rpcChainReader } from "../chain-reader/rpc-chain-reader";
 import { certificatesFromPemOrDer } from "../witnesses/rfc3161";
 
@@ -80,6 +86,23 @@ function verdictText(v: Verification): string {
   return `无法验证 COULD NOT CHECK — ${why?.code ?? ""} ${why?.message ?? ""}`;
 }
 
+/** The record as verified, a line per value; values come from the receipt: text, never markup. */
+function showRecord(v: Verification): void {
+  const table = $("record-fields");
+  table.replaceChildren();
+  if (!v.disclosed) return;
+  for (const line of recordLines(v.disclosed)) {
+    const row = document.createElement("tr");
+    if (line.hidden) row.dataset.hidden = "true";
+    const field = document.createElement("th");
+    field.textContent = line.field;
+    const value = document.createElement("td");
+    value.textContent = line.value;
+    row.append(field, value);
+    table.appendChild(row);
+  }
+}
+
 /** The TSA roots to trust: the files the visitor gives, and this service's if left ticked. */
 async function tsaTrustAnchors(): Promise<Uint8Array[]> {
   const anchors: Uint8Array[] = [];
@@ -99,6 +122,7 @@ let looked: unknown;
 async function run(): Promise<void> {
   $("steps").replaceChildren();
   $("witnesses").replaceChildren();
+  $("record-fields").replaceChildren();
   const verdict = $("verdict");
   verdict.dataset.verdict = "running";
   verdict.textContent = "验证中… Verifying…";
@@ -162,6 +186,7 @@ async function run(): Promise<void> {
       ],
     };
   }
+  showRecord(result);
   result.steps.forEach(show);
   (result.witnesses ?? []).forEach(showWitness);
   verdict.dataset.verdict = result.verdict;

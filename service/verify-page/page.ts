@@ -19,6 +19,9 @@ button{margin-top:1rem;font-size:1.05rem;padding:.6rem 1.4rem;border:0;border-ra
 .note,#record{color:var(--muted);font-size:.95rem}
 ul{padding-left:1.2rem}li{margin:.25rem 0;overflow-wrap:anywhere}
 li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{color:var(--bad)}li[data-status=skip]{color:var(--muted)}
+#record-fields{width:100%;border-collapse:collapse;font-size:.92rem;table-layout:fixed}
+#record-fields th,#record-fields td{text-align:left;vertical-align:top;padding:.25rem .4rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+#record-fields th{width:38%;font-weight:600;color:var(--muted)}#record-fields tr[data-hidden] td{color:var(--muted);font-style:italic}
 #verdict{margin-top:1rem;padding:.8rem 1rem;border-radius:6px;font-weight:bold;overflow-wrap:anywhere}
 #verdict:empty{display:none}
 #verdict[data-verdict=valid]{color:var(--ok);background:#e9f6ec}#verdict[data-verdict=invalid],#verdict[data-verdict=error]{color:var(--bad);background:#fbeaea}
@@ -47,6 +50,9 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 <button id="verify" type="button">验证 Verify</button>
 </section>
 <div id="verdict"></div>
+<h2>记录内容 <small>Record</small></h2>
+<p class="note">经验证的记录内容；个人信息仅向有权查看者披露，其余显示为“已隐去”。 The record as verified; personal values are disclosed only to those entitled, the rest show as hidden.</p>
+<table id="record-fields"></table>
 <h2>检查步骤 <small>Checks</small></h2>
 <ul id="steps"></ul>
 <h2>见证 <small>Witnesses</small></h2>

@@ -13,3 +13,4 @@ export {
   type WitnessReport,
 } from "./verifier";
 export { isPublishedLedgerCode, PUBLISHED_LEDGER_BUILDS } from "./ledger-code";
+export { fieldName, recordLines, type RecordLine } from "./record-view";

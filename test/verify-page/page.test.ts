@@ -129,6 +129,17 @@ describe("the public verification page in headless Chromium", function () {
       const looked = await verdictOf(page);
       expect(looked.verdict, looked.text).to.equal("valid");
       expect(await page.textContent("#record")).to.include("EN-");
+      // The public sees the record as committed: what is public, and how much stays hidden.
+      const lines = await page.$$eval("#record-fields tr", (rows) =>
+        rows.map((r) => ({
+          field: r.querySelector("th")!.textContent,
+          value: r.querySelector("td")!.textContent,
+          hidden: (r as HTMLElement).dataset.hidden === "true",
+        })),
+      );
+      expect(lines.filter((l) => !l.hidden).map((l) => l.field)).to.include("collection.environment.url");
+      expect(lines.filter((l) => l.hidden).map((l) => l.field)).to.include("collection.environment");
+      expect(lines.find((l) => l.hidden)!.value).to.match(/已隐去 hidden/);
       await page.setInputFiles("#files", {
         name: "b.txt",
         mimeType: "text/plain",
