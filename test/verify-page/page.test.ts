@@ -137,8 +137,12 @@ describe("the public verification page in headless Chromium", function () {
           hidden: (r as HTMLElement).dataset.hidden === "true",
         })),
       );
-      expect(lines.filter((l) => !l.hidden).map((l) => l.field)).to.include("collection.environment.url");
-      expect(lines.filter((l) => l.hidden).map((l) => l.field)).to.include("collection.environment");
+      expect(lines.filter((l) => !l.hidden).map((l) => l.field)).to.include(
+        "collection.environment.url",
+      );
+      expect(lines.filter((l) => l.hidden).map((l) => l.field)).to.include(
+        "collection.environment",
+      );
       expect(lines.find((l) => l.hidden)!.value).to.match(/已隐去 hidden/);
       await page.setInputFiles("#files", {
         name: "b.txt",

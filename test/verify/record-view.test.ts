@@ -10,12 +10,7 @@ describe("a verified record as lines", () => {
           targets: [{ url: "https://shop.example.com/item/1" }],
           urgent: false,
         },
-        hidden: [
-          ["notifier", "_sd"],
-          ["notifier", "_sd"],
-          ["targets", 1],
-          ["_sd"],
-        ],
+        hidden: [["notifier", "_sd"], ["notifier", "_sd"], ["targets", 1], ["_sd"]],
       }),
     ).to.deep.equal([
       { field: "notifier.type", value: "organisation" },
