@@ -125,6 +125,8 @@ export const AuditReportSchema = z
        * hold such values in the clear: never handed to the public, and not erasable.
        */
       clearRecords: z.number().int().nonnegative().optional(),
+      /** The first of them by seq (up to 1,000): where to look before a request to erase. */
+      clearRecordIds: z.array(z.string()).optional(),
       /** Files marked personal whose bytes every record holding them erased, by erasure record. */
       erasedFiles: z.number().int().nonnegative().optional(),
     }),
@@ -178,6 +180,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
   let expected = 0;
   let count = 0;
   let clearRecords = 0;
+  const clearRecordIds: string[] = [];
   // Digests whose disclosure is gone, by record, until the erasure records are all read.
   const undisclosed = new Map<string, { seq: number; digests: Set<string> }>();
   const erased = new Map<string, Set<string>>();
@@ -228,8 +231,10 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
     if (
       committed.format === "evidence-record/v1" &&
       holdsPersonalData(record.kind, record.metadata as Json)
-    )
+    ) {
       clearRecords++;
+      if (clearRecordIds.length < 1_000) clearRecordIds.push(row.id);
+    }
     // The leaf is over the record as committed; everything else reads its disclosed values.
     const leafBytes = hashLeaf(toCanonicalBytes(committed), nativeSha256);
     const leaf = hexlify(leafBytes).slice(2);
@@ -419,6 +424,7 @@ export async function runAudit(deps: AuditDeps): Promise<AuditReport> {
       batches: batches.length,
       anchoredBatches: onChain.length,
       clearRecords,
+      clearRecordIds,
       erasedFiles: erasedCount,
     },
     ok: found.length === 0,

@@ -96,5 +96,6 @@ describe("a ledger with records from before receipt v2", function () {
     expect(report.discrepancies).to.deep.equal([]);
     // The old record holds its personal values in the clear: the audit counts it.
     expect(report.counted.clearRecords).to.equal(1);
+    expect(report.counted.clearRecordIds).to.have.length(1);
   });
 });
