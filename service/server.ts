@@ -44,10 +44,13 @@ import {
   FileStore,
   LedgerStore,
   openDatabase,
+  S3FileStore,
   StorageHealth,
   WebhookStore,
+  type ContentStore,
   type LedgerBinding,
 } from "./storage";
+import { KEEPING_YEARS } from "./cases";
 
 export interface RunningNotary {
   url: string;
@@ -56,7 +59,7 @@ export interface RunningNotary {
   rpcUrl: string | null;
   notary: Notary;
   store: LedgerStore;
-  files: FileStore;
+  files: ContentStore;
   pipeline: AnchoringPipeline;
   chain: ChainConnection;
   binding: LedgerBinding;
@@ -106,8 +109,15 @@ async function start(
   });
   opened.push(() => db.destroy());
   const store = new LedgerStore(db, flushCommits);
-  const files = new FileStore(config.fileStoreDir);
+  const files = config.objectStore
+    ? new S3FileStore({
+        ...config.objectStore,
+        retainDays: KEEPING_YEARS * 366,
+        tempDir: join(config.dataDir, "tmp"),
+      })
+    : new FileStore(config.fileStoreDir);
   await files.init();
+  if (files instanceof S3FileStore) opened.push(async () => files.close());
   // Nothing is in flight before we listen: any temporary file is a crashed upload's leftover,
   // and any content still marked held was brought in by a request the crash cut short.
   const swept = await files.sweepTemp(0);
@@ -320,11 +330,19 @@ async function start(
   }, config.webhookDeadlines.scanMs);
   deadlineScan.unref();
   opened.push(async () => clearInterval(deadlineScan));
-  // Personal values whose keeping period ended are erased, each with its notarised record.
+  // Personal values whose keeping period ended are erased, each with its notarised record;
+  // with an object store, uploads cut short anywhere in the cluster are swept too.
   let sweeping: Promise<unknown> | undefined;
   const keepingSweep = setInterval(() => {
     sweeping ??= sweepKeepingPeriods({ notary, store, files }, new Date())
       .then(({ erased }) => erased.length > 0 && logger.info({ erased }, "keeping periods ended"))
+      // A bucket is shared: another replica's crash leaves leftovers only a later sweep sees.
+      .then(async () => {
+        if (!(files instanceof S3FileStore)) return;
+        const temp = await files.sweepTemp(config.objectStore!.sweepGraceMs);
+        const orphans = await files.sweepUnreferenced((d) => store.isFileReferenced(d));
+        if (temp + orphans > 0) logger.info({ temp, orphans }, "object store leftovers swept");
+      })
       .catch((error: unknown) => logger.warn({ err: error }, "keeping-period sweep failed"))
       .finally(() => (sweeping = undefined));
   }, config.keepingSweepMs);
@@ -338,7 +356,7 @@ async function start(
     {
       url,
       database: dbDescription,
-      fileStore: config.fileStoreDir,
+      fileStore: files.description,
       chain: chain.description,
       chainId: binding.chainId,
       contract: binding.contract,

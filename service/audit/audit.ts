@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { open } from "node:fs/promises";
 import { getBytes, hexlify, Transaction } from "ethers";
 import { headOfBatches, type OnChainBatch } from "../anchoring/head";
 import { nativeSha256 } from "../fingerprint";
@@ -20,7 +19,7 @@ import { makeStatementDigester, statementVersion } from "../receipts";
 import { checkTokenIntegrity, TimestampError } from "../witnesses/rfc3161";
 import type {
   BatchLog,
-  FileStore,
+  ContentStore,
   LedgerBinding,
   RecordIndex,
   RecordRow,
@@ -138,7 +137,7 @@ export type AuditReport = z.infer<typeof AuditReportSchema>;
 
 export interface AuditDeps {
   store: RecordIndex & BatchLog & WitnessLog;
-  files: FileStore;
+  files: ContentStore;
   binding: LedgerBinding;
   chain: ChainReader;
   onProgress?: (phase: string, done: number, total: number) => void;
@@ -523,29 +522,20 @@ class RootRebuilder {
   }
 }
 
-const READ_BYTES = 8 << 20;
-
 /** Re-hashes a stored file with one reused 8 MiB buffer: no per-chunk allocation, few syscalls. */
 async function hashStored(
-  files: FileStore,
+  files: ContentStore,
   sha256: string,
 ): Promise<{ sha256: string; size: number } | undefined> {
-  const file = await open(files.pathOf(sha256), "r").catch(() => undefined);
-  if (!file) return undefined;
-  try {
-    const hash = createHash("sha256");
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    let size = 0;
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, READ_BYTES, size);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return { sha256: hash.digest("hex"), size };
-  } finally {
-    await file.close();
+  const stream = await files.openRead(sha256);
+  if (!stream) return undefined;
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
   }
+  return { sha256: hash.digest("hex"), size };
 }
 
 /**

@@ -42,6 +42,17 @@ const Env = z.object({
   LOOKUP_FAILURES_PER_WINDOW: int(10, 1),
   LOOKUP_GLOBAL_FAILURES_PER_WINDOW: int(300, 1),
   API_KEYS_FILE: z.string().min(1).optional(),
+  /** `s3://bucket/prefix`: files in an S3-compatible object store instead of `DATA_DIR/files`. */
+  FILE_STORE_URL: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must be s3://bucket[/prefix]")
+    .optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false"),
+  S3_REGION: z.string().min(1).optional(),
+  S3_OBJECT_LOCK: z.enum(["compliance", "governance"]).optional(),
+  /** How old a partial upload or an upload's marker must be before a sweep takes it for a leftover. */
+  S3_SWEEP_GRACE_MS: int(60 * 60_000, 0),
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
@@ -124,6 +135,17 @@ export interface Config {
   databaseSchema: string | undefined;
   sqliteFile: string;
   fileStoreDir: string;
+  /** Files in an object store (FILE_STORE_URL), or undefined for `fileStoreDir`. */
+  objectStore:
+    | {
+        url: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        region: string | undefined;
+        objectLock: "compliance" | "governance" | undefined;
+        sweepGraceMs: number;
+      }
+    | undefined;
   chainDir: string;
   batch: { maxRecords: number; maxWaitMs: number };
   anchorDeadlineMs: number;
@@ -215,6 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  // A server-side copy (CopyObject) moves an upload to its content address: 5 GiB at most.
+  if (e.FILE_STORE_URL && e.MAX_FILE_BYTES > 5 * 2 ** 30)
+    throw new ConfigError(
+      "invalid configuration:\n  MAX_FILE_BYTES: at most 5 GiB with FILE_STORE_URL (an object is copied to its content address in one request)",
+    );
   const dataDir = resolve(e.DATA_DIR);
   const inData = (path: string | undefined, fallback: string) =>
     path ? (isAbsolute(path) ? path : resolve(path)) : join(dataDir, fallback);
@@ -226,6 +253,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: e.DATABASE_SCHEMA,
     sqliteFile: join(dataDir, "ledger.sqlite"),
     fileStoreDir: join(dataDir, "files"),
+    objectStore: e.FILE_STORE_URL
+      ? {
+          url: e.FILE_STORE_URL,
+          endpoint: e.S3_ENDPOINT,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE === "true",
+          region: e.S3_REGION,
+          objectLock: e.S3_OBJECT_LOCK,
+          sweepGraceMs: e.S3_SWEEP_GRACE_MS,
+        }
+      : undefined,
     chainDir: join(dataDir, "chain"),
     // ANCHOR_INTERVAL_MS is the cadence's name per network; BATCH_MAX_WAIT_MS the older one.
     batch: {

@@ -93,6 +93,7 @@ export const ERROR_CODES = {
   CERTIFICATE_LOOKUP_FAILED: input(404),
   BUNDLE_TOO_LARGE: input(413),
   BUNDLE_FILE_ALTERED: invariant,
+  FILE_MISSING: invariant,
   CERTIFICATE_CODE_MISSING: input(400),
   LOOKUP_RATE_LIMITED: { kind: "input", status: 429, retryAfter: 60 },
   CERTIFICATE_FONT_MISSING: { kind: "unavailable", status: 503, retryAfter: 5 },

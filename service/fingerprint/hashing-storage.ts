@@ -1,29 +1,22 @@
 import { createHash } from "node:crypto";
-import { open, rm, type FileHandle } from "node:fs/promises";
 import type { Request } from "express";
-import { finished, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { StorageEngine } from "multer";
-import type { FileStore } from "../storage";
+import type { ContentStore, FingerprintedFile } from "../storage";
 import { failpoint } from "../observability";
 
-/** What the engine adds to each multer file. */
-export interface FingerprintedFile {
-  sha256: string;
-  size: number;
-  /** The content was not in the store before this request. */
-  created: boolean;
-}
+export type { FingerprintedFile } from "../storage";
 
 export type UploadedFile = Express.Multer.File & FingerprintedFile;
 
 /**
- * A multer storage engine that computes SHA-256 while the upload streams to a temporary file
- * in the file store, fsyncs it, then moves it to its content address. Memory stays flat
- * whatever the file size: the file is never held whole.
+ * A multer storage engine that hands each upload to the content store, which computes its
+ * SHA-256 while it streams in and stores it under its content address (a file on disk, or an
+ * object in a bucket). Memory stays flat whatever the file size: the file is never held whole.
  */
 export class HashingStorage implements StorageEngine {
   constructor(
-    private readonly store: FileStore,
+    private readonly store: ContentStore,
     /** Whether an accepted record references the content: such a file is never deleted. */
     private readonly isReferenced: (sha256: string) => Promise<boolean>,
   ) {}
@@ -55,116 +48,9 @@ export class HashingStorage implements StorageEngine {
   }
 
   async fingerprint(source: Readable): Promise<FingerprintedFile> {
-    const temp = this.store.tempPath();
-    const hash = createHash("sha256");
-    const file = await open(temp, "wx");
-    let size = 0;
-    try {
-      const writer = new CoalescingWriter(file);
-      await new Promise<void>((resolve, reject) => {
-        let failed = false;
-        // WARNING: the source must not be destroyed on our own failure: multer reports the
-        // first error it hears of, and a destroyed part stream says "aborted", not "disk full".
-        // The rest of the part is read and dropped instead, so the request can be answered.
-        const fail = (error: unknown) => {
-          if (failed) return;
-          failed = true;
-          source.off("data", take);
-          source.resume();
-          reject(error);
-        };
-        const take = (chunk: Buffer) => {
-          hash.update(chunk);
-          size += chunk.length;
-          const previous = writer.add(chunk);
-          if (!previous) return;
-          // Backpressure: read on once the write before this one is done.
-          source.pause();
-          previous.then(() => void (failed || source.resume()), fail);
-        };
-        source.on("data", take);
-        // An end, an error, or a close before the end (a truncated body): whichever comes first.
-        finished(source, (error) => (error ? fail(error) : writer.finish().then(resolve, fail)));
-      });
-      // The bytes are on disk before the record can commit.
-      await file.sync();
-      // WARNING: the acknowledged size and digest must be those of the bytes kept. A short write
-      // once stored a file 4 KiB short under the digest of the whole; the writer now refuses
-      // short writes, and the size on disk is checked once more before the file is promoted.
-      const kept = (await file.stat()).size;
-      if (kept !== size)
-        throw Object.assign(new Error(`stored ${kept} of ${size} bytes`), { code: "ENOSPC" });
-    } catch (error) {
-      await file.close();
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await file.close();
-    const sha256 = hash.digest("hex");
-    const { created } = await this.store.promote(temp, sha256);
+    const stored = await this.store.receive(source);
     failpoint("after-file-stored");
-    return { sha256, size, created };
-  }
-}
-
-const WRITE_BYTES = 1 << 20;
-const SYNC_EVERY_BYTES = 64 << 20;
-
-/**
- * Gathers the socket's small chunks into 1 MiB writes, keeps one write in flight while the
- * next chunk is hashed, and asks the disk to flush every 64 MiB so the final fsync of a large
- * upload does not wait for gigabytes of dirty pages at once.
- */
-class CoalescingWriter {
-  private chunks: Buffer[] = [];
-  private length = 0;
-  private inFlight: Promise<void> = Promise.resolve();
-  private unsynced = 0;
-
-  constructor(private readonly file: FileHandle) {}
-
-  /** Queues the chunk; when a write was started, the write before it, to wait for. */
-  add(chunk: Buffer): Promise<void> | undefined {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-    return this.length >= WRITE_BYTES ? this.flush() : undefined;
-  }
-
-  /** Every byte added, written. */
-  finish(): Promise<void> {
-    if (this.length > 0) void this.flush();
-    return this.inFlight;
-  }
-
-  private flush(): Promise<void> {
-    const buffer = Buffer.concat(this.chunks, this.length);
-    this.chunks = [];
-    this.length = 0;
-    this.unsynced += buffer.length;
-    const syncNow = this.unsynced >= SYNC_EVERY_BYTES;
-    if (syncNow) this.unsynced = 0;
-    const previous = this.inFlight;
-    // Chained at once, so writes keep their order whoever waits for what.
-    this.inFlight = previous
-      .then(() => writeAll(this.file, buffer))
-      .then(() => (syncNow ? this.file.datasync() : undefined));
-    // A failed write is reported through whoever waits next; never an unhandled rejection.
-    this.inFlight.catch(() => undefined);
-    return previous;
-  }
-}
-
-/**
- * Writes the whole buffer. write(2) may write fewer bytes than asked without an error, as it
- * does when the disk fills up mid-buffer: the rest is written again, and a write that makes
- * no progress is the disk being full.
- */
-async function writeAll(file: FileHandle, buffer: Buffer): Promise<void> {
-  for (let offset = 0; offset < buffer.length;) {
-    const { bytesWritten } = await file.write(buffer, offset, buffer.length - offset);
-    if (bytesWritten === 0)
-      throw Object.assign(new Error("the disk took no more bytes"), { code: "ENOSPC" });
-    offset += bytesWritten;
+    return stored;
   }
 }
 

@@ -30,7 +30,7 @@ import { isKind, type CanonicalRecord } from "../records";
 import { renderCertificatePdf } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
 import { toPem } from "../witnesses";
-import type { FileStore, LedgerStore, StorageHealth, WebhookStore } from "../storage";
+import type { ContentStore, LedgerStore, StorageHealth, WebhookStore } from "../storage";
 import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
 import { errorMiddleware } from "./errors";
@@ -67,7 +67,7 @@ export interface AppDeps {
     onAccepted: (record: CanonicalRecord) => void;
   };
   store: LedgerStore;
-  files: FileStore;
+  files: ContentStore;
   keys: ApiKeyFile;
   metrics: Metrics;
   logger: Logger;

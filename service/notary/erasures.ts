@@ -8,7 +8,7 @@ import {
   type TypedRecord,
 } from "../records";
 import type { Receipt } from "../receipts";
-import type { FileStore, LedgerStore, RecordIndex, StoredDisclosure } from "../storage";
+import type { ContentStore, LedgerStore, RecordIndex, StoredDisclosure } from "../storage";
 import { linkedRecords } from "./linked-records";
 import type { Notary } from "./notary";
 
@@ -45,7 +45,7 @@ const under = (field: string, f: string) => field === f || field.startsWith(`${f
  * kept, which the audit names; the values a second request erases, the bytes the sweeper.
  */
 export async function eraseValues(
-  deps: { notary: Pick<Notary, "submit">; store: LedgerStore; files: Pick<FileStore, "erase"> },
+  deps: { notary: Pick<Notary, "submit">; store: LedgerStore; files: Pick<ContentStore, "erase"> },
   recordId: string,
   request: ErasureRequest & { trigger: "request" | "keeping_period" },
   by: Submitter,
@@ -137,7 +137,7 @@ export async function eraseValues(
 /** Deletes bytes every record's copy of which is erased, left by a crash mid-erasure. */
 export async function finishFileErasures(deps: {
   store: LedgerStore;
-  files: Pick<FileStore, "erase">;
+  files: Pick<ContentStore, "erase">;
 }): Promise<number> {
   let deleted = 0;
   for (const sha256 of await deps.store.erasedFileDigests())

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { OverloadError } from "../errors";
 import { writeExport, type ExportRequest } from "../exports";
-import type { FileStore, RecordIndex } from "../storage";
+import type { ContentStore, RecordIndex } from "../storage";
 import type { Notary } from "./notary";
 
 type ClosingWritable = Writable & { on(event: "close", f: () => void): unknown };
@@ -29,7 +29,7 @@ export function makeArchiveSlots(max: number): (out: ClosingWritable) => void {
 export function makeExports(deps: {
   store: RecordIndex;
   notary: Notary;
-  files: FileStore;
+  files: ContentStore;
   slot: (out: ClosingWritable) => void;
 }): (request: ExportRequest, out: ClosingWritable) => Promise<void> {
   return async (request, out) => {

@@ -1,7 +1,7 @@
 import { retentionOf } from "../cases";
 import type { Submitter } from "../intake";
 import { readStoredRecord, type TypedRecord } from "../records";
-import type { FileStore, LedgerStore } from "../storage";
+import type { ContentStore, LedgerStore } from "../storage";
 import { assembleCase } from "./case-records";
 import { eraseValues, finishFileErasures } from "./erasures";
 import type { Notary } from "./notary";
@@ -42,7 +42,7 @@ async function noticesOf(store: LedgerStore, record: TypedRecord, depth = 2): Pr
  * is not looked at again before then. Returns the records erased and those kept longer.
  */
 export async function sweepKeepingPeriods(
-  deps: { notary: Pick<Notary, "submit">; store: LedgerStore; files: Pick<FileStore, "erase"> },
+  deps: { notary: Pick<Notary, "submit">; store: LedgerStore; files: Pick<ContentStore, "erase"> },
   now: Date,
   limit = 100,
 ): Promise<{ erased: string[]; kept: string[] }> {

@@ -1,5 +1,5 @@
 import { hexlify } from "ethers";
-import type { ReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { ForbiddenError, InvalidInputError, InvariantError, NotFoundError } from "../errors";
 import type { ApiKey } from "../keys";
 import type { Sequencer, Submission } from "../intake";
@@ -27,7 +27,7 @@ import {
 } from "../receipts";
 import type {
   BatchWitnessTable,
-  FileStore,
+  ContentStore,
   LedgerBinding,
   LedgerStats,
   LedgerStore,
@@ -63,7 +63,7 @@ export interface LedgerInfo {
 
 export interface NotaryDeps {
   store: LedgerStore;
-  files: FileStore;
+  files: ContentStore;
   sequencer: Sequencer;
   pipeline: AnchoringPipeline;
   binding: LedgerBinding;
@@ -249,7 +249,7 @@ export class Notary {
   async openFile(
     recordId: string,
     sha256: string,
-  ): Promise<{ stream: ReadStream; name: string; mediaType: string; size: number }> {
+  ): Promise<{ stream: Readable; name: string; mediaType: string; size: number }> {
     // Name and media type as notarised: an index row edited in the database must not be able
     // to serve evidence as `evil.exe`.
     const { record } = await this.notarised(recordId);
@@ -265,8 +265,15 @@ export class Notary {
         `file ${file.name} of record ${recordId} held personal data and was erased by record ${erasedBy}; its digest stands in the record`,
         { details: { recordId, sha256, erasedBy } },
       );
+    const stream = await this.deps.files.openRead(sha256);
+    if (!stream)
+      throw new InvariantError(
+        "FILE_MISSING",
+        `file ${file.name} of record ${recordId} is missing from the file store; run the audit`,
+        { details: { recordId, sha256 } },
+      );
     return {
-      stream: this.deps.files.openRead(sha256),
+      stream,
       name: file.name,
       mediaType: file.mediaType,
       size: file.size,

@@ -18,7 +18,7 @@ import {
   type ValidRecordInput,
 } from "../records";
 import type { Receipt } from "../receipts";
-import type { FileStore, RecordIndex } from "../storage";
+import type { ContentStore, RecordIndex } from "../storage";
 import type { Notary } from "./notary";
 
 export interface SubmissionOutcome {
@@ -109,7 +109,7 @@ async function authorise(
 
 export function makeRecordSubmissions(deps: {
   notary: Notary;
-  files: FileStore;
+  files: ContentStore;
   records: Pick<RecordIndex, "isFileReferenced" | "getRecordRow">;
   /** Told of each accepted record once it is durable (webhooks); never awaited. */
   onAccepted?: (record: Receipt["record"]) => void;

@@ -1,17 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream, type ReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+import type { Readable } from "node:stream";
+import { SHA256_HEX, type ContentStore, type FingerprintedFile } from "./content-store";
+import { writeHashed } from "./disk-upload";
 
 /**
  * Files stored by content: `<root>/ab/cd/<sha256>`, so identical uploads are stored once and a
  * file's name is its own integrity check. A file is written under a temporary name, fsynced,
  * then renamed and its directory fsynced: a crash leaves either nothing or the whole file.
  */
-export class FileStore {
+export class FileStore implements ContentStore {
   readonly tempDir: string;
+  readonly description: string;
   /**
    * One empty marker per content file brought in by a request still in flight. A crash leaves
    * the marker behind, so the next start can delete content no committed record references.
@@ -25,6 +26,15 @@ export class FileStore {
   constructor(readonly root: string) {
     this.tempDir = join(root, "tmp");
     this.heldDir = join(root, "held");
+    this.description = root;
+  }
+
+  /** Written under a temporary name, hashed on the way, fsynced, then moved to its address. */
+  async receive(source: Readable): Promise<FingerprintedFile> {
+    const temp = this.tempPath();
+    const { sha256, size } = await writeHashed(temp, source);
+    const { created } = await this.promote(temp, sha256);
+    return { sha256, size, created };
   }
 
   async init(): Promise<void> {
@@ -113,8 +123,12 @@ export class FileStore {
     return true;
   }
 
-  openRead(sha256: string): ReadStream {
-    return createReadStream(this.pathOf(sha256), { highWaterMark: 1 << 20 });
+  async openRead(sha256: string): Promise<Readable | undefined> {
+    const path = this.pathOf(sha256);
+    // Opened before it is handed out, so a missing file is known now, not as a stream error.
+    const handle = await open(path, "r").catch(() => undefined);
+    if (!handle) return undefined;
+    return handle.createReadStream({ highWaterMark: 1 << 20 });
   }
 
   /** Deletes temporary files (and exports' scratch directories) a crash left. Returns how many. */

@@ -17,6 +17,8 @@ export {
   type Tx,
 } from "./ledger-store";
 export { FileStore } from "./file-store";
+export { S3FileStore, parseS3Url, type S3FileStoreOptions } from "./s3-file-store";
+export { SHA256_HEX, type ContentStore, type FingerprintedFile } from "./content-store";
 export { WebhookStore } from "./webhook-store";
 export type {
   BatchStatus,

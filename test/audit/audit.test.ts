@@ -14,6 +14,7 @@ import {
   startTestNotary,
   waitAnchored,
   type TestNotary,
+  localFiles,
 } from "../support/notary";
 
 describe("audit", function () {
@@ -64,8 +65,8 @@ describe("audit", function () {
       const [first, second] = await Promise.all(
         ids.slice(0, 2).map((id) => notary.store.getRecord(id)),
       );
-      await appendFile(notary.files.pathOf(first!.files[0]!.sha256), "x");
-      await rm(notary.files.pathOf(second!.files[0]!.sha256));
+      await appendFile(localFiles(notary).pathOf(first!.files[0]!.sha256), "x");
+      await rm(localFiles(notary).pathOf(second!.files[0]!.sha256));
       const report = await audit();
       expect(report.discrepancies.map((d) => [d.code, d.sha256, d.recordId])).to.deep.equal([
         ["FILE_ALTERED", first!.files[0]!.sha256, ids[0]],
@@ -447,7 +448,7 @@ describe("audit", function () {
     expect((JSON.parse(clean.stdout) as AuditReport).discrepancies).to.deep.equal([]);
     try {
       const row = (await notary.store.getRecord(ids[0]!))!;
-      await rm(notary.files.pathOf(row.files[0]!.sha256));
+      await rm(localFiles(notary).pathOf(row.files[0]!.sha256));
       const cli = await promisify(execFile)(
         process.execPath,
         ["-r", "ts-node/register/transpile-only", "scripts/audit.ts"],

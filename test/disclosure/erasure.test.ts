@@ -15,6 +15,7 @@ import {
   startTestNotary,
   waitAnchored,
   type TestNotary,
+  localFiles,
 } from "../support/notary";
 
 /** Every file under `dir`, with where each of `needles` stands in it (bytes as written). */
@@ -268,7 +269,7 @@ describe("erasure of personal values (DESIGN §7)", function () {
     expect(audit.counted.erasedFiles).to.equal(1);
     // Bytes of an erased file found again (a crash between the erasure and the deletion, a
     // restored backup): the audit names them, the sweeper deletes them.
-    const path = notary.files.pathOf(sha256(scan));
+    const path = localFiles(notary).pathOf(sha256(scan));
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, scan);
     expect((await auditNotary(notary)).discrepancies.map((d) => d.code)).to.deep.equal([

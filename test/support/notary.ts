@@ -17,6 +17,7 @@ import { runAudit, type AuditReport } from "../../service/audit";
 import { providerChainReader } from "../../service/chain-reader";
 import type { ChainReader } from "../../service/verify";
 import { HttpClient } from "./http-client";
+import { FileStore } from "../../service/storage";
 
 export interface TestNotary extends RunningNotary {
   dataDir: string;
@@ -121,4 +122,11 @@ export async function readinessWhen<T>(
     if (until(answer.ready) || Date.now() >= deadline) return answer;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The notary's files on its own disk (the embedded default), for tests that touch them. */
+export function localFiles(notary: RunningNotary): FileStore {
+  if (!(notary.files instanceof FileStore))
+    throw new Error("this notary keeps its files elsewhere");
+  return notary.files;
 }
