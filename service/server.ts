@@ -51,6 +51,7 @@ import {
   type LedgerBinding,
 } from "./storage";
 import { KEEPING_YEARS } from "./cases";
+import { ClusterRoles, type Role } from "./cluster/roles";
 
 export interface RunningNotary {
   url: string;
@@ -99,6 +100,7 @@ async function start(
   opened.push(() => lock.release());
   const {
     db,
+    engine,
     description: dbDescription,
     flushCommits,
   } = await openDatabase({
@@ -184,6 +186,8 @@ async function start(
     () => notary.funding(),
     () => timestamper.statuses(),
   );
+  // Every series says which replica it comes from: replicas are scraped side by side.
+  metrics.registry.setDefaultLabels({ replica: config.replica.name });
   const ledgerChain = new LedgerChain(
     chain.provider,
     operator,
@@ -265,6 +269,8 @@ async function start(
     blockHashAt: async (n) => (await chain.provider.getBlock(n))?.hash ?? undefined,
   });
   let accepting = true;
+  // Known once the roles are set up; read only by requests, which come after.
+  let heldRoles: () => string[] = () => [];
   // Known once listening; read only by requests, which come after.
   let url = "";
   const app = createApp({
@@ -307,6 +313,7 @@ async function start(
     lowBalanceAnchors: config.lowBalanceAnchors,
     isAccepting: () => accepting,
     tsaStatuses: () => timestamper.statuses(),
+    replica: { name: config.replica.name, roles: () => heldRoles() },
   });
   const server: Server = createHttpServer(app, config.http);
   opened.push(async () => void server.close());
@@ -316,41 +323,75 @@ async function start(
   });
   const { port } = server.address() as AddressInfo;
   url = `http://${config.host}:${port}`;
-  pipeline.start();
-  timestamper.start();
-  opened.push(() => timestamper.stop());
-  webhooks.start();
-  opened.push(() => webhooks.stop());
-  // Deadline reminders: cases are scanned only while someone subscribes to them.
+  // Background roles: in the embedded mode this process holds them all; replicas on one
+  // PostgreSQL hold each through a lease, one replica at a time (DESIGN §8).
   const desk = makeCaseDesk(store, config);
-  const deadlineScan = setInterval(() => {
-    void webhooks.wanted("case.deadline").then((wanted) => {
-      if (wanted) publish(deadlineEvents(store, desk, config.webhookDeadlines.hours));
-    });
-  }, config.webhookDeadlines.scanMs);
-  deadlineScan.unref();
-  opened.push(async () => clearInterval(deadlineScan));
-  // Personal values whose keeping period ended are erased, each with its notarised record;
-  // with an object store, uploads cut short anywhere in the cluster are swept too.
+  let deadlineScan: NodeJS.Timeout | undefined;
+  let keepingSweep: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
-  const keepingSweep = setInterval(() => {
-    sweeping ??= sweepKeepingPeriods({ notary, store, files }, new Date())
-      .then(({ erased }) => erased.length > 0 && logger.info({ erased }, "keeping periods ended"))
-      // A bucket is shared: another replica's crash leaves leftovers only a later sweep sees.
-      .then(async () => {
-        if (!(files instanceof S3FileStore)) return;
-        const temp = await files.sweepTemp(config.objectStore!.sweepGraceMs);
-        const orphans = await files.sweepUnreferenced((d) => store.isFileReferenced(d));
-        if (temp + orphans > 0) logger.info({ temp, orphans }, "object store leftovers swept");
-      })
-      .catch((error: unknown) => logger.warn({ err: error }, "keeping-period sweep failed"))
-      .finally(() => (sweeping = undefined));
-  }, config.keepingSweepMs);
-  keepingSweep.unref();
-  opened.push(async () => {
-    clearInterval(keepingSweep);
-    await sweeping;
-  });
+  const roles: Role[] = [
+    { name: "anchorer", start: () => pipeline.start(), stop: () => pipeline.stop({ flush: false }) },
+    { name: "timestamper", start: () => timestamper.start(), stop: () => timestamper.stop() },
+    { name: "webhook-dispatcher", start: () => webhooks.start(), stop: () => webhooks.stop() },
+    {
+      // Deadline reminders: cases are scanned only while someone subscribes to them.
+      name: "deadline-scanner",
+      start: () => {
+        deadlineScan = setInterval(() => {
+          void webhooks.wanted("case.deadline").then((wanted) => {
+            if (wanted) publish(deadlineEvents(store, desk, config.webhookDeadlines.hours));
+          });
+        }, config.webhookDeadlines.scanMs);
+        deadlineScan.unref();
+      },
+      stop: async () => clearInterval(deadlineScan),
+    },
+    {
+      // Personal values whose keeping period ended are erased, each with its notarised record;
+      // with an object store, uploads cut short anywhere in the cluster are swept too.
+      name: "keeping-sweeper",
+      start: () => {
+        keepingSweep = setInterval(() => {
+          sweeping ??= sweepKeepingPeriods({ notary, store, files }, new Date())
+            .then(
+              ({ erased }) => erased.length > 0 && logger.info({ erased }, "keeping periods ended"),
+            )
+            // A bucket is shared: another replica's crash leaves leftovers only a later sweep sees.
+            .then(async () => {
+              if (!(files instanceof S3FileStore)) return;
+              const temp = await files.sweepTemp(config.objectStore!.sweepGraceMs);
+              const orphans = await files.sweepUnreferenced((d) => store.isFileReferenced(d));
+              if (temp + orphans > 0) logger.info({ temp, orphans }, "object store leftovers swept");
+            })
+            .catch((error: unknown) => logger.warn({ err: error }, "keeping-period sweep failed"))
+            .finally(() => (sweeping = undefined));
+        }, config.keepingSweepMs);
+        keepingSweep.unref();
+      },
+      stop: async () => {
+        clearInterval(keepingSweep);
+        await sweeping;
+      },
+    },
+  ];
+  const cluster =
+    engine === "postgres"
+      ? new ClusterRoles(db, roles, {
+          replica: config.replica.name,
+          leaseMs: config.replica.leaseMs,
+          logger,
+          onChange: (held) => logger.info({ roles: held }, "roles held"),
+        })
+      : undefined;
+  if (cluster) {
+    store.fenceAnchoring(cluster.fence("anchorer"));
+    await cluster.start();
+    opened.push(() => cluster.stop());
+  } else {
+    for (const role of roles) await role.start();
+    opened.push(async () => void (await Promise.all(roles.map((r) => r.stop()))));
+  }
+  heldRoles = () => (cluster ? cluster.held() : roles.map((r) => r.name));
 
   logger.info(
     {
@@ -384,11 +425,13 @@ async function start(
       await signer.close();
       // Leave a tenth of the time to let running requests answer and to close the stores.
       const anchorUntil = deadline - config.shutdownTimeoutMs / 10;
-      await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });
+      // Only the anchorer's holder cuts and anchors what waits; another replica takes the role
+      // at once when this one frees its leases below.
+      if (heldRoles().includes("anchorer"))
+        await pipeline.stop({ flush: true, timeoutMs: Math.max(0, anchorUntil - Date.now()) });
       // Batches cut above wait for their tokens until the next start.
-      await timestamper.stop();
-      clearInterval(deadlineScan);
-      await webhooks.stop();
+      if (cluster) await cluster.stop();
+      else await Promise.all(roles.map((r) => r.stop()));
       const cutOff = setTimeout(
         () => server.closeAllConnections(),
         Math.max(0, anchorUntil - Date.now()),

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import type { PublicRpcOptions } from "../chain/rpc-server";
@@ -53,6 +54,13 @@ const Env = z.object({
   S3_OBJECT_LOCK: z.enum(["compliance", "governance"]).optional(),
   /** How old a partial upload or an upload's marker must be before a sweep takes it for a leftover. */
   S3_SWEEP_GRACE_MS: int(60 * 60_000, 0),
+  /** This replica's name among several on one PostgreSQL (leases, `/readyz`, metrics). */
+  REPLICA_NAME: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, "letters, digits, '.', '_' and '-' (at most 100)")
+    .optional(),
+  /** How long a background role's lease lasts unrenewed: a dead holder's role is free after it. */
+  LEASE_MS: int(15_000, 300),
   MAX_FILE_BYTES: bytes(4 * 2 ** 30),
   MAX_FILES: int(20, 1),
   MAX_RECORD_BYTES: bytes(1 * 2 ** 20),
@@ -147,6 +155,7 @@ export interface Config {
       }
     | undefined;
   chainDir: string;
+  replica: { name: string; leaseMs: number };
   batch: { maxRecords: number; maxWaitMs: number };
   anchorDeadlineMs: number;
   chain: {
@@ -264,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     chainDir: join(dataDir, "chain"),
+    replica: { name: e.REPLICA_NAME ?? `${hostname()}-${process.pid}`, leaseMs: e.LEASE_MS },
     // ANCHOR_INTERVAL_MS is the cadence's name per network; BATCH_MAX_WAIT_MS the older one.
     batch: {
       maxRecords: e.BATCH_MAX_RECORDS,

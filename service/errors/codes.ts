@@ -162,6 +162,8 @@ export const ERROR_CODES = {
 
   // Anchoring held back on purpose
   ANCHOR_FEE_CAP_REACHED: { kind: "unavailable", status: 503, retryAfter: 60 },
+  /** A replica's background role was taken by another (DESIGN §8): its write is refused. */
+  ROLE_LOST: { kind: "unavailable", status: 503, retryAfter: 5 },
   OPERATOR_UNFUNDED: { kind: "unavailable", status: 503, retryAfter: 60 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -84,6 +84,8 @@ export interface AppDeps {
   isAccepting: () => boolean;
   /** The time-stamping authorities' state, for readiness. */
   tsaStatuses: () => Promise<TsaStatus[]>;
+  /** This replica's name and the background roles it holds now (DESIGN §8). */
+  replica: { name: string; roles: () => string[] };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -178,6 +180,7 @@ export function createApp(deps: AppDeps): Express {
       operator: funding ? { ...funding, lowBalance } : null,
       anchoring: anchoring ?? null,
       witnesses: tsas,
+      replica: { name: deps.replica.name, roles: deps.replica.roles() },
     });
   });
   app.get("/metrics", async (_req, res) => {

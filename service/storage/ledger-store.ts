@@ -140,6 +140,16 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
    * Runs `work` in a transaction; resolves once the commit is durable, or, with
    * `durable: false`, once committed, leaving the caller to `flush` before relying on it.
    */
+  /**
+   * Replicas (DESIGN §8): the check that this process still holds the anchorer role, run in the
+   * same transaction as every write of anchoring state (batches cut, sent, anchored, undone).
+   */
+  private anchoringFence: ((tx: Tx) => Promise<void>) | undefined;
+
+  fenceAnchoring(check: (tx: Tx) => Promise<void>): void {
+    this.anchoringFence = check;
+  }
+
   async transaction<T>(
     work: (tx: Tx) => Promise<T>,
     options: { durable?: boolean } = {},
@@ -660,6 +670,7 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     tx: Tx,
     batch: Pick<BatchTable, "batch_index" | "first_seq" | "count" | "root" | "cut_at" | "operator">,
   ): Promise<void> {
+    await this.anchoringFence?.(tx);
     await tx
       .insertInto("batches")
       .values({ ...batch, status: "cut" })
@@ -799,13 +810,16 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
       block_timestamp: null,
       anchored_at: null,
     };
-    await this.db
-      .updateTable("batches")
-      .set({ ...unmined, status: "sent" })
-      .where("batch_index", "in", batchIndexes)
-      .where("status", "=", "anchored")
-      .where("raw_tx", "is not", null)
-      .execute();
+    await this.db.transaction().execute(async (tx) => {
+      await this.anchoringFence?.(tx);
+      await tx
+        .updateTable("batches")
+        .set({ ...unmined, status: "sent" })
+        .where("batch_index", "in", batchIndexes)
+        .where("status", "=", "anchored")
+        .where("raw_tx", "is not", null)
+        .execute();
+    });
     // One confirmed from the chain's logs without a transaction of its own: signed afresh.
     await this.db
       .updateTable("batches")
@@ -870,12 +884,15 @@ export class LedgerStore implements SequenceLog, BatchCutLog, RecordIndex, Batch
     from: BatchStatus[],
     values: Partial<Omit<BatchTable, "attempts">>,
   ): Promise<void> {
-    const result = await this.db
-      .updateTable("batches")
-      .set(values)
-      .where("batch_index", "=", batchIndex)
-      .where("status", "in", from)
-      .executeTakeFirst();
+    const result = await this.db.transaction().execute(async (tx) => {
+      await this.anchoringFence?.(tx);
+      return tx
+        .updateTable("batches")
+        .set(values)
+        .where("batch_index", "=", batchIndex)
+        .where("status", "in", from)
+        .executeTakeFirst();
+    });
     // A sent transaction's bytes must be on disk before it is broadcast (DESIGN §3).
     await this.flushCommits();
     if (Number(result.numUpdatedRows) !== 1) {

@@ -298,6 +298,23 @@ const personalFiles = (schema: string | undefined): Migration => ({
   },
 });
 
+/**
+ * Background roles held by one replica at a time (DESIGN §8): who holds each, until when (ms
+ * since the epoch, by the database's clock), and the epoch that fences a holder's writes.
+ */
+const roleLeases: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("role_leases")
+      .ifNotExists()
+      .addColumn("role", "text", (c) => c.primaryKey())
+      .addColumn("holder", "text", (c) => c.notNull())
+      .addColumn("epoch", "bigint", (c) => c.notNull())
+      .addColumn("lease_until", "bigint", (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
 const webhooks: Migration = {
   async up(db: Kysely<any>) {
@@ -353,6 +370,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0010_party_identifier_terms": nfkcTerms,
   "0011_record_disclosures": recordDisclosures,
   "0012_personal_files": personalFiles(schema),
+  "0013_role_leases": roleLeases,
 });
 
 /**

@@ -139,6 +139,13 @@ export interface WebhookDeliveryTable {
   delivered_at: string | null;
 }
 
+export interface RoleLeaseTable {
+  role: string;
+  holder: string;
+  epoch: number;
+  lease_until: number;
+}
+
 export interface Schema {
   ledger_state: LedgerStateTable;
   records: RecordTable;
@@ -151,4 +158,5 @@ export interface Schema {
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;
   batches: BatchTable;
+  role_leases: RoleLeaseTable;
 }

@@ -37,7 +37,7 @@ export interface DispatcherOptions {
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = false;
+  private stopped = true;
 
   constructor(
     private readonly store: WebhookStore,

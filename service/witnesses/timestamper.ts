@@ -44,7 +44,7 @@ export interface TsaStatus {
 export class Timestamper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = false;
+  private stopped = true;
   private readonly status = new Map<string, Omit<TsaStatus, "url" | "backlog">>();
   /** Per TSA, failures in a row and when to try again: a TSA that is down is not hammered. */
   private readonly retry = new Map<string, { failures: number; at: number }>();
@@ -63,6 +63,7 @@ export class Timestamper {
 
   start(): void {
     if (this.options.urls.length === 0) return;
+    this.stopped = false;
     const tick = () => {
       this.running = this.runOnce().finally(() => {
         this.running = undefined;
