@@ -330,7 +330,11 @@ async function start(
   let keepingSweep: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
   const roles: Role[] = [
-    { name: "anchorer", start: () => pipeline.start(), stop: () => pipeline.stop({ flush: false }) },
+    {
+      name: "anchorer",
+      start: () => pipeline.start(),
+      stop: () => pipeline.stop({ flush: false }),
+    },
     { name: "timestamper", start: () => timestamper.start(), stop: () => timestamper.stop() },
     { name: "webhook-dispatcher", start: () => webhooks.start(), stop: () => webhooks.stop() },
     {
@@ -361,7 +365,8 @@ async function start(
               if (!(files instanceof S3FileStore)) return;
               const temp = await files.sweepTemp(config.objectStore!.sweepGraceMs);
               const orphans = await files.sweepUnreferenced((d) => store.isFileReferenced(d));
-              if (temp + orphans > 0) logger.info({ temp, orphans }, "object store leftovers swept");
+              if (temp + orphans > 0)
+                logger.info({ temp, orphans }, "object store leftovers swept");
             })
             .catch((error: unknown) => logger.warn({ err: error }, "keeping-period sweep failed"))
             .finally(() => (sweeping = undefined));

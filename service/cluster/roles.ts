@@ -173,10 +173,15 @@ export class ClusterRoles {
 
   private async lose(role: Role, why: string): Promise<void> {
     this.epochs.delete(role.name);
-    this.options.logger.warn({ role: role.name, replica: this.options.replica, why }, "role given up");
-    await role.stop().catch((error: unknown) =>
-      this.options.logger.warn({ err: error, role: role.name }, "role did not stop cleanly"),
+    this.options.logger.warn(
+      { role: role.name, replica: this.options.replica, why },
+      "role given up",
     );
+    await role
+      .stop()
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error, role: role.name }, "role did not stop cleanly"),
+      );
     this.options.onChange?.(this.held());
   }
 }
