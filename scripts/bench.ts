@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { BenchRow } from "./bench/report";
 
-const CASES: { file: string; args?: string[] }[] = [
+/** `explicit`: run only when asked by name (`npm run bench -- cluster`): minutes, and a cluster. */
+const CASES: { file: string; args?: string[]; explicit?: boolean }[] = [
   { file: "merkle-tree.ts" },
   { file: "merkle-tree.ts", args: ["--reference"] },
   { file: "contract-gas.ts" },
@@ -18,6 +19,7 @@ const CASES: { file: string; args?: string[] }[] = [
   { file: "tsa-token.ts" },
   { file: "court-bundle.ts" },
   { file: "disclosure.ts" },
+  { file: "cluster.ts", explicit: true },
 ];
 
 function runCase(file: string, args: string[]): Promise<BenchRow[]> {
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
     return;
   }
   for (const c of CASES) {
-    if (filter && !c.file.includes(filter)) continue;
+    if (filter ? !c.file.includes(filter) : c.explicit) continue;
     rows.push(...(await runCase(c.file, c.args ?? [])));
   }
   printTable(rows);
