@@ -107,7 +107,7 @@ async function start(
     databaseUrl: config.databaseUrl,
     sqliteFile: config.sqliteFile,
     pgSchema: config.databaseSchema,
-    onBackgroundError: (message) => logger.warn({ error: message }, "WAL checkpoint failed"),
+    onBackgroundError: (message) => logger.warn({ error: message }, "database background error"),
   });
   opened.push(() => db.destroy());
   const store = new LedgerStore(db, flushCommits);

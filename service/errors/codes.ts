@@ -164,6 +164,8 @@ export const ERROR_CODES = {
   ANCHOR_FEE_CAP_REACHED: { kind: "unavailable", status: 503, retryAfter: 60 },
   /** A replica's background role was taken by another (DESIGN §8): its write is refused. */
   ROLE_LOST: { kind: "unavailable", status: 503, retryAfter: 5 },
+  /** PostgreSQL cannot be reached: nothing of the request was written; another replica may take it. */
+  DATABASE_UNAVAILABLE: { kind: "unavailable", status: 503, retryAfter: 5 },
   OPERATOR_UNFUNDED: { kind: "unavailable", status: 503, retryAfter: 60 },
 } as const satisfies Record<string, ErrorSpec>;
 

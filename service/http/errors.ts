@@ -63,6 +63,12 @@ export function toHttpError(error: unknown): {
       "STORAGE_FULL",
       "the service's storage is full; nothing of this request was kept, retry later",
     );
+  if (isDatabaseUnreachable(error))
+    // Every write is one transaction: a cut connection rolled it back, nothing half-written.
+    return answer(
+      "DATABASE_UNAVAILABLE",
+      "the service cannot reach its database; nothing of this request was written, retry (another replica may answer)",
+    );
   if (typeof e?.status === "number" && e.status >= 400 && e.status < 500)
     return { ...answer("BAD_REQUEST", e.message ?? "bad request"), status: e.status };
   return {
@@ -109,4 +115,32 @@ export function errorMiddleware(options: { onStorageFull: () => void }): ErrorRe
     if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));
     res.status(status).json({ error: { ...body, requestId: req.id } } satisfies ErrorBody);
   };
+}
+
+/** Network errors and PostgreSQL's connection-class SQLSTATEs (08…, 57P0…): the database is away. */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+
+function isDatabaseUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === "string" && UNREACHABLE.has(e.code)) return true;
+  return (
+    typeof e?.message === "string" &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      e.message,
+    )
+  );
 }

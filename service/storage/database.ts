@@ -40,7 +40,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
   if (options.databaseUrl && options.pgSchema)
     await createSchema(options.databaseUrl, options.pgSchema);
   const opened = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.pgSchema)
+    ? openPostgres(
+        options.databaseUrl,
+        options.pgSchema,
+        options.onBackgroundError ?? (() => undefined),
+      )
     : openSqlite(options.sqliteFile, options.onBackgroundError ?? (() => undefined));
   await migrate(opened.db, {
     schema: opened.engine === "postgres" ? (options.pgSchema ?? "public") : undefined,
@@ -127,10 +131,17 @@ class SqliteAfterFullDialect extends SqliteDialect {
   }
 }
 
-function openPostgres(url: string, schema: string | undefined): OpenedDatabase {
+function openPostgres(
+  url: string,
+  schema: string | undefined,
+  onBackgroundError: (message: string) => void,
+): OpenedDatabase {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // Cut off from the database, a request fails within this (503 DATABASE_UNAVAILABLE) rather
+    // than waiting for ever on a connection that will not come.
+    connectionTimeoutMillis: 5_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     // int8 as number: every bigint here (seq, block numbers, sizes) stays below 2^53.
     types: {
@@ -138,6 +149,14 @@ function openPostgres(url: string, schema: string | undefined): OpenedDatabase {
         oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text"),
     },
   });
+  // WARNING: an idle connection the server or the network drops emits "error" on the pool;
+  // unheard, it would end the process. The pool discards that connection and opens another
+  // for the next query, which fails (503 DATABASE_UNAVAILABLE) until the database is back.
+  const lost = (error: Error) => onBackgroundError(`database connection lost: ${error.message}`);
+  pool.on("error", lost);
+  // A connection checked out when it drops emits "error" on itself, not the pool; the query on
+  // it fails on its own, which is what the caller hears.
+  pool.on("connect", (client) => client.on("error", lost));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = "";
