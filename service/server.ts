@@ -333,7 +333,8 @@ async function start(
     {
       name: "anchorer",
       start: () => pipeline.start(),
-      stop: () => pipeline.stop({ flush: false }),
+      // Bounded: a pass stuck on an unanswered RPC call is left behind, its writes fenced.
+      stop: () => pipeline.stop({ flush: false, timeoutMs: 1_000 }),
     },
     { name: "timestamper", start: () => timestamper.start(), stop: () => timestamper.stop() },
     { name: "webhook-dispatcher", start: () => webhooks.start(), stop: () => webhooks.stop() },

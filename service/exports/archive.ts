@@ -18,11 +18,17 @@ export class HashingWriter {
     private readonly aborted: () => Error | undefined,
     /** Aborted when the archive stops: a write waiting for a drain that will never come wakes. */
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    // WARNING: a write to a stream destroyed meanwhile (the client went away, the archive
+    // stopped) is reported as an "error" event; unheard, it would end the process. It is
+    // heard here and thrown by the next write or wait instead.
+    stream.on("error", () => undefined);
+  }
 
   async write(data: string | Uint8Array): Promise<void> {
-    const failure = this.aborted();
+    const failure = this.aborted() ?? this.stream.errored ?? undefined;
     if (failure) throw failure;
+    if (this.stream.destroyed) throw new ExportAbortedError();
     const chunk = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     this.hash.update(chunk);
     this.bytes += chunk.length;
