@@ -2,7 +2,6 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -132,17 +131,6 @@ export class S3FileStore implements ContentStore {
     }
     const sha256 = hash.digest("hex");
     try {
-      // The store's own word on what it kept: the acknowledged size must be the bytes stored.
-      const kept = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: tempKey }),
-      );
-      if (kept.ContentLength !== size)
-        throw Object.assign(
-          new Error(`the object store kept ${kept.ContentLength} of ${size} bytes`),
-          {
-            code: "STORE_SHORT",
-          },
-        );
       const token = randomBytes(8).toString("hex");
       // The marker is in the store before the content is: no crash can orphan the content.
       await this.client.send(
@@ -154,7 +142,7 @@ export class S3FileStore implements ContentStore {
         }),
       );
       this.held.set(sha256, [...(this.held.get(sha256) ?? []), token]);
-      const created = !(await this.exists(this.keyOf(sha256)));
+      const created = (await this.sizeOf(this.keyOf(sha256))) === undefined;
       if (created)
         await this.client.send(
           new CopyObjectCommand({
@@ -163,6 +151,13 @@ export class S3FileStore implements ContentStore {
             CopySource: `${this.bucket}/${encodeURI(tempKey)}`,
             ...this.lock(),
           }),
+        );
+      // The store's own word on what it keeps under the digest: the bytes hashed, all of them.
+      const kept = await this.sizeOf(this.keyOf(sha256));
+      if (kept !== size)
+        throw Object.assign(
+          new Error(`the object store keeps ${kept ?? "no"} bytes of ${size} under ${sha256}`),
+          { code: "STORE_SHORT" },
         );
       return { sha256, size, created };
     } finally {
@@ -292,13 +287,20 @@ export class S3FileStore implements ContentStore {
   }
 
   private async exists(key: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    return (await this.sizeOf(key)) !== undefined;
+  }
+
+  /**
+   * An object's size, or undefined if there is none: from a listing, not a HEAD, so no reader
+   * is opened on an object another request may be deleting (s3rver opens one for a HEAD, and
+   * an object deleted meanwhile fails it where no one hears).
+   */
+  private async sizeOf(key: string): Promise<number | undefined> {
+    const page = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 }),
+    );
+    const found = page.Contents?.[0];
+    return found?.Key === key ? (found.Size ?? 0) : undefined;
   }
 
   private async deleteKey(key: string): Promise<void> {
@@ -335,5 +337,5 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
 
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404;
+  return e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404;
 }
