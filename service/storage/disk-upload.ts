@@ -16,31 +16,16 @@ export async function writeHashed(
   let size = 0;
   try {
     const writer = new CoalescingWriter(file);
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      // WARNING: the source must not be destroyed on our own failure: multer reports the
-      // first error it hears of, and a destroyed part stream says "aborted", not "disk full".
-      // The rest of the part is read and dropped instead, so the request can be answered.
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        source.off("data", take);
-        source.resume();
-        reject(error);
-      };
-      const take = (chunk: Buffer) => {
+    await feed(
+      source,
+      (chunk) => {
         hash.update(chunk);
         size += chunk.length;
-        const previous = writer.add(chunk);
-        if (!previous) return;
         // Backpressure: read on once the write before this one is done.
-        source.pause();
-        previous.then(() => void (failed || source.resume()), fail);
-      };
-      source.on("data", take);
-      // An end, an error, or a close before the end (a truncated body): whichever comes first.
-      finished(source, (error) => (error ? fail(error) : writer.finish().then(resolve, fail)));
-    });
+        return writer.add(chunk);
+      },
+      () => writer.finish(),
+    ).done;
     // The bytes are on disk before the record can commit.
     await file.sync();
     // WARNING: the acknowledged size and digest must be those of the bytes kept. A short write
@@ -56,6 +41,43 @@ export async function writeHashed(
   }
   await file.close();
   return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * Reads `source` into `take`, pausing it while the promise `take` returned is pending, then
+ * `finish`es. `fail` ends it from outside (the store failed); `done` rejects with the first
+ * failure.
+ *
+ * WARNING: the source must not be destroyed on our own failure: multer reports the first error
+ * it hears of, and a destroyed part stream says "aborted", not "disk full". The rest of the
+ * part is read and dropped instead, so the request can be answered.
+ */
+export function feed(
+  source: Readable,
+  take: (chunk: Buffer) => Promise<void> | undefined,
+  finish: () => Promise<void>,
+): { done: Promise<void>; fail: (error: unknown) => void } {
+  let fail: (error: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    let failed = false;
+    fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.off("data", onData);
+      source.resume();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      const pending = take(chunk);
+      if (!pending) return;
+      source.pause();
+      pending.then(() => void (failed || source.resume()), fail);
+    };
+    source.on("data", onData);
+    // An end, an error, or a close before the end (a truncated body): whichever comes first.
+    finished(source, (error) => (error ? fail(error) : finish().then(resolve, fail)));
+  });
+  return { done, fail };
 }
 
 const WRITE_BYTES = 1 << 20;

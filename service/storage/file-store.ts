@@ -133,17 +133,7 @@ export class FileStore implements ContentStore {
 
   /** Deletes temporary files (and exports' scratch directories) a crash left. Returns how many. */
   async sweepTemp(olderThanMs: number): Promise<number> {
-    const now = Date.now();
-    let removed = 0;
-    for (const name of await readdir(this.tempDir)) {
-      const path = join(this.tempDir, name);
-      const info = await stat(path).catch(() => undefined);
-      if (info && now - info.mtimeMs >= olderThanMs) {
-        await rm(path, { recursive: true, force: true });
-        removed++;
-      }
-    }
-    return removed;
+    return sweepDirectory(this.tempDir, olderThanMs);
   }
 
   /** Every stored digest, for audits. */
@@ -172,4 +162,19 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Deletes what `dir` holds that is at least `olderThanMs` old. Returns how many. */
+export async function sweepDirectory(dir: string, olderThanMs: number): Promise<number> {
+  const now = Date.now();
+  let removed = 0;
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && now - info.mtimeMs >= olderThanMs) {
+      await rm(path, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

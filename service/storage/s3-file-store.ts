@@ -12,9 +12,11 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { PassThrough, finished, type Readable } from "node:stream";
+import { mkdir } from "node:fs/promises";
+import { once } from "node:events";
+import { PassThrough, type Readable } from "node:stream";
+import { feed } from "./disk-upload";
+import { sweepDirectory } from "./file-store";
 import { SHA256_HEX, type ContentStore, type FingerprintedFile } from "./content-store";
 
 export interface S3FileStoreOptions {
@@ -99,29 +101,19 @@ export class S3FileStore implements ContentStore {
     });
     const uploaded = upload.done();
     try {
-      await new Promise<void>((resolve, reject) => {
-        let failed = false;
-        // As for the disk (fingerprint): never destroy the source on our own failure, so the
-        // request can still be answered with what went wrong; read the rest and drop it.
-        const fail = (error: unknown) => {
-          if (failed) return;
-          failed = true;
-          source.off("data", take);
-          source.resume();
-          body.destroy();
-          reject(error);
-        };
-        const take = (chunk: Buffer) => {
+      const fed = feed(
+        source,
+        (chunk) => {
           hash.update(chunk);
           size += chunk.length;
-          if (!body.write(chunk)) {
-            source.pause();
-            body.once("drain", () => void (failed || source.resume()));
-          }
-        };
-        source.on("data", take);
-        uploaded.catch(fail);
-        finished(source, (error) => (error ? fail(error) : (body.end(), resolve())));
+          return body.write(chunk) ? undefined : once(body, "drain").then(() => undefined);
+        },
+        async () => void body.end(),
+      );
+      uploaded.catch(fed.fail);
+      await fed.done.catch((error: unknown) => {
+        body.destroy();
+        throw error;
       });
       await uploaded;
     } catch (error) {
@@ -222,15 +214,7 @@ export class S3FileStore implements ContentStore {
 
   async sweepTemp(olderThanMs: number): Promise<number> {
     const now = Date.now();
-    let removed = 0;
-    for (const name of await readdir(this.tempDir)) {
-      const path = join(this.tempDir, name);
-      const info = await stat(path).catch(() => undefined);
-      if (info && now - info.mtimeMs >= olderThanMs) {
-        await rm(path, { recursive: true, force: true });
-        removed++;
-      }
-    }
+    let removed = await sweepDirectory(this.tempDir, olderThanMs);
     // Partial objects and multipart uploads of other replicas may be in flight: the grace holds.
     const cutoff = now - Math.max(olderThanMs, this.options.sweepGraceMs);
     for await (const object of this.list(`${this.prefix}tmp/`))
