@@ -186,8 +186,7 @@ async function start(
     () => notary.funding(),
     () => timestamper.statuses(),
   );
-  // Every series says which replica it comes from: replicas are scraped side by side.
-  metrics.registry.setDefaultLabels({ replica: config.replica.name });
+  metrics.replica.set({ replica: config.replica.name }, 1);
   const ledgerChain = new LedgerChain(
     chain.provider,
     operator,

@@ -42,6 +42,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Which replica answers this scrape (DESIGN §8), as an info metric to join on rather than a
+   * default label, which prom-client merges into every observation of every series.
+   */
+  readonly replica = new Gauge({
+    name: "notary_replica_info",
+    help: "The replica this process is, always 1",
+    labelNames: ["replica"],
+    registers: [this.registry],
+  });
   readonly tsaErrors = new Counter({
     name: "notary_tsa_errors_total",
     help: "Failed requests to time-stamping authorities, by TSA",
