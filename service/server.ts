@@ -52,6 +52,7 @@ import {
 } from "./storage";
 import { KEEPING_YEARS } from "./cases";
 import { ClusterRoles, type Role } from "./cluster/roles";
+import { PgRateLimitStore } from "./cluster/rate-limit-store";
 
 export interface RunningNotary {
   url: string;
@@ -274,7 +275,14 @@ async function start(
   let url = "";
   const app = createApp({
     notary,
-    certificates: { secret: lookupSecret, limits: config.lookup, issuer: config.issuerName },
+    certificates: {
+      secret: lookupSecret,
+      limits: config.lookup,
+      issuer: config.issuerName,
+      ...(engine === "postgres" && {
+        sharedLimits: (limiter: string) => new PgRateLimitStore(db, `certificate-${limiter}`),
+      }),
+    },
     webhooks: {
       dispatcher: webhooks,
       store: webhookStore,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Store } from "express-rate-limit";
 import express, { Router, type Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "../config";
@@ -59,7 +60,13 @@ import { OverloadError } from "../errors";
 export interface AppDeps {
   notary: Notary;
   /** Certificate verification codes: their secret, and how lookups are rate-limited. */
-  certificates: { secret: Uint8Array; limits: LookupLimits; issuer: string };
+  certificates: {
+    secret: Uint8Array;
+    limits: LookupLimits;
+    issuer: string;
+    /** Replicas: lookup counters shared through the database, so the limits hold cluster-wide. */
+    sharedLimits?: (limiter: string) => Store;
+  };
   webhooks: {
     dispatcher: WebhookDispatcher;
     store: WebhookStore;
@@ -230,6 +237,7 @@ export function createApp(deps: AppDeps): Express {
           code,
         ),
       deps.certificates.limits,
+      deps.certificates.sharedLimits,
     ),
   );
   const ledger = ledgerRouter(deps.notary);

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from "express";
-import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
 import { InvalidInputError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
 
@@ -21,7 +21,10 @@ export interface LookupLimits {
 export function certificateRouter(
   lookUp: (number: string, code: string) => Promise<AnchoredReceipt>,
   limits: LookupLimits,
+  /** Where counters live: this process's memory, or a store replicas share (DESIGN §8). */
+  storeFor?: (limiter: string) => Store,
 ): Router {
+  const stored = (limiter: string) => (storeFor ? { store: storeFor(limiter) } : {});
   const router = Router();
   const refuse =
     (what: string): RequestHandler =>
@@ -38,6 +41,7 @@ export function certificateRouter(
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: (req, res, next) => refuse("certificate lookups")(req, res, next),
+    ...stored("lookups:"),
   });
   // Failures count per address and certificate number: a clerk behind the same office address
   // as someone who mistyped (or guessed) other codes is not refused their own certificate.
@@ -49,6 +53,7 @@ export function certificateRouter(
     legacyHeaders: false,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")} ${String(req.params.number)}`,
     handler: (req, res, next) => refuse("failed certificate lookups")(req, res, next),
+    ...stored("failures:"),
   });
   // A ceiling over all addresses: guesses spread over many addresses stop here too.
   const globalFailures = rateLimit({
@@ -60,6 +65,7 @@ export function certificateRouter(
     keyGenerator: () => "all",
     handler: (req, res, next) =>
       refuse("failed certificate lookups on this service")(req, res, next),
+    ...stored("global-failures:"),
   });
   router.get("/v1/certificates/:number", all, globalFailures, failures, async (req, res) => {
     const code = req.query.code;

@@ -315,6 +315,19 @@ const roleLeases: Migration = {
   },
 };
 
+/** Rate-limit counters shared by replicas (certificate lookups): hits per key and window. */
+const rateLimits: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("rate_limits")
+      .ifNotExists()
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("hits", "integer", (c) => c.notNull())
+      .addColumn("reset_at", "bigint", (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
 const webhooks: Migration = {
   async up(db: Kysely<any>) {
@@ -371,6 +384,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0011_record_disclosures": recordDisclosures,
   "0012_personal_files": personalFiles(schema),
   "0013_role_leases": roleLeases,
+  "0014_rate_limits": rateLimits,
 });
 
 /**

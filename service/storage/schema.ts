@@ -146,6 +146,12 @@ export interface RoleLeaseTable {
   lease_until: number;
 }
 
+export interface RateLimitTable {
+  key: string;
+  hits: number;
+  reset_at: number;
+}
+
 export interface Schema {
   ledger_state: LedgerStateTable;
   records: RecordTable;
@@ -159,4 +165,5 @@ export interface Schema {
   webhook_deliveries: WebhookDeliveryTable;
   batches: BatchTable;
   role_leases: RoleLeaseTable;
+  rate_limits: RateLimitTable;
 }
