@@ -23,7 +23,7 @@ export interface BundleSubject {
 }
 
 export interface BundleDeps {
-  notary: Pick<Notary, "getReceipt" | "openFile" | "submit" | "binding">;
+  notary: Pick<Notary, "getReceipt" | "openFile" | "submit" | "binding" | "entitlementOf">;
   /** The certificate of an anchored receipt, as the PDF served for it. */
   certificatePdf: (receipt: Extract<Receipt, { status: "anchored" }>) => Promise<Buffer>;
   offlinePage: () => Promise<string>;
@@ -71,13 +71,19 @@ export async function writeBundle(
     const erasures = await erasuresIn(deps, subject.records);
     const gone = new Set(erasures.flatMap((e) => e.files.map((f) => `${e.recordId}/${f.sha256}`)));
     const receipts: { receipt: Receipt; files: string[] }[] = [];
+    const withheld: { recordId: string; name: string; sha256: string }[] = [];
     for (const record of subject.records) {
       const receipt = await deps.notary.getReceipt(record.id, subject.reader);
       const entries = entryNames(record.files.map((f) => f.name));
-      // An erased file's bytes are gone; the README names its erasure in their place.
+      // An erased file's bytes are gone; the README names its erasure in their place. A file
+      // marked personal goes only to a reader entitled to every personal value.
+      const entitled = deps.notary.entitlementOf(record, subject.reader) === "all";
       const carried = [...record.files.entries()].filter(
-        ([, f]) => !gone.has(`${record.id}/${f.sha256}`),
+        ([, f]) => !gone.has(`${record.id}/${f.sha256}`) && (entitled || !f.personal),
       );
+      for (const f of record.files)
+        if (f.personal && !entitled && !gone.has(`${record.id}/${f.sha256}`))
+          withheld.push({ recordId: record.id, name: f.name, sha256: f.sha256 });
       receipts.push({ receipt, files: carried.map(([i]) => `files/${record.id}/${entries[i]}`) });
       await archive.bytes(`receipts/${record.id}.json`, JSON.stringify(receipt, null, 2) + "\n");
       if (receipt.status === "anchored")
@@ -86,7 +92,7 @@ export async function writeBundle(
           await deps.certificatePdf(receipt),
         );
       for (const [i, file] of carried) {
-        const { stream } = await deps.notary.openFile(record.id, file.sha256);
+        const { stream } = await deps.notary.openFile(record.id, file.sha256, subject.reader);
         const copied = await archive.copied(`files/${record.id}/${entries[i]}`, stream);
         // The bytes on disk are the notarised bytes, or the bundle says nothing of them.
         if (copied !== file.sha256)
@@ -105,6 +111,7 @@ export async function writeBundle(
         issuer: deps.issuer,
         receipts,
         erasures,
+        withheld,
       }),
     );
     const manifest = {

@@ -13,6 +13,8 @@ export function bundleReadme(o: {
     fields: string[];
     files?: readonly { name: string; sha256: string }[];
   }[];
+  /** Files marked personal that this bundle's reader is not shown. */
+  withheld?: readonly { recordId: string; name: string; sha256: string }[];
 }): string {
   const erased = (o.erasures ?? []).map((e) => {
     const what = [
@@ -86,6 +88,13 @@ export function bundleReadme(o: {
           "  以下个人信息已依法删除（摘要仍在记录中，证明不受影响）：",
           "  These values were erased after intake (their digests remain; every proof still verifies):",
           ...erased,
+        ]
+      : []),
+    ...((o.withheld ?? []).length > 0
+      ? [
+          "  以下文件含个人信息，不向本材料包的持有人披露（摘要见回执）：",
+          "  These files hold personal data not disclosed to this bundle's holder (their digests are in the receipts):",
+          ...(o.withheld ?? []).map((f) => `  - ${f.recordId}: ${f.name} (SHA-256 ${f.sha256})`),
         ]
       : []),
     "",

@@ -67,6 +67,8 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: input(404),
   /** Its bytes were erased (DESIGN §7): the record's digest of it stands, the bytes are gone. */
   FILE_ERASED: input(410),
+  /** A file marked personal, asked for by a reader not entitled to every personal value. */
+  FILE_PERSONAL: input(403),
   LINK_UNKNOWN_RECORD: input(422),
   LINK_WRONG_KIND: input(422),
   LINK_MISSING: input(422),

@@ -117,6 +117,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     const typed = record;
     const flags = isKind(typed, "notice") ? await deps.notifierFlags(typed) : [];
     const erasures = await deps.erasuresOf(record.id);
+    const entitled = deps.notary.entitlementOf(record, req.apiKey!) === "all";
     res.json({
       id: record.id,
       seq: record.seq,
@@ -137,7 +138,9 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
           ...(f.personal && { personal: true }),
           ...(erasedBy
             ? { erasedBy: erasedBy.recordId }
-            : { url: `/v1/records/${record.id}/files/${f.sha256}` }),
+            : f.personal && !entitled
+              ? { withheld: true }
+              : { url: `/v1/records/${record.id}/files/${f.sha256}` }),
         };
       }),
       ...(typed.kind === "notice" && {
@@ -185,7 +188,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         "FILE_DIGEST_INVALID",
         "the file is named by its SHA-256, 64 hex digits",
       );
-    const file = await deps.notary.openFile(req.params.id, sha256);
+    const file = await deps.notary.openFile(req.params.id, sha256, req.apiKey!);
     // attachment() would guess a type from the name: set the notarised media type after it.
     res.attachment(file.name);
     res.setHeader("Content-Type", file.mediaType);

@@ -246,9 +246,15 @@ export class Notary {
     return batch;
   }
 
+  /**
+   * A record's file, streamed. A file marked personal (an identity card's scan) goes only to a
+   * reader entitled to every personal value (README "Who sees what"): the other party of a case
+   * is not shown identity documents.
+   */
   async openFile(
     recordId: string,
     sha256: string,
+    reader: Entitlement | ApiKey = "all",
   ): Promise<{ stream: Readable; name: string; mediaType: string; size: number }> {
     // Name and media type as notarised: an index row edited in the database must not be able
     // to serve evidence as `evil.exe`.
@@ -258,6 +264,12 @@ export class Notary {
       throw new NotFoundError("FILE_NOT_FOUND", `record ${recordId} has no file ${sha256}`, {
         details: { recordId, sha256 },
       });
+    if (file.personal && this.entitlementOf(record, reader) !== "all")
+      throw new ForbiddenError(
+        "FILE_PERSONAL",
+        `file ${file.name} of record ${recordId} holds personal data shown only to its submitter, the platform and regulators`,
+        { details: { recordId, sha256 } },
+      );
     const erasedBy = await this.deps.store.fileErasedBy(recordId, sha256);
     if (erasedBy)
       throw new InvalidInputError(

@@ -1,4 +1,10 @@
 import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { referencedFileNames } from "../../service/records";
 import { providerChainReader } from "../../service/chain-reader";
 import { verifyReceipt } from "../../service/verify";
 import { exampleRecord, type HttpClient } from "../support/http-client";
@@ -9,6 +15,8 @@ import {
   waitAnchored,
   type TestNotary,
 } from "../support/notary";
+
+const ID_CARD = "the rights holder's representative's identity card 8c1f";
 
 interface Shown {
   disclosures: string[];
@@ -44,7 +52,15 @@ describe("who sees what of a record's personal values", function () {
       parties: ["shop:s-9999"],
     });
     readers.regulator = await regulatorClient(notary);
-    const answer = await readers.holder.postRecord(await exampleRecord("notice"));
+    // The notice carries the holder's identity card, marked personal, besides its proof files.
+    const notice = await exampleRecord("notice");
+    const files = referencedFileNames(notice as Parameters<typeof referencedFileNames>[0]).map(
+      (name) => ({ name, content: `${name} of the notice` }),
+    );
+    const answer = await readers.holder.postRecord({ ...notice, personalFiles: ["id-card.png"] }, [
+      ...files,
+      { name: "id-card.png", content: ID_CARD },
+    ]);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     noticeId = (answer.body as { id: string }).id;
     await waitAnchored(notary.client, noticeId);
@@ -83,6 +99,35 @@ describe("who sees what of a record's personal values", function () {
     expect(shown.disclosures.length).to.equal(all.disclosures.length - 1);
     expect(shown.notifier).to.include.keys("legalName", "address", "phone", "email");
     expect(shown.notifier).to.not.have.property("idDocument");
+  });
+
+  it("gives a file marked personal to the submitter, the platform and a regulator only", async () => {
+    const url = `/v1/records/${noticeId}/files/${createHash("sha256").update(ID_CARD).digest("hex")}`;
+    for (const reader of [readers.holder, readers.regulator, notary.client])
+      expect((await reader.getBytes(url)).bytes.toString()).to.equal(ID_CARD);
+    const refused = await readers.merchant.get(url);
+    expect([
+      refused.status,
+      (refused.body as { error: { code: string } }).error.code,
+    ]).to.deep.equal([403, "FILE_PERSONAL"]);
+    const listed = (await readers.merchant.get(`/v1/records/${noticeId}`)).body as {
+      files: { name: string; withheld?: boolean; url?: string }[];
+    };
+    expect(listed.files.find((f) => f.name === "id-card.png")).to.deep.include({ withheld: true });
+    expect(listed.files.find((f) => f.name === "id-card.png")).to.not.have.property("url");
+    // The merchant's court bundle leaves it out and says so; the holder's carries it.
+    const unzip = async (client: HttpClient, name: string) => {
+      const path = join(notary.dataDir, "..", `${name}-${noticeId}.zip`);
+      await writeFile(path, (await client.getBytes(`/v1/records/${noticeId}/bundle`)).bytes);
+      return {
+        entries: (await promisify(execFile)("unzip", ["-Z1", path])).stdout,
+        readme: (await promisify(execFile)("unzip", ["-p", path, "README.txt"])).stdout,
+      };
+    };
+    const merchants = await unzip(readers.merchant, "merchant");
+    expect(merchants.entries).to.not.include("id-card.png");
+    expect(merchants.readme).to.include("id-card.png").and.to.include("not disclosed");
+    expect((await unzip(readers.holder, "holder")).entries).to.include("id-card.png");
   });
 
   it("shows a party outside the case nothing, and the public the committed record alone", async () => {
