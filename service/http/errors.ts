@@ -135,7 +135,9 @@ const UNREACHABLE = new Set([
 ]);
 
 function isDatabaseUnreachable(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const e = error as { code?: unknown; message?: unknown; $metadata?: unknown } | undefined;
+  // The object store's client speaks of its own network errors; those are not the database.
+  if (e?.$metadata !== undefined) return false;
   if (typeof e?.code === "string" && UNREACHABLE.has(e.code)) return true;
   return (
     typeof e?.message === "string" &&
