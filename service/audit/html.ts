@@ -11,7 +11,7 @@ export function renderAuditHtml(report: AuditReport): string {
     )
     .join("\n");
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>审计报告 Audit report</title>
-<style>body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:60rem;margin:2rem auto}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem;text-align:left}.ok{color:#060}.bad{color:#a00}</style>
+<style>body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;max-width:60rem;margin:2rem auto}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem;text-align:left}.ok{color:#060}.bad{color:#a00}p code{white-space:nowrap}</style>
 </head><body><h1>审计报告 <small>Audit report</small></h1>
 <p>audit ${escape(report.id)}, ${escape(report.startedAt)} – ${escape(report.finishedAt)}; chain ${escape(report.ledger.chainId)}, contract <code>${escape(report.ledger.contract)}</code>, operator <code>${escape(report.ledger.operator)}</code></p>
 <p>记录 Records ${report.counted.records} · 文件 Files ${report.counted.files} (${report.counted.fileBytes} bytes re-hashed) · 批次 Batches ${report.counted.batches} (${report.counted.anchoredBatches} anchored)${report.counted.erasedFiles ? ` · 已删除文件 Files erased ${report.counted.erasedFiles}` : ""}</p>

@@ -14,7 +14,7 @@ export function fieldName(path: JsonPath): string {
 
 /**
  * A verified record's metadata as lines, in the record's order: every value its disclosures
- * gave or it held in the clear, then, per object, how many values stay hidden. A hidden value's
+ * gave or it held in the clear and, per object, how many values stay hidden. A hidden value's
  * name is unknown too (only its digest is in the record), so it is counted where it stands.
  */
 export function recordLines(disclosed: {
@@ -37,11 +37,20 @@ export function recordLines(disclosed: {
     const where = path[path.length - 1] === "_sd" ? fieldName(path.slice(0, -1)) : fieldName(path);
     counts.set(where, (counts.get(where) ?? 0) + 1);
   }
-  for (const [where, n] of counts)
-    lines.push({
+  // Each count stands where its values stood: after the object's last value shown, or, for an
+  // object shown only by its count, where its name falls (a committed record's keys are sorted).
+  for (const [where, n] of counts) {
+    const line: RecordLine = {
       field: where || "(record)",
       value: `〔已隐去 hidden〕 ${n} 项个人信息未披露 ${n} personal value(s) not disclosed`,
       hidden: true,
-    });
+    };
+    const inside = (f: string) =>
+      where === "" || f.startsWith(`${where}.`) || f.startsWith(`${where}[`);
+    let last = -1;
+    lines.forEach((l, i) => !l.hidden && inside(l.field) && (last = i));
+    const at = where === "" ? 0 : last >= 0 ? last + 1 : lines.findIndex((l) => l.field > where);
+    lines.splice(at < 0 ? lines.length : at, 0, line);
+  }
   return lines;
 }
