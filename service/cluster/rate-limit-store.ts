@@ -1,9 +1,7 @@
 import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 import { sql } from "kysely";
 import type { Db } from "../storage";
-
-/** The database's clock in ms: every replica counts windows by the same one. */
-const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+import { NOW_MS } from "./roles";
 
 /**
  * An express-rate-limit store in PostgreSQL (DESIGN §8): the counters of every replica in one

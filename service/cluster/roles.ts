@@ -21,8 +21,8 @@ export interface RolesOptions {
   onChange?: (held: readonly string[]) => void;
 }
 
-/** The database's clock in ms: every replica measures leases by the same one. */
-const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+/** The database's clock in ms: every replica measures leases and windows by the same one. */
+export const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
 /**
  * Background roles over replicas sharing one PostgreSQL (DESIGN §8). Each role has a lease row:
