@@ -215,7 +215,7 @@ async function start(
       );
     },
   });
-  const webhookStore = new WebhookStore(db, flushCommits);
+  const webhookStore = new WebhookStore(db, flushCommits, engine);
   const webhooks = new WebhookDispatcher(webhookStore, {
     keyOf: (id) => keys.byId(id),
     logger,
@@ -344,7 +344,6 @@ async function start(
       stop: () => pipeline.stop({ flush: false, timeoutMs: 1_000 }),
     },
     { name: "timestamper", start: () => timestamper.start(), stop: () => timestamper.stop() },
-    { name: "webhook-dispatcher", start: () => webhooks.start(), stop: () => webhooks.stop() },
     {
       // Deadline reminders: cases are scanned only while someone subscribes to them.
       name: "deadline-scanner",
@@ -405,6 +404,8 @@ async function start(
     opened.push(async () => void (await Promise.all(roles.map((r) => r.stop()))));
   }
   heldRoles = () => (cluster ? cluster.held() : roles.map((r) => r.name));
+  // Not a role: every replica delivers, each claiming what it sends.
+  webhooks.start();
 
   logger.info(
     {
@@ -445,6 +446,7 @@ async function start(
       // Batches cut above wait for their tokens until the next start.
       if (cluster) await cluster.stop();
       else await Promise.all(roles.map((r) => r.stop()));
+      await webhooks.stop();
       const cutOff = setTimeout(
         () => server.closeAllConnections(),
         Math.max(0, anchorUntil - Date.now()),

@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   pgSchema?: string;
 }
 
+export type Engine = OpenedDatabase["engine"];
+
 export interface OpenedDatabase {
   db: Db;
   engine: "sqlite" | "postgres";

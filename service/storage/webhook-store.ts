@@ -1,4 +1,4 @@
-import type { Db } from "./database";
+import type { Db, Engine } from "./database";
 import type { WebhookDeliveryTable, WebhookTable } from "./schema";
 
 /**
@@ -10,6 +10,7 @@ export class WebhookStore {
   constructor(
     private readonly db: Db,
     private readonly flush: () => Promise<void>,
+    private readonly engine: Engine = "sqlite",
   ) {}
 
   async create(hook: Omit<WebhookTable, "deleted_at">): Promise<void> {
@@ -59,26 +60,58 @@ export class WebhookStore {
     await this.flush();
   }
 
-  /** Pending deliveries due by `now`, oldest first. */
-  async due(now: string, limit: number): Promise<WebhookDeliveryTable[]> {
-    return this.db
-      .selectFrom("webhook_deliveries")
-      .selectAll()
-      .where("status", "=", "pending")
-      .where("next_attempt_at", "<=", now)
-      .orderBy("next_attempt_at")
-      .limit(limit)
-      .execute();
+  /**
+   * Takes up to `limit` pending deliveries due by `now`, oldest first, and holds them until
+   * `holdUntil`: no other replica claims them meanwhile, and if this one dies mid-delivery they
+   * fall due again when the hold ends. On PostgreSQL rows another replica is claiming at this
+   * moment are skipped (`FOR UPDATE SKIP LOCKED`) rather than waited for, so every replica can
+   * deliver at once without two taking the same delivery.
+   */
+  async claim(now: string, limit: number, holdUntil: string): Promise<WebhookDeliveryTable[]> {
+    return this.db.transaction().execute(async (tx) => {
+      let due = tx
+        .selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("status", "=", "pending")
+        .where("next_attempt_at", "<=", now)
+        .orderBy("next_attempt_at")
+        .limit(limit);
+      // SQLite has one writer, whose transaction already excludes every other claim.
+      if (this.engine === "postgres") due = due.forUpdate().skipLocked();
+      const rows = await due.execute();
+      if (rows.length > 0)
+        await tx
+          .updateTable("webhook_deliveries")
+          .set({ next_attempt_at: holdUntil })
+          .where(
+            "id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .execute();
+      return rows;
+    });
   }
 
+  /**
+   * The outcome of attempt number `outcome.attempts`. Kept only if no later attempt was
+   * recorded: a replica whose hold ran out while it waited for an answer must not overwrite
+   * the outcome of the replica that claimed the delivery after it.
+   */
   async record(
     id: string,
     outcome: Pick<
       WebhookDeliveryTable,
       "status" | "attempts" | "next_attempt_at" | "last_status" | "last_error" | "delivered_at"
     >,
-  ): Promise<void> {
-    await this.db.updateTable("webhook_deliveries").set(outcome).where("id", "=", id).execute();
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable("webhook_deliveries")
+      .set(outcome)
+      .where("id", "=", id)
+      .where("attempts", "<", outcome.attempts)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** A subscription's deliveries, newest first. */

@@ -33,6 +33,8 @@ export interface DispatcherOptions {
 /**
  * Delivers events to subscribed URLs: queued durably, POSTed signed (see `signature.ts`),
  * retried with exponential backoff on any answer but 2xx, every attempt in the delivery log.
+ * Every replica runs one: each claims what it delivers (`WebhookStore.claim`), so a delivery
+ * goes out once however many poll, and again only if its deliverer died before it answered.
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -157,7 +159,15 @@ export class WebhookDispatcher {
   }
 
   private async deliverDue(): Promise<void> {
-    const due = await this.store.due(new Date().toISOString(), 50);
+    const timeoutMs = this.o.timeoutMs ?? 5_000;
+    // Held past the longest an attempt can take, so a claim outlives a slow answer; a replica
+    // that dies holding some leaves them to whichever replica polls after the hold.
+    const now = Date.now();
+    const due = await this.store.claim(
+      new Date(now).toISOString(),
+      50,
+      new Date(now + 2 * timeoutMs + 10_000).toISOString(),
+    );
     await Promise.all(
       due.map(async (delivery) => {
         const hook = await this.store.get(delivery.webhook_id);
@@ -173,7 +183,7 @@ export class WebhookDispatcher {
             }),
           },
           body: delivery.payload,
-          timeoutMs: this.o.timeoutMs ?? 5_000,
+          timeoutMs,
           policy: this.o.egress,
         });
         const ok = outcome.ok;
