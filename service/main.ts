@@ -20,8 +20,8 @@ async function main(): Promise<void> {
     `  operator    ${running.binding.operator}`,
     `  data        ${config.dataDir}`,
     running.createdApiKeys
-      ? `  API key     created in ${initialKeyFile(running.apiKeysFile)} (keys: ${running.apiKeysFile})`
-      : `  API keys    ${running.apiKeysFile}`,
+      ? `  API key     created in ${initialKeyFile(running.apiKeysFile)} (keys: ${running.keys.description})`
+      : `  API keys    ${running.keys.description}`,
   ];
   process.stderr.write(lines.join("\n") + "\n");
 

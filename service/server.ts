@@ -23,10 +23,12 @@ import { createHttpServer } from "./http/http-server";
 import { Sequencer } from "./intake";
 import {
   ApiKeyFile,
+  ApiKeyTable,
   loadLookupSecret,
   loadOperatorKey,
   makeStatementSigner,
   startSigningWorker,
+  type KeyRegistry,
 } from "./keys";
 import {
   actionEvents,
@@ -48,6 +50,8 @@ import {
   StorageHealth,
   WebhookStore,
   type ContentStore,
+  type Db,
+  type Engine,
   type LedgerBinding,
 } from "./storage";
 import { KEEPING_YEARS } from "./cases";
@@ -66,6 +70,9 @@ export interface RunningNotary {
   chain: ChainConnection;
   binding: LedgerBinding;
   apiKeysFile: string;
+  /** The API keys: the keys file, or the database's table on PostgreSQL. */
+  keys: KeyRegistry;
+  /** Whether this start made the first platform key (written beside `apiKeysFile`). */
   createdApiKeys: boolean;
   /** Graceful stop: refuse new intake, finish what was accepted, cut and anchor it, close. */
   stop(): Promise<void>;
@@ -133,9 +140,7 @@ async function start(
     { createIfMissing: true },
   );
   const lookupSecret = await loadLookupSecret(config.lookupSecretFile);
-  const { keyFile: keys, created: createdApiKeys } = await ApiKeyFile.open(config.apiKeysFile, {
-    createIfMissing: true,
-  });
+  const { keys, created: createdApiKeys } = await openKeyRegistry(config, db, engine, logger);
   const existing = await store.binding();
 
   const chain = config.chain.rpcUrl
@@ -299,7 +304,14 @@ async function start(
     verify: {
       chain: providerChainReader(chain.provider),
       rpc: chain.eip1193,
-      publicRpc: config.chain.publicRpc,
+      // Behind a balancer one client's requests spread over the replicas: one count for all.
+      publicRpc:
+        engine === "postgres"
+          ? {
+              ...config.chain.publicRpc,
+              rate: { ...config.chain.publicRpc.rate, store: new PgRateLimitStore(db, "rpc:") },
+            }
+          : config.chain.publicRpc,
       tsaTrustAnchors,
     },
     publicUrl: () => config.publicUrl ?? url,
@@ -474,9 +486,43 @@ async function start(
     chain,
     binding,
     apiKeysFile: config.apiKeysFile,
+    keys,
     createdApiKeys,
     stop,
   };
+}
+
+/**
+ * The API keys: the keys file in the embedded mode, a table shared by replicas on PostgreSQL
+ * (filled from the keys file the first time, so a service moving to replicas keeps its keys).
+ */
+async function openKeyRegistry(
+  config: Config,
+  db: Db,
+  engine: Engine,
+  logger: Logger,
+): Promise<{ keys: KeyRegistry; created: boolean }> {
+  if (engine === "sqlite") {
+    const { keyFile, created } = await ApiKeyFile.open(config.apiKeysFile, {
+      createIfMissing: true,
+    });
+    return { keys: keyFile, created };
+  }
+  const { keys, created, imported } = await ApiKeyTable.open(db, {
+    keysFile: config.apiKeysFile,
+    createIfMissing: true,
+  });
+  if (imported > 0)
+    logger.info(
+      { imported, file: config.apiKeysFile },
+      "API keys copied from the keys file into the database, which holds them from now on",
+    );
+  else if (!created && (await ApiKeyTable.fileLeftBehind(config.apiKeysFile)))
+    logger.warn(
+      { file: config.apiKeysFile },
+      "a keys file is present but not read: on PostgreSQL the API keys are in the database (npm run keys edits them there)",
+    );
+  return { keys, created };
 }
 
 /** The ledger contract: configured, remembered from an earlier start, or deployed now. */

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
+import { rateLimit, type Store } from "express-rate-limit";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { guardRpc, MAX_RPC_BATCH, RpcRefusal, type RpcGuardOptions } from "./rpc-guard";
@@ -100,6 +100,8 @@ function rpcError(id: unknown, error: unknown): unknown {
 export interface RpcRateLimit {
   requests: number;
   windowMs: number;
+  /** Where the counts are kept: this process's memory unless given (replicas share one). */
+  store?: Store;
 }
 
 /** A public endpoint: the guard, and a rate per client address. */
@@ -136,6 +138,7 @@ export function rpcHandlers(
       rateLimit({
         windowMs: options.publicFace.rate.windowMs,
         limit: options.publicFace.rate.requests,
+        ...(options.publicFace.rate.store && { store: options.publicFace.rate.store }),
         standardHeaders: "draft-8",
         legacyHeaders: false,
         handler: (_req, res) =>

@@ -3,7 +3,7 @@ import type { Store } from "express-rate-limit";
 import express, { Router, type Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "../config";
-import type { ApiKeyFile } from "../keys";
+import type { KeyRegistry } from "../keys";
 import {
   assembleCase,
   makeAudits,
@@ -75,7 +75,7 @@ export interface AppDeps {
   };
   store: LedgerStore;
   files: ContentStore;
-  keys: ApiKeyFile;
+  keys: KeyRegistry;
   metrics: Metrics;
   logger: Logger;
   limits: Config["limits"];

@@ -1,9 +1,9 @@
 import type { RequestHandler } from "express";
 import { ForbiddenError, InvalidInputError } from "../errors";
-import type { ApiKeyFile, Role } from "../keys";
+import type { KeyRegistry, Role } from "../keys";
 
-/** Requires `Authorization: Bearer <key>` naming a key from the keys file. */
-export function requireApiKey(keys: ApiKeyFile): RequestHandler {
+/** Requires `Authorization: Bearer <key>` naming a live API key. */
+export function requireApiKey(keys: KeyRegistry): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);

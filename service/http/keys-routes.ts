@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import express, { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError } from "../errors";
-import { hashApiKey, newApiKey, ROLES, type ApiKeyFile } from "../keys";
+import { hashApiKey, newApiKey, ROLES, type KeyRegistry } from "../keys";
 import { issuesOf } from "../records";
 import { allowRoles } from "./auth";
 
@@ -12,14 +12,13 @@ export const NewKey = z.strictObject({
   parties: z.array(z.string().min(1).max(100)).max(100).default([]),
 });
 
-/** Key management for admin keys; the same file `npm run keys` edits. Keys are shown once. */
-export function keysRouter(keyFile: ApiKeyFile): Router {
+/** Key management for admin keys; the same keys `npm run keys` edits. Keys are shown once. */
+export function keysRouter(keys: KeyRegistry): Router {
   const router = Router();
   router.use("/keys", allowRoles("admin"));
   router.get("/keys", async (_req, res) => {
-    const keys = await keyFile.list();
     res.json({
-      keys: keys.map((k) => ({
+      keys: (await keys.list()).map((k) => ({
         id: k.id,
         name: k.name,
         role: k.role ?? "platform",
@@ -35,11 +34,11 @@ export function keysRouter(keyFile: ApiKeyFile): Router {
       });
     const id = `k_${randomBytes(6).toString("hex")}`;
     const key = newApiKey();
-    await keyFile.add({ id, ...parsed.data, keySha256: hashApiKey(key) });
+    await keys.add({ id, ...parsed.data, keySha256: hashApiKey(key) });
     res.status(201).json({ id, ...parsed.data, key });
   });
   router.delete("/keys/:id", async (req, res) => {
-    await keyFile.revoke(req.params.id);
+    await keys.revoke(req.params.id);
     res.status(204).end();
   });
   return router;

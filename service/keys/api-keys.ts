@@ -4,6 +4,7 @@ import { basename, dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "zod";
 import { InvalidInputError, LedgerError } from "../errors";
+import type { KeyRegistry } from "./key-registry";
 
 export const ROLES = ["platform", "rights_holder", "merchant", "regulator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -259,7 +260,7 @@ function sha256Hex(text: string): string {
  * for the next request; changes made by `npm run keys` are seen when the file's mtime moves
  * (checked at most once a second). A file that fails to parse keeps the previous keys in force.
  */
-export class ApiKeyFile {
+export class ApiKeyFile implements KeyRegistry {
   private checkedAt = 0;
   private refreshing: Promise<void> | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -269,6 +270,10 @@ export class ApiKeyFile {
     private keys: ApiKeys,
     private mtimeMs: number,
   ) {}
+
+  get description(): string {
+    return this.file;
+  }
 
   static async open(
     file: string,

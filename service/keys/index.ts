@@ -17,6 +17,8 @@ export {
   type KeyEntry,
   type Role,
 } from "./api-keys";
+export type { KeyRegistry } from "./key-registry";
+export { ApiKeyTable } from "./key-table";
 export {
   makeStatementRecovery,
   makeStatementSigner,

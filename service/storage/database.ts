@@ -59,7 +59,12 @@ async function createSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // Replicas starting together race to create it, and `if not exists` does not stop two
+    // creations at once from colliding: one at a time, under a lock held until the commit.
+    await client.query("begin");
+    await client.query("select pg_advisory_xact_lock(hashtext('evidence-notary schema'))");
     await client.query(`create schema if not exists "${schema.replace(/"/g, '""')}"`);
+    await client.query("commit");
   } finally {
     await client.end();
   }

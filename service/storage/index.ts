@@ -1,4 +1,10 @@
-export { openDatabase, type Db, type Engine, type DatabaseOptions, type OpenedDatabase } from "./database";
+export {
+  openDatabase,
+  type Db,
+  type Engine,
+  type DatabaseOptions,
+  type OpenedDatabase,
+} from "./database";
 export {
   LedgerStore,
   toDerivedTables,

@@ -328,6 +328,23 @@ const rateLimits: Migration = {
   },
 };
 
+/** API keys shared by replicas (used on PostgreSQL; the embedded mode keeps its keys file). */
+const apiKeys: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("api_keys")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("parties", "text", (c) => c.notNull())
+      .addColumn("key_sha256", "text", (c) => c.notNull().unique())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("revoked_at", "text")
+      .execute();
+  },
+};
+
 /** Webhook subscriptions and the log of their deliveries, retried until they succeed or expire. */
 const webhooks: Migration = {
   async up(db: Kysely<any>) {
@@ -385,6 +402,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0012_personal_files": personalFiles(schema),
   "0013_role_leases": roleLeases,
   "0014_rate_limits": rateLimits,
+  "0015_api_keys": apiKeys,
 });
 
 /**

@@ -152,6 +152,18 @@ export interface RateLimitTable {
   reset_at: number;
 }
 
+/** API keys when replicas share PostgreSQL: SHA-256 only, revoked rows kept. */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  role: string;
+  /** JSON array of the party identifiers the key reads for. */
+  parties: string;
+  key_sha256: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface Schema {
   ledger_state: LedgerStateTable;
   records: RecordTable;
@@ -166,4 +178,5 @@ export interface Schema {
   batches: BatchTable;
   role_leases: RoleLeaseTable;
   rate_limits: RateLimitTable;
+  api_keys: ApiKeyTable;
 }

@@ -103,7 +103,11 @@ describe("webhook deliveries shared by replicas through PostgreSQL", function ()
     // A replica that claimed and then died: its claim holds for twice its timeout plus 10 s.
     const dead = await replica();
     await dead.dispatcher.publish(events(1, "orphan"));
-    const held = await dead.store.claim(new Date().toISOString(), 50, new Date(Date.now() + 1_500).toISOString());
+    const held = await dead.store.claim(
+      new Date().toISOString(),
+      50,
+      new Date(Date.now() + 1_500).toISOString(),
+    );
     expect(held.map((d) => d.event_id)).to.deep.equal(["orphan-0"]);
 
     const live = await replica();
@@ -124,9 +128,9 @@ describe("webhook deliveries shared by replicas through PostgreSQL", function ()
       delivered_at: null,
     });
     expect(late).to.equal(false);
-    const [row] = await live.store.deliveries(held[0]!.webhook_id, 500).then((all) =>
-      all.filter((d) => d.event_id === "orphan-0"),
-    );
+    const [row] = await live.store
+      .deliveries(held[0]!.webhook_id, 500)
+      .then((all) => all.filter((d) => d.event_id === "orphan-0"));
     expect(row).to.include({ status: "delivered", last_error: null });
     await live.dispatcher.stop();
   });

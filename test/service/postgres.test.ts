@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import type { Options } from "express-rate-limit";
+import { PgRateLimitStore } from "../../service/cluster/rate-limit-store";
+import { openDatabase } from "../../service/storage";
 import type { Receipt } from "../../service/receipts";
 import { exampleRecord } from "../support/http-client";
 import { newDataDir, startTestNotary, waitAnchored } from "../support/notary";
@@ -29,6 +32,39 @@ describe("the service on PostgreSQL (DATABASE_URL)", function () {
       await waitAnchored(second.client, (b.body as { id: string }).id);
     } finally {
       await second.stop();
+    }
+  });
+
+  it("counts the public RPC's requests in the database, so the limit holds for all replicas", async () => {
+    const rpcSchema = newSchemaName();
+    const notary = await startTestNotary({
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: rpcSchema,
+      RPC_REQUESTS_PER_WINDOW: "3",
+      RPC_WINDOW_MS: "60000",
+    });
+    // Another replica's pool, counting the same client through the same table.
+    const { db } = await openDatabase({
+      databaseUrl: PG_URL,
+      sqliteFile: "",
+      pgSchema: rpcSchema,
+    });
+    try {
+      const call = () =>
+        fetch(`${notary.url}/v1/rpc`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        }).then((r) => r.status);
+      expect([await call(), await call()]).to.deep.equal([200, 200]);
+      const elsewhere = new PgRateLimitStore(db, "rpc:");
+      elsewhere.init({ windowMs: 60_000 } as Options);
+      expect((await elsewhere.increment("127.0.0.1")).totalHits).to.equal(3);
+      expect(await call()).to.equal(429);
+    } finally {
+      await db.destroy();
+      await notary.stop();
+      await dropSchema(rpcSchema);
     }
   });
 });

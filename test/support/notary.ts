@@ -2,14 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../service/config";
-import {
-  hashApiKey,
-  newApiKey,
-  readInitialApiKey,
-  readKeyEntries,
-  writeKeyEntries,
-  type Role,
-} from "../../service/keys";
+import { hashApiKey, newApiKey, readInitialApiKey, type Role } from "../../service/keys";
 import { createLogger } from "../../service/observability";
 import { startNotary, type RunningNotary } from "../../service/server";
 import type { Receipt } from "../../service/receipts";
@@ -53,26 +46,22 @@ export async function startTestNotary(
   return { ...running, dataDir: dir, client: new HttpClient(running.url, key) };
 }
 
-/**
- * A client holding a new regulator key added to the running notary's keys file, once the
- * service has re-read it (at most once a second).
- */
+/** A client holding a new regulator key added to the running notary's keys. */
 export async function regulatorClient(notary: TestNotary, id = "samr"): Promise<HttpClient> {
   return clientWithKey(notary, { id, name: "SAMR inspector", role: "regulator" });
 }
 
-/** A client holding a new key of this role and these parties, once the service has it. */
+/**
+ * A client holding a new key of this role and these parties, added as the service adds keys
+ * (its keys file or table): it authenticates at once. How keys edited from outside reach a
+ * running service is tested in `test/keys`.
+ */
 export async function clientWithKey(
   notary: TestNotary,
   entry: { id: string; name?: string; role: Role; parties?: string[] },
 ): Promise<HttpClient> {
   const secret = newApiKey();
-  const file = join(notary.dataDir, "keys", "api-keys.json");
-  await writeKeyEntries(file, [
-    ...(await readKeyEntries(file)),
-    { name: `${entry.id} key`, ...entry, keySha256: hashApiKey(secret) },
-  ]);
-  await new Promise((r) => setTimeout(r, 1_100)); // the keys file is re-read at most once a second
+  await notary.keys.add({ name: `${entry.id} key`, ...entry, keySha256: hashApiKey(secret) });
   return notary.client.withKey(secret);
 }
 
