@@ -210,7 +210,6 @@ async function start(
     mineTimeoutMs: Math.min(config.chain.anchorWaitMs, config.batch.maxWaitMs),
     maxFeePerGas: config.chain.maxFeePerGas,
     onReorg: (batches, { deeperThanConfirmations }) => {
-      notary.forgetBatches(batches);
       const log = deeperThanConfirmations ? logger.error.bind(logger) : logger.warn.bind(logger);
       log(
         { batches, confirmations: config.chain.confirmations },

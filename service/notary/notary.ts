@@ -175,9 +175,13 @@ export class Notary {
     if (!anchored) return toPendingReceipt(facts);
     const { batch, tree } = anchored;
     // A reorg may have taken the anchor's block before the anchoring loop looks again: such a
-    // receipt would not verify, so it is pending until its batch is anchored anew.
-    if (!(await this.blockStillHolds(batch.block_number, batch.block_hash)))
+    // receipt would not verify, so it is pending until its batch is anchored anew. The cached
+    // row goes too, so the new anchor is read once stored: whichever replica anchors it again,
+    // this one learns of the reorg from the chain, not from being told.
+    if (!(await this.blockStillHolds(batch.block_number, batch.block_hash))) {
+      this.forgetBatch(batch.batch_index);
       return toPendingReceipt(facts);
+    }
     return toAnchoredReceipt(facts, {
       batchIndex: batch.batch_index,
       firstSeq: batch.first_seq,
@@ -211,12 +215,10 @@ export class Notary {
     return hash?.toLowerCase() === blockHash.toLowerCase();
   }
 
-  /** Batches a reorg took off the chain: their cached rows no longer hold. */
-  forgetBatches(batchIndexes: readonly number[]): void {
-    for (const index of batchIndexes) {
-      this.trees.delete(index);
-      this.witnessCache.delete(index);
-    }
+  /** A batch a reorg took off the chain: its cached row no longer holds. */
+  private forgetBatch(index: number): void {
+    this.trees.delete(index);
+    this.witnessCache.delete(index);
   }
 
   /**

@@ -277,7 +277,9 @@ describe("anchoring on anvil (a separate EVM implementation)", function () {
       const before = await waitAnchored(notary.client, id, 30_000);
       const depth = (await anvil.provider.getBlockNumber()) - before.anchor.blockNumber + 1;
       await anvil.rpc("anvil_reorg", [depth, []]);
-      // At once, before the anchoring loop looks again: the stale receipt is not served.
+      // At once, before the anchoring loop looks again: the stale receipt is not served. The
+      // receipt side learns of the reorg from the chain alone, as a replica that does not hold
+      // the anchorer must: it is never told, yet serves the new anchor once stored.
       await new Promise((r) => setTimeout(r, 1_100)); // past the block check's cache
       const meanwhile = (await notary.client.get(`/v1/records/${id}/receipt`)).body as {
         status: string;
