@@ -1,14 +1,17 @@
 import { BinderFacts, makeBinder, SAMPLES, type Binder, type ChainFacts } from "../binder";
 import { PUBLIC_CHAIN_IDS } from "../verify";
-import { readStoredRecord } from "../records";
+import { occurredAt, readStoredRecord, STATED_TIME_TOLERANCE_MS } from "../records";
 import type { BatchLog, RecordIndex, WitnessLog } from "../storage";
 import { verifyLinks } from "./certificates";
 
 const PAGE = 1_000;
 
 /**
- * The GB/T 39550 binder for records received in [from, to): every record read once, a page at
- * a time, with whether its batch is anchored and witnessed (each batch looked up once).
+ * The GB/T 39550 binder of what took place in [from, to) (`occurredAt`: a training on its day,
+ * a takedown when it took effect, a notice when it arrived), whenever it was notarised: every
+ * record received since `from` read once, a page at a time, with whether its batch is anchored
+ * and witnessed (each batch looked up once). Nothing received before `from` can have taken
+ * place after it, but for the clock tolerance: intake refuses stated times later than that.
  */
 export async function assembleBinder(
   store: RecordIndex & Pick<BatchLog, "getBatch"> & Pick<WitnessLog, "witnessesOf">,
@@ -39,9 +42,15 @@ export async function assembleBinder(
     }
     return known;
   };
+  const since = new Date(Date.parse(o.from) - STATED_TIME_TOLERANCE_MS).toISOString();
   for (let after = -1; ;) {
-    const rows = await store.search({ from: o.from, to: o.to, afterSeq: after, limit: PAGE });
-    for (const row of rows) facts.add(readStoredRecord(row), await chainOf(row.batch_index));
+    const rows = await store.search({ from: since, afterSeq: after, limit: PAGE });
+    for (const row of rows) {
+      const record = readStoredRecord(row);
+      const at = Date.parse(occurredAt(record));
+      if (at >= Date.parse(o.from) && at < Date.parse(o.to))
+        facts.add(record, await chainOf(row.batch_index));
+    }
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]!.seq;
   }

@@ -12,6 +12,8 @@ import {
   readStoredRecord,
   parseSubmittedRecord,
   RECORD_KINDS,
+  statedDate,
+  STATED_TIME_TOLERANCE_MS,
   type FileDigest,
   type RecordKind,
   type RecordOf,
@@ -208,22 +210,15 @@ async function refuseReturnOfWhatIsThere(
   }
 }
 
-/** How far ahead of the service's clock a stated time may be: clocks differ by seconds. */
-const CLOCK_TOLERANCE_MS = 5 * 60_000;
-
 /**
- * A measure cannot have taken effect, nor evidence been captured, after it was recorded: such a
- * date would count as done what is not done yet (a restoration dated next month shown as done,
- * and against the rights holder's credit).
+ * A measure cannot have taken effect, evidence been captured, a training held or a penalty
+ * decided after it was recorded: such a date would count as done what is not done yet (a
+ * restoration dated next month shown as done, and against the rights holder's credit; a
+ * planned training in a period's binder).
  */
 function refuseFutureDates(input: ValidRecordInput, now: number): void {
-  const stated =
-    input.kind === "action"
-      ? { field: "effectiveAt", at: input.metadata.effectiveAt }
-      : input.kind === "evidence" && input.metadata.collection?.capturedAt
-        ? { field: "collection.capturedAt", at: input.metadata.collection.capturedAt }
-        : undefined;
-  if (stated && Date.parse(stated.at) > now + CLOCK_TOLERANCE_MS)
+  const stated = statedDate(input);
+  if (stated && Date.parse(stated.at) > now + STATED_TIME_TOLERANCE_MS)
     throw new InvalidInputError(
       "RECORD_DATE_IN_FUTURE",
       `${stated.field} ${stated.at} is later than now: a record states what has happened`,

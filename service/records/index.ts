@@ -33,6 +33,7 @@ export {
   type ValidRecordInput,
 } from "./input";
 export { partiesOf } from "./parties";
+export { occurredAt, statedDate, STATED_TIME_TOLERANCE_MS } from "./occurrence";
 export { concernsViewer, derivedRowsOf, type DerivedRows } from "./derived";
 export {
   hasTerms,

@@ -29,11 +29,20 @@ describe("GB/T 39550 binder", function () {
   let notary: TestNotary;
   let tsa: TestTsa;
   let last = "";
-  const from = new Date(Date.now() - 60_000).toISOString();
+  // The period starts with today in China: the day a training held today is dated by.
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const from = new Date(`${today}T00:00:00+08:00`).toISOString();
 
   async function post(kind: string, edit: (m: Meta) => void = () => {}, links: Links = []) {
     const record = await exampleRecord(kind, links);
-    edit(record.metadata as Meta);
+    // What the examples state took place on their own dates; this ledger's took place today.
+    const m = record.metadata as Meta;
+    const now = new Date().toISOString();
+    for (const field of ["on", "decidedOn"] as const) if (field in m) m[field] = today;
+    for (const field of ["at", "effectiveAt"] as const) if (field in m) m[field] = now;
+    if (kind === "commitment") m.signedAt = today;
+    if (m.collection) (m.collection as Meta).capturedAt = now;
+    edit(m);
     const files = referencedFileNames(record as Parameters<typeof referencedFileNames>[0]).map(
       (name) => ({ name, content: new TextEncoder().encode(`${kind} ${name} ${Math.random()}`) }),
     );
@@ -338,6 +347,30 @@ describe("GB/T 39550 binder", function () {
       expect(record.id).to.equal(one.recordId);
       expect(holdsPersonalData(record.kind, record.metadata as Json)).to.equal(false);
     }
+  });
+
+  it("counts a record in the period of what it records, not of when it was notarised", async () => {
+    // An exchange held on 2026-11-18 (Beijing), notarised today with its minutes.
+    const held = await post("activity", (m) =>
+      Object.assign(m, { type: "exchange", on: "2026-11-18", documentFiles: ["纪要.pdf"] }),
+    );
+    const period = async (start: string, end: string) => {
+      const answer = await notary.client.get(
+        `/v1/reports/gbt39550?from=${encodeURIComponent(start)}&to=${encodeURIComponent(end)}`,
+      );
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      const b = answer.body as Binder;
+      return b.rows.flatMap((r) => r.evidence).find((e) => e.facet === "activity.exchange")!;
+    };
+    const thatDay = await period("2026-11-18T00:00:00+08:00", "2026-11-19T00:00:00+08:00");
+    expect(thatDay.count).to.equal(1);
+    expect(thatDay.samples.map((x) => x.recordId)).to.deep.equal([held]);
+    // Not the day before, nor today's period, where the exchange held today is the only one.
+    expect((await period("2026-11-17T00:00:00+08:00", "2026-11-18T00:00:00+08:00")).count).to.equal(
+      0,
+    );
+    const now = await period(from, new Date(Date.now() + 60_000).toISOString());
+    expect(now.samples.map((x) => x.recordId)).not.to.include(held);
   });
 
   it("scores an empty period at nothing, and refuses a bad range with a code", async () => {

@@ -418,6 +418,17 @@ describe("HTTP API: bad input", function () {
       code: "RECORD_DATE_IN_FUTURE",
     },
     {
+      name: "a training dated two days ahead in China (planned, not held)",
+      send: async (c) => {
+        const activity = await exampleRecord("activity");
+        const ahead = new Date(Date.now() + 8 * 3_600_000 + 2 * 86_400_000);
+        (activity.metadata as { on: string }).on = ahead.toISOString().slice(0, 10);
+        return c.postRecord(activity);
+      },
+      status: 422,
+      code: "RECORD_DATE_IN_FUTURE",
+    },
+    {
       name: "a bad batch index",
       send: (c) => c.get("/v1/batches/abc"),
       status: 400,

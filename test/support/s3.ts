@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, unlink } from "node:fs/promises";
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,6 +37,7 @@ export async function startTestS3(bucket = "evidence"): Promise<TestS3> {
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
+  keepDirectories(server);
   const { port } = (await server.run()) as AddressInfo;
   const requests: S3Request[] = [];
   const proxy: Server = createServer((req, res) => {
@@ -73,4 +74,31 @@ export async function startTestS3(bucket = "evidence"): Promise<TestS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * s3rver keeps objects as files in directories named after their keys' prefixes, and a delete
+ * removes directories it left empty. A put into the same prefix at that moment (another
+ * replica's upload) has made the directory and is about to open its file: the open fails, and
+ * s3rver does not catch it, crashing the process it runs in. S3 has no directories to race on,
+ * so deletes here leave them.
+ */
+function keepDirectories(server: S3rver): void {
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(
+      (["object", "object.md5", "metadata.json"] as const).map((resource) =>
+        unlink(store.getResourcePath(bucket, key, resource)).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== "ENOENT") throw error;
+          },
+        ),
+      ),
+    );
+  };
+}
+
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  deleteObject(bucket: string, key: string): Promise<void>;
 }
