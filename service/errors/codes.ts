@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   RECORD_FILE_NOT_ATTACHED: input(400),
   RECORD_DATE_IN_FUTURE: input(422),
   REVIEW_CONTRADICTS_ELEMENTS: input(422),
+  PUBLICATION_INCOMPLETE: input(422),
   RECORD_NOT_FOUND: input(404),
   FILE_NOT_FOUND: input(404),
   /** Its bytes were erased (DESIGN §7): the record's digest of it stands, the bytes are gone. */

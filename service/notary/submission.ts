@@ -141,6 +141,7 @@ export function makeRecordSubmissions(deps: {
         );
         refuseFutureDates(input, Date.now());
         await refuseReturnOfWhatIsThere(input, recordOf);
+        await refusePublicationOfIncomplete(input, recordOf);
         await authorise(input, key, noticeOf, (id) =>
           deps.notary.assertReadable(id, key).then(
             () => true,
@@ -177,6 +178,14 @@ export function makeRecordSubmissions(deps: {
   };
 }
 
+/** The elements a notice or declaration lacks (its own element check); other kinds: undefined. */
+function lackingElements(typed: TypedRecord | undefined): string[] | undefined {
+  if (typed && isKind(typed, "notice")) return missingElements(checkNoticeElements(typed));
+  if (typed && isKind(typed, "counter_notice"))
+    return missingElements(checkDeclarationElements(typed));
+  return undefined;
+}
+
 /**
  * A return for supplement must agree with the record's own element check (GB/T 39550 4.3.2.2):
  * an element it names as missing must be missing, so a complete notice or declaration cannot
@@ -191,12 +200,7 @@ async function refuseReturnOfWhatIsThere(
   const named = (input.metadata.review.missing ?? []).map((m) => m.element);
   for (const link of input.links.filter((l) => l.rel === "concerns")) {
     const typed = await recordOf(link.id);
-    const lacking =
-      typed && isKind(typed, "notice")
-        ? missingElements(checkNoticeElements(typed))
-        : typed && isKind(typed, "counter_notice")
-          ? missingElements(checkDeclarationElements(typed))
-          : undefined;
+    const lacking = lackingElements(typed);
     if (lacking === undefined) continue;
     const present = named.filter((element) => !lacking.includes(element));
     if (lacking.length === 0 || present.length > 0)
@@ -206,6 +210,31 @@ async function refuseReturnOfWhatIsThere(
           ? `record ${link.id} holds every element: a complete ${typed!.kind} is not returned for supplement`
           : `record ${link.id} holds ${present.join(", ")}: a return names only what is missing (${lacking.join(", ")})`,
         { details: { recordId: link.id, missing: lacking, named } },
+      );
+  }
+}
+
+/**
+ * Art. 44 has the platform publish notices and declarations; one lacking an element of art. 42
+ * or 43 is not yet one (it is returned for supplement), and published as one it would tell the
+ * public a merchant was validly accused.
+ */
+async function refusePublicationOfIncomplete(
+  input: ValidRecordInput,
+  recordOf: (id: string) => Promise<TypedRecord | undefined>,
+): Promise<void> {
+  if (
+    input.kind !== "action" ||
+    (input.metadata.type !== "publish_notice" && input.metadata.type !== "publish_declaration")
+  )
+    return;
+  for (const link of input.links.filter((l) => l.rel === "concerns")) {
+    const lacking = lackingElements(await recordOf(link.id));
+    if (lacking && lacking.length > 0)
+      throw new InvalidInputError(
+        "PUBLICATION_INCOMPLETE",
+        `record ${link.id} lacks ${lacking.join(", ")}: an incomplete notice or declaration is returned for supplement, not published as one`,
+        { details: { recordId: link.id, missing: lacking } },
       );
   }
 }

@@ -104,8 +104,14 @@ describe("public paths never answer a personal value", function () {
       return (answer.body as { id: string }).id;
     };
     const evidence = await post("evidence");
-    const notice = await post("notice", [{ rel: "evidence", id: evidence }]);
-    const declaration = await post("counter_notice", [{ rel: "answers", id: notice }]);
+    // Complete (art. 42): only a complete notice is published as one.
+    const notice = await post("notice", [{ rel: "evidence", id: evidence }], (m) => {
+      (m.right as Record<string, unknown>).proofFiles = ["商标注册证.pdf"];
+    });
+    const declaration = await post("counter_notice", [
+      { rel: "answers", id: notice },
+      { rel: "evidence", id: evidence },
+    ]);
     const commitment = await post("commitment");
     const report = await post("report");
     const penalty = await post("penalty_decision");

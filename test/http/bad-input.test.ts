@@ -418,6 +418,16 @@ describe("HTTP API: bad input", function () {
       code: "RECORD_DATE_IN_FUTURE",
     },
     {
+      name: "publishing as an art. 42 notice one that lacks its proof of right",
+      send: async (c) => {
+        const action = await exampleRecord("action", [{ rel: "concerns", id: noticeId }]);
+        Object.assign(action.metadata as object, { type: "publish_notice" });
+        return c.postRecord(action);
+      },
+      status: 422,
+      code: "PUBLICATION_INCOMPLETE",
+    },
+    {
       name: "a training dated two days ahead in China (planned, not held)",
       send: async (c) => {
         const activity = await exampleRecord("activity");

@@ -68,6 +68,8 @@ describe("publication (E-Commerce Law art. 44)", function () {
         (m) => {
           m.notifier = person;
           m.explanation = tainted;
+          // Complete (art. 42): only a complete notice is published as one.
+          (m.right as Record<string, unknown>).proofFiles = ["商标注册证.pdf"];
           (m.targets as { merchant: string }[])[0]!.merchant = `${PII.personName} ${PII.landline}`;
         },
         [{ rel: "evidence", id: evidence }],
@@ -78,7 +80,10 @@ describe("publication (E-Commerce Law art. 44)", function () {
           m.merchant = person;
           m.argument = tainted;
         },
-        [{ rel: "answers", id: notice }],
+        [
+          { rel: "answers", id: notice },
+          { rel: "evidence", id: evidence },
+        ],
       );
       const penalty = await post("penalty_decision", (m) => {
         m.merchant = {
@@ -95,8 +100,20 @@ describe("publication (E-Commerce Law art. 44)", function () {
       const untyped = await post(
         "notice",
         (m) => {
-          m.notifier = { legalName: "赵小明", email: PII.email };
-          m.right = { type: "patent", registrationNumber: "ZL202310123456.7", holder: "钱多多" };
+          m.notifier = {
+            legalName: "赵小明",
+            email: PII.email,
+            idDocument: { type: "resident_id", number: PII.idNumber },
+          };
+          m.right = {
+            type: "patent",
+            registrationNumber: "ZL202310123456.7",
+            holder: "钱多多",
+            proofFiles: ["专利证书.pdf"],
+            patentType: "invention",
+            claimsReliedOn: ["1. 一种鞋底"],
+            featureComparison: [{ claimFeature: "鞋底", productFeature: "相同鞋底" }],
+          };
         },
         [{ rel: "evidence", id: evidence }],
       );
