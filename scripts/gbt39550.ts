@@ -48,6 +48,7 @@ async function main(): Promise<number> {
       to,
       chainId: (await store.binding())?.chainId ?? "",
       platform: config.issuerName,
+      terminationPenalties: config.terminationPenalties,
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       lookupSecret: await loadLookupSecret(config.lookupSecretFile),
     });

@@ -20,6 +20,14 @@ export interface ChainFacts {
 
 export class BinderFacts {
   private readonly facets = new Map<string, string[]>();
+  /** Filings of merchants that had exited, as the merchant register flags them. */
+  private readonly reEntries: ReadonlySet<string>;
+  /** Re-entry filings a verification rejected: the merchant was stopped at the door. */
+  private readonly intercepted = new Set<string>();
+
+  constructor(o: { reEntries?: readonly string[] } = {}) {
+    this.reEntries = new Set(o.reEntries ?? []);
+  }
   private readonly kinds = new Map<string, RecordKind>();
   /** Per notice: the actions concerning it or a declaration answering it. */
   private readonly cases = new Map<string, { actions: Action[]; declarations: string[] }>();
@@ -84,6 +92,7 @@ export class BinderFacts {
         const m = record.metadata;
         this.note("filing", id);
         if ((m.identityProofFiles ?? []).length > 0) this.note("filing.identity_proof", id);
+        if (this.reEntries.has(id)) this.note("filing.re_entry", id);
         this.note("filing.ip_compliance", id);
         for (const g of m.goodsIp ?? [])
           for (const shown of g.shown) {
@@ -135,6 +144,12 @@ export class BinderFacts {
       if (a.links.some((l) => l.rel === "concerns" && this.kinds.get(l.id) === "counter_notice"))
         this.note("review.of_declaration", id);
     }
+    if (m.type === "filing_verified" && m.review?.outcome === "rejected")
+      for (const l of a.links)
+        if (l.rel === "concerns" && this.reEntries.has(l.id)) {
+          this.intercepted.add(l.id);
+          this.note("filing.re_entry_intercepted", id);
+        }
     if (m.malice) {
       this.note("malice.flag", id);
       if ((m.malice.proofFiles ?? []).length > 0) this.note("malice.proven", id);
@@ -186,6 +201,8 @@ export class BinderFacts {
   /** The facets, read-only, once every record is in. */
   result(): Facts {
     this.addCases();
+    for (const id of this.facets.get("filing.re_entry") ?? [])
+      if (!this.intercepted.has(id)) this.note("filing.re_entry_standing", id);
     return new Facts(this.facets);
   }
 }

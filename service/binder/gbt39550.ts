@@ -710,8 +710,16 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria: "通过技术手段进行问题商家拦截、对引导商户提供权利证明或授权证明，得1分。",
     points: 1,
     basis: "records",
-    rule: "1 when filings carry licence or authorisation proofs for the rights their goods show",
-    score: allOf([["filing.authorisation_proof", "授权证明 authorisation proofs"]], 1),
+    rule: "1 when filings carry licence or authorisation proofs for the rights their goods show, and no exited merchant's new filing stood: the register flags each re-entry by credit code or identity number, and a verification rejecting it intercepts it",
+    score: (f) => {
+      const evidence = [
+        ev(f, "filing.authorisation_proof", "授权证明 authorisation proofs"),
+        ev(f, "filing.re_entry_intercepted", "问题商家拦截 re-entries intercepted"),
+        ev(f, "filing.re_entry_standing", "未拦截的重新入驻 re-entries left standing"),
+      ];
+      const intercepting = !f.has("filing.re_entry_standing");
+      return { score: f.has("filing.authorisation_proof") && intercepting ? 1 : 0, evidence };
+    },
   },
   {
     id: "X2",

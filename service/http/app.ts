@@ -288,6 +288,7 @@ export function createApp(deps: AppDeps): Express {
           lookupSecret: deps.certificates.secret,
           chainId: deps.notary.binding.chainId,
           platform: deps.certificates.issuer,
+          terminationPenalties: deps.cases.terminationPenalties,
         }),
       async () => (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
     ),

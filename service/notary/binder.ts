@@ -3,6 +3,7 @@ import { PUBLIC_CHAIN_IDS } from "../verify";
 import { occurredAt, readStoredRecord, STATED_TIME_TOLERANCE_MS } from "../records";
 import type { BatchLog, RecordIndex, WitnessLog } from "../storage";
 import { verifyLinks } from "./certificates";
+import { loadRegisters } from "./registers";
 
 const PAGE = 1_000;
 
@@ -24,9 +25,14 @@ export async function assembleBinder(
     chainId: string;
     /** The platform evaluated (ISSUER_NAME). */
     platform: string;
+    /** Authority penalties after which a merchant is due termination (the registers' rule). */
+    terminationPenalties: number;
   },
 ): Promise<Binder> {
-  const facts = new BinderFacts();
+  // Whether a filing is a re-entry depends on an exit that may precede the period: the
+  // merchant register, built from the whole ledger, knows.
+  const registers = await loadRegisters(store, { terminationPenalties: o.terminationPenalties });
+  const facts = new BinderFacts({ reEntries: registers.merchants.flatMap((m) => m.reEntries) });
   const publicChain = PUBLIC_CHAIN_IDS.has(o.chainId);
   const chain = new Map<number, ChainFacts>();
   const chainOf = async (batchIndex: number | null): Promise<ChainFacts> => {

@@ -11,7 +11,8 @@ interface ActionFields {
   deliveredAt?: string;
 }
 
-const REVIEWS: readonly ActionType[] = ["formal_review", "substantive_review"];
+/** A filing's verification states its outcome too: a rejected filing is a merchant kept out. */
+const REVIEWS: readonly ActionType[] = ["formal_review", "substantive_review", "filing_verified"];
 const MERCHANT_REQUIRED: readonly ActionType[] = [
   "warning_letter",
   "rectification_checked",

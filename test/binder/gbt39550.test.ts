@@ -184,7 +184,7 @@ describe("GB/T 39550 binder", function () {
     await post("counter_notice", (m) => (m.channel = "system"), [{ rel: "answers", id: n1 }]);
     await act("complaint_or_lawsuit_notified", [n1]);
 
-    await post("filing", (m) => {
+    const filed = await post("filing", (m) => {
       m.identityProofFiles = ["licence.pdf"];
       const shown = (type: string) => ({
         type,
@@ -198,6 +198,13 @@ describe("GB/T 39550 binder", function () {
         shown,
       );
     });
+    // The merchant exits, files again under a new shop, and the platform rejects the filing:
+    // a problem merchant intercepted (X1).
+    await act("merchant_exit", [filed], { merchant });
+    const again = await post("filing", (m) => {
+      (m.shop as Meta).shopId = "s-7788";
+    });
+    await act("filing_verified", [again], { review: { outcome: "rejected" } });
     await post("penalty_decision");
     for (const route of ["negotiation", "protection_centre", "litigation"])
       await post("mediation", (m) => (m.route = route));
@@ -238,8 +245,8 @@ describe("GB/T 39550 binder", function () {
   };
 
   it("counts what an assessor counts: an independent witness for I14, data exports for I15, notice channels for X2", () => {
-    const score = (records: TypedRecord[], chain: ChainFacts) => {
-      const facts = new BinderFacts();
+    const score = (records: TypedRecord[], chain: ChainFacts, reEntries: string[] = []) => {
+      const facts = new BinderFacts({ reEntries });
       for (const r of records) facts.add(r, chain);
       const b = makeBinder(facts.result(), {
         from,
@@ -291,6 +298,25 @@ describe("GB/T 39550 binder", function () {
       score([notice, penalty, suspension(penalty)], none)("B6"),
       score([notice, suspension(notice)], none)("B6"),
     ]).to.deep.equal([0, 2]);
+    // X1: authorisation proofs, and no exited merchant's new filing left standing.
+    const base = makeRecord("filing", from);
+    const goodsIp = (base.metadata.goodsIp ?? []).map((g) => ({
+      ...g,
+      shown: g.shown.map((x) => ({ ...x, basis: "licence", proofFiles: ["授权书.pdf"] })),
+    }));
+    const filing = makeRecord("filing", from, { goodsIp });
+    const rejection = {
+      ...makeRecord("action", from, {
+        type: "filing_verified",
+        review: { outcome: "rejected" },
+      }),
+      links: [{ rel: "concerns", id: filing.id }],
+    } as TypedRecord;
+    expect([
+      score([filing], none)("X1"),
+      score([filing], none, [filing.id])("X1"),
+      score([filing, rejection], none, [filing.id])("X1"),
+    ]).to.deep.equal([1, 0, 1]);
   });
 
   it("holds the whole table: 60 + 40 + 10 points, every row with its clause", () => {
@@ -303,6 +329,12 @@ describe("GB/T 39550 binder", function () {
   it("scores a ledger that evidences every supportable row at 103.6 of 110", async () => {
     const b = (await binder()).body as Binder;
     const short = b.rows.filter((r) => r.score < r.supportable);
+    const x1 = b.rows.find((r) => r.id === "X1")!.evidence;
+    expect(x1.map((e) => [e.facet, e.count])).to.deep.equal([
+      ["filing.authorisation_proof", 1],
+      ["filing.re_entry_intercepted", 1],
+      ["filing.re_entry_standing", 0],
+    ]);
     expect(short.map((r) => `${r.id} ${r.score}/${r.supportable}`)).to.deep.equal([]);
     expect(b.subtotals).to.deep.equal({
       basic: { points: 60, score: 60, supportable: 60 },
