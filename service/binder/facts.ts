@@ -1,4 +1,5 @@
 import { caseOutcome } from "../cases";
+import { holdsPersonalData, type Json } from "../disclosure";
 import { checkNoticeElements, type RecordKind, type RecordOf, type TypedRecord } from "../records";
 
 type Action = RecordOf<"action">;
@@ -47,6 +48,13 @@ export class BinderFacts {
     if (chain.witnessed) this.note("witnessed", id);
     if (chain.independent) this.note("independently_witnessed", id);
     if (record.files.length > 0) this.note("fingerprinted_file", id);
+    // A v1 record commits its personal values in the clear: its proof shows them to anyone
+    // handed it, and they can never be erased (DESIGN §7).
+    if (
+      record.format === "evidence-record/v1" &&
+      holdsPersonalData(record.kind, record.metadata as Json)
+    )
+      this.note("personal_in_clear", id);
     switch (record.kind) {
       case "notice": {
         const m = record.metadata;

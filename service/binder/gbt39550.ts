@@ -829,16 +829,15 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     criteria: "平台提供相关佐证材料，数据安全可靠，得1分。",
     points: 1,
     basis: "records",
-    rule: "1 when records are anchored and witnessed by an independent time-stamping authority, or data-security work is recorded",
+    rule: "1 when records are witnessed by someone the operator does not control (a TSA or a public chain) or data-security work is documented, and no record of the period commits personal data in the clear (a v1 record's proof shows it to anyone and it can never be erased)",
     score: (f) => {
       const evidence = [
-        ev(f, "witnessed", "独立时间戳见证 independently witnessed"),
+        ev(f, "independently_witnessed", "独立见证 independently witnessed"),
         ev(f, "activity.data_security", "数据安全工作 data-security work"),
+        ev(f, "personal_in_clear", "个人信息明文存证 personal data in the clear"),
       ];
-      return {
-        score: f.has("witnessed") || f.has("activity.data_security") ? 1 : 0,
-        evidence,
-      };
+      const secured = f.has("independently_witnessed") || f.has("activity.data_security");
+      return { score: secured && !f.has("personal_in_clear") ? 1 : 0, evidence };
     },
   },
   {

@@ -317,6 +317,20 @@ describe("GB/T 39550 binder", function () {
       score([filing], none, [filing.id])("X1"),
       score([filing, rejection], none, [filing.id])("X1"),
     ]).to.deep.equal([1, 0, 1]);
+    // X7: a secured ledger, unless its proofs show personal data in the clear (a v1 record).
+    const committedFormat = (r: TypedRecord) =>
+      ({ ...r, format: "evidence-record/v2" }) as TypedRecord;
+    const security = committedFormat(
+      makeRecord("activity", from, { type: "data_security", documentFiles: ["等保测评报告.pdf"] }),
+    );
+    const clear = makeRecord("notice", from);
+    const committed = committedFormat(clear);
+    expect([
+      score([security], none)("X7"),
+      score([security, clear], none)("X7"),
+      score([security, committed], none)("X7"),
+      score([committed], { anchored: true, witnessed: true, independent: true })("X7"),
+    ]).to.deep.equal([1, 0, 1, 1]);
   });
 
   it("holds the whole table: 60 + 40 + 10 points, every row with its clause", () => {
