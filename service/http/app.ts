@@ -27,7 +27,7 @@ import {
   type Notary,
 } from "../notary";
 import type { Metrics } from "../observability";
-import { isKind, type CanonicalRecord } from "../records";
+import { isKind, STATED_TIME_TOLERANCE_MS, type CanonicalRecord } from "../records";
 import { renderCertificatePdf } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
 import { toPem } from "../witnesses";
@@ -290,7 +290,16 @@ export function createApp(deps: AppDeps): Express {
           platform: deps.certificates.issuer,
           terminationPenalties: deps.cases.terminationPenalties,
         }),
-      async () => (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
+      async (month) => ({
+        campaign: (await recordsOfKinds(store, ["campaign"])).filter((r) => isKind(r, "campaign")),
+        // Anything received since the month began may have taken place in it (a takedown
+        // recorded later states when it took effect).
+        ledger: await recordsOfKinds(store, ["notice", "action"], {
+          from: new Date(
+            Date.parse(`${month}-01T00:00:00+08:00`) - STATED_TIME_TOLERANCE_MS,
+          ).toISOString(),
+        }),
+      }),
     ),
     registerRouter(() =>
       loadRegisters(store, { terminationPenalties: deps.cases.terminationPenalties }),

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { isRegionCode, type RecordOf } from "../records";
+import { isRegionCode, type RecordOf, type TypedRecord } from "../records";
 import { renderBinderHtml, renderBinderPdf, type Binder } from "../binder";
 import {
   campaignFormCsv,
@@ -61,7 +61,10 @@ function parseRange<T extends { from: string; to: string }>(
 export function reportRouter(
   tally: (range: { from: string; to: string; byMonth: boolean }) => Promise<Statistics>,
   binder: (range: { from: string; to: string }) => Promise<Binder>,
-  campaignRecords: () => Promise<RecordOf<"campaign">[]>,
+  /** The campaign records, and the notices and actions that may have taken place in `month`. */
+  campaignRecords: (
+    month: string,
+  ) => Promise<{ campaign: RecordOf<"campaign">[]; ledger: TypedRecord[] }>,
 ): Router {
   const router = Router();
   router.get("/reports/campaign-form", allowRoles("regulator", "platform"), async (req, res) => {
@@ -76,13 +79,13 @@ export function reportRouter(
         "CAMPAIGN_REGION_INVALID",
         `${JSON.stringify(q.region)} is not a GB/T 2260 administrative division code`,
       );
-    const records = await campaignRecords();
+    const { campaign: records, ledger } = await campaignRecords(q.month);
     if (q.unit !== undefined && !records.some((r) => r.metadata.reportingUnit === q.unit))
       throw new NotFoundError(
         "CAMPAIGN_UNIT_UNKNOWN",
         `no campaign record names the reporting unit ${JSON.stringify(q.unit)}`,
       );
-    const form = makeCampaignForm(records, q);
+    const form = makeCampaignForm(records, q, ledger);
     const name = `campaign-form-${q.month}`;
     if (q.format === "csv")
       res.type("text/csv; charset=utf-8").attachment(`${name}.csv`).send(campaignFormCsv(form));

@@ -45,9 +45,28 @@ export async function renderCampaignFormPdf(form: CampaignForm, font?: CjkFont):
         y + 64,
         { width: 475 },
       )
-      .text(f.records.join("  "), { width: 475 });
+      .text(f.records.join("  "), { width: 475 })
+      .moveDown(0.5)
+      .text("统计口径 What each figure counts:", { width: 475 });
+    for (const row of f.rows) doc.text(`${row.序号}  ${row.counts}`, { width: 475 });
+    printLedger(doc, form.ledger);
   });
-  if (form.forms.length === 0)
+  if (form.forms.length === 0) {
     doc.fontSize(12).text(`${form.month}：本月无专项整治记录。 No campaign records this month.`);
+    printLedger(doc, form.ledger);
+  }
   return finish();
+}
+
+/** The ledger's own counts for the month, apart from the form and labelled as such. */
+function printLedger(doc: PDFKit.PDFDocument, ledger: CampaignForm["ledger"]): void {
+  doc
+    .moveDown(0.5)
+    .fontSize(8)
+    .text(ledger.label, { width: 475 })
+    .text(
+      `侵权通知 ${ledger.notices} 件 notices · 处置措施 ${ledger.measures} 项 measures · 涉及权利 ${ledger.rights} 项 rights`,
+      { width: 475 },
+    );
+  if (ledger.records.length > 0) doc.text(ledger.records.join("  "), { width: 475 });
 }

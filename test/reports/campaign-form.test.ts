@@ -32,21 +32,61 @@ describe("the monthly campaign form (seed 001)", () => {
       goodsInfringing: 3,
       rightsInvolved: ["TM1", "TM2"],
     }),
-    campaign("2026-11-21", { reportingUnit: "沪分部", region: "310115", goodsInspected: 0 }),
+    campaign("2026-11-21", {
+      reportingUnit: "沪分部",
+      region: "310115",
+      goodsInspected: 0,
+      rightsInvolved: [],
+    }),
     campaign("2026-12-01", { reportingUnit: "平台知识产权部", region: "500103" }),
   ];
 
   it("fills the five items per reporting unit for the month", () => {
     const form = makeCampaignForm(records, { month: "2026-11" });
     expect(form.forms.map((f) => f.单位名称)).to.deep.equal(["平台知识产权部", "沪分部"]);
-    expect(form.forms[0]!.rows).to.deep.equal([
-      { 序号: 1, 项目: "专项整治次数", 数量: 2 },
-      { 序号: 2, 项目: "出动人员数", 数量: 10 },
-      { 序号: 3, 项目: "检查商品数", 数量: 160 },
-      { 序号: 4, 项目: "涉及知识产权数", 数量: 3 },
-      { 序号: 5, 项目: "侵权假冒认定率", 数量: "5.0%" },
+    const figures = (i: number) =>
+      form.forms[i]!.rows.map(({ 序号, 项目, 数量, source }) => ({ 序号, 项目, 数量, source }));
+    expect(figures(0)).to.deep.equal([
+      { 序号: 1, 项目: "专项整治次数", 数量: 2, source: "campaign_records" },
+      { 序号: 2, 项目: "出动人员数", 数量: 10, source: "campaign_records" },
+      { 序号: 3, 项目: "检查商品数", 数量: 160, source: "campaign_records" },
+      { 序号: 4, 项目: "涉及知识产权数", 数量: 3, source: "campaign_records" },
+      { 序号: 5, 项目: "侵权假冒认定率", 数量: "5.0%", source: "campaign_records" },
     ]);
-    expect(form.forms[1]!.rows[4]!.数量).to.equal("—");
+    // Each figure says what it counts.
+    expect(form.forms[0]!.rows[4]!.counts).to.include("goodsInfringing ÷ goodsInspected");
+    // Where the unit's records are silent the form says so rather than print 0.
+    expect(figures(1).slice(3)).to.deep.equal([
+      { 序号: 4, 项目: "涉及知识产权数", 数量: "—", source: "silent" },
+      { 序号: 5, 项目: "侵权假冒认定率", 数量: "—", source: "silent" },
+    ]);
+  });
+
+  it("counts the month's notices and measures from the ledger, beside the form and labelled so", () => {
+    const at = (day: string) => `2026-11-${day}T02:00:00.000Z`;
+    const notice = makeRecord("notice", at("05"));
+    const other = makeRecord("notice", at("06"), {
+      right: { type: "patent", registrationNumber: "ZL1", holder: "X" },
+    });
+    const takedown = makeRecord("action", "2026-12-02T02:00:00.000Z", {
+      type: "takedown",
+      // Recorded in December, effective on 30 November (Beijing): November's.
+      effectiveAt: "2026-11-30T23:00:00+08:00",
+    });
+    const december = makeRecord("notice", "2026-11-30T17:00:00.000Z"); // 1 December in Beijing
+    const forward = makeRecord("action", at("07"), { type: "forward_notice" });
+    const form = makeCampaignForm(records, { month: "2026-11" }, [
+      notice,
+      other,
+      takedown,
+      december,
+      forward,
+    ]);
+    expect(form.ledger).to.deep.include({ notices: 2, measures: 1, rights: 2 });
+    expect(form.ledger.records).to.deep.equal([notice.id, other.id, takedown.id]);
+    expect(form.ledger.label).to.include("非专项整治记录");
+    // Never mixed into the campaign figures.
+    expect(form.forms[0]!.rows[0]!.数量).to.equal(2);
   });
 
   it("filters by region (province, city or county) and by unit", () => {
@@ -85,7 +125,7 @@ describe("the monthly campaign form (seed 001)", () => {
       const json = await notary.client.get("/v1/reports/campaign-form?month=2026-11");
       expect(json.status).to.equal(200);
       const form = json.body as CampaignForm;
-      expect(form.forms[0]!.rows[2]).to.deep.equal({ 序号: 3, 项目: "检查商品数", 数量: 120 });
+      expect(form.forms[0]!.rows[2]).to.deep.include({ 序号: 3, 项目: "检查商品数", 数量: 120 });
       const csv = await notary.client.get("/v1/reports/campaign-form?month=2026-11&format=csv");
       expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
       const pdf = await notary.client.getBytes(
@@ -108,6 +148,9 @@ describe("the monthly campaign form (seed 001)", () => {
         "月",
         "日",
         ...form.forms[0]!.records,
+        // What each figure counts, and the ledger's own counts, labelled apart.
+        "统计口径",
+        "非专项整治记录",
       ])
         expect(stdout).to.include(text);
     });
