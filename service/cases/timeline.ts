@@ -288,6 +288,17 @@ const PROFILES: Record<Jurisdiction, (t: Timeline) => void> = {
         "E-Commerce Law art. 43: forward in time",
         forward,
       );
+      if (forward)
+        t.steps.push({
+          step: "rights holder told it may complain or sue",
+          state: forward.metadata.remediesTold === true ? "done" : "missing",
+          rule: "E-Commerce Law art. 43: forward and tell the rights holder it may complain to the authorities or sue",
+          recordId: forward.id,
+          at: iso(timeOf(forward)),
+          ...(forward.metadata.remediesTold !== true && {
+            note: "the forwarding does not record telling the rights holder (remediesTold)",
+          }),
+        });
       // Art. 43 lets a declaration end measures only with preliminary evidence of
       // non-infringement: one without it starts no wait, and measures stay.
       const lacking = missingElements(checkDeclarationElements(t.counter));

@@ -9,6 +9,7 @@ interface ActionFields {
   selfCriticismFile?: string;
   warningText?: string;
   deliveredAt?: string;
+  remediesTold?: boolean;
 }
 
 /** A filing's verification states its outcome too: a rejected filing is a merchant kept out. */
@@ -42,6 +43,7 @@ export function actionFieldProblems(a: ActionFields): { path: string; message: s
   only("selfCriticismFile", ["suspension"]);
   only("warningText", ["publish_penalty"]);
   only("deliveredAt", ["forward_notice", "forward_declaration"]);
+  only("remediesTold", ["forward_declaration"]);
   need(
     a.type !== "malicious_notice_flag" || a.malice !== undefined,
     "malice",

@@ -252,6 +252,12 @@ export const ActionMetadata = z
      */
     deliveredAt: IsoDateTime.optional(),
     /**
+     * For forward_declaration: the rights holder was told it may complain to the competent
+     * authority or sue (E-Commerce Law art. 43: 告知其可以向有关主管部门投诉或者向人民法院起诉).
+     * Without it the 15 days run against a holder who may not know they do.
+     */
+    remediesTold: z.boolean().optional(),
+    /**
      * For `delay_excluded` only: time spent on notarisation, authentication or a like cause outside
      * the rights holder's control, which does not count in the 15-day wait, up to 20 working days
      * (SPC reply 法释〔2020〕9号 art. 3). The cap is applied by the case timeline, not here: the

@@ -48,7 +48,13 @@ describe("case timelines", () => {
     const actions = [
       action("forward_notice", "2026-03-03T02:00:00.000Z"),
       action("takedown", "2026-03-12T02:00:00.000Z"), // more than 3 working days: late
-      action("forward_declaration", "2026-03-11T02:00:00.000Z"),
+      {
+        ...action("forward_declaration", "2026-03-11T02:00:00.000Z"),
+        metadata: {
+          ...action("forward_declaration", "2026-03-11T02:00:00.000Z").metadata,
+          remediesTold: true,
+        },
+      },
       action("restore", "2026-03-20T02:00:00.000Z"), // before the 15 days are over: early
     ];
     const steps = buildTimeline(
@@ -63,11 +69,29 @@ describe("case timelines", () => {
       "declaration (counter-notice) received": "done",
       "declaration published": "missing",
       "declaration forwarded to the rights holder": "done",
+      "rights holder told it may complain or sue": "done",
       "15-day wait for a complaint or lawsuit": "done",
       "measures ended (restored)": "early",
       "result published": "missing",
     });
     expect(steps.find((s) => s.state === "late")!.rule).to.include("art. 42");
+    // A forwarding that does not record telling the holder of its remedies lacks that element.
+    const silent = buildTimeline(
+      {
+        notice,
+        counterNotices: [counter],
+        actions: actions.map((a) =>
+          a.metadata.type === "forward_declaration"
+            ? { ...a, metadata: { ...a.metadata, remediesTold: undefined } }
+            : a,
+        ),
+      },
+      options("CN", "2026-05-01T00:00:00Z"),
+    );
+    expect(silent.find((s) => s.step === "rights holder told it may complain or sue")).to.include({
+      state: "missing",
+      note: "the forwarding does not record telling the rights holder (remediesTold)",
+    });
   });
 
   describe("what a CN case does not owe, and what it may do early", () => {
