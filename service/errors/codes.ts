@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   // Authentication and roles
   AUTH_MISSING: input(401),
   AUTH_INVALID: input(401),
+  /** An Authorization header without `Bearer` (the key alone, or another scheme). */
+  AUTH_SCHEME_MISSING: input(401),
   FORBIDDEN_ROLE: input(403),
   RECORD_FORBIDDEN: input(403),
   SUBMISSION_FORBIDDEN: input(403),

@@ -34,7 +34,7 @@ import { toPem } from "../witnesses";
 import type { ContentStore, LedgerStore, StorageHealth, WebhookStore } from "../storage";
 import type { TsaStatus } from "../witnesses";
 import { requireApiKey } from "./auth";
-import { errorMiddleware } from "./errors";
+import { errorMiddleware, pathOf } from "./errors";
 import { ledgerRouter } from "./ledger-routes";
 import { unmatchedRoute } from "./methods";
 import { buildOpenApi } from "./openapi";
@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): Express {
       req.log.info(
         {
           method: req.method,
-          path: req.path,
+          path: pathOf(req),
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
           key: req.apiKey?.id,

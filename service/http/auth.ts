@@ -9,7 +9,14 @@ export function requireApiKey(keys: KeyRegistry): RequestHandler {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match)
       return next(
-        new InvalidInputError("AUTH_MISSING", "send an API key as Authorization: Bearer <key>"),
+        header === undefined || header.trim() === ""
+          ? new InvalidInputError("AUTH_MISSING", "send an API key as Authorization: Bearer <key>")
+          : // The key alone, or under another scheme (Basic, Token): say what is wrong, never
+            // echo the header, which may be the key itself.
+            new InvalidInputError(
+              "AUTH_SCHEME_MISSING",
+              "the Authorization header lacks the Bearer scheme: send Authorization: Bearer <key>",
+            ),
       );
     const key = await keys.find(match[1]!);
     if (!key) return next(new InvalidInputError("AUTH_INVALID", "the API key is not valid"));

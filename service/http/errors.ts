@@ -92,13 +92,13 @@ export function errorMiddleware(options: { onStorageFull: () => void }): ErrorRe
       req.log?.error({ err: error }, "request failed");
     else if (kind === "overload" || kind === "unavailable")
       // Not the caller's mistake: the service is busy or lacks something.
-      req.log?.warn({ code: body.code, method: req.method, path: req.path }, "request deferred");
+      req.log?.warn({ code: body.code, method: req.method, path: pathOf(req) }, "request deferred");
     else {
       // Who was refused what, by key id and role: never the key itself, headers or body.
       const refusal = {
         code: body.code,
         method: req.method,
-        path: req.path,
+        path: pathOf(req),
         key: req.apiKey?.id,
         role: req.apiKey?.role,
       };
@@ -145,4 +145,13 @@ function isDatabaseUnreachable(error: unknown): boolean {
       e.message,
     )
   );
+}
+
+/**
+ * The path a request named, whatever router answers it (`req.path` is relative to the router's
+ * mount: `/me` for `/v1/me`). Never the query: a certificate lookup carries its code there.
+ */
+export function pathOf(req: { originalUrl: string }): string {
+  const end = req.originalUrl.search(/[?#]/);
+  return end === -1 ? req.originalUrl : req.originalUrl.slice(0, end);
 }

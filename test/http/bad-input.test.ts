@@ -348,6 +348,24 @@ describe("HTTP API: bad input", function () {
       code: "AUTH_MISSING",
     },
     {
+      name: "an API key sent without the Bearer scheme",
+      send: async (c) => {
+        // The key alone, as people paste it: the answer must say what is missing.
+        const response = await fetch(`${c.baseUrl}/v1/records`, {
+          method: "POST",
+          headers: { authorization: c.apiKey!, "content-type": "application/json" },
+          body: "{}",
+        });
+        return {
+          status: response.status,
+          body: (await response.json()) as unknown,
+          headers: response.headers,
+        };
+      },
+      status: 401,
+      code: "AUTH_SCHEME_MISSING",
+    },
+    {
       name: "a wrong API key",
       send: async (c) =>
         c.withKey("enk_wrong_key_wrong_key_wrong").postRecord(await exampleRecord("filing")),

@@ -23,6 +23,7 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
     const forgedKey = `enk_${"f".repeat(32)}`;
     expect((await notary.client.withKey(forgedKey).get("/v1/records/x")).status).to.equal(401);
     expect((await notary.client.get("/v1/exports")).status).to.equal(403);
+    expect((await notary.client.get("/v1/me?code=secret")).status).to.equal(200);
     notary.child.kill("SIGTERM");
     await notary.exited;
 
@@ -42,6 +43,14 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
       { code: "FORBIDDEN_ROLE", path: "/v1/exports", role: "platform" },
     ]);
     expect(refusals[1]).to.have.property("key").that.is.a("string");
+    // Each request's line names the path asked for, from the root, and never its query.
+    const requests = notary
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"msg":"request"'))
+      .map((line) => (JSON.parse(line) as { path: string }).path);
+    expect(requests).to.include.members(["/v1/records/x", "/v1/exports", "/v1/me"]);
+    expect(notary.output()).not.to.include("code=secret");
     expect(notary.output()).to.include('"msg":"evidence notary started"');
 
     const chain = spawn(
