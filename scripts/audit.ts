@@ -4,8 +4,7 @@
  * Safe while the service runs: it only reads. Exit codes: 0 no discrepancy, 1 discrepancies
  * found, 2 could not audit.
  */
-import { parseArgs } from "node:util";
-import { runMain } from "./cli";
+import { EXIT, parseCommandLine, runMain } from "./cli";
 import { runAudit } from "../service/audit";
 import { connectEmbedded, type ChainConnection } from "../service/chain";
 import { loadConfig } from "../service/config";
@@ -27,8 +26,21 @@ function progressBar(): (phase: string, done: number, total: number) => void {
   };
 }
 
+const USAGE = `usage: npm run audit [-- --json]
+
+Audits the ledger in DATA_DIR (or DATABASE_URL) against its chain (the embedded chain replayed
+from its journal, or CHAIN_RPC_URL): every record re-hashed, every batch root rebuilt and
+compared with the chain, every file re-hashed. Reads only: safe while the service runs.
+  --json   print the report as JSON
+Exit codes: 0 no discrepancy, 1 discrepancies found, 2 could not audit.
+`;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
+  const parsed = parseCommandLine(USAGE, {
+    options: { json: { type: "boolean", default: false } },
+  });
+  if (!parsed) return EXIT.ok;
+  const { values } = parsed;
   const config = loadConfig();
   const { db, flushCommits } = await openDatabase({
     databaseUrl: config.databaseUrl,

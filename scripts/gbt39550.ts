@@ -1,12 +1,11 @@
 /**
  * `npm run gbt39550 -- --from 2026-01-01 --to 2027-01-01 [--format json|html|pdf] [--out FILE]`:
  * the GB/T 39550-2020 evaluation binder of the ledger in DATA_DIR (or DATABASE_URL), for records
- * received in [from, to). Safe while the service runs: it only reads. Without --out the binder
+ * that took place in [from, to). Safe while the service runs: it only reads. Without --out the binder
  * goes to stdout (JSON and HTML) or to gbt39550-<from>-<to>.pdf.
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { EXIT, runMain, UsageError } from "./cli";
+import { EXIT, parseCommandLine, runMain, UsageError } from "./cli";
 import { renderBinderHtml, renderBinderPdf } from "../service/binder";
 import { loadConfig } from "../service/config";
 import { loadLookupSecret } from "../service/keys";
@@ -15,6 +14,14 @@ import { LedgerStore, openDatabase } from "../service/storage";
 
 const FORMATS = ["json", "html", "pdf"] as const;
 
+const USAGE = `usage: npm run gbt39550 -- --from DATE --to DATE [--format json|html|pdf] [--out FILE]
+
+The GB/T 39550-2020 evaluation binder of the ledger in DATA_DIR (or DATABASE_URL) for what took
+place in [from, to) (ISO-8601 dates or times). Reads only: safe while the service runs.
+  --format   json (default), html or pdf
+  --out      where to write it (default: stdout; a PDF goes to gbt39550-<from>-<to>.pdf)
+`;
+
 function instant(value: string | undefined, name: string): string {
   const at = value === undefined ? NaN : Date.parse(value);
   if (Number.isNaN(at)) throw new UsageError(`--${name} is an ISO-8601 date or time`);
@@ -22,7 +29,7 @@ function instant(value: string | undefined, name: string): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseCommandLine(USAGE, {
     options: {
       from: { type: "string" },
       to: { type: "string" },
@@ -30,6 +37,8 @@ async function main(): Promise<number> {
       out: { type: "string" },
     },
   });
+  if (!parsed) return EXIT.ok;
+  const { values } = parsed;
   const from = instant(values.from, "from");
   const to = instant(values.to, "to");
   if (from >= to) throw new UsageError("--from must be before --to");

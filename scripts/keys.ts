@@ -9,8 +9,7 @@
  *   npm run keys -- revoke --id ID
  */
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
-import { runMain, UsageError } from "./cli";
+import { EXIT, parseCommandLine, runMain, UsageError } from "./cli";
 import { loadConfig } from "../service/config";
 import { openDatabase } from "../service/storage";
 import {
@@ -51,10 +50,21 @@ async function openKeyBook(): Promise<{ book: KeyBook; close: () => Promise<void
   return { book: keys, close: () => db.destroy() };
 }
 
-async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: rest,
+const USAGE = `usage: npm run keys -- add --role ROLE --name NAME [--party ID ...] [--id ID]
+       npm run keys -- list
+       npm run keys -- revoke --id ID
+
+Manages the service's API keys where it keeps them: the keys file (API_KEYS_FILE, or
+DATA_DIR/keys/api-keys.json), or the database with DATABASE_URL (PostgreSQL). Only each key's
+SHA-256 is stored; a new key is printed once, here. Running services see changes within a second.
+  --role    ${ROLES.join(", ")}
+  --party   an identifier the key's holder is known by in records (credit code, identity
+            document number, shop:<shopId>); repeat for several
+`;
+
+async function main(): Promise<number> {
+  const parsed = parseCommandLine(USAGE, {
+    allowPositionals: true,
     options: {
       role: { type: "string" },
       name: { type: "string" },
@@ -62,8 +72,14 @@ async function main(): Promise<void> {
       id: { type: "string" },
     },
   });
-  if (!["add", "list", "revoke"].includes(command ?? ""))
-    throw new UsageError("commands: add, list, revoke");
+  if (!parsed) return EXIT.ok;
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (!["add", "list", "revoke"].includes(command ?? "") || extra.length > 0)
+    throw new UsageError(
+      command === undefined ? "name a command" : `unknown command ${[command, ...extra].join(" ")}`,
+      USAGE,
+    );
   const { book, close } = await openKeyBook();
   try {
     if (command === "add") await add(book, values);
@@ -81,6 +97,7 @@ async function main(): Promise<void> {
   } finally {
     await close();
   }
+  return EXIT.ok;
 }
 
 async function add(

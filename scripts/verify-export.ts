@@ -11,8 +11,7 @@
  * `--export-receipt`. Exit codes: 0 valid, 1 invalid (what failed is named), 2 could not check.
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
+import { EXIT, parseCommandLine, runMain, UsageError, VERDICT_EXIT } from "./cli";
 import { verifyExportArchive, type ArchiveReport } from "../service/exports";
 import { rpcChainReader } from "../service/chain-reader";
 import { certificatesFromPemOrDer } from "../service/witnesses";
@@ -59,25 +58,18 @@ Exit codes: 0 valid, 1 invalid, 2 could not check.
 `;
 
 async function main(): Promise<number> {
-  let args;
-  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
-  try {
-    args = parseArgs({
-      options: {
-        archive: { type: "string" },
-        rpc: { type: "string" },
-        "export-receipt": { type: "string" },
-        "min-confirmations": { type: "string", default: "1" },
-        "tsa-ca": { type: "string", multiple: true, default: [] },
-        json: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(USAGE, {
+    options: {
+      archive: { type: "string" },
+      rpc: { type: "string" },
+      "export-receipt": { type: "string" },
+      "min-confirmations": { type: "string", default: "1" },
+      "tsa-ca": { type: "string", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (!parsed) return EXIT.ok;
+  let args = parsed.values;
   if (!args.archive) throw new UsageError("--archive FILE is required");
   if (!args.rpc) throw new UsageError("--rpc URL is required");
   const minConfirmations = Number(args["min-confirmations"]);

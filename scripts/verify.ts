@@ -15,8 +15,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { EXIT, runMain, UsageError, VERDICT_EXIT } from "./cli";
+import { EXIT, parseCommandLine, runMain, UsageError, VERDICT_EXIT } from "./cli";
 import {
   PUBLIC_CHAIN_IDS,
   verifyReceipt,
@@ -113,30 +112,23 @@ Exit codes: 0 valid, 1 invalid, 2 could not check.
 `;
 
 async function main(): Promise<number> {
-  let args;
-  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
-  try {
-    args = parseArgs({
-      options: {
-        receipt: { type: "string" },
-        file: { type: "string", multiple: true, default: [] },
-        rpc: { type: "string", multiple: true, default: [] },
-        "min-confirmations": { type: "string", default: "1" },
-        "tsa-ca": { type: "string", multiple: true, default: [] },
-        "public-chain": { type: "string", multiple: true, default: [] },
-        json: { type: "boolean", default: false },
-        upgrade: { type: "boolean", default: false },
-        service: { type: "string" },
-        "api-key-file": { type: "string" },
-        out: { type: "string" },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(USAGE, {
+    options: {
+      receipt: { type: "string" },
+      file: { type: "string", multiple: true, default: [] },
+      rpc: { type: "string", multiple: true, default: [] },
+      "min-confirmations": { type: "string", default: "1" },
+      "tsa-ca": { type: "string", multiple: true, default: [] },
+      "public-chain": { type: "string", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
+      upgrade: { type: "boolean", default: false },
+      service: { type: "string" },
+      "api-key-file": { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  if (!parsed) return EXIT.ok;
+  let args = parsed.values;
   // npm runs scripts in the package's folder; paths are the caller's, from where npm was run.
   const here = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
   args = {

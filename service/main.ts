@@ -6,7 +6,24 @@ import { initialKeyFile, KeysFileError } from "./keys";
 import { startNotary } from "./server";
 import { StartRefusal } from "./startup";
 
+const USAGE = `usage: npm start [-- --help]
+
+Starts the evidence notary: the HTTP API, and by default an embedded chain, in DATA_DIR
+(default ./data). It takes no options: it is configured by environment variables (PORT,
+DATA_DIR, DATABASE_URL, CHAIN_RPC_URL, FILE_STORE_URL, …), each listed with its default in
+README.md under "Configuration".
+`;
+
+/** The only arguments are --help and -h: anything else is a mistake, told before any start. */
+function readArguments(args: readonly string[]): "help" | "start" {
+  if (args.some((a) => a === "--help" || a === "-h")) return "help";
+  if (args.length > 0) throw new ConfigError(`unknown argument ${args.join(" ")}\n\n${USAGE}`);
+  return "start";
+}
+
 async function main(): Promise<void> {
+  // Before the configuration is read: --help must make no data directory and deploy nothing.
+  if (readArguments(process.argv.slice(2)) === "help") return void process.stdout.write(USAGE);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const running = await startNotary(config, logger);

@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import pg from "pg";
+import { PG_URL } from "./support/postgres";
 
 /**
  * The system packages the tests use, checked before any test runs: without them the suite
@@ -27,4 +29,22 @@ function onPath(command: string): boolean {
 
 export function missingSystemPackages(): string[] {
   return NEEDED.filter((n) => !n.present()).map((n) => n.debian);
+}
+
+/**
+ * Why the tests' PostgreSQL cannot be used, or undefined when it can: reached without a
+ * password, its database there. Asked once, before the first test.
+ */
+export async function postgresProblem(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
