@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     },
   });
   if (!parsed) return EXIT.ok;
-  let args = parsed.values;
+  const args = parsed.values;
   if (!args.archive) throw new UsageError("--archive FILE is required");
   if (!args.rpc) throw new UsageError("--rpc URL is required");
   const minConfirmations = Number(args["min-confirmations"]);
