@@ -95,6 +95,14 @@ function witnessesOf(receipt: AnchoredReceipt): CertificateWitness[] {
 }
 
 /** The number printed on a certificate: `EN-<seq, 8 digits>-<leaf hash, first 8 hex digits>`. */
+/**
+ * A file's size as a certificate prints it. An empty file is said to be one: its digest is the
+ * digest of nothing, which proves no evidence, and a reader should not take it for a file.
+ */
+export function sizeLabel(size: number): string {
+  return size === 0 ? "0（空文件 empty file）" : String(size);
+}
+
 export function certificateNumber(seq: number, leafHash: string): string {
   return `EN-${String(seq).padStart(8, "0")}-${leafHash.replace(/^0x/, "").slice(0, 8).toUpperCase()}`;
 }

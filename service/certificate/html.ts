@@ -1,5 +1,5 @@
 import QRCode from "qrcode";
-import type { Certificate } from "./certificate";
+import { sizeLabel, type Certificate } from "./certificate";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -33,7 +33,7 @@ ${c.developmentChain ? '<p class="warn">本地开发链上的锚定仅在信任�
 ${c.sections.map((s) => `<h2>${escape(s.zh)} ${escape(s.en)}</h2><table>${rows(s.fields)}</table>`).join("\n")}
 <h2>文件 Files</h2>
 <table><tr><th>文件名 Name</th><th>类型 Type</th><th>大小 Size (bytes)</th><th>SHA-256</th></tr>
-${c.files.map((f) => `<tr><td>${escape(f.name)}</td><td>${escape(f.mediaType)}</td><td>${f.size}</td><td><code>${f.sha256}</code></td></tr>`).join("\n")}
+${c.files.map((f) => `<tr><td>${escape(f.name)}</td><td>${escape(f.mediaType)}</td><td>${sizeLabel(f.size)}</td><td><code>${f.sha256}</code></td></tr>`).join("\n")}
 </table>
 <h2>手工验证步骤 How to verify by hand</h2>
 <ol>${c.steps.map((s) => `<li>${escape(s.zh)}<br>${escape(s.en)}</li>`).join("\n")}</ol>

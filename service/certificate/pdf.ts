@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { startPdf, type CjkFont } from "../pdf";
-import type { Certificate } from "./certificate";
+import { sizeLabel, type Certificate } from "./certificate";
 
 const MARGIN = 40;
 const QR_SIZE = 110;
@@ -55,7 +55,7 @@ export async function renderCertificatePdf(c: Certificate, font?: CjkFont): Prom
   doc.fontSize(13).text("文件  Files").moveDown(0.3).fontSize(8.5);
   for (const f of c.files)
     doc
-      .text(`${f.name}  (${f.mediaType}, ${f.size} bytes)`)
+      .text(`${f.name}  (${f.mediaType}, ${sizeLabel(f.size)} bytes)`)
       .text(`SHA-256: ${breakLong(f.sha256)}`);
   doc.moveDown();
   doc.fontSize(13).text("手工验证步骤  How to verify by hand").moveDown(0.3).fontSize(8.5);

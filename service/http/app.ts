@@ -147,6 +147,11 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  // Every browser asks for it on every page: an icon, not a 404 in each console.
+  app.get(["/favicon.ico", "/favicon.svg"], (_req, res) => {
+    res.type("image/svg+xml").setHeader("Cache-Control", "public, max-age=86400");
+    res.send(FAVICON_SVG);
+  });
   app.get("/readyz", async (_req, res) => {
     const ready = await deps.store
       .nextSeq()
@@ -348,3 +353,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(errorMiddleware({ onStorageFull: () => deps.storage.noteFull() }));
   return app;
 }
+
+/** A seal with a tick: the service's icon, drawn in the page's blue. */
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">' +
+  '<circle cx="16" cy="16" r="14" fill="#1f4e8c"/>' +
+  '<path d="M9 16.5l4.5 4.5L23 11.5" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" stroke-linejoin="round"/>' +
+  "</svg>";

@@ -156,7 +156,20 @@ export function buildOpenApi(): object {
                 description: "Accepted: the record id and its signed intake receipt",
                 content: {
                   "application/json": {
-                    schema: z.object({ id: z.uuid(), receipt: Receipt.meta({ id: "Receipt" }) }),
+                    schema: z.object({
+                      id: z.uuid(),
+                      receipt: Receipt.meta({ id: "Receipt" }),
+                      warnings: z
+                        .array(
+                          z.object({
+                            code: z.literal("FILE_EMPTY"),
+                            file: z.string(),
+                            message: z.string(),
+                          }),
+                        )
+                        .optional()
+                        .meta({ description: "Accepted, but worth a look: an empty file" }),
+                    }),
                   },
                 },
               },

@@ -86,10 +86,23 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
     });
     deps.metrics.recordsAccepted.inc({ kind: outcome.kind });
     deps.metrics.bytesHashed.inc(outcome.bytesHashed);
-    res.status(201).location(`/v1/records/${outcome.id}`).json({
-      id: outcome.id,
-      receipt: outcome.receipt,
-    });
+    // Accepted, since an empty file may be what was received; but said, since it is more often
+    // a client that sent the name without the bytes.
+    const empty = outcome.receipt.record.files.filter((f) => f.size === 0);
+    res
+      .status(201)
+      .location(`/v1/records/${outcome.id}`)
+      .json({
+        id: outcome.id,
+        receipt: outcome.receipt,
+        ...(empty.length > 0 && {
+          warnings: empty.map((f) => ({
+            code: "FILE_EMPTY",
+            file: f.name,
+            message: `${f.name} is empty (0 bytes): its digest proves no content; if the evidence was meant, submit it again with its bytes`,
+          })),
+        }),
+      });
   });
 
   // A person's request under PIPL art. 47, or an authority's: the platform decides, an

@@ -1,8 +1,11 @@
 /**
- * The public verification page's script (bundled for browsers by esbuild at service start).
+ * The public verification page's script (bundled for browsers by esbuild: at build time, or on
+ * first request when the service runs from its sources).
  * Files are hashed here, in 4 MiB slices, so a 2 GiB file is never read into memory whole;
  * the chain is read through the service's read-only proxy or any RPC URL the user types.
  */
+// First: it configures Zod before any schema parses.
+import "./jitless";
 import { sha256 } from "@noble/hashes/sha2";
 import {
   recordLines,

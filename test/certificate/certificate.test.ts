@@ -252,6 +252,25 @@ describe("evidence certificate (存证证书)", function () {
     }
   });
 
+  it("accepts an empty file with a warning, and the certificate says the file is empty", async () => {
+    const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
+      { name: "截图.png", content: new Uint8Array([4, 5]), type: "image/png" },
+      { name: "录屏.mp4", content: new Uint8Array(0), type: "video/mp4" },
+    ]);
+    expect(answer.status).to.equal(201);
+    const body = answer.body as { id: string; warnings?: { code: string; file: string }[] };
+    expect(body.warnings?.map(({ code, file }) => ({ code, file }))).to.deep.equal([
+      { code: "FILE_EMPTY", file: "录屏.mp4" },
+    ]);
+    await waitAnchored(notary.client, body.id);
+    const html = (await notary.client.get(`/v1/records/${body.id}/certificate`)).body as string;
+    expect(html).to.include("<td>0（空文件 empty file）</td>");
+    expect(html).to.include("<td>2</td>");
+    // A record without an empty file carries no warnings at all.
+    const plain = await notary.client.postRecord(await exampleRecord("filing"));
+    expect(plain.body).not.to.have.property("warnings");
+  });
+
   it("refuses a certificate for a record not yet anchored, and an unknown format", async () => {
     const slow = await startTestNotary({ BATCH_MAX_WAIT_MS: "3600000" });
     try {

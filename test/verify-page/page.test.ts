@@ -185,8 +185,13 @@ describe("the public verification page in headless Chromium", function () {
 
   it("fits a phone's screen: nothing wider than the viewport, no control over another", async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    // Loads clean: no Content Security Policy violation, no missing icon, nothing in the console.
+    const complaints: string[] = [];
+    page.on("console", (m) => m.type() === "error" && complaints.push(m.text()));
     try {
       await page.goto(`${notary.url}/verify`);
+      await page.waitForLoadState("networkidle");
+      expect(complaints).to.deep.equal([]);
       const { scrollWidth, boxes } = await page.evaluate(() => ({
         scrollWidth: document.documentElement.scrollWidth,
         boxes: Array.from(document.querySelectorAll("label, input, button, h1, h2, p"))
