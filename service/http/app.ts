@@ -148,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
   // Every browser asks for it on every page: an icon, not a 404 in each console.
-  app.get(["/favicon.ico", "/favicon.svg"], (_req, res) => {
+  app.get("/favicon.ico", (_req, res) => {
     res.type("image/svg+xml").setHeader("Cache-Control", "public, max-age=86400");
     res.send(FAVICON_SVG);
   });

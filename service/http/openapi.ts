@@ -677,6 +677,17 @@ export function buildOpenApi(): object {
         "/healthz": {
           get: { summary: "Liveness", responses: { "200": { description: "Alive" } } },
         },
+        "/favicon.ico": {
+          get: {
+            summary: "The service's icon (SVG), so browsers find one",
+            responses: {
+              "200": {
+                description: "The icon",
+                content: { "image/svg+xml": { schema: { type: "string" } } },
+              },
+            },
+          },
+        },
         "/readyz": {
           get: {
             summary: "Readiness, with anchoring lag",
