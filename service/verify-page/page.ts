@@ -23,12 +23,20 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 #record-fields th,#record-fields td{text-align:left;vertical-align:top;padding:.25rem .4rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
 #record-fields th{width:38%;font-weight:600;color:var(--muted)}#record-fields tr[data-hidden] td{color:var(--muted);font-style:italic}
 #verdict{margin-top:1rem;padding:.8rem 1rem;border-radius:6px;font-weight:bold;overflow-wrap:anywhere}
-#verdict:empty{display:none}
+#verdict:empty,#verdict-detail:empty{display:none}
+#verdict{font-size:1.15rem}
+#verdict-detail{margin:.4rem 0 0;padding:.2rem 1rem .6rem;overflow-wrap:anywhere}#verdict-detail p{margin:.35rem 0}
+#verdict-detail [data-files=unchecked]{color:#7a4b00;font-weight:600}#verdict-detail [data-files=pass]{color:var(--ok)}
+#drop{display:block;margin:.6rem 0 1rem;padding:1.2rem 1rem;border:2px dashed var(--accent);border-radius:8px;text-align:center;color:var(--accent);font-weight:normal;cursor:pointer;background:#f3f6fb}
+#drop[hidden]{display:none}#drop span{display:block;font-size:.92rem}#drop.over{background:#e3ebf7}
 #verdict[data-verdict=valid]{color:var(--ok);background:#e9f6ec}#verdict[data-verdict=invalid],#verdict[data-verdict=error]{color:var(--bad);background:#fbeaea}
 #verdict[data-verdict=unverifiable]{color:#7a4b00;background:#fff4e0}
 @media (max-width:30rem){body{padding:.6rem}section{padding:.75rem}button{width:100%}}
 </style></head><body>
 <h1>存证验证 <small>Evidence verification</small></h1>
+<div id="verdict" aria-live="polite"></div>
+<div id="verdict-detail"></div>
+<label id="drop" for="files" hidden><strong>拖入原始文件核对</strong>，或点此选择 <span>Drop the original files here to check them, or click to choose</span></label>
 <p class="note">回执与文件只在本浏览器中验证，文件不会上传。 Receipts and files are checked in this browser; files are never uploaded.</p>
 <section id="lookup-section">
 <h2>凭证书查验 <small>Look up a certificate</small></h2>
@@ -44,12 +52,12 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 <p id="receipt-note" class="note"></p>
 <label for="receipt">回执 (JSON) Receipt</label><input id="receipt" type="file" accept="application/json,.json">
 <label for="files">原始文件 Original files</label><input id="files" type="file" multiple>
-<label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text">
+<label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text" list="rpc-choices"><datalist id="rpc-choices"></datalist>
+<p id="rpc-note" class="note"></p>
 <label for="tsa-ca">时间戳机构根证书 TSA root certificates (PEM/DER, optional)</label><input id="tsa-ca" type="file" multiple accept=".pem,.crt,.cer,.der">
 <label class="inline" id="service-tsa-label"><input id="service-tsa" type="checkbox" checked> <span>同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</span></label>
 <button id="verify" type="button">验证 Verify</button>
 </section>
-<div id="verdict"></div>
 <h2>记录内容 <small>Record</small></h2>
 <p class="note">经验证的记录内容；个人信息仅向有权查看者披露，其余显示为“已隐去”。 The record as verified; personal values are disclosed only to those entitled, the rest show as hidden.</p>
 <table id="record-fields"></table>

@@ -12,6 +12,7 @@ export async function verdictOf(page: Page): Promise<{ verdict: string; text: st
   );
   return {
     verdict: (await page.getAttribute("#verdict", "data-verdict")) ?? "",
-    text: (await page.textContent("#verdict")) ?? "",
+    // The verdict's sentence and what it rests on, as a reader reads them.
+    text: `${(await page.textContent("#verdict")) ?? ""} ${(await page.textContent("#verdict-detail")) ?? ""}`,
   };
 }

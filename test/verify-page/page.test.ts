@@ -112,6 +112,20 @@ describe("the public verification page in headless Chromium", function () {
     expect(result.steps.map((s) => s.text).join("\n")).to.include("the file is empty");
   });
 
+  it("runs every check that needs no chain when the chain cannot be reached, and says which did not", async () => {
+    // A loopback port nothing listens on.
+    const result = await verifyInPage(
+      JSON.stringify(receipt),
+      [{ name: "b.txt", buffer: content }],
+      "http://127.0.0.1:9/",
+    );
+    expect(result.verdict).to.equal("unverifiable");
+    const passed = result.steps.filter((s) => s.status === "pass").map((s) => s.step);
+    expect(passed).to.include.members(["format", "files", "leaf", "inclusion", "signature"]);
+    expect(result.text).to.include("链无法访问");
+    expect(result.text).to.include("batch");
+  });
+
   it("reports a truncated receipt as a format failure, not a crash", async () => {
     const result = await verifyInPage(JSON.stringify(receipt).slice(0, 120), []);
     expect(result.verdict).to.equal("invalid");
@@ -144,20 +158,29 @@ describe("the public verification page in headless Chromium", function () {
         "collection.environment",
       );
       expect(lines.find((l) => l.hidden)!.value).to.match(/已隐去 hidden/);
+      // The verdict comes first, above the forms, in words and in Beijing time; it says the
+      // files are not checked yet and invites them.
+      expect(looked.text).to.match(/此存证自 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 北京时间/);
+      expect(looked.text).to.include("文件尚未核对");
+      const top = (selector: string) => page.$eval(selector, (e) => e.getBoundingClientRect().top);
+      expect(await top("#verdict")).to.be.below(await top("#lookup-section"));
+      expect(await page.isVisible("#drop")).to.equal(true);
+      // Choosing the file re-checks at once: no button to find.
+      await page.evaluate(() => (document.getElementById("verdict")!.dataset.verdict = ""));
       await page.setInputFiles("#files", {
         name: "b.txt",
         mimeType: "text/plain",
         buffer: content,
       });
-      await page.evaluate(() => (document.getElementById("verdict")!.dataset.verdict = ""));
-      await page.click("#verify");
       const withFile = await verdictOf(page);
       expect(withFile.verdict, withFile.text).to.equal("valid");
+      expect(withFile.text).to.include("文件与记录一致");
       const files = await page.$eval(
         '#steps li[data-step="files"]',
         (li) => (li as HTMLElement).dataset.status,
       );
       expect(files).to.equal("pass");
+      expect(await page.isVisible("#drop")).to.equal(false);
     } finally {
       await page.close();
     }
