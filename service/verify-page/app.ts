@@ -340,6 +340,7 @@ if (OFFLINE) {
   // Nothing to look up offline, and no service whose TSA roots to trust: the bundle's are files.
   $("lookup-section").hidden = true;
   $("service-tsa-label").hidden = true;
+  $<HTMLInputElement>("service-tsa").checked = false;
 }
 const params = new URLSearchParams(location.search);
 const record = params.get("record");

@@ -179,6 +179,29 @@ describe("evidence certificate (存证证书)", function () {
         boxes.some((b) => b.page === n && b.text === `${n} / ${pages}`),
         `page number ${n}`,
       ).to.equal(true);
+    // The certificate number and the verification code stand whole on a line wherever printed:
+    // in the link and in the record's fields.
+    const url = new URL(verifyUrl());
+    for (const token of [url.searchParams.get("certificate")!, url.searchParams.get("code")!]) {
+      const head = token.slice(0, 9);
+      const starts = boxes.filter((b) => b.text.includes(head));
+      expect(starts.length, `${token} printed`).to.be.at.least(2);
+      for (const b of starts) expect(b.text, `${token} cut`).to.include(token);
+    }
+    // Hex values wrap between groups of eight, never leaving a stub of a few characters.
+    for (const line of boxes.map((b) => b.text))
+      for (const group of line.match(/\b(?:0x)?[0-9a-f]{1,}\b/g) ?? [])
+        if (line.split(/\s+/).every((w) => /^(0x)?[0-9a-f]+$/.test(w)) && line.length > 20)
+          expect(group.replace(/^0x/, "").length, `"${line}"`).to.be.at.most(8);
+    // No heading is the last line of a page, cut off from what it heads.
+    const headings = ["文件  Files", "手工验证步骤  How to verify by hand"];
+    for (let n = 1; n <= pages; n++) {
+      const body = boxes.filter((b) => b.page === n && b.text !== `${n} / ${pages}`);
+      const last = body.sort((a, b) => a.yMin - b.yMin).at(-1)!;
+      expect(
+        headings.some((h) => last.text.replace(/\s+/g, " ") === h.replace(/\s+/g, " ")),
+      ).to.equal(false, `page ${n} ends with the heading "${last.text}"`);
+    }
   });
 
   it("gives the anchored receipt to whoever holds the number and code, and nothing to a wrong code", async () => {
