@@ -99,6 +99,10 @@ function witnessesOf(receipt: AnchoredReceipt): CertificateWitness[] {
  * A file's size as a certificate prints it. An empty file is said to be one: its digest is the
  * digest of nothing, which proves no evidence, and a reader should not take it for a file.
  */
+/** What a certificate says where a record has no files of its own. */
+export const NO_FILES =
+  "本记录无附件文件；如有关联记录，其证据见“关联记录”。 This record has no files of its own; the evidence it links, if any, is under Linked records.";
+
 export function sizeLabel(size: number): string {
   return size === 0 ? "0（空文件 empty file）" : String(size);
 }
@@ -115,13 +119,64 @@ export function parseCertificateNumber(
   return match ? { seq: Number(match[1]), leafPrefix: match[2]!.toLowerCase() } : undefined;
 }
 
+/** A record this one links (a notice's evidence, a declaration's notice), as the ledger holds it. */
+export interface LinkedRecord {
+  rel: string;
+  recordId: string;
+  seq: number;
+  leafHash: string;
+  /** Its files' digests; a file marked personal is listed without its name. */
+  files: { name?: string; sha256: string; size: number }[];
+}
+
+const REL_NAMES: Record<string, string> = {
+  evidence: "证据",
+  answers: "所答复的通知",
+  concerns: "所涉记录",
+  resubmits: "补正前的通知",
+  supersedes: "所取代的记录",
+};
+
+/**
+ * The records a certificate's record links, each by its certificate number, its leaf hash and
+ * its files' digests: a notice whose evidence is a record of its own shows that evidence, which
+ * anyone can check by the number, rather than an empty list of files.
+ */
+function linkedSection(linked: readonly LinkedRecord[]): Certificate["sections"] {
+  if (linked.length === 0) return [];
+  return [
+    {
+      zh: "关联记录",
+      en: "Linked records",
+      fields: linked.map((l) => ({
+        zh: REL_NAMES[l.rel] ?? l.rel,
+        en: l.rel,
+        value: [
+          `${certificateNumber(l.seq, l.leafHash)} (记录 record ${l.recordId})`,
+          `记录哈希 leaf hash ${l.leafHash}`,
+          ...l.files.map(
+            (f) =>
+              `${f.name ?? "个人信息文件 personal file"} SHA-256 ${f.sha256} (${sizeLabel(f.size)} bytes)`,
+          ),
+        ].join(" · "),
+      })),
+    },
+  ];
+}
+
 /**
  * Pure: everything printed on a certificate comes from the anchored receipt, besides the
- * verification link and the code that lets its holder look the record up (`lookup.ts`).
+ * verification link, the code that lets its holder look the record up (`lookup.ts`) and the
+ * records it links, as the ledger holds them.
  */
 export function toCertificate(
   receipt: AnchoredReceipt,
-  options: { verifyUrl: string; lookupCode?: string; issuer: string },
+  options: {
+    verifyUrl: string;
+    lookupCode?: string;
+    issuer: string;
+    linked?: readonly LinkedRecord[];
+  },
 ): Certificate {
   const { record, anchor, intake } = receipt;
   const number = certificateNumber(record.seq, receipt.leafHash);
@@ -190,6 +245,7 @@ export function toCertificate(
           { zh: "记录哈希", en: "Record leaf hash", value: receipt.leafHash },
         ],
       },
+      ...linkedSection(options.linked ?? []),
       {
         zh: "区块链锚定",
         en: "Blockchain anchor",

@@ -1,5 +1,5 @@
 import QRCode from "qrcode";
-import { sizeLabel, type Certificate } from "./certificate";
+import { NO_FILES, sizeLabel, type Certificate } from "./certificate";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -32,9 +32,13 @@ th{width:14rem;background:#f3f3f3}code{word-break:break-all}.qr{float:right;widt
 ${c.developmentChain ? '<p class="warn">本地开发链上的锚定仅在信任运营方的范围内证明完整性。 An anchor on a local development chain proves integrity only as far as the operator is trusted.</p>' : ""}
 ${c.sections.map((s) => `<h2>${escape(s.zh)} ${escape(s.en)}</h2><table>${rows(s.fields)}</table>`).join("\n")}
 <h2>文件 Files</h2>
-<table><tr><th>文件名 Name</th><th>类型 Type</th><th>大小 Size (bytes)</th><th>SHA-256</th></tr>
+${
+  c.files.length === 0
+    ? `<p>${escape(NO_FILES)}</p>`
+    : `<table><tr><th>文件名 Name</th><th>类型 Type</th><th>大小 Size (bytes)</th><th>SHA-256</th></tr>
 ${c.files.map((f) => `<tr><td>${escape(f.name)}</td><td>${escape(f.mediaType)}</td><td>${sizeLabel(f.size)}</td><td><code>${f.sha256}</code></td></tr>`).join("\n")}
-</table>
+</table>`
+}
 <h2>手工验证步骤 How to verify by hand</h2>
 <ol>${c.steps.map((s) => `<li>${escape(s.zh)}<br>${escape(s.en)}</li>`).join("\n")}</ol>
 </body></html>

@@ -5,6 +5,7 @@ export {
   toCertificate,
   type Certificate,
   type CertificateField,
+  type LinkedRecord,
 } from "./certificate";
 export { codeMatches, lookupCode, normaliseCode } from "./lookup";
 export { renderCertificateHtml } from "./html";

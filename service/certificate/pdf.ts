@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { startPdf, type CjkFont } from "../pdf";
-import { sizeLabel, type Certificate } from "./certificate";
+import { NO_FILES, sizeLabel, type Certificate } from "./certificate";
 
 const MARGIN = 40;
 const QR_SIZE = 110;
@@ -65,6 +65,7 @@ export async function renderCertificatePdf(c: Certificate, font?: CjkFont): Prom
     doc.moveDown();
   }
   heading("文件  Files");
+  if (c.files.length === 0) doc.text(NO_FILES);
   for (const f of c.files)
     doc
       .text(`${f.name}  (${f.mediaType}, ${sizeLabel(f.size)} bytes)`)

@@ -110,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
       secret: deps.certificates.secret,
       issuer: deps.certificates.issuer,
       publicUrl: deps.publicUrl(),
+      store,
     });
 
   app.use((req, res, next) => {
@@ -326,7 +327,7 @@ export function createApp(deps: AppDeps): Express {
         store,
         notary: deps.notary,
         slot: archiveSlot,
-        certificatePdf: (receipt) => renderCertificatePdf(certificateOf(receipt)),
+        certificatePdf: async (receipt) => renderCertificatePdf(await certificateOf(receipt)),
         offlinePage: () => offlineVerifyPage(`${deps.publicUrl()}/v1/rpc`),
         tsaRootsPem: deps.verify.tsaTrustAnchors.map(toPem).join(""),
         issuer: deps.certificates.issuer,

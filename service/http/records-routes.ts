@@ -17,7 +17,7 @@ export interface RecordsRouteDeps {
   notary: Notary;
   submissions: RecordSubmissions;
   /** The certificate this service issues for an anchored receipt (use case `issueCertificate`). */
-  certificateOf: (receipt: AnchoredReceipt) => Certificate;
+  certificateOf: (receipt: AnchoredReceipt) => Promise<Certificate>;
   /** For a notice: its notifier's entries on the malicious-notifier register before it. */
   notifierFlags: (notice: RecordOf<"notice">) => Promise<RecordOf<"action">[]>;
   metrics: Metrics;
@@ -181,7 +181,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         "the record is not anchored yet; a certificate is issued once it is",
       );
     }
-    const certificate = deps.certificateOf(receipt);
+    const certificate = await deps.certificateOf(receipt);
     if (format === "json") {
       res.json(certificate);
     } else if (format === "pdf") {

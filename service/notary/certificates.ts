@@ -1,4 +1,4 @@
-import { readStoredRecord } from "../records";
+import { parseCommittedRecord, readStoredRecord } from "../records";
 import { holdsPersonalData, type Json } from "../disclosure";
 import {
   certificateNumber,
@@ -7,6 +7,7 @@ import {
   parseCertificateNumber,
   toCertificate,
   type Certificate,
+  type LinkedRecord,
 } from "../certificate";
 import { NotFoundError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
@@ -48,17 +49,44 @@ export async function lookUpCertificate(
  * The certificate of an anchored receipt as this service issues it: its verification code, and
  * a link (and QR code) that carries number and code to the verification page.
  */
-export function issueCertificate(
+export async function issueCertificate(
   receipt: AnchoredReceipt,
-  o: { secret: Uint8Array; issuer: string; publicUrl: string },
-): Certificate {
+  o: { secret: Uint8Array; issuer: string; publicUrl: string; store: RecordIndex },
+): Promise<Certificate> {
   const code = lookupCode(o.secret, receipt.record.id);
   const number = certificateNumber(receipt.record.seq, receipt.leafHash);
   return toCertificate(receipt, {
     verifyUrl: `${o.publicUrl}/verify?certificate=${number}&code=${code}`,
     lookupCode: code,
     issuer: o.issuer,
+    linked: await linkedRecords(o.store, receipt.record.links),
   });
+}
+
+/** The records a record links, as stored: numbers and digests only, no metadata. */
+async function linkedRecords(
+  store: RecordIndex,
+  links: readonly { rel: string; id: string }[],
+): Promise<LinkedRecord[]> {
+  const linked: LinkedRecord[] = [];
+  for (const link of links) {
+    const row = await store.getRecordRow(link.id);
+    if (!row) continue;
+    const record = parseCommittedRecord(row.canonical);
+    linked.push({
+      rel: link.rel,
+      recordId: row.id,
+      seq: row.seq,
+      // As receipts write it: 0x-hex.
+      leafHash: row.leaf_hash.startsWith("0x") ? row.leaf_hash : `0x${row.leaf_hash}`,
+      files: record.files.map((f) => ({
+        ...((f as { personal?: boolean }).personal ? {} : { name: f.name }),
+        sha256: f.sha256,
+        size: f.size,
+      })),
+    });
+  }
+  return linked;
 }
 
 /**

@@ -294,6 +294,36 @@ describe("evidence certificate (存证证书)", function () {
     expect(plain.body).not.to.have.property("warnings");
   });
 
+  it("lists on a notice's certificate the evidence it links, by number and digests, instead of an empty file list", async () => {
+    const notice = await notary.client.postRecord(
+      await exampleRecord("notice", [{ rel: "evidence", id: receipt.record.id }]),
+    );
+    const id = (notice.body as { id: string }).id;
+    await waitAnchored(notary.client, id);
+    const data = (await notary.client.get(`/v1/records/${id}/certificate?format=json`))
+      .body as Certificate;
+    const linked = data.sections.find((s) => s.en === "Linked records")!;
+    expect(linked.fields).to.have.length(1);
+    const evidenceNumber = `EN-${String(receipt.record.seq).padStart(8, "0")}-${receipt.leafHash.slice(2, 10).toUpperCase()}`;
+    expect(linked.fields[0]).to.include({ zh: "证据", en: "evidence" });
+    for (const part of [
+      evidenceNumber,
+      receipt.leafHash,
+      receipt.record.files[0]!.sha256,
+      "截图.png",
+    ])
+      expect(linked.fields[0]!.value).to.include(part);
+    const html = (await notary.client.get(`/v1/records/${id}/certificate`)).body as string;
+    expect(html).to.include("本记录无附件文件");
+    expect(html).to.include(evidenceNumber);
+    const { bytes } = await notary.client.getBytes(`/v1/records/${id}/certificate?format=pdf`);
+    const dir = await mkdtemp(join(tmpdir(), "certificate-linked-"));
+    await writeFile(join(dir, "c.pdf"), bytes);
+    const text = (await run("pdftotext", [join(dir, "c.pdf"), "-"])).stdout.replace(/\s+/g, "");
+    expect(text).to.include(evidenceNumber);
+    expect(text).to.include(receipt.record.files[0]!.sha256);
+  });
+
   it("refuses a certificate for a record not yet anchored, and an unknown format", async () => {
     const slow = await startTestNotary({ BATCH_MAX_WAIT_MS: "3600000" });
     try {
