@@ -4,6 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { chromium } from "playwright-core";
+import { verdictOf } from "../support/verify-page";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { verifyReceipt, type Verification } from "../../service/verify";
 import { providerChainReader } from "../../service/chain-reader";
@@ -308,17 +309,8 @@ describe("RFC 3161 witnesses of batch roots", function () {
         });
         if (!trustService) await page.uncheck("#service-tsa");
         await page.click("#verify");
-        await page.waitForFunction(
-          () =>
-            ["valid", "invalid", "unverifiable"].includes(
-              document.getElementById("verdict")!.dataset.verdict ?? "",
-            ),
-          undefined,
-          { timeout: 60_000 },
-        );
         return {
-          verdict: await page.getAttribute("#verdict", "data-verdict"),
-          text: (await page.textContent("#verdict")) ?? "",
+          ...(await verdictOf(page)),
           witnesses: await page.$$eval("#witnesses li", (items) =>
             items.map((li) => [
               (li as HTMLElement).dataset.witness,
