@@ -61,6 +61,43 @@ function upload(
   });
 }
 
+/**
+ * What a refusal means, in a sentence a person acts on (Chinese, then English). The code stays
+ * on the element (`data-code`) for support and tests; the API's own text is its fallback.
+ */
+const MESSAGES: Record<string, string> = {
+  AUTH_INVALID:
+    "密钥无效或已被撤销，请核对后重试。 This key is not valid or was revoked: check it and try again.",
+  AUTH_MISSING: "请先输入 API 密钥。 Enter your API key first.",
+  AUTH_SCHEME_MISSING: "请只粘贴密钥本身。 Paste the key itself.",
+  RECORD_INVALID_METADATA: "请修正红字标出的项目。 Correct the fields marked in red.",
+  RECORD_INVALID: "请修正红字标出的项目。 Correct the fields marked in red.",
+  SUBMISSION_NOT_OWN:
+    "只能以本人（本单位）名义提交：证件号码须为您密钥登记的号码。 You can submit only in your own name: the identity number must be one your key is registered with.",
+  SUBMISSION_FORBIDDEN: "您的密钥不能提交此类材料。 Your key cannot submit this kind of record.",
+  LINK_UNKNOWN_RECORD:
+    "找不到所选通知，或您无权查看。 The chosen notice cannot be found, or you may not read it.",
+  URL_INVALID:
+    "链接格式不正确，应以 https:// 开头。 The link is not a valid URL: it starts with https://.",
+  NETWORK:
+    "未能连接服务，请检查网络后重试。 The service could not be reached: check the connection and try again.",
+  RATE_LIMITED: "请求过于频繁，请稍后再试。 Too many requests: wait a moment and try again.",
+  STORAGE_FULL:
+    "服务暂时无法保存文件，请稍后再试。 The service cannot store files just now: try again later.",
+  FILE_TOO_LARGE: "文件过大。 The file is too large.",
+};
+
+/** A validator's issue, said as a person would: "Too small: expected string…" never shows. */
+function humanIssue(message: string): string {
+  if (/too small|>=1 characters|required/i.test(message)) return "必填 Required";
+  if (/email/i.test(message)) return "邮箱格式不正确 Not a valid e-mail address";
+  if (/url/i.test(message)) return "链接格式不正确 Not a valid link (https://…)";
+  if (/too big|too long/i.test(message)) return "内容过长 Too long";
+  if (/unified social credit|credit code/i.test(message))
+    return "统一社会信用代码格式不正确 Not a valid unified social credit code";
+  return "请检查此项 Check this field";
+}
+
 /** Shows an API refusal: each issue under its field, the rest in the form's own line. */
 function showError(form: HTMLElement, general: HTMLElement, error: ApiError): void {
   form.querySelectorAll<HTMLElement>("[data-error]").forEach((e) => (e.textContent = ""));
@@ -70,11 +107,33 @@ function showError(form: HTMLElement, general: HTMLElement, error: ApiError): vo
       .filter((e) => issue.path.startsWith(e.dataset.error!))
       .sort((a, b) => b.dataset.error!.length - a.dataset.error!.length)[0];
     if (slot) {
-      slot.textContent = issue.message;
+      slot.textContent = humanIssue(issue.message);
       placed = true;
     }
   }
-  general.textContent = placed ? `${error.code}` : `${error.code}: ${error.message}`;
+  general.dataset.code = error.code;
+  general.textContent =
+    MESSAGES[error.code] ??
+    (placed ? MESSAGES.RECORD_INVALID! : `未能提交 Not accepted: ${error.message}`);
+}
+
+/** A field corrected clears the complaint about it, and the form's own line with it. */
+function clearStaleErrors(form: HTMLElement, general: HTMLElement): void {
+  form.addEventListener("input", (event) => {
+    const path = (event.target as HTMLElement).dataset.path;
+    general.textContent = "";
+    if (!path) return;
+    form
+      .querySelectorAll<HTMLElement>("[data-error]")
+      .forEach((slot) => path.startsWith(slot.dataset.error!) && (slot.textContent = ""));
+  });
+}
+
+/** A time as people here read it: Beijing time, "12月8日 19:39"; the exact instant on hover. */
+function inBeijing(iso: string): string {
+  const t = new Date(Date.parse(iso) + 8 * 3_600_000);
+  const hhmm = t.toISOString().slice(11, 16);
+  return `${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hhmm}`;
 }
 
 async function download(path: string, name: string): Promise<void> {
@@ -105,7 +164,8 @@ async function showTimeline(caseId: string): Promise<void> {
     ...view.steps.map((s) => {
       const li = document.createElement("li");
       li.dataset.state = s.state;
-      li.textContent = `${s.step} — ${s.state}${s.at ? ` ${s.at}` : ""}${s.due ? ` (due ${s.due})` : ""}`;
+      li.textContent = `${s.step} — ${s.state}${s.at ? ` ${inBeijing(s.at)}` : ""}${s.due ? ` · 截止 due ${inBeijing(s.due)}` : ""}`;
+      li.title = [s.at, s.due].filter(Boolean).join(" / ");
       return li;
     }),
   );
@@ -121,14 +181,23 @@ async function loadCases(): Promise<void> {
     ...cases.map((c) => {
       const tr = document.createElement("tr");
       tr.dataset.case = c.caseId;
+      const labels = ["通知 Notice", "收到 Received", "下一步 Next step", "逾期 Overdue"];
       const cells = [
         c.caseId,
-        c.receivedAt,
-        c.next ? `${c.next.step} (${c.next.due})` : "—",
+        inBeijing(c.receivedAt),
+        c.next ? `${c.next.step} · 截止 ${inBeijing(c.next.due)}` : "—",
         c.overdue.map((o) => o.step).join("; ") || "—",
       ];
-      for (const value of cells)
-        tr.appendChild(Object.assign(document.createElement("td"), { textContent: value }));
+      cells.forEach((value, i) => {
+        const td = tr.appendChild(document.createElement("td"));
+        // On a phone each row stacks, each value under its label; the id is selected whole.
+        td.dataset.label = labels[i]!;
+        if (i === 0)
+          td.appendChild(
+            Object.assign(document.createElement("code"), { className: "id", textContent: value }),
+          );
+        else td.textContent = value;
+      });
       const open = Object.assign(document.createElement("button"), {
         className: "link",
         type: "button",
@@ -239,8 +308,12 @@ async function submitNotice(event: Event): Promise<void> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(record),
     });
-    $("notice-ok").textContent = `已提交 Submitted: ${answer.id}`;
+    ($("notice-form") as HTMLFormElement).reset();
+    $("n-progress").hidden = true;
+    showRightFields();
+    $("notice-ok").textContent = `已提交，案件如下 Submitted: ${answer.id}`;
     await loadCases();
+    await showTimeline(answer.id);
   } catch (e) {
     if (e instanceof TypeError) showError(form, error, { code: "URL_INVALID", message: e.message });
     else showError(form, error, e as ApiError);
@@ -252,8 +325,36 @@ async function submitAnswer(event: Event): Promise<void> {
   const form = $("answer-form");
   const error = $("answer-error");
   $("answer-ok").textContent = "";
+  error.textContent = "";
   try {
     const url = text("a-url");
+    // The preliminary evidence of non-infringement art. 43 asks for: without it the
+    // declaration starts no 15-day wait, so the merchant attaches it here.
+    const links = [{ rel: "answers", id: text("a-notice") }];
+    const file = $<HTMLInputElement>("a-file").files?.[0];
+    if (file) {
+      const bar = $<HTMLProgressElement>("a-progress");
+      bar.hidden = false;
+      const evidence = await upload(
+        {
+          kind: "evidence",
+          metadata: {
+            role: "declaration_proof",
+            phase: "after",
+            description: `${file.name} (portal upload, answering ${text("a-notice")})`,
+            collection: {
+              collector: { name: text("a-name") || "—" },
+              method: "upload",
+              environment: { tool: "portal", toolVersion: "1" },
+              capturedAt: new Date().toISOString(),
+            },
+          },
+        },
+        [file],
+        (f) => (bar.value = f),
+      );
+      links.push({ rel: "evidence", id: evidence.id });
+    }
     const answer = await api<{ id: string }>("/v1/records", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -274,15 +375,39 @@ async function submitAnswer(event: Event): Promise<void> {
             statement: "本声明内容真实。 The contents of this declaration are true.",
           },
         },
-        links: [{ rel: "answers", id: text("a-notice") }],
+        links,
       }),
     });
+    const notice = text("a-notice");
+    ($("answer-form") as HTMLFormElement).reset();
+    $("a-progress").hidden = true;
     $("answer-ok").textContent = `已提交 Submitted: ${answer.id}`;
     await loadCases();
+    await showTimeline(notice);
   } catch (e) {
     if (e instanceof TypeError) showError(form, error, { code: "URL_INVALID", message: e.message });
     else showError(form, error, e as ApiError);
   }
+}
+
+/** What the notice already says of the listing: the merchant answers for it, not retypes it. */
+async function prefillAnswer(): Promise<void> {
+  const id = text("a-notice");
+  if (!id) return;
+  const { record } = await api<{
+    record: { metadata: { targets?: { url: string; shopId?: string }[] } };
+  }>(`/v1/records/${id}`);
+  const target = record.metadata.targets?.[0];
+  if (target && !text("a-url")) $<HTMLInputElement>("a-url").value = target.url;
+  $("a-listing").textContent = target
+    ? `通知所指商品 The notice names: ${target.url}${target.shopId ? `（店铺 shop ${target.shopId}）` : ""}`
+    : "";
+}
+
+function showRightFields(): void {
+  document
+    .querySelectorAll<HTMLElement>("[data-right]")
+    .forEach((e) => (e.hidden = e.dataset.right !== text("n-right")));
 }
 
 async function start(): Promise<void> {
@@ -294,9 +419,13 @@ async function start(): Promise<void> {
     $("notice-section").hidden = me.role !== "rights_holder";
     $("answer-section").hidden = me.role !== "merchant";
     await loadCases();
+    if (me.role === "merchant") await prefillAnswer().catch(() => undefined);
   } catch (e) {
     sessionStorage.removeItem(KEY);
-    $("signin-error").textContent = `${(e as ApiError).code}: ${(e as ApiError).message}`;
+    const error = e as ApiError;
+    const line = $("signin-error");
+    line.dataset.code = error.code;
+    line.textContent = MESSAGES[error.code] ?? `未能登录 Could not sign in: ${error.message}`;
   }
 }
 
@@ -312,10 +441,12 @@ $("signout").addEventListener("click", () => {
 });
 $("notice-form").addEventListener("submit", (e) => void submitNotice(e));
 // Only the chosen right type's own fields are shown.
-$("n-right").addEventListener("change", () => {
-  document
-    .querySelectorAll<HTMLElement>("[data-right]")
-    .forEach((e) => (e.hidden = e.dataset.right !== text("n-right")));
-});
+$("n-right").addEventListener("change", showRightFields);
 $("answer-form").addEventListener("submit", (e) => void submitAnswer(e));
+$("a-notice").addEventListener("change", () => {
+  $<HTMLInputElement>("a-url").value = "";
+  void prefillAnswer().catch(() => undefined);
+});
+clearStaleErrors($("notice-form"), $("notice-error"));
+clearStaleErrors($("answer-form"), $("answer-error"));
 if (sessionStorage.getItem(KEY)) void start();

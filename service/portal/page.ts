@@ -23,7 +23,10 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--li
 progress{width:100%;height:.8rem}
 nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 [hidden]{display:none!important}
-@media (max-width:32rem){body{padding:.6rem}section{padding:.75rem}button{width:100%}}
+code.id{font-size:.85rem;user-select:all;overflow-wrap:anywhere}td,th{overflow-wrap:normal;word-break:keep-all}
+@media (max-width:32rem){body{padding:.6rem}section{padding:.75rem}button{width:100%}
+#cases-table thead{display:none}#cases-table tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
+#cases-table td{display:block;border:0;padding:.15rem 0}#cases-table td[data-label]::before{content:attr(data-label);display:block;color:var(--muted);font-size:.8rem}}
 </style></head><body>
 <h1>当事人门户 <small>Parties' portal</small></h1>
 <section id="signin">
@@ -35,7 +38,7 @@ nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 <div id="app" hidden>
 <nav><span id="who"></span><button class="link" id="signout" type="button">退出 Sign out</button></nav>
 <section><h2>我的案件 <small>My cases</small></h2>
-<table><thead><tr><th>通知 Notice</th><th>收到 Received</th><th>下一步 Next step</th><th>逾期 Overdue</th><th></th></tr></thead><tbody id="cases"></tbody></table>
+<table id="cases-table"><thead><tr><th>通知 Notice</th><th>收到 Received</th><th>下一步 Next step</th><th>逾期 Overdue</th><th></th></tr></thead><tbody id="cases"></tbody></table>
 <p class="muted" id="cases-empty" hidden>暂无案件 No cases yet.</p></section>
 <section id="timeline-section" hidden><h2>案件时间线 <small>Case timeline</small> <span id="timeline-case" class="muted"></span></h2>
 <p id="case-status"></p>
@@ -72,7 +75,10 @@ nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 <div><label for="a-id">证件号码 Identity document no.</label><input id="a-id" data-path="metadata.merchant.idDocument.number"><div class="error" data-error="metadata.merchant.idDocument"></div></div>
 <div><label for="a-url">商品链接 Listing URL</label><input id="a-url" data-path="metadata.items.0.url"><div class="error" data-error="metadata.items"></div></div>
 </div>
+<p class="muted" id="a-listing"></p>
 <label for="a-argument">理由 Argument</label><textarea id="a-argument" data-path="metadata.argument"></textarea><div class="error" data-error="metadata.argument"></div>
+<label for="a-file">不侵权初步证据 Evidence of non-infringement (licence, invoice, authorisation)</label><input id="a-file" type="file">
+<progress id="a-progress" value="0" max="1" hidden></progress>
 <div class="error" id="answer-error"></div><div class="ok" id="answer-ok"></div>
 <button type="submit">提交 Submit</button></form></section>
 </div>

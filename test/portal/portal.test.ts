@@ -81,7 +81,9 @@ describe("the parties' portal in headless Chromium", function () {
     await page.fill("#key", "not-a-key");
     await page.click('#signin-form button[type="submit"]');
     await page.waitForFunction(() => document.getElementById("signin-error")!.textContent !== "");
-    expect(await page.textContent("#signin-error")).to.include("AUTH_INVALID");
+    // A sentence a person acts on; the code stays on the element, not in the text.
+    expect(await page.textContent("#signin-error")).to.include("密钥无效");
+    expect(await page.getAttribute("#signin-error", "data-code")).to.equal("AUTH_INVALID");
     expect(page.url()).not.to.include("key");
     await page.close();
   });
@@ -96,7 +98,12 @@ describe("the parties' portal in headless Chromium", function () {
       () =>
         document.querySelector('[data-error="metadata.notifier.legalName"]')!.textContent !== "",
     );
+    // In words, never the validator's text; and gone once the field is filled in.
+    const complaint = '[data-error="metadata.notifier.legalName"]';
+    expect(await page.textContent(complaint)).to.equal("必填 Required");
+    expect(await page.textContent("#notice-error")).not.to.match(/[A-Z_]{6,}|expected/);
     await page.fill("#n-name", "Luma Footwear Co., Ltd.");
+    expect(await page.textContent(complaint)).to.equal("");
     await page.fill("#n-id", HOLDER_ID);
     await page.fill("#n-reg", "30123456");
     await page.fill("#n-class", "25");
@@ -114,7 +121,13 @@ describe("the parties' portal in headless Chromium", function () {
     await page.waitForFunction(() => document.getElementById("notice-ok")!.textContent !== "");
     const noticeId = /Submitted: (\S+)/.exec((await page.textContent("#notice-ok"))!)![1]!;
     await page.waitForSelector(`tr[data-case="${noticeId}"]`);
-    expect(await page.getAttribute("#n-progress", "value")).to.equal("1");
+    // The form is cleared for the next notice, and the new case is shown.
+    expect(await page.inputValue("#n-name")).to.equal("");
+    expect(await page.isVisible("#n-progress")).to.equal(false);
+    await page.waitForFunction(
+      (id) => document.getElementById("timeline-case")!.textContent === id,
+      noticeId,
+    );
     // Anchored, as the API says, and the timeline shows the notice received.
     await waitAnchored(holder, noticeId);
     await page.click(`tr[data-case="${noticeId}"] button`);
@@ -136,12 +149,34 @@ describe("the parties' portal in headless Chromium", function () {
     const desk = await signIn(merchant);
     expect(await desk.isVisible("#answer-section")).to.equal(true);
     await desk.selectOption("#a-notice", noticeId);
+    // What the notice says of the listing is filled in: the merchant answers, not retypes.
+    await desk.waitForFunction(
+      () => (document.getElementById("a-url") as HTMLInputElement).value !== "",
+    );
+    expect(await desk.inputValue("#a-url")).to.equal("https://shop.example.com/item/889123");
+    expect(await desk.textContent("#a-listing")).to.include("s-5521");
     await desk.fill("#a-name", "Happy Feet Trading Co., Ltd.");
     await desk.fill("#a-id", "91310115MA1HX0XX2Y");
-    await desk.fill("#a-url", "https://shop.example.com/item/889123");
     await desk.fill("#a-argument", "Genuine goods from an authorised distributor.");
+    // The merchant's preliminary evidence of non-infringement, as art. 43 asks.
+    await desk.setInputFiles("#a-file", {
+      name: "授权书.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("an authorisation from the brand"),
+    });
     await desk.click('#answer-form button[type="submit"]');
     await desk.waitForFunction(() => document.getElementById("answer-ok")!.textContent !== "");
+    const declarationId = /Submitted: (\S+)/.exec((await desk.textContent("#answer-ok"))!)![1]!;
+    const declaration = (await notary.client.get(`/v1/records/${declarationId}`)).body as {
+      record: { links: { rel: string; id: string }[] };
+    };
+    const evidence = declaration.record.links.find((l) => l.rel === "evidence");
+    expect(evidence, "the declaration links its evidence").to.not.equal(undefined);
+    const evidenceRecord = (await notary.client.get(`/v1/records/${evidence!.id}`)).body as {
+      record: { files: { name: string }[] };
+    };
+    expect(evidenceRecord.record.files.map((f) => f.name)).to.deep.equal(["授权书.pdf"]);
+    expect(await desk.inputValue("#a-argument")).to.equal("");
     const answers = (await notary.client.get(`/v1/cases/${noticeId}`)).body as {
       steps: { step: string }[];
     };
@@ -152,7 +187,20 @@ describe("the parties' portal in headless Chromium", function () {
     const evidence = await holder.postRecord(await exampleRecord("evidence"));
     expect(evidence.status).to.equal(201);
     const page = await signIn(holder, { width: 360, height: 800 });
+    await page.waitForSelector("#cases tr");
     expect(await overlaps(page)).to.deep.equal([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(360);
+    // The cases stack, each value under its label across the screen, so no word is squeezed
+    // into a narrow column.
+    const cells = await page.$$eval("#cases td[data-label]", (tds) =>
+      tds.map((td) => ({
+        label: (td as HTMLElement).dataset.label,
+        width: td.getBoundingClientRect().width,
+      })),
+    );
+    expect(cells.length).to.be.greaterThan(0);
+    for (const cell of cells) expect(cell.width, cell.label).to.be.greaterThan(250);
+    // Times in Beijing time, as a person here reads them.
+    expect(await page.textContent("#cases")).to.match(/\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
   });
 });
