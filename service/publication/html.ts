@@ -23,9 +23,75 @@ const SUBJECT = {
   report: "消费者举报 Consumer report",
 } as const;
 
+/** Each public field's label in words, as the page's readers read it (README, publication). */
+const LABELS: Record<string, string> = {
+  receivedAt: "收到时间 Received",
+  channel: "渠道 Channel",
+  notifier: "通知人 Notifier",
+  right: "权利 Right",
+  listings: "商品链接 Listings",
+  explanation: "侵权说明 Explanation",
+  merchant: "商户 Merchant",
+  argument: "理由 Argument",
+  type: "措施 Measure",
+  effectiveAt: "生效时间 Took effect",
+  decidedBy: "决定方 Decided by",
+  reasons: "理由 Reasons",
+  measure: "措施内容 What was done",
+  legalGround: "依据 Legal ground",
+  redress: "救济途径 Redress",
+  authority: "作出机关 Authority",
+  documentNumber: "文书编号 Document number",
+  decidedOn: "决定日期 Decided on",
+  violation: "违法行为 Violation",
+  penalty: "处罚 Penalty",
+  party: "承诺人 Party",
+  text: "承诺内容 Commitment",
+  signedAt: "签署日期 Signed on",
+  validUntil: "有效期至 Valid until",
+  category: "类别 Category",
+  content: "内容 Content",
+};
+
+const RIGHT_TYPES: Record<string, string> = {
+  trademark: "商标 trademark",
+  patent: "专利 patent",
+  copyright: "著作权 copyright",
+};
+
+const DECIDERS: Record<string, string> = {
+  person: "人工决定 decided by a person",
+  automated: "自动决定 decided automatically",
+};
+
+/** A value as a reader reads it: times in Beijing time, codes in words. */
+function wordsFor(key: string, value: unknown): unknown {
+  if (typeof value !== "string") {
+    if (key === "right" && value && typeof value === "object") {
+      const r = value as { type?: string };
+      return { ...r, ...(r.type && { type: RIGHT_TYPES[r.type] ?? r.type }) };
+    }
+    return value;
+  }
+  if (key === "channel") {
+    const name = CHANNEL_NAMES[value as ChannelName];
+    return name ? `${name.zh} ${name.en}` : value;
+  }
+  if (key === "decidedBy") return DECIDERS[value] ?? value;
+  if ((key === "receivedAt" || key === "effectiveAt") && !Number.isNaN(Date.parse(value)))
+    return inBeijing(value);
+  return value;
+}
+
+/** "2026-12-04 06:50 北京时间": the time people here read, the instant kept in the feed. */
+function inBeijing(iso: string): string {
+  return `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16)} 北京时间`;
+}
+
 function fields(view: Record<string, unknown>): string {
   return Object.entries(view)
-    .map(([k, v]) => {
+    .map(([k, raw]) => {
+      const v = wordsFor(k, raw);
       const value =
         typeof v === "string"
           ? escape(v)
@@ -40,7 +106,7 @@ function fields(view: Record<string, unknown>): string {
             : escape(
                 typeof v === "object" && v !== null ? Object.values(v).join(" · ") : String(v),
               );
-      return `<dt>${escape(k)}</dt><dd>${value}</dd>`;
+      return `<dt>${escape(LABELS[k] ?? k)}</dt><dd>${value}</dd>`;
     })
     .join("");
 }
@@ -50,7 +116,7 @@ export function renderPublicationsHtml(publications: readonly Publication[]): st
   const items = publications
     .map(
       (p) => `<article><h2>${SUBJECT[p.subject]}</h2>
-<p class="meta">公示时间 Published ${escape(p.publishedAt)} · <a href="${escape(p.verify)}">验证公示 verify the publication</a></p>
+<p class="meta">公示时间 Published ${escape(inBeijing(p.publishedAt))} · <a href="${escape(p.verify)}">验证公示 verify the publication</a></p>
 ${p.warningText ? `<p><strong>警示 Warning:</strong> ${escape(p.warningText)}</p>` : ""}
 ${p.items
   .map(

@@ -194,6 +194,19 @@ describe("publication (E-Commerce Law art. 44)", function () {
       }
     });
 
+    it("labels every field of the page in words, its values too, with times in Beijing time", async () => {
+      const page = (await notary.client.withKey(undefined).get("/public/publications"))
+        .body as string;
+      const labels = [...page.matchAll(/<dt>([^<]*)<\/dt>/g)].map((m) => m[1]!);
+      expect(labels.length).to.be.greaterThan(10);
+      // No bare field name (receivedAt, legalGround) reaches a reader.
+      for (const label of labels) expect(label, label).to.match(/[\u4e00-\u9fff]/);
+      expect(labels).to.include.members(["收到时间 Received", "渠道 Channel", "通知人 Notifier"]);
+      expect(page).to.include("专门的通知系统 dedicated notice system");
+      expect(page).to.include("专利 patent");
+      expect(page).to.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/);
+    });
+
     it("shows the contact directory and every version of it", async () => {
       const anonymous = notary.client.withKey(undefined);
       const page = await anonymous.get("/public/contacts");
