@@ -98,6 +98,37 @@ function humanIssue(message: string): string {
   return "请检查此项 Check this field";
 }
 
+/**
+ * A file uploaded as an evidence record of its own (collected by upload, through the portal),
+ * with the bar showing its progress: the link a notice or declaration then carries.
+ */
+async function uploadEvidence(
+  file: File,
+  bar: HTMLProgressElement,
+  o: { role: string; phase: string; description: string; collector: string },
+): Promise<{ rel: string; id: string }> {
+  bar.hidden = false;
+  const evidence = await upload(
+    {
+      kind: "evidence",
+      metadata: {
+        role: o.role,
+        phase: o.phase,
+        description: o.description,
+        collection: {
+          collector: { name: o.collector || "—" },
+          method: "upload",
+          environment: { tool: "portal", toolVersion: "1" },
+          capturedAt: new Date().toISOString(),
+        },
+      },
+    },
+    [file],
+    (f) => (bar.value = f),
+  );
+  return { rel: "evidence", id: evidence.id };
+}
+
 /** Shows an API refusal: each issue under its field, the rest in the form's own line. */
 function showError(form: HTMLElement, general: HTMLElement, error: ApiError): void {
   form.querySelectorAll<HTMLElement>("[data-error]").forEach((e) => (e.textContent = ""));
@@ -243,29 +274,15 @@ async function submitNotice(event: Event): Promise<void> {
     const links: { rel: string; id: string }[] = [];
     const file = $<HTMLInputElement>("n-file").files?.[0];
     const today = new Date().toISOString().slice(0, 10);
-    if (file) {
-      const bar = $<HTMLProgressElement>("n-progress");
-      bar.hidden = false;
-      const evidence = await upload(
-        {
-          kind: "evidence",
-          metadata: {
-            role: "infringement_capture",
-            phase: "before",
-            description: `${file.name} (portal upload)`,
-            collection: {
-              collector: { name: text("n-name") || "—" },
-              method: "upload",
-              environment: { tool: "portal", toolVersion: "1" },
-              capturedAt: new Date().toISOString(),
-            },
-          },
-        },
-        [file],
-        (f) => (bar.value = f),
+    if (file)
+      links.push(
+        await uploadEvidence(file, $("n-progress") as HTMLProgressElement, {
+          role: "infringement_capture",
+          phase: "before",
+          description: `${file.name} (portal upload)`,
+          collector: text("n-name"),
+        }),
       );
-      links.push({ rel: "evidence", id: evidence.id });
-    }
     const id = text("n-id");
     const record = {
       kind: "notice",
@@ -332,29 +349,15 @@ async function submitAnswer(event: Event): Promise<void> {
     // declaration starts no 15-day wait, so the merchant attaches it here.
     const links = [{ rel: "answers", id: text("a-notice") }];
     const file = $<HTMLInputElement>("a-file").files?.[0];
-    if (file) {
-      const bar = $<HTMLProgressElement>("a-progress");
-      bar.hidden = false;
-      const evidence = await upload(
-        {
-          kind: "evidence",
-          metadata: {
-            role: "declaration_proof",
-            phase: "after",
-            description: `${file.name} (portal upload, answering ${text("a-notice")})`,
-            collection: {
-              collector: { name: text("a-name") || "—" },
-              method: "upload",
-              environment: { tool: "portal", toolVersion: "1" },
-              capturedAt: new Date().toISOString(),
-            },
-          },
-        },
-        [file],
-        (f) => (bar.value = f),
+    if (file)
+      links.push(
+        await uploadEvidence(file, $("a-progress") as HTMLProgressElement, {
+          role: "declaration_proof",
+          phase: "after",
+          description: `${file.name} (portal upload, answering ${text("a-notice")})`,
+          collector: text("a-name"),
+        }),
       );
-      links.push({ rel: "evidence", id: evidence.id });
-    }
     const answer = await api<{ id: string }>("/v1/records", {
       method: "POST",
       headers: { "content-type": "application/json" },
