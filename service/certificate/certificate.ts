@@ -5,6 +5,9 @@ import { DEV_CHAIN_IDS } from "../verify/verifier";
 import { checkDisclosures } from "../verify/record-steps";
 import { describeSubject, HIDDEN } from "./subject";
 import { describeToken } from "../witnesses/rfc3161";
+import { inBeijingTime } from "./beijing-time";
+
+export { inBeijingTime };
 
 export const CERTIFICATE_FORMAT = "evidence-certificate/v1";
 
@@ -40,20 +43,6 @@ export const CertificateSchema = z
   })
   .strict();
 export type Certificate = z.infer<typeof CertificateSchema>;
-
-/**
- * A time as a Chinese court reads it and as the chain states it: Beijing time (UTC+8), then
- * UTC. Certificates travel between jurisdictions; neither reader converts.
- */
-export const inBeijingTime = (iso: string): string => {
-  const at = Date.parse(iso);
-  const plain = (ms: number) =>
-    new Date(ms)
-      .toISOString()
-      .replace("T", " ")
-      .replace(/\.\d{3}Z$/, "");
-  return `${plain(at + 8 * 3_600_000)} 北京时间 Beijing (${plain(at)} UTC)`;
-};
 
 interface CertificateWitness {
   type: string;

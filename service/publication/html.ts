@@ -1,4 +1,5 @@
 import { CHANNEL_NAMES, type ChannelName } from "../records";
+import { inBeijingTime } from "../certificate/beijing-time";
 import type { DirectoryVersion, Publication } from "./publication";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -79,13 +80,8 @@ function wordsFor(key: string, value: unknown): unknown {
   }
   if (key === "decidedBy") return DECIDERS[value] ?? value;
   if ((key === "receivedAt" || key === "effectiveAt") && !Number.isNaN(Date.parse(value)))
-    return inBeijing(value);
+    return inBeijingTime(value);
   return value;
-}
-
-/** "2026-12-04 06:50 北京时间": the time people here read, the instant kept in the feed. */
-function inBeijing(iso: string): string {
-  return `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16)} 北京时间`;
 }
 
 function fields(view: Record<string, unknown>): string {
@@ -116,7 +112,7 @@ export function renderPublicationsHtml(publications: readonly Publication[]): st
   const items = publications
     .map(
       (p) => `<article><h2>${SUBJECT[p.subject]}</h2>
-<p class="meta">公示时间 Published ${escape(inBeijing(p.publishedAt))} · <a href="${escape(p.verify)}">验证公示 verify the publication</a></p>
+<p class="meta">公示时间 Published ${escape(inBeijingTime(p.publishedAt))} · <a href="${escape(p.verify)}">验证公示 verify the publication</a></p>
 ${p.warningText ? `<p><strong>警示 Warning:</strong> ${escape(p.warningText)}</p>` : ""}
 ${p.items
   .map(

@@ -17,6 +17,7 @@ import {
 } from "../verify";
 import { rpcChainReader } from "../chain-reader/rpc-chain-reader";
 import { certificatesFromPemOrDer } from "../witnesses/rfc3161";
+import { inBeijingTime } from "../certificate/beijing-time";
 
 const CHUNK = 4 << 20;
 const STEP_NAMES: Record<string, string> = {
@@ -72,17 +73,10 @@ function showWitness(w: WitnessReport): void {
   $("witnesses").appendChild(li);
 }
 
-/** A time as the certificate prints it: Beijing time first, UTC beside it. */
-function inBeijing(iso: string): string {
-  const at = Date.parse(iso);
-  const local = new Date(at + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 19);
-  return `${local} 北京时间（${new Date(at).toISOString().slice(11, 19)} UTC）`;
-}
-
 /** The verdict in one sentence a clerk reads: what was proven, since when. */
 function headline(v: Verification): string {
   if (v.verdict === "valid" && v.proves)
-    return `✓ 此存证自 ${inBeijing(v.proves.existedBy)} 起未被篡改。 This record has not been altered since ${new Date(v.proves.existedBy).toISOString().replace("T", " ").slice(0, 19)} UTC.`;
+    return `✓ 此存证自 ${inBeijingTime(v.proves.existedBy)} 起未被篡改。 This record has not been altered since then.`;
   if (v.verdict === "invalid") {
     const failed = v.steps.find((s) => s.status === "fail");
     return `✗ 无效：${STEP_NAMES[failed?.step ?? ""] ?? ""}未通过（${failed?.code}）。 INVALID: the ${failed?.step} check failed.`;

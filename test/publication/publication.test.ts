@@ -204,7 +204,7 @@ describe("publication (E-Commerce Law art. 44)", function () {
       expect(labels).to.include.members(["收到时间 Received", "渠道 Channel", "通知人 Notifier"]);
       expect(page).to.include("专门的通知系统 dedicated notice system");
       expect(page).to.include("专利 patent");
-      expect(page).to.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/);
+      expect(page).to.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 北京时间/);
     });
 
     it("shows the contact directory and every version of it", async () => {
