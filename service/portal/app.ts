@@ -1,8 +1,11 @@
 /**
  * The portal's script (bundled by esbuild; plain TypeScript over the public API). Every call
  * carries the key from this tab's session storage; refusals are shown next to the field the
- * API names in `error.details.issues[].path`.
+ * API names in `error.details.issues[].path`. Texts come from the one catalogue, in the
+ * reader's language (`service/i18n`).
  */
+import { copyButton, localisePage } from "../i18n/page-language";
+import { translator } from "../i18n/translator";
 interface ApiError {
   code: string;
   message: string;
@@ -22,6 +25,8 @@ interface CaseSummary {
 }
 
 const KEY = "notary-api-key";
+/** The undertaking as signed: in both languages, whatever the page shows, for the record. */
+const bothLanguages = (key: string) => `${translator("zh")(key)} ${translator("en")(key)}`;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const text = (id: string) => $<HTMLInputElement>(id).value.trim();
 
@@ -61,41 +66,37 @@ function upload(
   });
 }
 
+const page = localisePage(() => void redraw());
+
 /**
- * What a refusal means, in a sentence a person acts on (Chinese, then English). The code stays
- * on the element (`data-code`) for support and tests; the API's own text is its fallback.
+ * What a refusal means, in a sentence a person acts on, from the catalogue. The code stays on
+ * the element (`data-code`) for support and tests; the API's own text only where a code has
+ * no sentence (a service newer than this page).
  */
-const MESSAGES: Record<string, string> = {
-  AUTH_INVALID:
-    "密钥无效或已被撤销，请核对后重试。 This key is not valid or was revoked: check it and try again.",
-  AUTH_MISSING: "请先输入 API 密钥。 Enter your API key first.",
-  AUTH_SCHEME_MISSING: "请只粘贴密钥本身。 Paste the key itself.",
-  RECORD_INVALID_METADATA: "请修正红字标出的项目。 Correct the fields marked in red.",
-  RECORD_INVALID: "请修正红字标出的项目。 Correct the fields marked in red.",
-  SUBMISSION_NOT_OWN:
-    "只能以本人（本单位）名义提交：证件号码须为您密钥登记的号码。 You can submit only in your own name: the identity number must be one your key is registered with.",
-  SUBMISSION_FORBIDDEN: "您的密钥不能提交此类材料。 Your key cannot submit this kind of record.",
-  LINK_UNKNOWN_RECORD:
-    "找不到所选通知，或您无权查看。 The chosen notice cannot be found, or you may not read it.",
-  URL_INVALID:
-    "链接格式不正确，应以 https:// 开头。 The link is not a valid URL: it starts with https://.",
-  NETWORK:
-    "未能连接服务，请检查网络后重试。 The service could not be reached: check the connection and try again.",
-  RATE_LIMITED: "请求过于频繁，请稍后再试。 Too many requests: wait a moment and try again.",
-  STORAGE_FULL:
-    "服务暂时无法保存文件，请稍后再试。 The service cannot store files just now: try again later.",
-  FILE_TOO_LARGE: "文件过大。 The file is too large.",
-};
+function sentence(
+  error: ApiError,
+  fallback: "portal.notAccepted" | "portal.couldNotSignIn",
+): string {
+  const key = `error.${error.code}`;
+  return page.t(key, { defaultValue: "" }) || page.t(fallback, { message: error.message });
+}
 
 /** A validator's issue, said as a person would: "Too small: expected string…" never shows. */
 function humanIssue(message: string): string {
-  if (/too small|>=1 characters|required/i.test(message)) return "必填 Required";
-  if (/email/i.test(message)) return "邮箱格式不正确 Not a valid e-mail address";
-  if (/url/i.test(message)) return "链接格式不正确 Not a valid link (https://…)";
-  if (/too big|too long/i.test(message)) return "内容过长 Too long";
-  if (/unified social credit|credit code/i.test(message))
-    return "统一社会信用代码格式不正确 Not a valid unified social credit code";
-  return "请检查此项 Check this field";
+  const kind = /too small|>=1 characters|required/i.test(message)
+    ? "required"
+    : /email/i.test(message)
+      ? "email"
+      : /url/i.test(message)
+        ? "url"
+        : /too big|too long/i.test(message)
+          ? "tooLong"
+          : /unified social credit|credit code/i.test(message)
+            ? "creditCode"
+            : /future|later than/i.test(message)
+              ? "future"
+              : "check";
+  return page.t(`issue.${kind}`);
 }
 
 /**
@@ -138,14 +139,15 @@ function showError(form: HTMLElement, general: HTMLElement, error: ApiError): vo
       .filter((e) => issue.path.startsWith(e.dataset.error!))
       .sort((a, b) => b.dataset.error!.length - a.dataset.error!.length)[0];
     if (slot) {
+      slot.dataset.issue = issue.message;
       slot.textContent = humanIssue(issue.message);
       placed = true;
     }
   }
   general.dataset.code = error.code;
-  general.textContent =
-    MESSAGES[error.code] ??
-    (placed ? MESSAGES.RECORD_INVALID! : `未能提交 Not accepted: ${error.message}`);
+  general.textContent = placed
+    ? page.t("error.RECORD_INVALID")
+    : sentence(error, "portal.notAccepted");
 }
 
 /** A field corrected clears the complaint about it, and the form's own line with it. */
@@ -160,11 +162,30 @@ function clearStaleErrors(form: HTMLElement, general: HTMLElement): void {
   });
 }
 
-/** A time as people here read it: Beijing time, "12月8日 19:39"; the exact instant on hover. */
+/** A time as people here read it: Beijing time, "12月8日 19:39" ("8 Dec 19:39"); the instant on hover. */
 function inBeijing(iso: string): string {
   const t = new Date(Date.parse(iso) + 8 * 3_600_000);
   const hhmm = t.toISOString().slice(11, 16);
-  return `${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hhmm}`;
+  if (page.language === "zh") return `${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hhmm}`;
+  const month = t.toLocaleString("en", { month: "short", timeZone: "UTC" });
+  return `${t.getUTCDate()} ${month} ${hhmm}`;
+}
+
+/** A step of a case in words; a delay names its cause after the words. */
+function stepName(step: string): string {
+  const delay = /^excluded delay \((.*)\)$/.exec(step);
+  if (delay) return `${page.t("step.excluded delay")} (${delay[1]})`;
+  return page.t(`step.${step}`, { defaultValue: step });
+}
+
+/** An id shown whole, selectable at once, with a button that copies it. */
+function idCell(id: string): HTMLElement {
+  const span = document.createElement("span");
+  span.append(
+    Object.assign(document.createElement("code"), { className: "id", textContent: id }),
+    copyButton(id, page),
+  );
+  return span;
 }
 
 async function download(path: string, name: string): Promise<void> {
@@ -178,24 +199,39 @@ async function download(path: string, name: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+interface CaseView {
+  caseId: string;
+  steps: { step: string; state: string; due?: string; at?: string }[];
+  notice: { status: string; batchIndex: number | null };
+}
+/** What the page drew, kept so a language switch redraws it without asking the service again. */
+const shown: { cases?: CaseSummary[]; timeline?: CaseView } = {};
+
 async function showTimeline(caseId: string): Promise<void> {
-  const view = await api<{ steps: { step: string; state: string; due?: string; at?: string }[] }>(
-    `/v1/cases/${caseId}`,
-  );
-  const notice = await api<{ status: string; batchIndex: number | null }>(`/v1/records/${caseId}`);
+  const view = await api<{ steps: CaseView["steps"] }>(`/v1/cases/${caseId}`);
+  const notice = await api<CaseView["notice"]>(`/v1/records/${caseId}`);
+  shown.timeline = { caseId, steps: view.steps, notice };
+  drawTimeline(shown.timeline);
+}
+
+function drawTimeline({ caseId, steps, notice }: CaseView): void {
   $("timeline-section").hidden = false;
-  $("timeline-case").textContent = caseId;
+  $("timeline-case").replaceChildren(idCell(caseId));
   const status = $("case-status");
   status.dataset.status = notice.status;
   status.textContent =
     notice.status === "anchored"
-      ? `通知已上链存证 The notice is anchored (batch ${notice.batchIndex})`
-      : "通知已接收，等待上链 The notice is received, waiting to be anchored";
+      ? page.t("portal.anchored", { batch: notice.batchIndex })
+      : page.t("portal.waiting");
   $("timeline").replaceChildren(
-    ...view.steps.map((s) => {
+    ...steps.map((s) => {
       const li = document.createElement("li");
       li.dataset.state = s.state;
-      li.textContent = `${s.step} — ${s.state}${s.at ? ` ${inBeijing(s.at)}` : ""}${s.due ? ` · 截止 due ${inBeijing(s.due)}` : ""}`;
+      li.dataset.step = s.step;
+      const when = s.at ? ` ${inBeijing(s.at)}` : "";
+      const due = s.due ? ` · ${page.t("portal.due", { due: inBeijing(s.due) })}` : "";
+      const state = page.t(`state.${s.state}`, { defaultValue: s.state });
+      li.textContent = `${page.t("portal.stepLine", { step: stepName(s.step), state })}${when}${due}`;
       li.title = [s.at, s.due].filter(Boolean).join(" / ");
       return li;
     }),
@@ -207,43 +243,59 @@ async function showTimeline(caseId: string): Promise<void> {
 
 async function loadCases(): Promise<void> {
   const { cases } = await api<{ cases: CaseSummary[] }>("/v1/cases?status=all&limit=200");
+  shown.cases = cases;
+  drawCases(cases);
+  const chosen = text("a-notice");
+  $("a-notice").replaceChildren(
+    ...cases.map((c) =>
+      Object.assign(document.createElement("option"), { value: c.caseId, textContent: c.caseId }),
+    ),
+  );
+  if (chosen && cases.some((c) => c.caseId === chosen))
+    $<HTMLSelectElement>("a-notice").value = chosen;
+}
+
+function drawCases(cases: CaseSummary[]): void {
   $("cases-empty").hidden = cases.length > 0;
+  const labels = ["portal.colNotice", "portal.colReceived", "portal.colNext", "portal.colOverdue"];
   $("cases").replaceChildren(
     ...cases.map((c) => {
       const tr = document.createElement("tr");
       tr.dataset.case = c.caseId;
-      const labels = ["通知 Notice", "收到 Received", "下一步 Next step", "逾期 Overdue"];
       const cells = [
-        c.caseId,
+        idCell(c.caseId),
         inBeijing(c.receivedAt),
-        c.next ? `${c.next.step} · 截止 ${inBeijing(c.next.due)}` : "—",
-        c.overdue.map((o) => o.step).join("; ") || "—",
+        c.next
+          ? `${stepName(c.next.step)} · ${page.t("portal.due", { due: inBeijing(c.next.due) })}`
+          : "—",
+        c.overdue.map((o) => stepName(o.step)).join("; ") || "—",
       ];
       cells.forEach((value, i) => {
         const td = tr.appendChild(document.createElement("td"));
-        // On a phone each row stacks, each value under its label; the id is selected whole.
-        td.dataset.label = labels[i]!;
-        if (i === 0)
-          td.appendChild(
-            Object.assign(document.createElement("code"), { className: "id", textContent: value }),
-          );
-        else td.textContent = value;
+        // On a phone each row stacks, each value under its label.
+        td.dataset.label = page.t(labels[i]!);
+        if (typeof value === "string") td.textContent = value;
+        else td.appendChild(value);
       });
       const open = Object.assign(document.createElement("button"), {
-        className: "link",
+        className: "link view",
         type: "button",
-        textContent: "查看 View",
+        textContent: page.t("portal.view"),
       });
       open.onclick = () => void showTimeline(c.caseId);
       tr.appendChild(document.createElement("td")).appendChild(open);
       return tr;
     }),
   );
-  $("a-notice").replaceChildren(
-    ...cases.map((c) =>
-      Object.assign(document.createElement("option"), { value: c.caseId, textContent: c.caseId }),
-    ),
-  );
+}
+
+/** A language switched: what the script drew follows the static texts. */
+async function redraw(): Promise<void> {
+  if (shown.cases) drawCases(shown.cases);
+  if (shown.timeline) drawTimeline(shown.timeline);
+  if (me)
+    $("who").textContent = `${me.name} (${page.t(`role.${me.role}`, { defaultValue: me.role })})`;
+  if (text("a-notice")) await prefillAnswer().catch(() => undefined);
 }
 
 /** The right-type elements (GB/T 39550 4.3.1.3-5) the form asks for, as the record holds them. */
@@ -314,7 +366,7 @@ async function submitNotice(event: Event): Promise<void> {
           undertaking: {
             signedBy: text("n-name"),
             signedAt: today,
-            statement: "本通知内容真实。 The contents of this notice are true.",
+            statement: bothLanguages("portal.noticeTrue"),
           },
         }),
       },
@@ -328,7 +380,8 @@ async function submitNotice(event: Event): Promise<void> {
     ($("notice-form") as HTMLFormElement).reset();
     $("n-progress").hidden = true;
     showRightFields();
-    $("notice-ok").textContent = `已提交，案件如下 Submitted: ${answer.id}`;
+    $("notice-ok").textContent = page.t("portal.submitted", { id: answer.id });
+    $("notice-ok").dataset.record = answer.id;
     await loadCases();
     await showTimeline(answer.id);
   } catch (e) {
@@ -375,7 +428,7 @@ async function submitAnswer(event: Event): Promise<void> {
           undertaking: {
             signedBy: text("a-name"),
             signedAt: new Date().toISOString().slice(0, 10),
-            statement: "本声明内容真实。 The contents of this declaration are true.",
+            statement: bothLanguages("portal.declarationTrue"),
           },
         },
         links,
@@ -384,7 +437,8 @@ async function submitAnswer(event: Event): Promise<void> {
     const notice = text("a-notice");
     ($("answer-form") as HTMLFormElement).reset();
     $("a-progress").hidden = true;
-    $("answer-ok").textContent = `已提交 Submitted: ${answer.id}`;
+    $("answer-ok").textContent = page.t("portal.submitted", { id: answer.id });
+    $("answer-ok").dataset.record = answer.id;
     await loadCases();
     await showTimeline(notice);
   } catch (e) {
@@ -403,7 +457,8 @@ async function prefillAnswer(): Promise<void> {
   const target = record.metadata.targets?.[0];
   if (target && !text("a-url")) $<HTMLInputElement>("a-url").value = target.url;
   $("a-listing").textContent = target
-    ? `通知所指商品 The notice names: ${target.url}${target.shopId ? `（店铺 shop ${target.shopId}）` : ""}`
+    ? page.t("portal.noticeNames", { url: target.url }) +
+      (target.shopId ? page.t("portal.noticeShop", { shop: target.shopId }) : "")
     : "";
 }
 
@@ -413,12 +468,14 @@ function showRightFields(): void {
     .forEach((e) => (e.hidden = e.dataset.right !== text("n-right")));
 }
 
+let me: Me | undefined;
+
 async function start(): Promise<void> {
   try {
-    const me = await api<Me>("/v1/me");
+    me = await api<Me>("/v1/me");
     $("signin").hidden = true;
     $("app").hidden = false;
-    $("who").textContent = `${me.name} (${me.role})`;
+    $("who").textContent = `${me.name} (${page.t(`role.${me.role}`, { defaultValue: me.role })})`;
     $("notice-section").hidden = me.role !== "rights_holder";
     $("answer-section").hidden = me.role !== "merchant";
     await loadCases();
@@ -428,7 +485,7 @@ async function start(): Promise<void> {
     const error = e as ApiError;
     const line = $("signin-error");
     line.dataset.code = error.code;
-    line.textContent = MESSAGES[error.code] ?? `未能登录 Could not sign in: ${error.message}`;
+    line.textContent = sentence(error, "portal.couldNotSignIn");
   }
 }
 

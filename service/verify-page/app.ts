@@ -18,20 +18,11 @@ import {
 import { rpcChainReader } from "../chain-reader/rpc-chain-reader";
 import { certificatesFromPemOrDer } from "../witnesses/rfc3161";
 import { inBeijingTime } from "../certificate/beijing-time";
+import { localisePage } from "../i18n/page-language";
 
 const CHUNK = 4 << 20;
-const STEP_NAMES: Record<string, string> = {
-  format: "格式 Format",
-  files: "文件 Files",
-  leaf: "记录哈希 Record hash",
-  disclosures: "个人信息披露 Personal data disclosed",
-  inclusion: "默克尔证明 Merkle proof",
-  batch: "链上批次 Batch on chain",
-  transaction: "锚定交易 Anchor transaction",
-  block: "区块 Block",
-  signature: "运营方签名 Operator signature",
-  witnesses: "见证 Witnesses",
-};
+const page = localisePage(() => redraw());
+const stepName = (step: string) => page.t(`verify.step.${step}`, { defaultValue: step });
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -55,7 +46,7 @@ function show(step: Pick<StepResult, "step" | "status" | "code" | "message">): v
   li.dataset.step = step.step;
   li.dataset.status = step.status;
   const mark = step.status === "pass" ? "✓" : step.status === "skip" ? "–" : "✗";
-  li.textContent = `${mark} ${STEP_NAMES[step.step] ?? step.step}: ${step.status === "pass" ? "" : `${step.code} — `}${step.message}`;
+  li.textContent = `${mark} ${stepName(step.step)}: ${step.status === "pass" ? "" : `${step.code} — `}${step.message}`;
   $("steps").appendChild(li);
 }
 
@@ -66,9 +57,7 @@ function showWitness(w: WitnessReport): void {
   li.dataset.status = w.status === "verified" ? "pass" : w.status === "failed" ? "fail" : "skip";
   li.dataset.controlled = String(w.controlledByOperator);
   const mark = w.status === "verified" ? "✓" : w.status === "failed" ? "✗" : "?";
-  const who = w.controlledByOperator
-    ? "运营方控制 controlled by the operator"
-    : "独立于运营方 independent of the operator";
+  const who = page.t(w.controlledByOperator ? "verify.controlled" : "verify.independent");
   li.textContent = `${mark} ${w.name}${w.time ? ` — ${w.time}` : ""} (${who})${w.status === "verified" ? "" : ` ${w.code}: ${w.message}`}`;
   $("witnesses").appendChild(li);
 }
@@ -76,13 +65,13 @@ function showWitness(w: WitnessReport): void {
 /** The verdict in one sentence a clerk reads: what was proven, since when. */
 function headline(v: Verification): string {
   if (v.verdict === "valid" && v.proves)
-    return `✓ 此存证自 ${inBeijingTime(v.proves.existedBy)} 起未被篡改。 This record has not been altered since then.`;
+    return page.t("verify.valid", { time: inBeijingTime(v.proves.existedBy, page.language) });
   if (v.verdict === "invalid") {
     const failed = v.steps.find((s) => s.status === "fail");
-    return `✗ 无效：${STEP_NAMES[failed?.step ?? ""] ?? ""}未通过（${failed?.code}）。 INVALID: the ${failed?.step} check failed.`;
+    return page.t("verify.invalid", { step: stepName(failed?.step ?? ""), code: failed?.code });
   }
   const why = v.steps.find((s) => s.status === "error" || s.code === "RECEIPT_PENDING");
-  return `无法验证 COULD NOT CHECK — ${why?.code ?? ""} ${why?.message ?? ""}`;
+  return page.t("verify.couldNotCheck", { code: why?.code ?? "", message: why?.message ?? "" });
 }
 
 /** What the verdict rests on, and what is left to do: the files, a chain that did not answer. */
@@ -90,38 +79,28 @@ function detail(v: Verification): { text: string; files?: string }[] {
   const lines: { text: string; files?: string }[] = [];
   if (v.verdict === "valid" && v.proves) {
     lines.push({
-      text: `有效 VALID — 由 ${v.proves.existedBySource} 证明；记录序号 ${v.proves.seq}，此前无缺失。 Proven by ${v.proves.existedBySource}; record seq ${v.proves.seq}, no gap before it.`,
+      text: page.t("verify.provenBy", { source: v.proves.existedBySource, seq: v.proves.seq }),
     });
-    if (!v.proves.independent)
-      lines.push({
-        text: "注意：没有经验证的独立见证。 Note: no witness independent of the operator was verified.",
-      });
-    if (v.proves.developmentChain)
-      lines.push({
-        text: "注意：本地开发链，仅在信任运营方的范围内证明完整性。 Note: local development chain, integrity only as far as the operator is trusted.",
-      });
+    if (!v.proves.independent) lines.push({ text: page.t("verify.noIndependent") });
+    if (v.proves.developmentChain) lines.push({ text: page.t("verify.developmentChain") });
   }
   const files = v.steps.find((s) => s.step === "files");
-  if (files?.status === "pass")
-    lines.push({ files: "pass", text: "✓ 文件与记录一致。 The files match the record." });
+  if (files?.status === "pass") lines.push({ files: "pass", text: page.t("verify.filesMatch") });
   else if (files?.code === "NO_FILES_GIVEN" && v.verdict !== "invalid")
-    lines.push({
-      files: "unchecked",
-      text: "记录已证实，但文件尚未核对：请在下方拖入原始文件。 The record is proven, but its files have not been checked yet: drop the original files below.",
-    });
+    lines.push({ files: "unchecked", text: page.t("verify.filesUnchecked") });
   const chainSteps = ["batch", "transaction", "block"];
   const unreached = v.steps.some((s) => s.code === "CHAIN_UNREACHABLE")
     ? v.steps.filter((s) => chainSteps.includes(s.step) && s.status !== "pass")
     : [];
   if (unreached.length > 0) {
-    const ran = v.steps.filter((s) => s.status === "pass").map((s) => STEP_NAMES[s.step] ?? s.step);
+    const list = (steps: StepResult[]) =>
+      steps.map((s) => stepName(s.step)).join(page.language === "zh" ? "、" : ", ") ||
+      page.t("common.none");
     lines.push({
-      text: `链无法访问，未能运行：${unreached.map((s) => STEP_NAMES[s.step] ?? s.step).join("、")}。已通过：${ran.join("、") || "无"}。 The chain could not be reached; these checks did not run: ${unreached.map((s) => s.step).join(", ")}. Passed without it: ${
-        v.steps
-          .filter((s) => s.status === "pass")
-          .map((s) => s.step)
-          .join(", ") || "none"
-      }.`,
+      text: page.t("verify.chainUnreached", {
+        missed: list(unreached),
+        passed: list(v.steps.filter((s) => s.status === "pass")),
+      }),
     });
   }
   return lines;
@@ -195,6 +174,36 @@ function unreachableChain(message: string): ChainReader {
 /** Each run supersedes the one before: only the latest writes its result. */
 let runs = 0;
 
+/** The last result drawn, kept so a language switch redraws it. */
+let last: { result: Verification; notes: EmptyFile[] } | undefined;
+interface EmptyFile {
+  name: string;
+}
+
+function draw(result: Verification, notes: EmptyFile[]): void {
+  $("steps").replaceChildren();
+  $("witnesses").replaceChildren();
+  for (const note of notes)
+    show({
+      step: "files",
+      status: "skip",
+      code: "EMPTY_FILE",
+      message: page.t("verify.emptyFile", { name: note.name }),
+    });
+  showRecord(result);
+  result.steps.forEach(show);
+  (result.witnesses ?? []).forEach(showWitness);
+  showVerdict(result);
+}
+
+function redraw(): void {
+  if (last) draw(last.result, last.notes);
+  offerRpcs(offered);
+  const record = new URLSearchParams(location.search).get("record");
+  if (record) $("record").textContent = page.t("verify.recordLabel", { id: record });
+  if (looked !== undefined) $("receipt-note").textContent = page.t("verify.lookedUp");
+}
+
 async function run(): Promise<void> {
   const mine = ++runs;
   const current = () => mine === runs;
@@ -204,11 +213,11 @@ async function run(): Promise<void> {
   $("verdict-detail").replaceChildren();
   const verdict = $("verdict");
   verdict.dataset.verdict = "running";
-  verdict.textContent = "验证中… Verifying…";
+  verdict.textContent = page.t("verify.verifying");
   const receiptFile = $<HTMLInputElement>("receipt").files?.[0];
   if (!receiptFile && looked === undefined) {
     verdict.dataset.verdict = "error";
-    verdict.textContent = "请选择回执文件 Choose a receipt file (JSON).";
+    verdict.textContent = page.t("verify.chooseReceipt");
     return;
   }
   let receipt: unknown = looked;
@@ -221,19 +230,16 @@ async function run(): Promise<void> {
   offerRpcs(receipt);
   const files = Array.from($<HTMLInputElement>("files").files ?? []);
   const digests: string[] = [];
-  const notes: Parameters<typeof show>[0][] = [];
+  const notes: EmptyFile[] = [];
   for (const file of files) {
-    if (file.size === 0)
-      notes.push({
-        step: "files",
-        status: "skip",
-        code: "EMPTY_FILE",
-        message: `${file.name}: 文件为空 the file is empty (0 bytes)`,
-      });
+    if (file.size === 0) notes.push({ name: file.name });
     digests.push(
       await hashFile(file, (f) => {
         if (current())
-          verdict.textContent = `计算哈希 Hashing ${file.name}: ${Math.round(f * 100)}%`;
+          verdict.textContent = page.t("verify.hashing", {
+            name: file.name,
+            percent: Math.round(f * 100),
+          });
       }),
     );
   }
@@ -261,11 +267,8 @@ async function run(): Promise<void> {
     connection.close();
   }
   if (!current()) return;
-  notes.forEach(show);
-  showRecord(result);
-  result.steps.forEach(show);
-  (result.witnesses ?? []).forEach(showWitness);
-  showVerdict(result);
+  last = { result, notes };
+  draw(result, notes);
 }
 
 /** Public RPCs of the main networks a receipt may name (any other: this service, or your own). */
@@ -287,7 +290,10 @@ const LOCAL_CHAIN = "http://127.0.0.1:8545";
  * read-only proxy, and a chain run on one's own machine (`npm run chain` replays the embedded
  * chain from the service's journal), so no one must take the platform's proxy on trust.
  */
+let offered: unknown;
+
 function offerRpcs(receipt: unknown): void {
+  offered = receipt;
   const chainId = (receipt as { anchor?: { chainId?: string } } | undefined)?.anchor?.chainId;
   const choices = [
     ...(chainId ? (PUBLIC_RPCS[chainId] ?? []) : []),
@@ -297,8 +303,7 @@ function offerRpcs(receipt: unknown): void {
   $("rpc-choices").replaceChildren(
     ...choices.map((url) => Object.assign(document.createElement("option"), { value: url })),
   );
-  $("rpc-note").textContent =
-    `可选：${choices.join("、")}（最后一个为本机 npm run chain）。 Any of these, or your own node; the last is a chain on your machine (npm run chain).`;
+  $("rpc-note").textContent = page.t("verify.rpcNote", { choices: choices.join(", ") });
 }
 
 /**
@@ -307,7 +312,7 @@ function offerRpcs(receipt: unknown): void {
  */
 async function lookUp(number: string, code: string): Promise<void> {
   const verdict = $("verdict");
-  $("record").textContent = `证书 Certificate ${number}`;
+  $("record").textContent = page.t("verify.certificateLabel", { number });
   const response = await fetch(
     new URL(
       `/v1/certificates/${encodeURIComponent(number)}?code=${encodeURIComponent(code)}`,
@@ -320,12 +325,15 @@ async function lookUp(number: string, code: string): Promise<void> {
   };
   if (!response.ok || body.receipt === undefined) {
     verdict.dataset.verdict = "error";
-    verdict.textContent = `查验失败 Lookup failed — ${body.error?.code ?? response.status}: ${body.error?.message ?? ""}`;
+    verdict.dataset.code = body.error?.code ?? String(response.status);
+    const reason = body.error
+      ? page.t(`error.${body.error.code}`, { defaultValue: body.error.message })
+      : String(response.status);
+    verdict.textContent = page.t("verify.lookupFailed", { reason });
     return;
   }
   looked = body.receipt;
-  $("receipt-note").textContent =
-    "回执已按证书取得；可在上方拖入原始文件核对其哈希。 The receipt was fetched for this certificate; drop the original files above to check their hashes too.";
+  $("receipt-note").textContent = page.t("verify.lookedUp");
   await run();
 }
 
@@ -338,7 +346,7 @@ if (OFFLINE) {
 }
 const params = new URLSearchParams(location.search);
 const record = params.get("record");
-if (record) $("record").textContent = `记录 Record ${record}`;
+if (record) $("record").textContent = page.t("verify.recordLabel", { id: record });
 $("verify").addEventListener("click", () => void run());
 // A file chosen or dropped is checked at once against the receipt already there.
 const receiptThere = () => looked !== undefined || !!$<HTMLInputElement>("receipt").files?.length;

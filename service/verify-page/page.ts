@@ -1,9 +1,10 @@
 import { browserScript } from "../browser-bundle";
+import { text } from "../i18n/static-html";
 
 /** The verification page: static HTML; its script is bundled once, on first request. */
 export const VERIFY_PAGE_HTML = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>存证验证 Evidence verification</title>
+${text("title", "verify.title")}
 <style>
 :root{--ok:#05671f;--bad:#a40e0e;--muted:#5b6470;--line:#d5d9df;--accent:#1a4fa0}
 *{box-sizing:border-box}
@@ -31,39 +32,41 @@ li[data-status=pass]{color:var(--ok)}li[data-status=fail],li[data-status=error]{
 #drop[hidden]{display:none}#drop span{display:block;font-size:.92rem}#drop.over{background:#e3ebf7}
 #verdict[data-verdict=valid]{color:var(--ok);background:#e9f6ec}#verdict[data-verdict=invalid],#verdict[data-verdict=error]{color:var(--bad);background:#fbeaea}
 #verdict[data-verdict=unverifiable]{color:#7a4b00;background:#fff4e0}
+nav.lang{display:flex;justify-content:flex-end;gap:1rem}nav.lang button{margin:0;padding:0;background:none;color:var(--accent);text-decoration:underline;font-size:.95rem;width:auto!important}nav.lang button[aria-pressed=true]{font-weight:700;text-decoration:none;color:#14181f}
 @media (max-width:30rem){body{padding:.6rem}section{padding:.75rem}button{width:100%}}
 </style></head><body>
-<h1>存证验证 <small>Evidence verification</small></h1>
+<nav id="lang" class="lang" aria-label="语言 Language"></nav>
+${text("h1", "verify.title")}
 <div id="verdict" aria-live="polite"></div>
 <div id="verdict-detail"></div>
-<label id="drop" for="files" hidden><strong>拖入原始文件核对</strong>，或点此选择 <span>Drop the original files here to check them, or click to choose</span></label>
-<p class="note">回执与文件只在本浏览器中验证，文件不会上传。 Receipts and files are checked in this browser; files are never uploaded.</p>
+<label id="drop" for="files" hidden>${text("strong", "verify.dropStrong")}${text("span", "verify.dropHint")}</label>
+${text("p", "verify.localNote", 'class="note"')}
 <section id="lookup-section">
-<h2>凭证书查验 <small>Look up a certificate</small></h2>
+${text("h2", "verify.lookupTitle")}
 <form id="lookup-form">
-<label for="certificate-number">证书编号 Certificate number</label><input id="certificate-number" type="text" autocomplete="off" placeholder="EN-00000000-XXXXXXXX">
-<label for="certificate-code">验证码 Verification code</label><input id="certificate-code" type="text" autocomplete="off" placeholder="XXXX-XXXX-XXXX-XXXX">
-<button id="lookup" type="submit">查验 Look up</button>
+${text("label", "verify.certificateNumber", 'for="certificate-number"')}<input id="certificate-number" type="text" autocomplete="off" placeholder="EN-00000000-XXXXXXXX">
+${text("label", "verify.certificateCode", 'for="certificate-code"')}<input id="certificate-code" type="text" autocomplete="off" placeholder="XXXX-XXXX-XXXX-XXXX">
+${text("button", "verify.lookUp", 'id="lookup" type="submit"')}
 </form>
 </section>
 <section>
-<h2>验证回执 <small>Verify a receipt</small></h2>
+${text("h2", "verify.receiptTitle")}
 <p id="record"></p>
 <p id="receipt-note" class="note"></p>
-<label for="receipt">回执 (JSON) Receipt</label><input id="receipt" type="file" accept="application/json,.json">
-<label for="files">原始文件 Original files</label><input id="files" type="file" multiple>
-<label for="rpc">链 RPC 地址 Chain RPC URL</label><input id="rpc" type="text" list="rpc-choices"><datalist id="rpc-choices"></datalist>
+${text("label", "verify.receipt", 'for="receipt"')}<input id="receipt" type="file" accept="application/json,.json">
+${text("label", "verify.files", 'for="files"')}<input id="files" type="file" multiple>
+${text("label", "verify.rpc", 'for="rpc"')}<input id="rpc" type="text" list="rpc-choices"><datalist id="rpc-choices"></datalist>
 <p id="rpc-note" class="note"></p>
-<label for="tsa-ca">时间戳机构根证书 TSA root certificates (PEM/DER, optional)</label><input id="tsa-ca" type="file" multiple accept=".pem,.crt,.cer,.der">
-<label class="inline" id="service-tsa-label"><input id="service-tsa" type="checkbox" checked> <span>同时信任本服务配置的时间戳机构根证书 Also trust the TSA roots this service is configured with</span></label>
-<button id="verify" type="button">验证 Verify</button>
+${text("label", "verify.tsaRoots", 'for="tsa-ca"')}<input id="tsa-ca" type="file" multiple accept=".pem,.crt,.cer,.der">
+<label class="inline" id="service-tsa-label"><input id="service-tsa" type="checkbox" checked> ${text("span", "verify.serviceTsa")}</label>
+${text("button", "verify.verify", 'id="verify" type="button"')}
 </section>
-<h2>记录内容 <small>Record</small></h2>
-<p class="note">经验证的记录内容；个人信息仅向有权查看者披露，其余显示为“已隐去”。 The record as verified; personal values are disclosed only to those entitled, the rest show as hidden.</p>
+${text("h2", "verify.recordTitle")}
+${text("p", "verify.recordNote", 'class="note"')}
 <table id="record-fields"></table>
-<h2>检查步骤 <small>Checks</small></h2>
+${text("h2", "verify.checksTitle")}
 <ul id="steps"></ul>
-<h2>见证 <small>Witnesses</small></h2>
+${text("h2", "verify.witnessesTitle")}
 <ul id="witnesses"></ul>
 <script src="/verify/app.js"></script>
 </body></html>

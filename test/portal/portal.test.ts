@@ -66,8 +66,11 @@ describe("the parties' portal in headless Chromium", function () {
   async function signIn(
     client: HttpClient,
     viewport = { width: 1100, height: 900 },
+    locale = "zh-CN",
   ): Promise<Page> {
-    const page = await (await browser.newContext({ viewport })).newPage();
+    const context = await browser.newContext({ viewport, locale });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const page = await context.newPage();
     await page.goto(`${notary.url}/portal`);
     await page.fill("#key", keyOf(client));
     await page.click('#signin-form button[type="submit"]');
@@ -76,7 +79,7 @@ describe("the parties' portal in headless Chromium", function () {
   }
 
   it("refuses a wrong key at sign-in and keeps no key in the URL", async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: "zh-CN" });
     await page.goto(`${notary.url}/portal`);
     await page.fill("#key", "not-a-key");
     await page.click('#signin-form button[type="submit"]');
@@ -100,7 +103,7 @@ describe("the parties' portal in headless Chromium", function () {
     );
     // In words, never the validator's text; and gone once the field is filled in.
     const complaint = '[data-error="metadata.notifier.legalName"]';
-    expect(await page.textContent(complaint)).to.equal("必填 Required");
+    expect(await page.textContent(complaint)).to.equal("必填");
     expect(await page.textContent("#notice-error")).not.to.match(/[A-Z_]{6,}|expected/);
     await page.fill("#n-name", "Luma Footwear Co., Ltd.");
     expect(await page.textContent(complaint)).to.equal("");
@@ -119,21 +122,44 @@ describe("the parties' portal in headless Chromium", function () {
     await page.check("#n-true");
     await page.click('#notice-form button[type="submit"]');
     await page.waitForFunction(() => document.getElementById("notice-ok")!.textContent !== "");
-    const noticeId = /Submitted: (\S+)/.exec((await page.textContent("#notice-ok"))!)![1]!;
+    const noticeId = (await page.getAttribute("#notice-ok", "data-record"))!;
+    expect(await page.textContent("#notice-ok")).to.equal(`已提交，案件如下：${noticeId}`);
     await page.waitForSelector(`tr[data-case="${noticeId}"]`);
     // The form is cleared for the next notice, and the new case is shown.
     expect(await page.inputValue("#n-name")).to.equal("");
     expect(await page.isVisible("#n-progress")).to.equal(false);
     await page.waitForFunction(
-      (id) => document.getElementById("timeline-case")!.textContent === id,
+      (id) => document.querySelector("#timeline-case code")?.textContent === id,
       noticeId,
     );
     // Anchored, as the API says, and the timeline shows the notice received.
     await waitAnchored(holder, noticeId);
-    await page.click(`tr[data-case="${noticeId}"] button`);
+    await page.click(`tr[data-case="${noticeId}"] button.view`);
     await page.waitForSelector('#timeline li[data-state="done"]');
-    expect(await page.textContent("#timeline")).to.include("notice received");
+    // In words, with Beijing times; never the step's code.
+    const received = await page.textContent('#timeline li[data-step="notice received"]');
+    expect(received).to.match(/^已收到通知（已完成） \d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+    expect(await page.textContent("#timeline"))
+      .to.include("已转送商家（待办）")
+      .and.include("截止");
     expect(await page.getAttribute("#case-status", "data-status")).to.equal("anchored");
+    expect(await page.textContent("#case-status")).to.match(/^通知已上链存证（第 \d+ 批）$/);
+    // The full id is copied whole by its button.
+    await page.click(`tr[data-case="${noticeId}"] button.copy`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(noticeId);
+    // The switch turns the page and what it drew to English, with no reload.
+    await page.click('#lang button[data-language="en"]');
+    expect(await page.textContent("#timeline")).to.include(
+      "notice forwarded to the merchant (pending)",
+    );
+    expect(await page.textContent('#timeline li[data-step="notice received"]')).to.match(
+      /^notice received \(done\) \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2}$/,
+    );
+    expect(await page.textContent("#notice-section h2")).to.equal("Submit a notice");
+    expect(await page.getAttribute(`tr[data-case="${noticeId}"] td`, "data-label")).to.equal(
+      "Notice",
+    );
+    await page.click('#lang button[data-language="zh"]');
     // The right-type elements reached the record: the trademark's class and goods.
     const notice = (await holder.get(`/v1/records/${noticeId}`)).body as {
       record: { metadata: { right: { niceClass: number; goodsOrServices: string } } };
@@ -146,8 +172,14 @@ describe("the parties' portal in headless Chromium", function () {
     expect(certificate.suggestedFilename()).to.equal(`certificate-${noticeId}.pdf`);
     expect(await overlaps(page)).to.deep.equal([]);
 
-    const desk = await signIn(merchant);
+    // The merchant's browser speaks English: the page does, from the first screen.
+    const desk = await signIn(merchant, undefined, "en-US");
     expect(await desk.isVisible("#answer-section")).to.equal(true);
+    expect(await desk.textContent("#answer-section h2")).to.equal("Answer a notice");
+    expect(await desk.textContent('label[for="a-file"]')).to.include(
+      "Evidence of non-infringement",
+    );
+    expect(await desk.textContent("#who")).to.include("(merchant)");
     await desk.selectOption("#a-notice", noticeId);
     // What the notice says of the listing is filled in: the merchant answers, not retypes.
     await desk.waitForFunction(
@@ -166,7 +198,8 @@ describe("the parties' portal in headless Chromium", function () {
     });
     await desk.click('#answer-form button[type="submit"]');
     await desk.waitForFunction(() => document.getElementById("answer-ok")!.textContent !== "");
-    const declarationId = /Submitted: (\S+)/.exec((await desk.textContent("#answer-ok"))!)![1]!;
+    const declarationId = (await desk.getAttribute("#answer-ok", "data-record"))!;
+    expect(await desk.textContent("#answer-ok")).to.equal(`Submitted: ${declarationId}`);
     const declaration = (await notary.client.get(`/v1/records/${declarationId}`)).body as {
       record: { links: { rel: string; id: string }[] };
     };
@@ -181,6 +214,15 @@ describe("the parties' portal in headless Chromium", function () {
       steps: { step: string }[];
     };
     expect(answers.steps.map((s) => s.step)).to.include("declaration (counter-notice) received");
+    // A refusal in English too, in a sentence.
+    await desk.fill("#a-url", "not a link");
+    await desk.fill("#a-argument", "Genuine goods.");
+    await desk.click('#answer-form button[type="submit"]');
+    await desk.waitForFunction(() => document.getElementById("answer-error")!.textContent !== "");
+    expect(await desk.getAttribute("#answer-error", "data-code")).to.equal("URL_INVALID");
+    expect(await desk.textContent("#answer-error")).to.equal(
+      "The link is not a valid URL: it starts with https://.",
+    );
   });
 
   it("fits a phone: nothing overlaps, nothing wider than the screen", async () => {

@@ -201,10 +201,25 @@ describe("publication (E-Commerce Law art. 44)", function () {
       expect(labels.length).to.be.greaterThan(10);
       // No bare field name (receivedAt, legalGround) reaches a reader.
       for (const label of labels) expect(label, label).to.match(/[\u4e00-\u9fff]/);
-      expect(labels).to.include.members(["收到时间 Received", "渠道 Channel", "通知人 Notifier"]);
-      expect(page).to.include("专门的通知系统 dedicated notice system");
-      expect(page).to.include("专利 patent");
-      expect(page).to.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 北京时间/);
+      expect(labels).to.include.members(["收到时间", "渠道", "通知人", "处罚"]);
+      expect(page).to.include("专门的通知系统");
+      expect(page).to.include("专利");
+      expect(page).to.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 北京时间（/);
+      // In English for a reader whose browser asks for it, or who follows the switch.
+      const asked = await fetch(`${notary.url}/public/publications`, {
+        headers: { "accept-language": "en-GB,en;q=0.9" },
+      });
+      expect(asked.headers.get("content-language")).to.equal("en");
+      expect(asked.headers.get("vary")).to.match(/accept-language/i);
+      const english = await asked.text();
+      expect(english).to.equal(
+        (await notary.client.withKey(undefined).get("/public/publications?lang=en")).body,
+      );
+      const englishLabels = [...english.matchAll(/<dt>([^<]*)<\/dt>/g)].map((m) => m[1]!);
+      expect(englishLabels).to.include.members(["Received", "Channel", "Notifier", "Penalty"]);
+      expect(english).to.include("dedicated notice system").and.include(">patent");
+      expect(english).to.match(/\d{2}:\d{2}:\d{2} Beijing time \(/);
+      expect(english).to.include('<html lang="en">').and.include('href="?lang=zh"');
     });
 
     it("shows the contact directory and every version of it", async () => {

@@ -47,12 +47,13 @@ describe("the public verification page in headless Chromium", function () {
     receiptJson: string,
     files: { name: string; buffer: Buffer }[],
     rpcUrl?: string,
+    locale = "zh-CN",
   ): Promise<{
     verdict: string;
     text: string;
     steps: { step: string; status: string; text: string }[];
   }> {
-    const page: Page = await browser.newPage();
+    const page: Page = await browser.newPage({ locale });
     try {
       await page.goto(`${notary.url}/verify?record=${receipt.record.id}`);
       await page.setInputFiles("#receipt", {
@@ -80,17 +81,30 @@ describe("the public verification page in headless Chromium", function () {
     }
   }
 
-  it("passes a genuine receipt with its file, in Chinese and English", async () => {
-    const result = await verifyInPage(JSON.stringify(receipt), [
+  it("passes a genuine receipt with its file, in the browser's language: Chinese, or English", async () => {
+    const chinese = await verifyInPage(JSON.stringify(receipt), [
       { name: "b.txt", buffer: content },
     ]);
-    expect(result.verdict, result.text).to.equal("valid");
-    expect(result.steps.filter((s) => s.status === "pass")).to.have.length(9);
-    expect(result.steps.find((s) => s.step === "disclosures")?.text).to.match(
-      /个人信息披露 Personal data disclosed: .*disclosure\(s\) match/,
+    expect(chinese.verdict, chinese.text).to.equal("valid");
+    expect(chinese.steps.filter((s) => s.status === "pass")).to.have.length(9);
+    expect(chinese.steps.find((s) => s.step === "disclosures")?.text).to.match(
+      /✓ 个人信息披露: .*disclosure\(s\) match/,
     );
-    expect(result.text).to.include("有效 VALID");
-    expect(result.text).to.include(`seq ${receipt.record.seq}`);
+    expect(chinese.text).to.include(`有效：由`).and.include(`记录序号 ${receipt.record.seq}`);
+    const english = await verifyInPage(
+      JSON.stringify(receipt),
+      [{ name: "b.txt", buffer: content }],
+      undefined,
+      "en-GB",
+    );
+    expect(english.verdict, english.text).to.equal("valid");
+    expect(english.text).to.match(/This record has not been altered since \d{4}-\d{2}-\d{2}/);
+    expect(english.text).to.include(`record seq ${receipt.record.seq}`);
+    expect(english.steps.find((s) => s.step === "disclosures")?.text).to.match(
+      /^✓ Personal data disclosed: /,
+    );
+    // Not a character of Chinese among the English page's own words (values aside).
+    expect(english.text).not.to.match(/[\u4e00-\u9fff]/);
   });
 
   it("fails a tampered receipt at the record hash check", async () => {
@@ -109,7 +123,7 @@ describe("the public verification page in headless Chromium", function () {
     ]);
     expect(result.verdict).to.equal("invalid");
     expect(result.steps.find((s) => s.status === "fail")).to.include({ step: "files" });
-    expect(result.steps.map((s) => s.text).join("\n")).to.include("the file is empty");
+    expect(result.steps.map((s) => s.text).join("\n")).to.include("empty.txt：文件为空");
   });
 
   it("runs every check that needs no chain when the chain cannot be reached, and says which did not", async () => {
@@ -123,7 +137,7 @@ describe("the public verification page in headless Chromium", function () {
     const passed = result.steps.filter((s) => s.status === "pass").map((s) => s.step);
     expect(passed).to.include.members(["format", "files", "leaf", "inclusion", "signature"]);
     expect(result.text).to.include("链无法访问");
-    expect(result.text).to.include("batch");
+    expect(result.text).to.include("链上批次");
   });
 
   it("reports a truncated receipt as a format failure, not a crash", async () => {
@@ -137,7 +151,7 @@ describe("the public verification page in headless Chromium", function () {
       await notary.client.get(`/v1/records/${receipt.record.id}/certificate?format=json`)
     ).body as { verifyUrl: string };
     expect(certificate.verifyUrl).to.match(/\/verify\?certificate=EN-\d{8}-[0-9A-F]{8}&code=/);
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: "zh-CN" });
     try {
       await page.goto(certificate.verifyUrl);
       const looked = await verdictOf(page);
@@ -181,6 +195,13 @@ describe("the public verification page in headless Chromium", function () {
       );
       expect(files).to.equal("pass");
       expect(await page.isVisible("#drop")).to.equal(false);
+      // The switch redraws what is shown, with no new run, and is remembered on this browser.
+      await page.click('#lang button[data-language="en"]');
+      expect(await page.textContent("#verdict")).to.match(/^✓ This record has not been altered/);
+      expect(await page.textContent("h1")).to.equal("Evidence verification");
+      expect(await page.getAttribute("html", "lang")).to.equal("en");
+      await page.reload();
+      expect((await verdictOf(page)).text).to.include("The record is proven, but its files");
     } finally {
       await page.close();
     }
@@ -192,17 +213,21 @@ describe("the public verification page in headless Chromium", function () {
       `certificate=${receipt.record.id.slice(0, 4)}&code=AAAA-AAAA-AAAA-AAAA`,
       `certificate=EN-99999999-ABCDEF01&code=AAAA-AAAA-AAAA-AAAA`,
     ]) {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ locale: "zh-CN" });
       try {
         await page.goto(`${notary.url}/verify?${query}`);
         const result = await verdictOf(page);
         expect(result.verdict).to.equal("error");
+        expect(await page.getAttribute("#verdict", "data-code")).to.equal(
+          "CERTIFICATE_LOOKUP_FAILED",
+        );
         texts.push(result.text);
       } finally {
         await page.close();
       }
     }
-    expect(texts[0]).to.include("CERTIFICATE_LOOKUP_FAILED");
+    // A sentence the reader acts on, never the bare code; the same for both.
+    expect(texts[0]).to.include("证书编号或验证码不正确").and.not.include("CERTIFICATE_LOOKUP");
     expect(texts[1]).to.equal(texts[0]);
   });
 
