@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { BenchRow } from "./bench/report";
+import { RUN_TYPESCRIPT } from "./typescript";
 
 /** `explicit`: run only when asked by name (`npm run bench -- cluster`): minutes, and a cluster. */
 const CASES: { file: string; args?: string[]; explicit?: boolean }[] = [
@@ -26,7 +27,7 @@ function runCase(file: string, args: string[]): Promise<BenchRow[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", join(__dirname, "bench", file), ...args],
+      [...RUN_TYPESCRIPT, join(__dirname, "bench", file), ...args],
       {
         stdio: ["ignore", "pipe", "inherit"],
       },

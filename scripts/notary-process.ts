@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { readInitialApiKey } from "../service/keys";
+import { RUN_TYPESCRIPT } from "./typescript";
 
 export interface NotaryChild {
   child: ChildProcess;
@@ -28,8 +29,7 @@ export async function spawnNotary(
     ? [...(options.nodeArgs ?? []), join(root, "dist", "service", "main.js")]
     : [
         ...(options.nodeArgs ?? []),
-        "-r",
-        "ts-node/register/transpile-only",
+        ...RUN_TYPESCRIPT,
         join(root, "service", "main.ts"),
       ];
   const child = spawn(process.execPath, args, {

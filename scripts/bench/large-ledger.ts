@@ -19,6 +19,7 @@ import { startNotary } from "../../service/server";
 import { spawnNotary } from "../notary-process";
 import { rssOf, runBenchmark } from "./harness";
 import { mebibytes, millis, report } from "./report";
+import { RUN_TYPESCRIPT } from "../typescript";
 
 const RECORDS = Number(process.env.BENCH_LEDGER_RECORDS ?? 1_000_000);
 const IN_FLIGHT = 512;
@@ -149,7 +150,7 @@ async function runSampled(
 ): Promise<{ code: number | null; output: string; seconds: number; peak: number }> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", script, ...args],
+    [...RUN_TYPESCRIPT, script, ...args],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

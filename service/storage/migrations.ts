@@ -419,6 +419,15 @@ export async function migrate(db: Kysely<any>, options: { schema?: string } = {}
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
-    throw new Error(`database migration ${failed ?? ""} failed`, { cause: error });
+    // The cause's own words, in the one line an operator reads first: a connection refused on
+    // every address is an AggregateError whose own message is empty.
+    const cause = error as Error & { code?: string; errors?: Error[] };
+    const why =
+      cause.message ||
+      [cause.code, ...(cause.errors ?? []).map((e) => e.message)].filter(Boolean).join("; ") ||
+      String(error);
+    throw new Error(`database migration ${failed ? `${failed} ` : ""}failed: ${why}`, {
+      cause: error,
+    });
   }
 }

@@ -16,6 +16,7 @@ import {
   type TestNotary,
   localFiles,
 } from "../support/notary";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 describe("audit", function () {
   this.timeout(120_000);
@@ -26,7 +27,9 @@ describe("audit", function () {
     ids: string[];
     audit: () => Promise<AuditReport>;
   }> {
-    const notary = await startTestNotary({ BATCH_MAX_RECORDS: "2" });
+    // Batches cut by size only, so they are [0, 1] and [2] however slow the machine: a cut by
+    // time would move the boundary the tests below rely on.
+    const notary = await startTestNotary({ BATCH_MAX_RECORDS: "2", ANCHOR_INTERVAL_MS: "600000" });
     const ids: string[] = [];
     for (const content of ["first file", "second file", "third file"]) {
       const answer = await notary.client.postRecord(await exampleRecord("evidence"), [
@@ -34,9 +37,11 @@ describe("audit", function () {
       ]);
       ids.push((answer.body as { id: string }).id);
     }
-    await Promise.all(ids.map((id) => waitAnchored(notary.client, id)));
-    // Rows are tampered with below: the anchoring loop must not act on them meanwhile.
-    await notary.pipeline.stop({ flush: false });
+    await Promise.all(ids.slice(0, 2).map((id) => waitAnchored(notary.client, id)));
+    // Rows are tampered with below: the anchoring loop must not act on them meanwhile. The
+    // last record's batch is cut and anchored as the loop stops.
+    await notary.pipeline.stop({ flush: true });
+    await waitAnchored(notary.client, ids[2]!);
     const audit = () => auditNotary(notary);
     return { notary, ids, audit };
   }
@@ -442,7 +447,7 @@ describe("audit", function () {
     const { notary, ids, audit } = await ledger();
     const clean = await promisify(execFile)(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/audit.ts", "--json"],
+      [...RUN_TYPESCRIPT, "scripts/audit.ts", "--json"],
       { env: { ...process.env, DATA_DIR: notary.dataDir } },
     );
     expect((JSON.parse(clean.stdout) as AuditReport).discrepancies).to.deep.equal([]);
@@ -451,7 +456,7 @@ describe("audit", function () {
       await rm(localFiles(notary).pathOf(row.files[0]!.sha256));
       const cli = await promisify(execFile)(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "scripts/audit.ts"],
+        [...RUN_TYPESCRIPT, "scripts/audit.ts"],
         { env: { ...process.env, DATA_DIR: notary.dataDir } },
       ).then(
         () => ({ code: 0, stdout: "" }),

@@ -14,6 +14,7 @@ import { GBT39550_ROWS } from "../../service/binder";
 import { referencedFileNames } from "../../service/records";
 import { exampleRecord } from "../support/http-client";
 import { regulatorClient, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 type Meta = Record<string, unknown>;
 type Links = { rel: string; id: string }[];
@@ -462,7 +463,7 @@ describe("GB/T 39550 binder", function () {
     const run = (...args: string[]) =>
       promisify(execFile)(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "scripts/gbt39550.ts", ...args],
+        [...RUN_TYPESCRIPT, "scripts/gbt39550.ts", ...args],
         { env: { ...process.env, DATA_DIR: notary.dataDir } },
       );
     const { stdout } = await run("--from", from, "--to", to);

@@ -178,7 +178,8 @@ describe("public paths never answer a personal value", function () {
       );
       for (const marker of markers)
         expect(text, `${path} answers ${marker}`).not.to.include(marker);
-      queue.push(...linksIn(text));
+      // Resolved as a browser does, against the page the link is on (`?lang=en` included).
+      queue.push(...linksIn(text).map((l) => new URL(l, url).href));
       // The verification page looks the certificate up: the answer a visitor's browser gets.
       const number = url.searchParams.get("certificate");
       const code = url.searchParams.get("code");

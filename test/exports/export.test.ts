@@ -12,6 +12,7 @@ import { parseRecordInput } from "../../service/records";
 import { checkAnchoredReceipt } from "../support/receipt-check";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { regulatorClient, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 describe("exports for regulators", function () {
   this.timeout(60_000);
@@ -151,8 +152,7 @@ describe("exports for regulators", function () {
     await writeFile(archive, (await regulator.getBytes("/v1/exports?kind=notice")).bytes);
     const check = (zip: string, ...extra: string[]) =>
       promisify(execFile)(process.execPath, [
-        "-r",
-        "ts-node/register/transpile-only",
+        ...RUN_TYPESCRIPT,
         "scripts/verify-export.ts",
         "--archive",
         zip,

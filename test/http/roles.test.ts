@@ -13,6 +13,7 @@ import {
 } from "../../service/keys";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 const ROLE_KEYS: { id: string; role: Role; parties?: string[] }[] = [
   { id: "platform", role: "platform" },
@@ -224,7 +225,7 @@ describe("roles on API keys", function () {
     const file = join(notary.dataDir, "keys", "api-keys.json");
     const env = { ...process.env, DATA_DIR: notary.dataDir };
     const run = promisify(execFile);
-    const script = ["-r", "ts-node/register/transpile-only", "scripts/keys.ts"];
+    const script = [...RUN_TYPESCRIPT, "scripts/keys.ts"];
     const { stdout } = await run(
       process.execPath,
       [...script, "add", "--role", "regulator", "--name", "SAMR inspector", "--id", "inspector"],

@@ -13,6 +13,7 @@ import {
 } from "../../service/keys";
 import { openDatabase, type Db } from "../../service/storage";
 import { dropSchema, newSchemaName, PG_URL } from "../support/postgres";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 /** Two "replicas" of one cluster: each its own pool and cache, one table of keys. */
 describe("API keys in PostgreSQL, shared by replicas", function () {
@@ -122,7 +123,7 @@ describe("API keys in PostgreSQL, shared by replicas", function () {
       DATABASE_SCHEMA: schema,
     };
     const run = promisify(execFile);
-    const script = ["-r", "ts-node/register/transpile-only", "scripts/keys.ts"];
+    const script = [...RUN_TYPESCRIPT, "scripts/keys.ts"];
     const added = await run(
       process.execPath,
       [...script, "add", "--role", "regulator", "--name", "SAMR", "--id", "samr"],

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 interface Run {
   code: number;
@@ -14,7 +15,7 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ru
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", script, ...args],
+      [...RUN_TYPESCRIPT, script, ...args],
       { env: { ...process.env, ...env } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),

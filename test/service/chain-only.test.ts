@@ -9,6 +9,7 @@ import { exampleRecord } from "../support/http-client";
 import { newDataDir, waitAnchored } from "../support/notary";
 import { kill9, spawnNotary } from "../support/notary-process";
 import { checkAnchoredReceipt } from "../support/receipt-check";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 describe("npm run chain, and what the service leaves on disk and in its logs", function () {
   this.timeout(90_000);
@@ -55,7 +56,7 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
 
     const chain = spawn(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "service/chain-main.ts"],
+      [...RUN_TYPESCRIPT, "service/chain-main.ts"],
       {
         env: { ...process.env, DATA_DIR: dir, CHAIN_PORT: "0" },
         stdio: ["ignore", "pipe", "pipe"],
@@ -77,8 +78,7 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
       await writeFile(join(dir, "receipt.json"), JSON.stringify(receipt));
       await writeFile(join(dir, "e.txt"), "chain only");
       const args = [
-        "-r",
-        "ts-node/register/transpile-only",
+        ...RUN_TYPESCRIPT,
         "scripts/verify.ts",
         "--receipt",
         join(dir, "receipt.json"),

@@ -1,16 +1,14 @@
 import { expect } from "chai";
-import { cp, readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { connectEmbedded } from "../../service/chain";
+import type { Browser } from "playwright-core";
 import type { AnchoredReceipt } from "../../service/receipts";
 import { exampleRecord } from "../support/http-client";
-import { newDataDir, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
-import { verdictOf } from "../support/verify-page";
-
-const VECTOR_SETS = ["v1", "v2"].map((set) => join(__dirname, "..", "vectors", set));
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import {
+  launchChromium,
+  verdictOf,
+  verifyInPage as verifyPage,
+  type PageVerification,
+} from "../support/verify-page";
 
 describe("the public verification page in headless Chromium", function () {
   this.timeout(120_000);
@@ -25,61 +23,23 @@ describe("the public verification page in headless Chromium", function () {
       { name: "b.txt", content: new Uint8Array(content) },
     ]);
     receipt = await waitAnchored(notary.client, (answer.body as { id: string }).id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await notary?.stop();
   });
 
-  async function verifyInPage(
+  const verifyInPage = (
     receiptJson: string,
     files: { name: string; buffer: Buffer }[],
     rpcUrl?: string,
     locale = "zh-CN",
-  ): Promise<{
-    verdict: string;
-    text: string;
-    steps: { step: string; status: string; text: string }[];
-  }> {
-    const page: Page = await browser.newPage({ locale });
-    try {
-      await page.goto(`${notary.url}/verify?record=${receipt.record.id}`);
-      await page.setInputFiles("#receipt", {
-        name: "receipt.json",
-        mimeType: "application/json",
-        buffer: Buffer.from(receiptJson),
-      });
-      await page.setInputFiles(
-        "#files",
-        files.map((f) => ({ ...f, mimeType: "application/octet-stream" })),
-      );
-      if (rpcUrl) await page.fill("#rpc", rpcUrl);
-      await page.click("#verify");
-      const { verdict, text } = await verdictOf(page);
-      const steps = await page.$$eval("#steps li", (items) =>
-        items.map((li) => ({
-          step: (li as HTMLElement).dataset.step!,
-          status: (li as HTMLElement).dataset.status!,
-          text: li.textContent ?? "",
-        })),
-      );
-      return { verdict, text, steps };
-    } finally {
-      await page.close();
-    }
-  }
+  ): Promise<PageVerification> =>
+    verifyPage(browser, `${notary.url}/verify?record=${receipt.record.id}`, receiptJson, files, {
+      ...(rpcUrl && { rpcUrl }),
+      locale,
+    });
 
   it("passes a genuine receipt with its file, in the browser's language: Chinese, or English", async () => {
     const chinese = await verifyInPage(JSON.stringify(receipt), [
@@ -268,40 +228,4 @@ describe("the public verification page in headless Chromium", function () {
       await page.close();
     }
   });
-
-  for (const VECTORS of VECTOR_SETS)
-    it(`gives every shared vector its expected verdict (${VECTORS.slice(-2)})`, async () => {
-      const dir = await newDataDir();
-      await cp(join(VECTORS, "chain"), dir, { recursive: true });
-      const chain = await connectEmbedded({ dir, host: "127.0.0.1", port: 0 });
-      try {
-        for (const name of (await readdir(VECTORS, { withFileTypes: true }))
-          .filter((d) => d.isDirectory() && d.name !== "chain")
-          .map((d) => d.name)) {
-          const folder = join(VECTORS, name);
-          const expected = JSON.parse(await readFile(join(folder, "expected.json"), "utf8")) as {
-            verdict: string;
-            step?: string;
-          };
-          const files = await Promise.all(
-            (await readdir(join(folder, "files"))).map(async (f) => ({
-              name: f,
-              buffer: await readFile(join(folder, "files", f)),
-            })),
-          );
-          const result = await verifyInPage(
-            await readFile(join(folder, "receipt.json"), "utf8"),
-            files,
-            chain.rpcUrl!,
-          );
-          expect(result.verdict, `${name}: ${result.text}`).to.equal(expected.verdict);
-          if (expected.step)
-            expect(result.steps.find((s) => s.status === "fail")?.step, name).to.equal(
-              expected.step,
-            );
-        }
-      } finally {
-        await chain.close();
-      }
-    });
 });

@@ -13,6 +13,7 @@ import { exampleRecord } from "../support/http-client";
 import { signIntakeStatement } from "../support/intake-statement";
 import { startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
 import { deployRuntimeCode } from "../support/look-alike";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 const flipHex = (hex: string, at = 10) =>
@@ -353,12 +354,7 @@ describe("receipt verification", function () {
   describe("scripts/verify.ts (needs only the RPC)", () => {
     const exec = promisify(execFile);
     const cli = async (args: string[]) =>
-      exec(process.execPath, [
-        "-r",
-        "ts-node/register/transpile-only",
-        "scripts/verify.ts",
-        ...args,
-      ]).then(
+      exec(process.execPath, [...RUN_TYPESCRIPT, "scripts/verify.ts", ...args]).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (e: { code: number; stdout: string; stderr: string }) => ({
           code: e.code,

@@ -21,6 +21,7 @@ import {
   type TestNotary,
 } from "../support/notary";
 import { startOpensslTsa, type TestTsa } from "../support/openssl-tsa";
+import { RUN_TYPESCRIPT } from "../../scripts/typescript";
 
 type Witnessed = AnchoredReceipt & {
   witnesses: { type: string; tsa: string; time: string; token: string }[];
@@ -262,8 +263,7 @@ describe("RFC 3161 witnesses of batch roots", function () {
     const file = join(dataDir, "witnessed-receipt.json");
     await writeFile(file, JSON.stringify(receipt));
     const cli = await promisify(execFile)(process.execPath, [
-      "-r",
-      "ts-node/register/transpile-only",
+      ...RUN_TYPESCRIPT,
       "scripts/verify.ts",
       "--receipt",
       file,

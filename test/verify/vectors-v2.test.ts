@@ -1,0 +1,3 @@
+import { describeVectors } from "../support/vector-suite";
+
+describeVectors("v2");
