@@ -27,11 +27,7 @@ export async function spawnNotary(
   // Built: the compiled service, as `npm start` runs it, with no TypeScript at run time.
   const args = options.built
     ? [...(options.nodeArgs ?? []), join(root, "dist", "service", "main.js")]
-    : [
-        ...(options.nodeArgs ?? []),
-        ...RUN_TYPESCRIPT,
-        join(root, "service", "main.ts"),
-      ];
+    : [...(options.nodeArgs ?? []), ...RUN_TYPESCRIPT, join(root, "service", "main.ts")];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: {

@@ -148,14 +148,10 @@ async function runSampled(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; output: string; seconds: number; peak: number }> {
-  const child = spawn(
-    process.execPath,
-    [...RUN_TYPESCRIPT, script, ...args],
-    {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, [...RUN_TYPESCRIPT, script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));

@@ -461,11 +461,9 @@ describe("GB/T 39550 binder", function () {
   it("runs as npm run gbt39550 against the ledger on disk, with the same figures", async () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const run = (...args: string[]) =>
-      promisify(execFile)(
-        process.execPath,
-        [...RUN_TYPESCRIPT, "scripts/gbt39550.ts", ...args],
-        { env: { ...process.env, DATA_DIR: notary.dataDir } },
-      );
+      promisify(execFile)(process.execPath, [...RUN_TYPESCRIPT, "scripts/gbt39550.ts", ...args], {
+        env: { ...process.env, DATA_DIR: notary.dataDir },
+      });
     const { stdout } = await run("--from", from, "--to", to);
     expect((JSON.parse(stdout) as Binder).total).to.deep.equal({
       points: 110,

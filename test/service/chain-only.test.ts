@@ -54,14 +54,10 @@ describe("npm run chain, and what the service leaves on disk and in its logs", f
     expect(notary.output()).not.to.include("code=secret");
     expect(notary.output()).to.include('"msg":"evidence notary started"');
 
-    const chain = spawn(
-      process.execPath,
-      [...RUN_TYPESCRIPT, "service/chain-main.ts"],
-      {
-        env: { ...process.env, DATA_DIR: dir, CHAIN_PORT: "0" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const chain = spawn(process.execPath, [...RUN_TYPESCRIPT, "service/chain-main.ts"], {
+      env: { ...process.env, DATA_DIR: dir, CHAIN_PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       let output = "";
       chain.stderr!.on("data", (d: Buffer) => (output += d.toString()));
