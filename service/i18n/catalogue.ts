@@ -290,55 +290,58 @@ const PUBLICATION = {
   noContacts: ["暂无。", "None published yet."],
 } satisfies Section;
 
-/** A case's steps (`service/cases/timeline.ts` names them in English) in words. */
+/**
+ * A case's steps (`service/cases/timeline.ts` names them in English) in words: each as the act
+ * it asks for, so its state ("待办", "已完成") reads beside it without contradicting it.
+ */
 const STEPS = {
-  "notice received": ["已收到通知", "notice received"],
-  "notice published": ["通知已公示", "notice published"],
+  "notice received": ["收到通知", "notice received"],
+  "notice published": ["公示通知", "notice published"],
   "substantive review at the raised threshold": [
     "提高标准的实质审查",
     "substantive review at the raised threshold",
   ],
-  "notice forwarded to the merchant": ["已转送商家", "notice forwarded to the merchant"],
-  "necessary measures taken": ["已采取必要措施", "necessary measures taken"],
+  "notice forwarded to the merchant": ["转送通知给商家", "notice forwarded to the merchant"],
+  "necessary measures taken": ["采取必要措施", "necessary measures taken"],
   "declaration (counter-notice) received": [
-    "已收到不侵权声明",
+    "收到不侵权声明",
     "declaration (counter-notice) received",
   ],
-  "declaration published": ["声明已公示", "declaration published"],
+  "declaration published": ["公示声明", "declaration published"],
   "declaration forwarded to the rights holder": [
-    "已转送权利人",
+    "转送声明给权利人",
     "declaration forwarded to the rights holder",
   ],
   "rights holder told it may complain or sue": [
-    "已告知权利人可投诉或起诉",
+    "告知权利人可投诉或起诉",
     "rights holder told it may complain or sue",
   ],
   "15-day wait for a complaint or lawsuit": [
     "等待投诉或起诉（15 日）",
     "15-day wait for a complaint or lawsuit",
   ],
-  "complaint or lawsuit notified": ["权利人已告知投诉或起诉", "complaint or lawsuit notified"],
-  "measures ended (restored)": ["已终止措施（恢复）", "measures ended (restored)"],
+  "complaint or lawsuit notified": ["权利人告知已投诉或起诉", "complaint or lawsuit notified"],
+  "measures ended (restored)": ["终止措施（恢复）", "measures ended (restored)"],
   "measures ended on a finding of no infringement": [
-    "经审查不侵权，已终止措施",
+    "审查认定不侵权，终止措施",
     "measures ended on a finding of no infringement",
   ],
-  "result published": ["处理结果已公示", "result published"],
+  "result published": ["公示处理结果", "result published"],
   "remaining steps": ["其余步骤", "remaining steps"],
   "excluded delay": ["不计入的延误", "excluded delay"],
-  "subscriber notified of the removal": ["已通知用户删除", "subscriber notified of the removal"],
-  "counter-notice received": ["已收到反通知", "counter-notice received"],
+  "subscriber notified of the removal": ["通知用户已删除", "subscriber notified of the removal"],
+  "counter-notice received": ["收到反通知", "counter-notice received"],
   "counter-notice forwarded to the complainant": [
-    "已转送投诉人",
+    "转送反通知给投诉人",
     "counter-notice forwarded to the complainant",
   ],
-  "action filed by the complainant": ["投诉人已起诉", "action filed by the complainant"],
-  "material restored": ["已恢复", "material restored"],
+  "action filed by the complainant": ["投诉人起诉", "action filed by the complainant"],
+  "material restored": ["恢复内容", "material restored"],
   "decision on the notice": ["对通知作出决定", "decision on the notice"],
   "statement of reasons": ["说明理由", "statement of reasons"],
   "complaint window": ["申诉期", "complaint window"],
-  "complaint received": ["已收到申诉", "complaint received"],
-  "complaint decided": ["申诉已决定", "complaint decided"],
+  "complaint received": ["收到申诉", "complaint received"],
+  "complaint decided": ["对申诉作出决定", "complaint decided"],
 } satisfies Section;
 
 const STATES: Record<StepState, Pair> = {

@@ -19,7 +19,7 @@ input,select,textarea{width:100%;padding:.5rem .55rem;border:1px solid var(--lin
 textarea{min-height:5rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:0 1rem}
 button{margin-top:1rem;font:inherit;padding:.55rem 1.2rem;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer}
-button.link{background:none;color:var(--accent);padding:0;margin:0;text-decoration:underline}
+button.link{background:none;color:var(--accent);padding:0;margin:0;text-decoration:underline;width:auto}
 .error{color:var(--bad);font-size:.92rem;margin-top:.2rem}.ok{color:var(--ok)}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:.45rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 progress{width:100%;height:.8rem}

@@ -138,9 +138,9 @@ describe("the parties' portal in headless Chromium", function () {
     await page.waitForSelector('#timeline li[data-state="done"]');
     // In words, with Beijing times; never the step's code.
     const received = await page.textContent('#timeline li[data-step="notice received"]');
-    expect(received).to.match(/^已收到通知（已完成） \d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+    expect(received).to.match(/^收到通知（已完成） \d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
     expect(await page.textContent("#timeline"))
-      .to.include("已转送商家（待办）")
+      .to.include("转送通知给商家（待办）")
       .and.include("截止");
     expect(await page.getAttribute("#case-status", "data-status")).to.equal("anchored");
     expect(await page.textContent("#case-status")).to.match(/^通知已上链存证（第 \d+ 批）$/);
