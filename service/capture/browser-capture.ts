@@ -1,0 +1,290 @@
+import { lookup } from "node:dns/promises";
+import { chromium, type Browser, type Route } from "playwright-core";
+import type { EgressPolicy } from "../egress";
+import { CaptureFetchError, fetchForCapture, type Exchange, type TlsFacts } from "./fetch";
+
+export interface CaptureSettings {
+  /** Debian's chromium (`CAPTURE_BROWSER`). */
+  executablePath: string;
+  policy: EgressPolicy;
+  /** Extra roots to trust for the pages' TLS (`CAPTURE_CA_FILE`): a closed network's CA. */
+  ca?: Buffer;
+  viewport: { width: number; height: number };
+  /** The whole capture, from launch to the last screenshot. */
+  timeoutMs: number;
+  /** Every response body together. */
+  maxBytes: number;
+}
+
+export interface CaptureResult {
+  requestedUrl: string;
+  finalUrl: string;
+  title: string;
+  /** The main document's hops, the requested URL first, each with the status it answered. */
+  redirects: { url: string; status: number }[];
+  mainDocument: { status: number; remoteAddress?: string; tls?: TlsFacts };
+  /** What each host the page was fetched from resolved to, at the capture. */
+  dns: { host: string; addresses: string[] }[];
+  browser: {
+    name: string;
+    version: string;
+    userAgent: string;
+    viewport: CaptureSettings["viewport"];
+  };
+  startedAt: string;
+  finishedAt: string;
+  exchanges: Exchange[];
+  /** Requests the capture refused (a private address, a scheme not captured), by URL. */
+  refused: { url: string; code: string }[];
+  screenshots: { load: Buffer; scrolled: Buffer };
+}
+
+export class CaptureError extends Error {
+  constructor(
+    readonly code:
+      | "CAPTURE_TIMEOUT"
+      | "CAPTURE_URL_NOT_PUBLIC"
+      | "CAPTURE_URL_UNRESOLVED"
+      | "CAPTURE_FETCH_FAILED"
+      | "CAPTURE_TOO_LARGE"
+      | "CAPTURE_BROWSER_FAILED",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_HOPS = 10;
+
+/** Headers that describe one connection, not the resource: the browser gets the body whole. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
+
+function fulfilHeaders(e: Exchange): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of e.responseHeaders) {
+    const key = k.toLowerCase();
+    if (HOP_BY_HOP.has(key)) continue;
+    headers[key] = headers[key] === undefined ? v : `${headers[key]}\n${v}`;
+  }
+  return headers;
+}
+
+/**
+ * Captures a page in a fresh headless Chromium: a new profile (no cookies, cache, extensions),
+ * a fixed viewport, service workers and WebSockets blocked. The browser never reaches the
+ * network: every request it makes is fetched by the service (`fetchForCapture`: public
+ * addresses only, no redirect followed by itself, a byte budget) and fulfilled from what came
+ * back, and its own proxy points at a closed port, so a request that escaped interception
+ * would fail rather than reach anything. Returns every exchange and two full-page screenshots,
+ * after load and after scrolling once to the bottom (lazy images load).
+ */
+export async function capturePage(url: string, s: CaptureSettings): Promise<CaptureResult> {
+  const startedAt = new Date().toISOString();
+  const deadline = Date.now() + s.timeoutMs;
+  const left = () => Math.max(1, deadline - Date.now());
+  let browser: Browser | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CaptureError("CAPTURE_TIMEOUT", `not captured within ${s.timeoutMs} ms`)),
+      s.timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      timedOut,
+      (async () => {
+        browser = await chromium
+          .launch({
+            executablePath: s.executablePath,
+            args: [
+              "--no-sandbox",
+              "--disable-gpu",
+              "--disable-dev-shm-usage",
+              "--no-first-run",
+              "--disable-quic",
+              "--disable-background-networking",
+              "--disable-component-update",
+              "--disable-sync",
+              "--disable-default-apps",
+              "--proxy-server=http://127.0.0.1:9",
+              "--proxy-bypass-list=<-loopback>",
+            ],
+          })
+          .catch((error: Error) => {
+            throw new CaptureError("CAPTURE_BROWSER_FAILED", error.message);
+          });
+        return await run(browser, url, s, { startedAt, left });
+      })(),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => undefined);
+  }
+}
+
+async function run(
+  browser: Browser,
+  url: string,
+  s: CaptureSettings,
+  t: { startedAt: string; left: () => number },
+): Promise<CaptureResult> {
+  const context = await browser.newContext({
+    viewport: s.viewport,
+    serviceWorkers: "block",
+    acceptDownloads: false,
+  });
+  const exchanges: Exchange[] = [];
+  const refused: { url: string; code: string }[] = [];
+  let budget = s.maxBytes;
+  let overBudget = false;
+  await context.routeWebSocket(/.*/, (ws) => ws.close());
+  /**
+   * Fetches a request, following redirects here: a browser does not hand the hop after a
+   * fulfilled redirect back to interception, so each hop is fetched (and checked) by the
+   * service, recorded, and the last one given to the browser.
+   */
+  const fetchFollowing = async (request: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    body?: Buffer;
+  }): Promise<Exchange> => {
+    let current = request;
+    for (let hop = 0; ; hop++) {
+      if (budget <= 0)
+        throw new CaptureError("CAPTURE_TOO_LARGE", `the page is larger than ${s.maxBytes} bytes`);
+      const exchange = await fetchForCapture(current, {
+        policy: s.policy,
+        maxBytes: budget,
+        timeoutMs: t.left(),
+        ...(s.ca && { ca: s.ca }),
+      });
+      budget -= exchange.body.length;
+      if (exchange.truncated) overBudget = true;
+      exchanges.push(exchange);
+      const location = exchange.responseHeaders.find(([k]) => k.toLowerCase() === "location")?.[1];
+      if (!REDIRECTS.has(exchange.status) || !location || hop >= MAX_HOPS) return exchange;
+      const keepMethod = exchange.status === 307 || exchange.status === 308;
+      current = {
+        url: new URL(location, current.url).toString(),
+        method: keepMethod ? current.method : "GET",
+        headers: current.headers,
+        ...(keepMethod && current.body && { body: current.body }),
+      };
+    }
+  };
+  /** The main document, fetched before the browser asks, so the page opens at its final URL. */
+  const prefetched = new Map<string, Exchange>();
+  await context.route("**/*", async (route: Route) => {
+    const request = route.request();
+    try {
+      const waiting = request.isNavigationRequest() ? prefetched.get(request.url()) : undefined;
+      if (waiting) prefetched.delete(request.url());
+      const exchange =
+        waiting ??
+        (await fetchFollowing({
+          url: request.url(),
+          method: request.method(),
+          headers: await request.allHeaders(),
+          ...(request.postDataBuffer() && { body: request.postDataBuffer()! }),
+        }));
+      await route.fulfill({
+        status: exchange.status,
+        headers: fulfilHeaders(exchange),
+        body: exchange.body,
+      });
+    } catch (error) {
+      if (error instanceof CaptureError) overBudget = true;
+      else if (error instanceof CaptureFetchError)
+        refused.push({ url: request.url(), code: error.code });
+      else throw error;
+      await route.abort("blockedbyclient").catch(() => undefined);
+    }
+  });
+  const first = await fetchFollowing({
+    url,
+    method: "GET",
+    headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+  }).catch((error: unknown) => {
+    throw error instanceof CaptureFetchError ? refusalOf(error) : error;
+  });
+  prefetched.set(first.url, first);
+  const page = await context.newPage();
+  const response = await page
+    .goto(first.url, { waitUntil: "load", timeout: t.left() })
+    .catch((error: Error) => {
+      if (/Timeout/i.test(error.message))
+        throw new CaptureError(
+          "CAPTURE_TIMEOUT",
+          `the page did not finish loading: ${error.message}`,
+        );
+      throw new CaptureError("CAPTURE_FETCH_FAILED", error.message);
+    });
+  if (!response) throw new CaptureError("CAPTURE_FETCH_FAILED", `${url} gave no document`);
+  await page
+    .waitForLoadState("networkidle", { timeout: Math.min(3_000, t.left()) })
+    .catch(() => undefined);
+  const load = await page.screenshot({ fullPage: true, timeout: t.left() });
+  // Once to the bottom, a screen at a time, so what loads on scrolling is in the second shot.
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+      window.scrollTo(0, y);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    window.scrollTo(0, 0);
+  });
+  await page
+    .waitForLoadState("networkidle", { timeout: Math.min(2_000, t.left()) })
+    .catch(() => undefined);
+  const scrolled = await page.screenshot({ fullPage: true, timeout: t.left() });
+  // A page cut short is not the page: nothing is notarised rather than part of it.
+  if (overBudget)
+    throw new CaptureError("CAPTURE_TOO_LARGE", `the page is larger than ${s.maxBytes} bytes`);
+  const hops = exchanges
+    .slice(0, exchanges.indexOf(first) + 1)
+    .map((e) => ({ url: e.url, status: e.status }));
+  const main = first;
+  const hosts = [...new Set(exchanges.map((e) => new URL(e.url).hostname))];
+  const dns = await Promise.all(
+    hosts.map(async (host) => ({
+      host,
+      addresses: await lookup(host.replace(/^\[(.*)\]$/, "$1"), { all: true, verbatim: true }).then(
+        (found) => found.map((a) => a.address),
+        () => [],
+      ),
+    })),
+  );
+  return {
+    requestedUrl: url,
+    finalUrl: page.url(),
+    title: await page.title(),
+    redirects: hops,
+    mainDocument: {
+      status: response.status(),
+      ...(main?.remoteAddress && { remoteAddress: main.remoteAddress }),
+      ...(main?.tls && { tls: main.tls }),
+    },
+    dns,
+    browser: {
+      name: "Chromium (headless)",
+      version: browser.version(),
+      userAgent: await page.evaluate(() => navigator.userAgent),
+      viewport: s.viewport,
+    },
+    startedAt: t.startedAt,
+    finishedAt: new Date().toISOString(),
+    exchanges,
+    refused,
+    screenshots: { load, scrolled },
+  };
+}
+
+function refusalOf(error: CaptureFetchError): CaptureError {
+  if (error.code === "ADDRESS_NOT_PUBLIC")
+    return new CaptureError("CAPTURE_URL_NOT_PUBLIC", error.message);
+  if (error.code === "HOST_UNRESOLVED")
+    return new CaptureError("CAPTURE_URL_UNRESOLVED", error.message);
+  return new CaptureError("CAPTURE_FETCH_FAILED", error.message);
+}

@@ -1,0 +1,155 @@
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { WARCParser } from "warcio";
+import {
+  capturePage,
+  CaptureError,
+  type CaptureSettings,
+} from "../../service/capture/browser-capture";
+import { writeWarc } from "../../service/capture/warc";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// A PNG the page shows: 40×20 red, made here so the test needs no file of its own.
+const IMAGE = (() => {
+  const png = new PNG({ width: 40, height: 20 });
+  for (let i = 0; i < png.data.length; i += 4) png.data.set([200, 20, 20, 255], i);
+  return PNG.sync.write(png);
+})();
+const PAGE = `<!doctype html><html><head><title>Listing 889123</title>
+<script src="/app.js"></script></head><body style="margin:0;background:#fff">
+<h1>LUMA running shoe, listing 889123</h1><img src="/shoe.png" width="400" height="200">
+<div style="height:2400px"></div><p id="end">end of listing</p></body></html>`;
+
+describe("capturing a page in headless Chromium", function () {
+  this.timeout(90_000);
+  let server: Server;
+  let origin: string;
+  const hangs: (() => void)[] = [];
+  const settings = (over: Partial<CaptureSettings> = {}): CaptureSettings => ({
+    executablePath: CHROMIUM,
+    policy: { allowPrivate: true },
+    viewport: { width: 1280, height: 800 },
+    timeoutMs: 30_000,
+    maxBytes: 10 * 2 ** 20,
+    ...over,
+  });
+
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+      if (req.url === "/old-listing") return res.writeHead(302, { location: "/" }).end();
+      if (req.url === "/app.js")
+        return res
+          .writeHead(200, { "content-type": "text/javascript" })
+          .end('document.addEventListener("DOMContentLoaded",()=>document.body.dataset.ran="yes")');
+      if (req.url === "/shoe.png")
+        return res.writeHead(200, { "content-type": "image/png" }).end(IMAGE);
+      // Headers, then nothing: a page that never finishes loading.
+      if (req.url === "/hangs") {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.write("<html><body>loading");
+        hangs.push(() => res.destroy());
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    hangs.forEach((h) => h());
+    server.close();
+  });
+
+  it("follows a redirect, fetches the page's image and script, and screenshots it twice", async () => {
+    const result = await capturePage(`${origin}/old-listing`, settings());
+    expect(result.finalUrl).to.equal(`${origin}/`);
+    expect(result.title).to.equal("Listing 889123");
+    expect(result.redirects).to.deep.equal([
+      { url: `${origin}/old-listing`, status: 302 },
+      { url: `${origin}/`, status: 200 },
+    ]);
+    expect(result.mainDocument).to.deep.include({ status: 200, remoteAddress: "127.0.0.1" });
+    const fetched = result.exchanges.map((e) => new URL(e.url).pathname);
+    expect(fetched).to.include.members(["/old-listing", "/", "/app.js", "/shoe.png"]);
+    const image = result.exchanges.find((e) => e.url.endsWith("/shoe.png"))!;
+    expect(image.body.equals(IMAGE)).to.equal(true);
+    expect(result.browser.version).to.match(/^\d+\./);
+    expect(result.browser.userAgent).to.include("Chrome/");
+    expect(result.dns).to.deep.equal([{ host: "127.0.0.1", addresses: ["127.0.0.1"] }]);
+    // Full page (taller than the viewport), and not blank: the red image is in it.
+    for (const shot of [result.screenshots.load, result.screenshots.scrolled]) {
+      const png = PNG.sync.read(shot);
+      expect(png.width).to.equal(1280);
+      expect(png.height).to.be.greaterThan(2400);
+      let red = 0;
+      for (let i = 0; i < png.data.length; i += 4)
+        if (png.data[i]! > 180 && png.data[i + 1]! < 60 && png.data[i + 2]! < 60) red++;
+      expect(red, "pixels of the page's image").to.be.greaterThan(40 * 20);
+    }
+
+    // The WARC holds every exchange, the page's own bytes among them, with digests that check.
+    const dir = await mkdtemp(join(tmpdir(), "capture-"));
+    const warc = join(dir, "page.warc.gz");
+    await writeWarc(warc, result.exchanges, {
+      software: "evidence-notary test",
+      capturedAt: result.startedAt,
+    });
+    const records: { type: string; url?: string; payload: Buffer; digest?: string }[] = [];
+    for await (const record of new WARCParser(createReadStream(warc))) {
+      const payload = Buffer.from(await record.readFully(false));
+      records.push({
+        type: record.warcType!,
+        url: record.warcTargetURI ?? undefined,
+        payload,
+        digest: record.warcPayloadDigest ?? undefined,
+      });
+      expect(record.warcHeaders.protocol).to.equal("WARC/1.1");
+    }
+    expect(records[0]!.type).to.equal("warcinfo");
+    const page = records.find((r) => r.type === "response" && r.url === `${origin}/`)!;
+    expect(page.payload.toString()).to.equal(PAGE);
+    expect(page.digest).to.equal(`sha256:${createHash("sha256").update(PAGE).digest("hex")}`);
+    expect(records.filter((r) => r.type === "request")).to.have.length(result.exchanges.length);
+  });
+
+  it("refuses a loopback page unless private addresses are allowed, fetching nothing", async () => {
+    const refused = await capturePage(
+      `${origin}/`,
+      settings({ policy: { allowPrivate: false } }),
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).to.be.instanceOf(CaptureError);
+    expect((refused as CaptureError).code).to.equal("CAPTURE_URL_NOT_PUBLIC");
+  });
+
+  it("fails a page that never finishes loading at the time limit, cleanly", async () => {
+    const started = Date.now();
+    const failed = await capturePage(`${origin}/hangs`, settings({ timeoutMs: 4_000 })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((failed as CaptureError).code).to.equal("CAPTURE_TIMEOUT");
+    expect(Date.now() - started).to.be.below(15_000);
+  });
+
+  it("fails a page larger than its byte limit rather than keep part of it", async () => {
+    const failed = await capturePage(
+      `${origin}/`,
+      settings({ maxBytes: Buffer.byteLength(PAGE) + 10 }),
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((failed as CaptureError).code).to.equal("CAPTURE_TOO_LARGE");
+  });
+});
