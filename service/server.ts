@@ -315,6 +315,10 @@ async function start(
     },
     publicUrl: () => config.publicUrl ?? url,
     listeningUrl: () => url,
+    capture: {
+      ...config.capture,
+      ...(config.capture.caFile && { ca: await readFile(config.capture.caFile) }),
+    },
     cases: {
       holidays: config.holidays,
       workdays: config.workdays,

@@ -134,6 +134,8 @@ export async function fetchForCapture(
         let size = 0;
         let truncated = false;
         const socket = res.socket;
+        // Read now: a closed socket forgets its peer.
+        const remoteAddress = socket?.remoteAddress;
         const tls =
           url.protocol === "https:" && socket && "getPeerCertificate" in socket
             ? tlsFactsOf(socket as TLSSocket)
@@ -171,7 +173,7 @@ export async function fetchForCapture(
             ]),
             body: Buffer.concat(chunks),
             truncated,
-            ...(socket?.remoteAddress && { remoteAddress: socket.remoteAddress }),
+            ...(remoteAddress && { remoteAddress }),
             ...(tls && { tls }),
           });
         };

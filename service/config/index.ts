@@ -68,6 +68,15 @@ const Env = z.object({
   MAX_BUNDLE_BYTES: bytes(8 * 2 ** 30),
   WEBHOOK_RETRY_BASE_MS: int(1_000, 10),
   WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+  /** The browser web captures run in (Debian's chromium). */
+  CAPTURE_BROWSER: z.string().min(1).default("/usr/bin/chromium"),
+  CAPTURE_CONCURRENCY: int(1, 1),
+  CAPTURE_QUEUE: int(20, 0),
+  CAPTURE_TIMEOUT_MS: int(60_000, 1_000),
+  CAPTURE_MAX_BYTES: bytes(64 * 2 ** 20),
+  CAPTURE_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+  /** PEM roots the captures trust beside the system's (a closed network's CA; tests). */
+  CAPTURE_CA_FILE: z.string().min(1).optional(),
   WEBHOOK_DEADLINE_SCAN_MS: int(15 * 60_000, 100),
   /** How often personal values whose keeping period ended are looked for and erased. */
   KEEPING_SWEEP_MS: int(60 * 60_000, 100),
@@ -184,6 +193,16 @@ export interface Config {
   webhookRetryBaseMs: number;
   /** Webhooks may point at private and loopback addresses (for tests and closed networks). */
   webhookAllowPrivate: boolean;
+  /** Web captures (`POST /v1/captures`). */
+  capture: {
+    browser: string;
+    concurrency: number;
+    queue: number;
+    timeoutMs: number;
+    maxBytes: number;
+    allowPrivate: boolean;
+    caFile: string | undefined;
+  };
   /** How often cases are scanned for steps due soon, and how soon is soon (hours). */
   webhookDeadlines: { scanMs: number; hours: number };
   keepingSweepMs: number;
@@ -303,6 +322,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuerName: e.ISSUER_NAME,
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "true",
+    capture: {
+      browser: e.CAPTURE_BROWSER,
+      concurrency: e.CAPTURE_CONCURRENCY,
+      queue: e.CAPTURE_QUEUE,
+      timeoutMs: e.CAPTURE_TIMEOUT_MS,
+      maxBytes: e.CAPTURE_MAX_BYTES,
+      allowPrivate: e.CAPTURE_ALLOW_PRIVATE === "true",
+      caFile: e.CAPTURE_CA_FILE,
+    },
     webhookDeadlines: { scanMs: e.WEBHOOK_DEADLINE_SCAN_MS, hours: e.WEBHOOK_DEADLINE_HOURS },
     keepingSweepMs: e.KEEPING_SWEEP_MS,
     lookup: {

@@ -66,6 +66,8 @@ export const ERROR_CODES = {
   RECORD_DATE_IN_FUTURE: input(422),
   REVIEW_CONTRADICTS_ELEMENTS: input(422),
   PUBLICATION_INCOMPLETE: input(422),
+  /** `collection.method: "service_capture"` is written by the capture service alone. */
+  COLLECTION_METHOD_RESERVED: input(422),
   RECORD_NOT_FOUND: input(404),
   FILE_NOT_FOUND: input(404),
   /** Its bytes were erased (DESIGN §7): the record's digest of it stands, the bytes are gone. */
@@ -122,6 +124,15 @@ export const ERROR_CODES = {
   WEBHOOK_URL_PRIVATE: input(400),
   WEBHOOK_URL_UNRESOLVED: input(400),
   WEBHOOK_NOT_FOUND: input(404),
+
+  // Web captures
+  CAPTURE_INVALID: input(400),
+  CAPTURE_URL_INVALID: input(400),
+  CAPTURE_URL_NOT_PUBLIC: input(422),
+  CAPTURE_URL_UNRESOLVED: input(422),
+  CAPTURE_URL_SELF: input(422),
+  CAPTURE_NOT_FOUND: input(404),
+  CAPTURE_QUEUE_FULL: { kind: "overload", status: 503, retryAfter: 30 },
 
   // Registers and the binder
   REGISTER_QUERY_INVALID: input(400),

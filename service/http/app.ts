@@ -54,6 +54,9 @@ import { bundleRouter } from "./bundle-routes";
 import { browserScript } from "../browser-bundle";
 import { PORTAL_HTML } from "../portal/page";
 import { webhookRouter } from "./webhook-routes";
+import { captureRouter } from "./capture-routes";
+import { CaptureDesk, readArtifact } from "../capture";
+import type { UploadedFile } from "../fingerprint";
 import type { WebhookDispatcher } from "../webhooks";
 import { OverloadError } from "../errors";
 
@@ -93,6 +96,8 @@ export interface AppDeps {
   tsaStatuses: () => Promise<TsaStatus[]>;
   /** This replica's name and the background roles it holds now (DESIGN §8). */
   replica: { name: string; roles: () => string[] };
+  /** Web captures: the browser, the limits, the roots trusted beside the system's. */
+  capture: Omit<Config["capture"], "caFile"> & { ca?: Buffer };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -256,18 +261,62 @@ export function createApp(deps: AppDeps): Express {
       );
     next();
   });
+  const submissions = makeRecordSubmissions({
+    notary: deps.notary,
+    files: deps.files,
+    records: store,
+    onAccepted: deps.webhooks.onAccepted,
+  });
+  const ownOrigins = () => [
+    ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
+  ];
+  const captures = new CaptureDesk({
+    settings: {
+      executablePath: deps.capture.browser,
+      policy: { allowPrivate: deps.capture.allowPrivate },
+      ...(deps.capture.ca && { ca: deps.capture.ca }),
+      viewport: { width: 1280, height: 800 },
+      timeoutMs: deps.capture.timeoutMs,
+      maxBytes: deps.capture.maxBytes,
+    },
+    concurrency: deps.capture.concurrency,
+    maxQueued: deps.capture.queue,
+    tempDir: deps.files.tempDir,
+    collector: deps.certificates.issuer,
+    // Stored as an upload is, then submitted in the requester's name, the collection block
+    // written here: the one path on which `service_capture` is accepted.
+    notarise: async (record, artifacts, key) => {
+      const uploaded: UploadedFile[] = [];
+      for (const a of artifacts) {
+        const stored = await deps.files.receive(readArtifact(a));
+        uploaded.push({ ...stored, originalname: a.name, mimetype: a.mediaType } as UploadedFile);
+      }
+      return submissions.submitRecord({
+        raw: () => record,
+        uploaded,
+        key,
+        origin: "service_capture",
+      });
+    },
+    onDone: (view, requester) =>
+      void deps.webhooks.dispatcher
+        .publish([
+          {
+            id: `capture.done:${view.id}`,
+            type: "capture.done",
+            data: { ...view },
+            audience: (owner) => owner.id === requester.id || owner.role === "platform",
+          },
+        ])
+        .catch((error: unknown) => deps.logger.warn({ err: error }, "capture.done not published")),
+  });
   app.use(
     "/v1",
     // Intake first: every router before it is walked by every submission.
     recordsRouter({
       ...deps,
       certificateOf,
-      submissions: makeRecordSubmissions({
-        notary: deps.notary,
-        files: deps.files,
-        records: store,
-        onAccepted: deps.webhooks.onAccepted,
-      }),
+      submissions,
       erase: (id, request, key) =>
         eraseValues(
           { notary: deps.notary, store, files: deps.files },
@@ -318,9 +367,12 @@ export function createApp(deps: AppDeps): Express {
     webhookRouter({
       dispatcher: deps.webhooks.dispatcher,
       store: deps.webhooks.store,
-      ownOrigins: () => [
-        ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
-      ],
+      ownOrigins,
+    }),
+    captureRouter({
+      desk: captures,
+      policy: { allowPrivate: deps.capture.allowPrivate },
+      ownOrigins,
     }),
     bundleRouter(
       makeBundles({

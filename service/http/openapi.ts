@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENTS } from "../webhooks";
 import { ErasureRequest } from "../notary/erasures";
 import { BinderSchema } from "../binder";
 import { CertificateSchema } from "../certificate/certificate";
@@ -246,16 +247,14 @@ export function buildOpenApi(): object {
         "/v1/webhooks": {
           post: {
             summary:
-              "Subscribe a URL to events (record.anchored, case.action, case.deadline) this key may know of; the signing secret is answered once",
+              "Subscribe a URL to events (record.anchored, case.action, case.deadline, capture.done) this key may know of; the signing secret is answered once",
             security: bearer,
             requestBody: {
               content: {
                 "application/json": {
                   schema: z.object({
                     url: z.string(),
-                    events: z
-                      .array(z.enum(["record.anchored", "case.action", "case.deadline"]))
-                      .optional(),
+                    events: z.array(z.enum(WEBHOOK_EVENTS)).optional(),
                   }),
                 },
               },
@@ -269,6 +268,38 @@ export function buildOpenApi(): object {
             summary: "This key's webhook subscriptions (never their secrets)",
             security: bearer,
             responses: { "200": { description: "The subscriptions" }, ...errors(401, 403) },
+          },
+        },
+        "/v1/captures": {
+          post: {
+            summary:
+              "Capture a page (网页取证): the service fetches it in a fresh headless Chromium, records every exchange (WARC), screenshots, TLS chain, redirects and DNS, and notarises them as one evidence record",
+            security: bearer,
+            requestBody: {
+              content: {
+                "application/json": {
+                  schema: z.object({
+                    url: z.string().meta({ description: "http or https, at a public address" }),
+                    caseRef: z.string().optional(),
+                    note: z.string().optional(),
+                    scroll: z.boolean().optional(),
+                  }),
+                },
+              },
+            },
+            responses: {
+              "202": { description: "Queued: the capture's id and state (Location: its URL)" },
+              ...errors(400, 401, 403, 413, 415, 422, 503),
+            },
+          },
+        },
+        "/v1/captures/{id}": {
+          get: {
+            summary:
+              "A capture's state: queued, capturing, notarised (with the evidence record's id) or failed (with a code)",
+            security: bearer,
+            requestParams: { path: z.object({ id: z.string() }) },
+            responses: { "200": { description: "The capture" }, ...errors(401, 403, 404) },
           },
         },
         "/v1/webhooks/{id}": {

@@ -110,6 +110,10 @@ export const ERROR_SENTENCES: Record<ErrorCode | PageErrorCode, readonly [string
     "通知或声明要素不全，不能公示。",
     "The notice or declaration lacks required elements and cannot be published.",
   ],
+  COLLECTION_METHOD_RESERVED: [
+    "“服务取证”只能由本服务自行取证时写入，请改用其他取证方式。",
+    'Only the service\'s own captures are recorded as "service_capture": name another method.',
+  ],
   RECORD_NOT_FOUND: ["找不到此记录。", "There is no such record."],
   FILE_NOT_FOUND: ["找不到此文件。", "There is no such file."],
   FILE_ERASED: [
@@ -219,6 +223,28 @@ export const ERROR_SENTENCES: Record<ErrorCode | PageErrorCode, readonly [string
   WEBHOOK_URL_UNRESOLVED: ["回调地址的域名无法解析。", "The webhook's host name does not resolve."],
   WEBHOOK_NOT_FOUND: ["找不到此回调。", "There is no such webhook."],
 
+  CAPTURE_INVALID: ["取证请求有误。", "The capture request is not valid."],
+  CAPTURE_URL_INVALID: [
+    "网址须以 http:// 或 https:// 开头。",
+    "The address must start with http:// or https://.",
+  ],
+  CAPTURE_URL_NOT_PUBLIC: [
+    "只能取证公网网址，不能是内网或本机地址。",
+    "Only public addresses are captured, not private or local ones.",
+  ],
+  CAPTURE_URL_UNRESOLVED: [
+    "网址的域名无法解析，请核对后重试。",
+    "The address's host name does not resolve: check it and try again.",
+  ],
+  CAPTURE_URL_SELF: ["不能取证本服务自己的页面。", "The service does not capture its own pages."],
+  CAPTURE_NOT_FOUND: [
+    "找不到此取证，或您无权查看（服务重启后进行中的取证需重新提交）。",
+    "There is no such capture, or you may not read it (one in flight at a restart must be asked again).",
+  ],
+  CAPTURE_QUEUE_FULL: [
+    "取证排队已满，请半分钟后再试。",
+    "Too many captures are waiting: try again in half a minute.",
+  ],
   REGISTER_QUERY_INVALID: ["登记簿查询条件有误。", "The register query is not valid."],
   REGISTER_MERCHANT_UNKNOWN: ["登记簿中没有此商户。", "The register has no such merchant."],
   CREDIT_PARTY_UNKNOWN: ["信用记录中没有此当事人。", "The credit register has no such party."],

@@ -45,6 +45,8 @@ export interface RecordSubmissions {
     raw: () => unknown;
     uploaded: readonly UploadedFile[];
     key: ApiKey;
+    /** The service's own capture (`service_capture`); never set for a request from outside. */
+    origin?: "service_capture";
   }): Promise<SubmissionOutcome>;
 }
 
@@ -127,7 +129,7 @@ export function makeRecordSubmissions(deps: {
   const isReferenced = (sha256: string) => deps.records.isFileReferenced(sha256);
   return {
     uploadStorage: new HashingStorage(deps.files, isReferenced),
-    async submitRecord({ raw, uploaded, key }) {
+    async submitRecord({ raw, uploaded, key, origin }) {
       let accepted = false;
       try {
         const record = raw();
@@ -140,6 +142,17 @@ export function makeRecordSubmissions(deps: {
           personalFiles.includes(f.name) ? { ...f, personal: true as const } : f,
         );
         refuseFutureDates(input, Date.now());
+        // A court reads `service_capture` as "the service itself obtained the page": a caller
+        // claiming it for a capture of its own would borrow that credibility.
+        if (
+          input.kind === "evidence" &&
+          input.metadata.collection.method === "service_capture" &&
+          origin !== "service_capture"
+        )
+          throw new InvalidInputError(
+            "COLLECTION_METHOD_RESERVED",
+            'collection.method "service_capture" is written by the service\'s own captures (POST /v1/captures); a capture made elsewhere is "web_capture"',
+          );
         await refuseReturnOfWhatIsThere(input, recordOf);
         await refusePublicationOfIncomplete(input, recordOf);
         await authorise(input, key, noticeOf, (id) =>

@@ -129,7 +129,8 @@ export const EvidenceMetadata = z.strictObject({
   description: text(4_000).optional(),
   collection: z.strictObject({
     collector: z.strictObject({ name: text(300), idDocument: Party.shape.idDocument.optional() }),
-    method: z.enum(["web_capture", "screen_recording", "order", "upload"]),
+    /** `service_capture`: the service captured the page itself (written by it, never by a caller). */
+    method: z.enum(["web_capture", "screen_recording", "order", "upload", "service_capture"]),
     environment: z.strictObject({
       tool: text(200),
       toolVersion: text(100),

@@ -5,7 +5,12 @@ import type { WebhookStore, WebhookTable } from "../storage";
 import { postOutbound, type EgressPolicy } from "../egress";
 import { signDelivery } from "./signature";
 
-export const WEBHOOK_EVENTS = ["record.anchored", "case.action", "case.deadline"] as const;
+export const WEBHOOK_EVENTS = [
+  "record.anchored",
+  "case.action",
+  "case.deadline",
+  "capture.done",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface Published {

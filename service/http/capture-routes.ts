@@ -1,0 +1,71 @@
+import { Router } from "express";
+import { z } from "zod";
+import { InvalidInputError, NotFoundError, OverloadError } from "../errors";
+import { checkOutboundUrl, EgressRefusal, type EgressPolicy } from "../egress";
+import type { CaptureDesk } from "../capture";
+import { allowRoles } from "./auth";
+import { parseRequest } from "./parse-request";
+
+const CaptureBody = z.strictObject({
+  url: z.string().max(4_000),
+  caseRef: z.string().trim().min(1).max(200).optional(),
+  note: z.string().trim().min(1).max(4_000).optional(),
+  scroll: z.boolean().optional(),
+});
+
+/**
+ * `POST /v1/captures` asks the service to capture a page itself (a rights holder's or the
+ * platform's key): 202 with the capture's id, checked at once for what can be known before the
+ * browser starts (a URL, http or https, a public host, not the service). `GET
+ * /v1/captures/:id` follows it to `notarised` (with the evidence record's id) or `failed`.
+ */
+export function captureRouter(deps: {
+  desk: CaptureDesk;
+  policy: EgressPolicy;
+  /** The service's own origins: it does not capture itself. */
+  ownOrigins: () => string[];
+}): Router {
+  const router = Router();
+  const requesters = allowRoles("platform", "rights_holder");
+
+  router.post("/captures", requesters, async (req, res) => {
+    const body = parseRequest(CaptureBody, req.body, "CAPTURE_INVALID");
+    let url: URL;
+    try {
+      url = new URL(body.url);
+    } catch {
+      throw new InvalidInputError("CAPTURE_URL_INVALID", "url is not a URL");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new InvalidInputError("CAPTURE_URL_INVALID", "a captured page is http or https");
+    if (url.username || url.password)
+      throw new InvalidInputError("CAPTURE_URL_INVALID", "a captured URL carries no credentials");
+    if (deps.ownOrigins().includes(url.origin))
+      throw new InvalidInputError("CAPTURE_URL_SELF", "the service does not capture its own pages");
+    // Checked again on every request of the page, on the address connected to.
+    await checkOutboundUrl(url, deps.policy).catch((error: unknown) => {
+      if (!(error instanceof EgressRefusal)) throw error;
+      throw new InvalidInputError(
+        error.code === "HOST_UNRESOLVED" ? "CAPTURE_URL_UNRESOLVED" : "CAPTURE_URL_NOT_PUBLIC",
+        error.code === "HOST_UNRESOLVED"
+          ? "the URL's host does not resolve"
+          : "a captured page must be at a public address, not a private, loopback, link-local or reserved one",
+      );
+    });
+    const view = deps.desk.request({ ...body, url: url.toString() }, req.apiKey!);
+    if (!view)
+      throw new OverloadError("CAPTURE_QUEUE_FULL", "too many captures are waiting; retry shortly");
+    res.status(202).location(`/v1/captures/${view.id}`).json(view);
+  });
+
+  router.get("/captures/:id", requesters, (req, res) => {
+    const view = deps.desk.get(String(req.params.id), req.apiKey!);
+    if (!view)
+      throw new NotFoundError(
+        "CAPTURE_NOT_FOUND",
+        `no capture ${req.params.id} of this key on this replica (captures in flight are not kept across restarts)`,
+      );
+    res.json(view);
+  });
+  return router;
+}

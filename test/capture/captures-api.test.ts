@@ -1,0 +1,204 @@
+import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PNG } from "pngjs";
+import { WARCParser } from "warcio";
+import { exampleRecord, type HttpClient } from "../support/http-client";
+import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+
+const HOLDER_ID = "91310000MA1FL0XX1X";
+const PAGE = `<!doctype html><html><head><title>LUMA shoe 889123</title></head>
+<body style="margin:0"><h1 style="background:#c81414;color:#fff;height:300px">LUMA running shoe</h1></body></html>`;
+const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+
+interface CaptureView {
+  id: string;
+  state: string;
+  recordId?: string;
+  error?: { code: string };
+}
+
+async function settled(client: HttpClient, id: string): Promise<CaptureView> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const view = (await client.get(`/v1/captures/${id}`)).body as CaptureView;
+    if (view.state === "notarised" || view.state === "failed") return view;
+    if (Date.now() > deadline) throw new Error(`capture ${id} still ${view.state}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("web captures through the API (POST /v1/captures)", function () {
+  this.timeout(120_000);
+  let server: Server;
+  let origin: string;
+  let notary: TestNotary;
+  let holder: HttpClient;
+  const hung: (() => void)[] = [];
+
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.url === "/listing")
+        return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+      if (req.url === "/hangs") {
+        res.writeHead(200, { "content-type": "text/html" }).write("<html>");
+        hung.push(() => res.destroy());
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The test's pages are on loopback: allowed here, and only here.
+    notary = await startTestNotary({ CAPTURE_ALLOW_PRIVATE: "true", CAPTURE_TIMEOUT_MS: "20000" });
+    holder = await clientWithKey(notary, {
+      id: "luma",
+      role: "rights_holder",
+      parties: [HOLDER_ID],
+    });
+  });
+  after(async () => {
+    hung.forEach((h) => h());
+    server.close();
+    await notary?.stop();
+  });
+
+  it("captures a page and notarises what it recorded as one evidence record, every file's digest anchored", async () => {
+    const asked = await holder.postJson("/v1/captures", {
+      url: `${origin}/listing`,
+      caseRef: "CASE-889123",
+    });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(202);
+    const done = await settled(holder, (asked.body as CaptureView).id);
+    expect(done.state, JSON.stringify(done)).to.equal("notarised");
+    const receipt = await waitAnchored(holder, done.recordId!);
+    const record = receipt.record as unknown as {
+      kind: string;
+      metadata: {
+        caseRef: string;
+        collection: {
+          method: string;
+          collector: { name: string };
+          environment: Record<string, string>;
+        };
+      };
+      files: { name: string; sha256: string; size: number }[];
+    };
+    expect(record.kind).to.equal("evidence");
+    expect(record.metadata.caseRef).to.equal("CASE-889123");
+    // Written by the service, never the caller: the method, the collector, the browser.
+    expect(record.metadata.collection.method).to.equal("service_capture");
+    expect(record.metadata.collection.environment).to.deep.include({ url: `${origin}/listing` });
+    // The address the page came from is personal data of whoever runs the site (DESIGN §7):
+    // committed in the receipt, disclosed to the platform.
+    const full = (await notary.client.get(`/v1/records/${done.recordId}`)).body as {
+      record: { metadata: { collection: { environment: { ip: string } } } };
+    };
+    expect(full.record.metadata.collection.environment.ip).to.equal("127.0.0.1");
+    expect(record.metadata.collection.environment.toolVersion).to.match(/^\d+\./);
+    expect(record.files.map((f) => f.name).sort()).to.deep.equal([
+      "capture.json",
+      "page.warc.gz",
+      "screenshot-load.png",
+      "screenshot-scrolled.png",
+    ]);
+    const file = async (name: string) => {
+      const f = record.files.find((x) => x.name === name)!;
+      const { bytes } = await holder.getBytes(`/v1/records/${done.recordId}/files/${f.sha256}`);
+      expect(sha256(bytes), name).to.equal(f.sha256);
+      return bytes;
+    };
+    const facts = JSON.parse((await file("capture.json")).toString()) as {
+      finalUrl: string;
+      title: string;
+      redirects: unknown[];
+    };
+    expect(facts).to.deep.include({ finalUrl: `${origin}/listing`, title: "LUMA shoe 889123" });
+    let page: Buffer | undefined;
+    for await (const r of new WARCParser([await file("page.warc.gz")]))
+      if (r.warcType === "response" && r.warcTargetURI === `${origin}/listing`)
+        page = Buffer.from(await r.readFully(false));
+    expect(page?.toString()).to.equal(PAGE);
+    const shot = PNG.sync.read(await file("screenshot-load.png"));
+    let red = 0;
+    for (let i = 0; i < shot.data.length; i += 4)
+      if (shot.data[i]! > 180 && shot.data[i + 1]! < 60) red++;
+    expect(red, "the page's red heading in the screenshot").to.be.greaterThan(1280 * 200);
+  });
+
+  it("fails a page that never loads, notarising nothing, and says why", async () => {
+    const before = ((await notary.client.get("/v1/ledger")).body as { nextSeq: number }).nextSeq;
+    const slow = await startTestNotary({
+      CAPTURE_ALLOW_PRIVATE: "true",
+      CAPTURE_TIMEOUT_MS: "3000",
+    });
+    try {
+      const asked = await slow.client.postJson("/v1/captures", { url: `${origin}/hangs` });
+      expect(asked.status).to.equal(202);
+      const done = await settled(slow.client, (asked.body as CaptureView).id);
+      expect(done).to.deep.include({ state: "failed" });
+      expect(done.error!.code).to.equal("CAPTURE_TIMEOUT");
+      expect(((await slow.client.get("/v1/ledger")).body as { nextSeq: number }).nextSeq).to.equal(
+        0,
+      );
+    } finally {
+      await slow.stop();
+    }
+    expect(((await notary.client.get("/v1/ledger")).body as { nextSeq: number }).nextSeq).to.equal(
+      before,
+    );
+  });
+
+  it("refuses a loopback page while private addresses are not allowed, and what is not http", async () => {
+    const closed = await startTestNotary();
+    try {
+      const refused = await closed.client.postJson("/v1/captures", { url: `${origin}/listing` });
+      expect(refused.status).to.equal(422);
+      expect((refused.body as { error: { code: string } }).error.code).to.equal(
+        "CAPTURE_URL_NOT_PUBLIC",
+      );
+      const ftp = await closed.client.postJson("/v1/captures", { url: "ftp://127.0.0.1/x" });
+      expect((ftp.body as { error: { code: string } }).error.code).to.equal("CAPTURE_URL_INVALID");
+      const self = await notary.client.postJson("/v1/captures", { url: `${notary.url}/portal` });
+      expect((self.body as { error: { code: string } }).error.code).to.equal("CAPTURE_URL_SELF");
+    } finally {
+      await closed.stop();
+    }
+  });
+
+  it("keeps service_capture for the service: a caller claiming it is refused", async () => {
+    const claimed = (await exampleRecord("evidence")) as {
+      metadata: { collection: { method: string } };
+    };
+    claimed.metadata.collection.method = "service_capture";
+    const answer = await notary.client.postRecord(claimed as never, [
+      { name: "capture.png", content: "a capture made elsewhere" },
+    ]);
+    expect(answer.status).to.equal(422);
+    expect((answer.body as { error: { code: string } }).error.code).to.equal(
+      "COLLECTION_METHOD_RESERVED",
+    );
+  });
+
+  it("shows a capture only to the key that asked for it (and the platform); a merchant asks for none", async () => {
+    const asked = await holder.postJson("/v1/captures", { url: `${origin}/listing` });
+    const id = (asked.body as CaptureView).id;
+    const other = await clientWithKey(notary, {
+      id: "other",
+      role: "rights_holder",
+      parties: ["91310000MA1FL0XX2Y"],
+    });
+    expect((await other.get(`/v1/captures/${id}`)).status).to.equal(404);
+    expect((await notary.client.get(`/v1/captures/${id}`)).status).to.equal(200);
+    const merchant = await clientWithKey(notary, {
+      id: "m",
+      role: "merchant",
+      parties: ["shop:s-1"],
+    });
+    expect((await merchant.postJson("/v1/captures", { url: `${origin}/listing` })).status).to.equal(
+      403,
+    );
+    await settled(holder, id);
+  });
+});
