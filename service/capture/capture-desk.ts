@@ -9,7 +9,8 @@ import {
   type CaptureResult,
   type CaptureSettings,
 } from "./browser-capture";
-import { writeWarc } from "./warc";
+import { writeResourceWarc, writeWarc } from "./warc";
+import { writeWacz } from "./wacz";
 
 export interface CaptureRequest {
   url: string;
@@ -198,7 +199,33 @@ export class CaptureDesk {
     await writeFile(load.path, result.screenshots.load);
     await writeFile(scrolled.path, result.screenshots.scrolled);
     await writeFile(facts.path, `${JSON.stringify(captureFacts(result), null, 2)}\n`);
-    return [warc, load, scrolled, facts];
+    // The same capture as a replay tool opens it: the WARC, the screenshots, the page.
+    const shots = join(dir, "screenshots.warc.gz");
+    await writeResourceWarc(shots, [
+      {
+        uri: `urn:screenshot:load:${result.finalUrl}`,
+        mediaType: "image/png",
+        bytes: result.screenshots.load,
+        date: result.finishedAt,
+      },
+      {
+        uri: `urn:screenshot:scrolled:${result.finalUrl}`,
+        mediaType: "image/png",
+        bytes: result.screenshots.scrolled,
+        date: result.finishedAt,
+      },
+    ]);
+    const wacz = file("capture.wacz", "application/wacz");
+    await writeWacz(wacz.path, {
+      warcs: [
+        { name: "data.warc.gz", path: warc.path },
+        { name: "screenshots.warc.gz", path: shots },
+      ],
+      pages: [{ url: result.finalUrl, title: result.title, ts: result.startedAt }],
+      software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
+      created: result.finishedAt,
+    });
+    return [warc, load, scrolled, facts, wacz];
   }
 }
 

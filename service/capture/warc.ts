@@ -76,3 +76,35 @@ export async function writeWarc(
     await finished(out);
   }
 }
+
+/**
+ * Writes files of the capture that were not fetched (its screenshots) as WARC `resource`
+ * records under `urn:` URIs, the way Webrecorder's crawler stores a page's screenshots, so a
+ * replay tool lists them beside the page.
+ */
+export async function writeResourceWarc(
+  path: string,
+  resources: readonly { uri: string; mediaType: string; bytes: Buffer; date: string }[],
+): Promise<void> {
+  const out = createWriteStream(path);
+  try {
+    for (const r of resources) {
+      const record = WARCRecord.create(
+        {
+          url: r.uri,
+          date: r.date,
+          type: "resource",
+          warcVersion: WARC_VERSION,
+          warcHeaders: { "Content-Type": r.mediaType },
+        },
+        [r.bytes],
+      );
+      const bytes = await WARCSerializer.serialize(record, SERIALIZE);
+      if (!out.write(bytes))
+        await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    }
+  } finally {
+    out.end();
+    await finished(out);
+  }
+}

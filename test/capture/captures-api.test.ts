@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
 import { WARCParser } from "warcio";
@@ -99,6 +104,7 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(record.metadata.collection.environment.toolVersion).to.match(/^\d+\./);
     expect(record.files.map((f) => f.name).sort()).to.deep.equal([
       "capture.json",
+      "capture.wacz",
       "page.warc.gz",
       "screenshot-load.png",
       "screenshot-scrolled.png",
@@ -120,6 +126,40 @@ describe("web captures through the API (POST /v1/captures)", function () {
       if (r.warcType === "response" && r.warcTargetURI === `${origin}/listing`)
         page = Buffer.from(await r.readFully(false));
     expect(page?.toString()).to.equal(PAGE);
+    // The WACZ opens as replay tools open it: every file its datapackage names, digest for
+    // digest, the datapackage itself digested, the WARC the same as the record's, an index
+    // line and a page for the listing.
+    const dir = await mkdtemp(join(tmpdir(), "wacz-"));
+    await writeFile(join(dir, "c.wacz"), await file("capture.wacz"));
+    await promisify(execFile)("unzip", ["-q", join(dir, "c.wacz"), "-d", join(dir, "out")]);
+    const inside = (path: string) => readFile(join(dir, "out", path));
+    const datapackage = JSON.parse((await inside("datapackage.json")).toString()) as {
+      wacz_version: string;
+      resources: { path: string; hash: string; bytes: number }[];
+    };
+    expect(datapackage.wacz_version).to.equal("1.1.1");
+    expect(datapackage.resources.map((r) => r.path).sort()).to.deep.equal([
+      "archive/data.warc.gz",
+      "archive/screenshots.warc.gz",
+      "indexes/index.cdxj",
+      "pages/pages.jsonl",
+    ]);
+    for (const r of datapackage.resources) {
+      const bytes = await inside(r.path);
+      expect(`sha256:${sha256(bytes)}`, r.path).to.equal(r.hash);
+      expect(bytes.length, r.path).to.equal(r.bytes);
+    }
+    const digest = JSON.parse((await inside("datapackage-digest.json")).toString()) as {
+      hash: string;
+    };
+    expect(digest.hash).to.equal(`sha256:${sha256(await inside("datapackage.json"))}`);
+    expect((await inside("archive/data.warc.gz")).equals(await file("page.warc.gz"))).to.equal(
+      true,
+    );
+    expect((await inside("indexes/index.cdxj")).toString()).to.match(
+      /^[\d,]+:\d+\)\/listing \d{14} \{.*"status":"?200/m,
+    );
+    expect((await inside("pages/pages.jsonl")).toString()).to.include(`"url":"${origin}/listing"`);
     const shot = PNG.sync.read(await file("screenshot-load.png"));
     let red = 0;
     for (let i = 0; i < shot.data.length; i += 4)
