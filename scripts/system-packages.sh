@@ -5,11 +5,12 @@
 #   chromium          the verification page is tested in it, driven by playwright-core
 #   unzip             export archives are opened with Info-ZIP's unzip, as a regulator would
 #   openssl           the RFC 3161 tests run OpenSSL's own time-stamping authority
+#   ffmpeg            web captures encode their screen recording (the service needs it too)
 #   postgresql        the store, replica and cluster tests: a running server with a database
 #                     `test` that postgres@127.0.0.1 reaches without a password
 # `npm test` names what is missing before it starts. CI (.ci/run) runs this too.
 set -euo pipefail
-DEBS="fonts-wqy-zenhei poppler-utils chromium unzip openssl postgresql"
+DEBS="fonts-wqy-zenhei poppler-utils chromium unzip openssl ffmpeg postgresql"
 fresh_postgres=false
 dpkg -s postgresql >/dev/null 2>&1 || fresh_postgres=true
 if ! dpkg -s $DEBS >/dev/null 2>&1; then

@@ -16,6 +16,7 @@ const NEEDED: { debian: string; present: () => boolean }[] = [
   { debian: "poppler-utils", present: () => onPath("pdftotext") },
   { debian: "unzip", present: () => onPath("unzip") },
   { debian: "openssl", present: () => onPath("openssl") },
+  { debian: "ffmpeg", present: () => onPath("ffmpeg") && onPath("ffprobe") },
 ];
 
 function onPath(command: string): boolean {

@@ -37,6 +37,14 @@ export interface CaptureResult {
   /** Requests the capture refused (a private address, a scheme not captured), by URL. */
   refused: { url: string; code: string }[];
   screenshots: { load: Buffer; scrolled: Buffer };
+  /** The session as the browser painted it (DevTools screencast), when a recording was asked. */
+  frames?: ScreencastFrame[];
+}
+
+export interface ScreencastFrame {
+  jpeg: Buffer;
+  /** Seconds since the epoch, as the browser stamped the frame. */
+  at: number;
 }
 
 export class CaptureError extends Error {
@@ -79,7 +87,11 @@ function fulfilHeaders(e: Exchange): Record<string, string> {
  * would fail rather than reach anything. Returns every exchange and two full-page screenshots,
  * after load and after scrolling once to the bottom (lazy images load).
  */
-export async function capturePage(url: string, s: CaptureSettings): Promise<CaptureResult> {
+export async function capturePage(
+  url: string,
+  s: CaptureSettings,
+  options: { record?: boolean } = {},
+): Promise<CaptureResult> {
   const startedAt = new Date().toISOString();
   const deadline = Date.now() + s.timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
@@ -115,7 +127,7 @@ export async function capturePage(url: string, s: CaptureSettings): Promise<Capt
           .catch((error: Error) => {
             throw new CaptureError("CAPTURE_BROWSER_FAILED", error.message);
           });
-        return await run(browser, url, s, { startedAt, left });
+        return await run(browser, url, s, { startedAt, left, record: options.record === true });
       })(),
     ]);
   } finally {
@@ -128,7 +140,7 @@ async function run(
   browser: Browser,
   url: string,
   s: CaptureSettings,
-  t: { startedAt: string; left: () => number },
+  t: { startedAt: string; left: () => number; record: boolean },
 ): Promise<CaptureResult> {
   const context = await browser.newContext({
     viewport: s.viewport,
@@ -212,6 +224,26 @@ async function run(
   });
   prefetched.set(first.url, first);
   const page = await context.newPage();
+  // The recording starts before the page is asked for, so it shows the whole session.
+  const frames: ScreencastFrame[] = [];
+  const cdp = t.record ? await context.newCDPSession(page) : undefined;
+  if (cdp) {
+    cdp.on("Page.screencastFrame", (frame) => {
+      frames.push({
+        jpeg: Buffer.from(frame.data, "base64"),
+        at: frame.metadata.timestamp ?? Date.now() / 1000,
+      });
+      void cdp
+        .send("Page.screencastFrameAck", { sessionId: frame.sessionId })
+        .catch(() => undefined);
+    });
+    await cdp.send("Page.startScreencast", {
+      format: "jpeg",
+      quality: 80,
+      maxWidth: s.viewport.width,
+      maxHeight: s.viewport.height,
+    });
+  }
   const response = await page
     .goto(first.url, { waitUntil: "load", timeout: t.left() })
     .catch((error: Error) => {
@@ -239,6 +271,7 @@ async function run(
     .waitForLoadState("networkidle", { timeout: Math.min(2_000, t.left()) })
     .catch(() => undefined);
   const scrolled = await page.screenshot({ fullPage: true, timeout: t.left() });
+  if (cdp) await cdp.send("Page.stopScreencast").catch(() => undefined);
   // A page cut short is not the page: nothing is notarised rather than part of it.
   if (overBudget)
     throw new CaptureError("CAPTURE_TOO_LARGE", `the page is larger than ${s.maxBytes} bytes`);
@@ -278,6 +311,7 @@ async function run(
     exchanges,
     refused,
     screenshots: { load, scrolled },
+    ...(cdp && { frames }),
   };
 }
 

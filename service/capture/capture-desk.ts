@@ -11,6 +11,7 @@ import {
 } from "./browser-capture";
 import { writeResourceWarc, writeWarc } from "./warc";
 import { writeWacz } from "./wacz";
+import { encodeRecording } from "./recording";
 
 export interface CaptureRequest {
   url: string;
@@ -48,6 +49,8 @@ export interface CaptureDeskOptions {
   maxQueued: number;
   /** Where a capture's files are written before they are stored. */
   tempDir: string;
+  /** Debian's ffmpeg, which encodes a capture's screen recording (`CAPTURE_FFMPEG`). */
+  ffmpeg: string;
   /** Who the certificate names as collector: the service (`ISSUER_NAME`). */
   collector: string;
   /** Notarises the evidence record with its files, as submitted by `key`. */
@@ -162,7 +165,9 @@ export class CaptureDesk {
     view.startedAt = new Date().toISOString();
     const dir = await mkdtemp(join(this.o.tempDir, "capture-"));
     try {
-      const result = await capturePage(request.url, this.o.settings);
+      const result = await capturePage(request.url, this.o.settings, {
+        record: request.scroll === true,
+      });
       const artifacts = await this.writeArtifacts(dir, result);
       const record = captureRecord(request, result, this.o.collector);
       const { id: recordId } = await this.o.notarise(record, artifacts, requester);
@@ -225,7 +230,13 @@ export class CaptureDesk {
       software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
       created: result.finishedAt,
     });
-    return [warc, load, scrolled, facts, wacz];
+    const artifacts = [warc, load, scrolled, facts, wacz];
+    if (result.frames) {
+      const recording = file("recording.mp4", "video/mp4");
+      await encodeRecording(result.frames, recording.path, { ffmpeg: this.o.ffmpeg, scratch: dir });
+      artifacts.push(recording);
+    }
+    return artifacts;
   }
 }
 

@@ -70,6 +70,8 @@ const Env = z.object({
   WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
   /** The browser web captures run in (Debian's chromium). */
   CAPTURE_BROWSER: z.string().min(1).default("/usr/bin/chromium"),
+  /** Encodes a capture's screen recording. */
+  CAPTURE_FFMPEG: z.string().min(1).default("/usr/bin/ffmpeg"),
   CAPTURE_CONCURRENCY: int(1, 1),
   CAPTURE_QUEUE: int(20, 0),
   CAPTURE_TIMEOUT_MS: int(60_000, 1_000),
@@ -196,6 +198,7 @@ export interface Config {
   /** Web captures (`POST /v1/captures`). */
   capture: {
     browser: string;
+    ffmpeg: string;
     concurrency: number;
     queue: number;
     timeoutMs: number;
@@ -324,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "true",
     capture: {
       browser: e.CAPTURE_BROWSER,
+      ffmpeg: e.CAPTURE_FFMPEG,
       concurrency: e.CAPTURE_CONCURRENCY,
       queue: e.CAPTURE_QUEUE,
       timeoutMs: e.CAPTURE_TIMEOUT_MS,

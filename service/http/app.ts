@@ -281,6 +281,7 @@ export function createApp(deps: AppDeps): Express {
     },
     concurrency: deps.capture.concurrency,
     maxQueued: deps.capture.queue,
+    ffmpeg: deps.capture.ffmpeg,
     tempDir: deps.files.tempDir,
     collector: deps.certificates.issuer,
     // Stored as an upload is, then submitted in the requester's name, the collection block

@@ -46,6 +46,12 @@ describe("web captures through the API (POST /v1/captures)", function () {
     server = createServer((req, res) => {
       if (req.url === "/listing")
         return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+      if (req.url === "/long")
+        return res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(
+            `<!doctype html><title>long</title><body>${Array.from({ length: 60 }, (_, i) => `<p style="height:60px;background:hsl(${i * 6},70%,60%)">row ${i}</p>`).join("")}</body>`,
+          );
       if (req.url === "/hangs") {
         res.writeHead(200, { "content-type": "text/html" }).write("<html>");
         hung.push(() => res.destroy());
@@ -165,6 +171,37 @@ describe("web captures through the API (POST /v1/captures)", function () {
     for (let i = 0; i < shot.data.length; i += 4)
       if (shot.data[i]! > 180 && shot.data[i + 1]! < 60) red++;
     expect(red, "the page's red heading in the screenshot").to.be.greaterThan(1280 * 200);
+  });
+
+  it("records the session as a video when asked to scroll, frames and all", async () => {
+    const asked = await holder.postJson("/v1/captures", { url: `${origin}/long`, scroll: true });
+    const done = await settled(holder, (asked.body as CaptureView).id);
+    expect(done.state, JSON.stringify(done)).to.equal("notarised");
+    const { record } = (await holder.get(`/v1/records/${done.recordId}`)).body as {
+      record: { files: { name: string; sha256: string; mediaType: string }[] };
+    };
+    const video = record.files.find((f) => f.name === "recording.mp4")!;
+    expect(video.mediaType).to.equal("video/mp4");
+    const { bytes } = await holder.getBytes(`/v1/records/${done.recordId}/files/${video.sha256}`);
+    expect(sha256(bytes)).to.equal(video.sha256);
+    const dir = await mkdtemp(join(tmpdir(), "recording-"));
+    await writeFile(join(dir, "r.mp4"), bytes);
+    const { stdout } = await promisify(execFile)("ffprobe", [
+      "-v",
+      "error",
+      "-count_frames",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=codec_name,width,height,nb_read_frames",
+      "-of",
+      "json",
+      join(dir, "r.mp4"),
+    ]);
+    const stream = (JSON.parse(stdout) as { streams: Record<string, unknown>[] }).streams[0]!;
+    expect(stream).to.deep.include({ codec_name: "h264", width: 1280, height: 800 });
+    // Scrolling a page four screens long paints a frame at each step at least.
+    expect(Number(stream.nb_read_frames)).to.be.greaterThan(3);
   });
 
   it("fails a page that never loads, notarising nothing, and says why", async () => {
