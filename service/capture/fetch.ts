@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { PeerCertificate, TLSSocket } from "node:tls";
+import { rootCertificates, type PeerCertificate, type TLSSocket } from "node:tls";
 import { useAgent } from "request-filtering-agent";
 import { checkOutboundUrl, EgressRefusal, type EgressPolicy } from "../egress";
 
@@ -127,7 +127,8 @@ export async function fetchForCapture(
           keepAlive: false,
         }),
         timeout: o.timeoutMs,
-        ...(o.ca && { ca: o.ca }),
+        // Beside Node's roots, not instead of them: `ca` alone would replace them.
+        ...(o.ca && { ca: [...rootCertificates, o.ca.toString()] }),
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];

@@ -14,6 +14,7 @@ import {
   type CaptureSettings,
 } from "../../service/capture/browser-capture";
 import { writeWarc } from "../../service/capture/warc";
+import { startHttpsSite } from "../support/https-site";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // A PNG the page shows: 40×20 red, made here so the test needs no file of its own.
@@ -118,6 +119,32 @@ describe("capturing a page in headless Chromium", function () {
     expect(page.payload.toString()).to.equal(PAGE);
     expect(page.digest).to.equal(`sha256:${createHash("sha256").update(PAGE).digest("hex")}`);
     expect(records.filter((r) => r.type === "request")).to.have.length(result.exchanges.length);
+  });
+
+  it("records an HTTPS site's certificate chain and protocol, trusting only the roots it is given", async () => {
+    const site = await startHttpsSite((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end("<title>secure listing</title>ok"),
+    );
+    try {
+      const result = await capturePage(`${site.origin}/`, settings({ ca: site.caPem }));
+      expect(result.title).to.equal("secure listing");
+      const tls = result.mainDocument.tls!;
+      expect(tls.protocol).to.equal("TLSv1.3");
+      expect(tls.authorized).to.equal(true);
+      expect(tls.chain[0]!.subject).to.include("CN=shop.test");
+      expect(tls.chain[0]!.issuer).to.include("CN=Test Capture CA");
+      expect(tls.chain.at(-1)!.subject).to.include("CN=Test Capture CA");
+      expect(tls.chain[0]!.sha256).to.match(/^[0-9a-f]{64}$/);
+      // A chain to no root the capture trusts is not captured.
+      const untrusted = await capturePage(`${site.origin}/`, settings()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect((untrusted as CaptureError).code).to.equal("CAPTURE_FETCH_FAILED");
+      expect((untrusted as CaptureError).message).to.match(/certificate/i);
+    } finally {
+      site.close();
+    }
   });
 
   it("refuses a loopback page unless private addresses are allowed, fetching nothing", async () => {
