@@ -153,6 +153,84 @@ function linkedSection(linked: readonly LinkedRecord[]): Certificate["sections"]
   ];
 }
 
+/** What a service capture recorded of how it obtained the page (its `capture.json`). */
+export interface CaptureFactsView {
+  requestedUrl: string;
+  finalUrl: string;
+  title: string;
+  redirects: { url: string; status: number }[];
+  mainDocument: {
+    status: number;
+    remoteAddress?: string;
+    tls?: {
+      protocol: string | null;
+      chain: { subject: string; issuer: string; validTo: string }[];
+    };
+  };
+  dns: { host: string; addresses: string[] }[];
+  browser: {
+    name: string;
+    version: string;
+    userAgent: string;
+    viewport: { width: number; height: number };
+  };
+  startedAt: string;
+  finishedAt: string;
+}
+
+/**
+ * How the service itself obtained a captured page (Online Litigation Rules art. 18: the state
+ * of the evidence before it was stored), read from the capture's own file, whose digest is
+ * listed with the others.
+ */
+function captureSection(c: CaptureFactsView | undefined): Certificate["sections"] {
+  if (!c) return [];
+  const leaf = c.mainDocument.tls?.chain[0];
+  return [
+    {
+      zh: "网页取证（本服务自行取证）",
+      en: "Web capture (made by this service)",
+      fields: [
+        { zh: "取证网址", en: "URL asked for", value: c.requestedUrl },
+        {
+          zh: "最终网址",
+          en: "Final URL",
+          value:
+            c.redirects.length > 1
+              ? `${c.finalUrl} (${c.redirects.map((r) => `${r.status} ${r.url}`).join(" → ")})`
+              : c.finalUrl,
+        },
+        { zh: "页面标题", en: "Page title", value: c.title || "—" },
+        {
+          zh: "取证时间",
+          en: "Captured",
+          value: `${inBeijingTime(c.startedAt)} – ${inBeijingTime(c.finishedAt)}`,
+        },
+        {
+          zh: "服务器地址与域名解析",
+          en: "Server address and DNS answers",
+          value: [
+            c.mainDocument.remoteAddress ?? "—",
+            ...c.dns.map((d) => `${d.host} → ${d.addresses.join(", ") || "—"}`),
+          ].join(" · "),
+        },
+        {
+          zh: "传输安全",
+          en: "Transport security",
+          value: c.mainDocument.tls
+            ? `${c.mainDocument.tls.protocol ?? "TLS"} · 证书 certificate ${leaf?.subject ?? "—"} · 签发者 issuer ${leaf?.issuer ?? "—"} · 有效至 valid to ${leaf?.validTo ?? "—"}`
+            : "未加密 not encrypted (http)",
+        },
+        {
+          zh: "取证环境",
+          en: "Capture environment",
+          value: `${c.browser.name} ${c.browser.version}, ${c.browser.viewport.width}×${c.browser.viewport.height}, 全新配置 fresh profile · ${c.browser.userAgent}`,
+        },
+      ],
+    },
+  ];
+}
+
 /**
  * Pure: everything printed on a certificate comes from the anchored receipt, besides the
  * verification link, the code that lets its holder look the record up (`lookup.ts`) and the
@@ -165,6 +243,8 @@ export function toCertificate(
     lookupCode?: string;
     issuer: string;
     linked?: readonly LinkedRecord[];
+    /** A service capture's facts (its `capture.json`, a file of the record). */
+    capture?: CaptureFactsView;
   },
 ): Certificate {
   const { record, anchor, intake } = receipt;
@@ -203,6 +283,7 @@ export function toCertificate(
         en: "What was recorded",
         fields: [...describeSubject(typed), ...hiddenNote],
       },
+      ...captureSection(options.capture),
       {
         zh: "存证信息",
         en: "Record",

@@ -3,6 +3,7 @@ export {
   certificateNumber,
   parseCertificateNumber,
   toCertificate,
+  type CaptureFactsView,
   type Certificate,
   type CertificateField,
   type LinkedRecord,

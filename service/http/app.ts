@@ -116,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
       issuer: deps.certificates.issuer,
       publicUrl: deps.publicUrl(),
       store,
+      files: deps.files,
     });
 
   app.use((req, res, next) => {

@@ -6,12 +6,13 @@ import {
   lookupCode,
   parseCertificateNumber,
   toCertificate,
+  type CaptureFactsView,
   type Certificate,
   type LinkedRecord,
 } from "../certificate";
 import { NotFoundError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
-import type { BatchLog, RecordIndex } from "../storage";
+import type { BatchLog, ContentStore, RecordIndex } from "../storage";
 import type { Notary } from "./notary";
 
 /**
@@ -51,7 +52,14 @@ export async function lookUpCertificate(
  */
 export async function issueCertificate(
   receipt: AnchoredReceipt,
-  o: { secret: Uint8Array; issuer: string; publicUrl: string; store: RecordIndex },
+  o: {
+    secret: Uint8Array;
+    issuer: string;
+    publicUrl: string;
+    store: RecordIndex;
+    /** Where a capture's own file is read from, for its certificate's capture section. */
+    files?: ContentStore;
+  },
 ): Promise<Certificate> {
   const code = lookupCode(o.secret, receipt.record.id);
   const number = certificateNumber(receipt.record.seq, receipt.leafHash);
@@ -60,7 +68,24 @@ export async function issueCertificate(
     lookupCode: code,
     issuer: o.issuer,
     linked: await linkedRecords(o.store, receipt.record.links),
+    ...(o.files && { capture: await captureFactsOf(receipt, o.files) }),
   });
+}
+
+/** A service capture's `capture.json`, as stored; undefined for any other record. */
+async function captureFactsOf(
+  receipt: AnchoredReceipt,
+  files: ContentStore,
+): Promise<CaptureFactsView | undefined> {
+  const { record } = receipt;
+  const method = (record.metadata as { collection?: { method?: string } }).collection?.method;
+  if (record.kind !== "evidence" || method !== "service_capture") return undefined;
+  const file = record.files.find((f) => f.name === "capture.json");
+  const stream = file && (await files.openRead(file.sha256));
+  if (!stream) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as CaptureFactsView;
 }
 
 /** The records a record links, as stored: numbers and digests only, no metadata. */

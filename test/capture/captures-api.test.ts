@@ -132,6 +132,18 @@ describe("web captures through the API (POST /v1/captures)", function () {
       if (r.warcType === "response" && r.warcTargetURI === `${origin}/listing`)
         page = Buffer.from(await r.readFully(false));
     expect(page?.toString()).to.equal(PAGE);
+    // The certificate says how the page was obtained, from the capture's own file.
+    const certificate = (await holder.get(`/v1/records/${done.recordId}/certificate?format=json`))
+      .body as { sections: { en: string; fields: { en: string; value: string }[] }[] };
+    const capture = certificate.sections.find(
+      (x) => x.en === "Web capture (made by this service)",
+    )!;
+    const value = (en: string) => capture.fields.find((f) => f.en === en)!.value;
+    expect(value("URL asked for")).to.equal(`${origin}/listing`);
+    expect(value("Page title")).to.equal("LUMA shoe 889123");
+    expect(value("Transport security")).to.include("not encrypted");
+    expect(value("Captured")).to.match(/北京时间/);
+    expect(value("Capture environment")).to.match(/^Chromium \(headless\) \d+\..*1280×800/);
     // The WACZ opens as replay tools open it: every file its datapackage names, digest for
     // digest, the datapackage itself digested, the WARC the same as the record's, an index
     // line and a page for the listing.
