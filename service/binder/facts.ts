@@ -117,6 +117,9 @@ export class BinderFacts {
       case "evidence":
         this.note("evidence", id);
         this.note(`evidence.phase.${record.metadata.phase}`, id);
+        // The page as the service itself obtained it, not as a party says it looked.
+        if (record.metadata.collection.method === "service_capture")
+          this.note("evidence.service_capture", id);
         break;
       case "mediation":
         this.note(`mediation.${record.metadata.route}`, id);

@@ -56,6 +56,26 @@ const allOf =
     return { score: evidence.every((e) => e.count > 0) ? points : 0, evidence };
   };
 
+/** A row's score as `score` gives it, with facets that support it listed beside, for no points. */
+const withSupport =
+  (
+    score: (f: Facts) => ReturnType<ReturnType<typeof allOf>>,
+    facets: readonly (readonly [facet: string, label: string])[],
+  ) =>
+  (f: Facts) => {
+    const scored = score(f);
+    return {
+      ...scored,
+      evidence: [...scored.evidence, ...facets.map(([facet, label]) => ev(f, facet, label))],
+    };
+  };
+
+/** Listings captured by the service itself: what goods show, and evidence before a dispute. */
+const SERVICE_CAPTURES = [
+  "evidence.service_capture",
+  "平台自行网页取证 listings captured by this service",
+] as const;
+
 /** Nothing from software: the facets listed only support the assessor's own finding. */
 const outside =
   (facets: readonly (readonly [facet: string, label: string])[] = []) =>
@@ -350,14 +370,17 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     points: 3,
     basis: "records",
     rule: "1 per kind of right shown on goods in filings (trademark, copyright, patent, other such as GI)",
-    score: perFacet(
-      [
-        ["filing.goods_ip.trademark", "商标 trademark", 1],
-        ["filing.goods_ip.copyright", "著作权 copyright", 1],
-        ["filing.goods_ip.patent", "专利 patent", 1],
-        ["filing.goods_ip.other", "地理标志等 GI and others", 1],
-      ],
-      3,
+    score: withSupport(
+      perFacet(
+        [
+          ["filing.goods_ip.trademark", "商标 trademark", 1],
+          ["filing.goods_ip.copyright", "著作权 copyright", 1],
+          ["filing.goods_ip.patent", "专利 patent", 1],
+          ["filing.goods_ip.other", "地理标志等 GI and others", 1],
+        ],
+        3,
+      ),
+      [SERVICE_CAPTURES],
     ),
   },
   {
@@ -578,16 +601,19 @@ export const GBT39550_ROWS: readonly TableRow[] = [
     points: 2,
     basis: "records",
     rule: "2 with evidence collected before, during and after disputes, and filings, notices and declarations on record",
-    score: allOf(
-      [
-        ["evidence.phase.before", "事前证据 before"],
-        ["evidence.phase.during", "事中证据 during"],
-        ["evidence.phase.after", "事后证据 after"],
-        ["filing", "备案 filings (4.1)"],
-        ["notice", "通知 notices (4.3.1-4.3.2)"],
-        ["declaration", "声明 declarations (4.3.3.2)"],
-      ],
-      2,
+    score: withSupport(
+      allOf(
+        [
+          ["evidence.phase.before", "事前证据 before"],
+          ["evidence.phase.during", "事中证据 during"],
+          ["evidence.phase.after", "事后证据 after"],
+          ["filing", "备案 filings (4.1)"],
+          ["notice", "通知 notices (4.3.1-4.3.2)"],
+          ["declaration", "声明 declarations (4.3.3.2)"],
+        ],
+        2,
+      ),
+      [SERVICE_CAPTURES],
     ),
   },
   {

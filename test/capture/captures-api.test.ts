@@ -144,6 +144,21 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(value("Transport security")).to.include("not encrypted");
     expect(value("Captured")).to.match(/北京时间/);
     expect(value("Capture environment")).to.match(/^Chromium \(headless\) \d+\..*1280×800/);
+    // The binder counts it in support of I2 (what goods show) and I13 (evidence before).
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const binder = (
+      await notary.client.get(
+        `/v1/reports/gbt39550?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      )
+    ).body as { rows: { id: string; evidence: { facet: string; count: number }[] }[] };
+    for (const row of ["I2", "I13"])
+      expect(
+        binder.rows
+          .find((r) => r.id === row)!
+          .evidence.find((e) => e.facet === "evidence.service_capture")?.count,
+        row,
+      ).to.be.at.least(1);
     // The WACZ opens as replay tools open it: every file its datapackage names, digest for
     // digest, the datapackage itself digested, the WARC the same as the record's, an index
     // line and a page for the listing.
