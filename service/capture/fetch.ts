@@ -185,10 +185,14 @@ export async function fetchForCapture(
       },
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)));
-    req.on("error", (error: Error) =>
+    req.on("error", (error: NodeJS.ErrnoException) =>
       reject(
         new CaptureFetchError(
-          /not allowed/.test(error.message) ? "ADDRESS_NOT_PUBLIC" : "FETCH_FAILED",
+          /not allowed/.test(error.message)
+            ? "ADDRESS_NOT_PUBLIC"
+            : error.code === "ENOTFOUND" || error.code === "EAI_AGAIN"
+              ? "HOST_UNRESOLVED"
+              : "FETCH_FAILED",
           error.message,
         ),
       ),

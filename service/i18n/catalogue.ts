@@ -1,5 +1,6 @@
 import type { ActionType } from "../records/kinds";
 import type { Role } from "../keys/api-keys";
+import type { CaptureError } from "../capture/browser-capture";
 import { CHANNEL_NAMES } from "../records/channels";
 import type { StepState } from "../cases/timeline";
 import { ERROR_SENTENCES } from "./errors";
@@ -92,6 +93,24 @@ const PORTAL = {
     invention: ["发明", "invention"],
     utility_model: ["实用新型", "utility model"],
     design: ["外观设计", "design"],
+  },
+  captureTitle: ["网页取证", "Capture a listing"],
+  captureIntro: [
+    "由本服务在全新浏览器中抓取商品页面，记录全部网络往来、截图与证书链，并作为证据存证。",
+    "The service fetches the page itself in a fresh browser, records every exchange, screenshots and the certificate chain, and notarises them as evidence.",
+  ],
+  captureUrl: ["商品页面网址", "Listing URL"],
+  captureCase: ["案件编号（可选）", "Case reference (optional)"],
+  captureScroll: ["滚动页面并录屏", "Scroll the page and record the screen"],
+  captureButton: ["取证", "Capture"],
+  captureState: {
+    queued: ["排队中…", "Queued…"],
+    capturing: ["取证中…", "Capturing…"],
+    notarised: [
+      "已取证并存证，证据记录：{{id}}",
+      "Captured and notarised as evidence record {{id}}",
+    ],
+    failed: ["取证失败：{{reason}}", "Not captured: {{reason}}"],
   },
   noticeTrue: ["本通知内容真实。", "The contents of this notice are true."],
   declarationTrue: ["本声明内容真实。", "The contents of this declaration are true."],
@@ -344,6 +363,28 @@ const STEPS = {
   "complaint decided": ["对申诉作出决定", "complaint decided"],
 } satisfies Section;
 
+/** Why a capture failed, as its state says (`CaptureError` codes). */
+const CAPTURE_FAILURES: Record<CaptureError["code"], Pair> = {
+  CAPTURE_TIMEOUT: [
+    "页面在时限内未加载完成，未存证任何内容。",
+    "The page did not finish loading in time; nothing was notarised.",
+  ],
+  CAPTURE_URL_NOT_PUBLIC: ["该网址不是公网地址。", "The address is not a public one."],
+  CAPTURE_URL_UNRESOLVED: ["该网址的域名无法解析。", "The address's host name does not resolve."],
+  CAPTURE_FETCH_FAILED: [
+    "无法取得该页面（连接失败或证书不受信任）。",
+    "The page could not be fetched (no connection, or a certificate not trusted).",
+  ],
+  CAPTURE_TOO_LARGE: [
+    "页面超过取证大小上限，未存证任何内容。",
+    "The page is larger than a capture may be; nothing was notarised.",
+  ],
+  CAPTURE_BROWSER_FAILED: [
+    "服务的浏览器未能启动，请联系运营方。",
+    "The service's browser did not start: contact the operator.",
+  ],
+};
+
 const STATES: Record<StepState, Pair> = {
   done: ["已完成", "done"],
   late: ["逾期完成", "done late"],
@@ -369,6 +410,7 @@ export const CATALOGUE = {
   action: ACTIONS,
   publication: PUBLICATION,
   step: STEPS,
+  captureFailure: CAPTURE_FAILURES,
   state: STATES,
 } satisfies Section;
 

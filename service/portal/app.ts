@@ -205,7 +205,7 @@ interface CaseView {
   notice: { status: string; batchIndex: number | null };
 }
 /** What the page drew, kept so a language switch redraws it without asking the service again. */
-const shown: { cases?: CaseSummary[]; timeline?: CaseView } = {};
+const shown: { cases?: CaseSummary[]; timeline?: CaseView; capture?: CaptureView } = {};
 
 async function showTimeline(caseId: string): Promise<void> {
   const view = await api<{ steps: CaseView["steps"] }>(`/v1/cases/${caseId}`);
@@ -293,6 +293,7 @@ function drawCases(cases: CaseSummary[]): void {
 async function redraw(): Promise<void> {
   if (shown.cases) drawCases(shown.cases);
   if (shown.timeline) drawTimeline(shown.timeline);
+  if (shown.capture) drawCapture(shown.capture);
   if (me)
     $("who").textContent = `${me.name} (${page.t(`role.${me.role}`, { defaultValue: me.role })})`;
   if (text("a-notice")) await prefillAnswer().catch(() => undefined);
@@ -462,6 +463,72 @@ async function prefillAnswer(): Promise<void> {
     : "";
 }
 
+interface CaptureView {
+  id: string;
+  state: "queued" | "capturing" | "notarised" | "failed";
+  recordId?: string;
+  error?: { code: string; message: string };
+}
+
+/** The capture's state in words; once notarised, its record id to copy and its certificate. */
+function drawCapture(view: CaptureView): void {
+  const line = $("capture-state");
+  line.dataset.state = view.state;
+  line.className = view.state === "failed" ? "error" : view.state === "notarised" ? "ok" : "muted";
+  if (view.state === "failed") {
+    line.dataset.code = view.error?.code ?? "";
+    line.textContent = page.t("portal.captureState.failed", {
+      reason: page.t(`captureFailure.${view.error?.code}`, {
+        defaultValue: view.error?.message ?? "",
+      }),
+    });
+    return;
+  }
+  line.textContent = page.t(`portal.captureState.${view.state}`, { id: view.recordId ?? "" });
+  if (view.state === "notarised" && view.recordId) {
+    const id = view.recordId;
+    const certificate = Object.assign(document.createElement("button"), {
+      className: "link",
+      type: "button",
+      textContent: page.t("portal.downloadCertificate"),
+    });
+    certificate.onclick = () =>
+      void download(`/v1/records/${id}/certificate?format=pdf`, `certificate-${id}.pdf`);
+    line.append(" ", copyButton(id, page), " ", certificate);
+  }
+}
+
+/** Asks for a capture and follows it, a second at a time, until it is notarised or fails. */
+async function submitCapture(event: Event): Promise<void> {
+  event.preventDefault();
+  const form = $("capture-form");
+  const error = $("capture-error");
+  error.textContent = "";
+  $("capture-state").textContent = "";
+  try {
+    let view = await api<CaptureView>("/v1/captures", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        url: text("c-url"),
+        ...(text("c-case") && { caseRef: text("c-case") }),
+        scroll: $<HTMLInputElement>("c-scroll").checked,
+      }),
+    });
+    shown.capture = view;
+    drawCapture(view);
+    while (view.state === "queued" || view.state === "capturing") {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      view = await api<CaptureView>(`/v1/captures/${view.id}`);
+      shown.capture = view;
+      drawCapture(view);
+    }
+    if (view.state === "notarised") ($("capture-form") as HTMLFormElement).reset();
+  } catch (e) {
+    showError(form, error, e as ApiError);
+  }
+}
+
 function showRightFields(): void {
   document
     .querySelectorAll<HTMLElement>("[data-right]")
@@ -477,6 +544,7 @@ async function start(): Promise<void> {
     $("app").hidden = false;
     $("who").textContent = `${me.name} (${page.t(`role.${me.role}`, { defaultValue: me.role })})`;
     $("notice-section").hidden = me.role !== "rights_holder";
+    $("capture-section").hidden = me.role !== "rights_holder";
     $("answer-section").hidden = me.role !== "merchant";
     await loadCases();
     if (me.role === "merchant") await prefillAnswer().catch(() => undefined);
@@ -500,6 +568,8 @@ $("signout").addEventListener("click", () => {
   location.reload();
 });
 $("notice-form").addEventListener("submit", (e) => void submitNotice(e));
+$("capture-form").addEventListener("submit", (e) => void submitCapture(e));
+clearStaleErrors($("capture-form"), $("capture-error"));
 // Only the chosen right type's own fields are shown.
 $("n-right").addEventListener("change", showRightFields);
 $("answer-form").addEventListener("submit", (e) => void submitAnswer(e));

@@ -47,6 +47,16 @@ ${text("p", "portal.noCases", 'class="muted" id="cases-empty" hidden')}</section
 <section id="timeline-section" hidden><h2>${text("span", "portal.timeline")} <span id="timeline-case" class="muted"></span></h2>
 <p id="case-status"></p>
 <ul id="timeline"></ul><nav>${text("button", "portal.downloadCertificate", 'class="link" type="button" id="certificate"')}${text("button", "portal.downloadBundle", 'class="link" type="button" id="bundle"')}</nav></section>
+<section id="capture-section" hidden>${text("h2", "portal.captureTitle")}
+${text("p", "portal.captureIntro", 'class="muted"')}
+<form id="capture-form" novalidate>
+<div class="grid">
+<div>${text("label", "portal.captureUrl", 'for="c-url"')}<input id="c-url" type="url" data-path="url" placeholder="https://"><div class="error" data-error="url"></div></div>
+<div>${text("label", "portal.captureCase", 'for="c-case"')}<input id="c-case" data-path="caseRef"></div>
+</div>
+<label class="muted"><input id="c-scroll" type="checkbox" style="width:auto"> ${text("span", "portal.captureScroll")}</label>
+<div class="error" id="capture-error"></div><p id="capture-state" aria-live="polite"></p>
+${text("button", "portal.captureButton", 'type="submit"')}</form></section>
 <section id="notice-section" hidden>${text("h2", "portal.submitNotice")}
 <form id="notice-form" novalidate>
 <div class="grid">

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
+import { launchChromium } from "../support/verify-page";
 import { WARCParser } from "warcio";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
@@ -283,6 +284,61 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect((answer.body as { error: { code: string } }).error.code).to.equal(
       "COLLECTION_METHOD_RESERVED",
     );
+  });
+
+  it("lets a rights holder capture a listing from the portal and follow it to its record", async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({
+        locale: "zh-CN",
+        viewport: { width: 1100, height: 900 },
+      });
+      const page = await context.newPage();
+      await page.goto(`${notary.url}/portal`);
+      await page.fill("#key", holder.apiKey!);
+      await page.click('#signin-form button[type="submit"]');
+      await page.waitForSelector("#capture-section:not([hidden])");
+      // Not a URL: refused before anything runs, in a sentence, gone once corrected.
+      await page.fill("#c-url", "listing 889123");
+      await page.click('#capture-form button[type="submit"]');
+      await page.waitForFunction(
+        () => document.getElementById("capture-error")!.textContent !== "",
+      );
+      expect(await page.getAttribute("#capture-error", "data-code")).to.equal(
+        "CAPTURE_URL_INVALID",
+      );
+      expect(await page.textContent("#capture-error")).to.equal(
+        "网址须以 http:// 或 https:// 开头。",
+      );
+      // A host that does not resolve fails the capture, and says so.
+      await page.fill("#c-url", "http://listing.invalid/889123");
+      expect(await page.textContent("#capture-error")).to.equal("");
+      await page.click('#capture-form button[type="submit"]');
+      await page.waitForSelector('#capture-state[data-state="failed"]', { timeout: 60_000 });
+      expect(await page.getAttribute("#capture-state", "data-code")).to.equal(
+        "CAPTURE_URL_UNRESOLVED",
+      );
+      expect(await page.textContent("#capture-state")).to.equal("取证失败：该网址的域名无法解析。");
+      await page.fill("#c-url", `${origin}/listing`);
+      expect(await page.textContent("#capture-error")).to.equal("");
+      await page.click('#capture-form button[type="submit"]');
+      await page.waitForSelector('#capture-state[data-state="notarised"]', { timeout: 60_000 });
+      const recordId = (await page.getAttribute("#capture-state button.copy", "data-copy"))!;
+      expect(await page.textContent("#capture-state")).to.include(
+        `已取证并存证，证据记录：${recordId}`,
+      );
+      const { record } = (await holder.get(`/v1/records/${recordId}`)).body as {
+        record: { metadata: { collection: { method: string } } };
+      };
+      expect(record.metadata.collection.method).to.equal("service_capture");
+      await page.click('#lang button[data-language="en"]');
+      expect(await page.textContent("#capture-state")).to.include(
+        `Captured and notarised as evidence record ${recordId}`,
+      );
+      expect(await page.textContent("#capture-section h2")).to.equal("Capture a listing");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("shows a capture only to the key that asked for it (and the platform); a merchant asks for none", async () => {
