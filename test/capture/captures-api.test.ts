@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
-import { launchChromium } from "../support/verify-page";
+import { launchChromium, verdictOf } from "../support/verify-page";
 import { WARCParser } from "warcio";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
@@ -336,6 +336,26 @@ describe("web captures through the API (POST /v1/captures)", function () {
         `Captured and notarised as evidence record ${recordId}`,
       );
       expect(await page.textContent("#capture-section h2")).to.equal("Capture a listing");
+      // Whoever holds the certificate checks the capture's WACZ on the verification page.
+      const receipt = await waitAnchored(holder, recordId);
+      const wacz = receipt.record.files.find((f) => f.name === "capture.wacz")!;
+      const { bytes } = await holder.getBytes(`/v1/records/${recordId}/files/${wacz.sha256}`);
+      const { verifyUrl } = (await holder.get(`/v1/records/${recordId}/certificate?format=json`))
+        .body as { verifyUrl: string };
+      const check = await context.newPage();
+      await check.goto(verifyUrl);
+      expect((await verdictOf(check)).verdict).to.equal("valid");
+      await check.setInputFiles("#files", {
+        name: "capture.wacz",
+        mimeType: "application/zip",
+        buffer: bytes,
+      });
+      await check.waitForFunction(
+        () =>
+          document.querySelector('#steps li[data-step="files"]')?.getAttribute("data-status") ===
+          "pass",
+      );
+      expect(await check.textContent('#steps li[data-step="files"]')).to.include("capture.wacz");
     } finally {
       await browser.close();
     }
