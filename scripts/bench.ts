@@ -20,6 +20,7 @@ const CASES: { file: string; args?: string[]; explicit?: boolean }[] = [
   { file: "tsa-token.ts" },
   { file: "court-bundle.ts" },
   { file: "disclosure.ts" },
+  { file: "web-capture.ts" },
   { file: "cluster.ts", explicit: true },
 ];
 

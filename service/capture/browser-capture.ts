@@ -20,6 +20,9 @@ export interface CaptureResult {
   requestedUrl: string;
   finalUrl: string;
   title: string;
+  /** The page's full height in CSS pixels, and where its screenshots stop when taller. */
+  pageHeight: number;
+  screenshotsCutAt?: number;
   /** The main document's hops, the requested URL first, each with the status it answered. */
   redirects: { url: string; status: number }[];
   mainDocument: { status: number; remoteAddress?: string; tls?: TlsFacts };
@@ -63,6 +66,12 @@ export class CaptureError extends Error {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * How tall a full-page screenshot gets, and how far the page is scrolled: a page can be made
+ * hundreds of thousands of pixels tall, and a screenshot of it hundreds of megabytes. A listing
+ * fits many times over; the facts say when a page was taller.
+ */
+export const MAX_SHOT_HEIGHT = 16_384;
 const MAX_HOPS = 10;
 
 /** Headers that describe one connection, not the resource: the browser gets the body whole. */
@@ -258,19 +267,27 @@ async function run(
   await page
     .waitForLoadState("networkidle", { timeout: Math.min(3_000, t.left()) })
     .catch(() => undefined);
-  const load = await page.screenshot({ fullPage: true, timeout: t.left() });
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  const shot = () =>
+    page.screenshot({
+      fullPage: true,
+      clip: { x: 0, y: 0, width: s.viewport.width, height: Math.min(pageHeight, MAX_SHOT_HEIGHT) },
+      timeout: t.left(),
+    });
+  const load = await shot();
   // Once to the bottom, a screen at a time, so what loads on scrolling is in the second shot.
-  await page.evaluate(async () => {
-    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+  await page.evaluate(async (max) => {
+    const bottom = Math.min(document.documentElement.scrollHeight, max);
+    for (let y = 0; y < bottom; y += window.innerHeight) {
       window.scrollTo(0, y);
       await new Promise((r) => setTimeout(r, 100));
     }
     window.scrollTo(0, 0);
-  });
+  }, MAX_SHOT_HEIGHT);
   await page
     .waitForLoadState("networkidle", { timeout: Math.min(2_000, t.left()) })
     .catch(() => undefined);
-  const scrolled = await page.screenshot({ fullPage: true, timeout: t.left() });
+  const scrolled = await shot();
   if (cdp) await cdp.send("Page.stopScreencast").catch(() => undefined);
   // A page cut short is not the page: nothing is notarised rather than part of it.
   if (overBudget)
@@ -293,6 +310,8 @@ async function run(
     requestedUrl: url,
     finalUrl: page.url(),
     title: await page.title(),
+    pageHeight,
+    ...(pageHeight > MAX_SHOT_HEIGHT && { screenshotsCutAt: MAX_SHOT_HEIGHT }),
     redirects: hops,
     mainDocument: {
       status: response.status(),
