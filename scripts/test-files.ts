@@ -14,6 +14,7 @@ const SLOWEST_FIRST = [
   "test/verify/vectors-v2.test.ts",
   "test/verify/vectors-v1.test.ts",
   "test/verify/verifier.test.ts",
+  "test/capture/captures-api.test.ts",
   "test/witnesses/tsa-witness.test.ts",
   "test/verify-page/page.test.ts",
   "test/http/openapi-fuzz.test.ts",
