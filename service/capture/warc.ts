@@ -18,58 +18,68 @@ const statusLine = (e: Exchange) => `HTTP/${e.httpVersion} ${e.status} ${e.statu
  * `request` and a `response` record per exchange, each with its block and payload digests, the
  * response carrying the address it came from (`WARC-IP-Address`).
  */
-export async function writeWarc(
+export function writeWarc(
   path: string,
   exchanges: readonly Exchange[],
   info: Record<string, string>,
 ): Promise<void> {
-  const out = createWriteStream(path);
-  const write = async (record: WARCRecord) => {
-    const bytes = await WARCSerializer.serialize(record, SERIALIZE);
-    if (!out.write(bytes)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-  };
-  try {
-    await write(
-      WARCRecord.createWARCInfo(
-        { filename: path.split("/").pop()!, warcVersion: WARC_VERSION, date: info.capturedAt },
-        info,
-      ),
+  return writeRecords(path, exchangeRecords(path, exchanges, info));
+}
+
+function* exchangeRecords(
+  path: string,
+  exchanges: readonly Exchange[],
+  info: Record<string, string>,
+): Generator<WARCRecord> {
+  yield WARCRecord.createWARCInfo(
+    { filename: path.split("/").pop()!, warcVersion: WARC_VERSION, date: info.capturedAt },
+    info,
+  );
+  for (const e of exchanges) {
+    const response = WARCRecord.create(
+      {
+        url: e.url,
+        date: e.startedAt,
+        type: "response",
+        warcVersion: WARC_VERSION,
+        statusline: statusLine(e),
+        httpHeaders: e.responseHeaders,
+        keepHeadersCase: true,
+        warcHeaders: {
+          ...(e.remoteAddress && { "WARC-IP-Address": e.remoteAddress }),
+          ...(e.truncated && { "WARC-Truncated": "length" }),
+        },
+      },
+      [e.body],
     );
-    for (const e of exchanges) {
-      const response = WARCRecord.create(
-        {
-          url: e.url,
-          date: e.startedAt,
-          type: "response",
-          warcVersion: WARC_VERSION,
-          statusline: statusLine(e),
-          httpHeaders: e.responseHeaders,
-          keepHeadersCase: true,
-          warcHeaders: {
-            ...(e.remoteAddress && { "WARC-IP-Address": e.remoteAddress }),
-            ...(e.truncated && { "WARC-Truncated": "length" }),
-          },
+    const url = new URL(e.url);
+    yield response;
+    yield WARCRecord.create(
+      {
+        url: e.url,
+        date: e.startedAt,
+        type: "request",
+        warcVersion: WARC_VERSION,
+        statusline: `${e.method} ${url.pathname}${url.search} HTTP/1.1`,
+        httpHeaders: [["Host", url.host], ...e.requestHeaders],
+        keepHeadersCase: true,
+        warcHeaders: {
+          "WARC-Concurrent-To": response.warcHeaders.headers.get("WARC-Record-ID") ?? "",
         },
-        [e.body],
-      );
-      const url = new URL(e.url);
-      const request = WARCRecord.create(
-        {
-          url: e.url,
-          date: e.startedAt,
-          type: "request",
-          warcVersion: WARC_VERSION,
-          statusline: `${e.method} ${url.pathname}${url.search} HTTP/1.1`,
-          httpHeaders: [["Host", url.host], ...e.requestHeaders],
-          keepHeadersCase: true,
-          warcHeaders: {
-            "WARC-Concurrent-To": response.warcHeaders.headers.get("WARC-Record-ID") ?? "",
-          },
-        },
-        e.requestBody ? [e.requestBody] : [],
-      );
-      await write(response);
-      await write(request);
+      },
+      e.requestBody ? [e.requestBody] : [],
+    );
+  }
+}
+
+/** Serialises records one gzip member each, waiting on the file as it fills. */
+async function writeRecords(path: string, records: Iterable<WARCRecord>): Promise<void> {
+  const out = createWriteStream(path);
+  try {
+    for (const record of records) {
+      const bytes = await WARCSerializer.serialize(record, SERIALIZE);
+      if (!out.write(bytes))
+        await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     }
   } finally {
     out.end();
@@ -82,14 +92,14 @@ export async function writeWarc(
  * records under `urn:` URIs, the way Webrecorder's crawler stores a page's screenshots, so a
  * replay tool lists them beside the page.
  */
-export async function writeResourceWarc(
+export function writeResourceWarc(
   path: string,
   resources: readonly { uri: string; mediaType: string; bytes: Buffer; date: string }[],
 ): Promise<void> {
-  const out = createWriteStream(path);
-  try {
-    for (const r of resources) {
-      const record = WARCRecord.create(
+  return writeRecords(
+    path,
+    resources.map((r) =>
+      WARCRecord.create(
         {
           url: r.uri,
           date: r.date,
@@ -98,13 +108,7 @@ export async function writeResourceWarc(
           warcHeaders: { "Content-Type": r.mediaType },
         },
         [r.bytes],
-      );
-      const bytes = await WARCSerializer.serialize(record, SERIALIZE);
-      if (!out.write(bytes))
-        await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-    }
-  } finally {
-    out.end();
-    await finished(out);
-  }
+      ),
+    ),
+  );
 }
