@@ -35,9 +35,12 @@ import {
   anchoredEvents,
   deadlineEvents,
   makeCaseDesk,
+  makeRecordSubmissions,
   Notary,
   sweepKeepingPeriods,
 } from "./notary";
+import { CaptureDesk, readArtifact } from "./capture";
+import type { UploadedFile } from "./fingerprint";
 import { WebhookDispatcher, type Published } from "./webhooks";
 import { createLogger, Metrics } from "./observability";
 import { providerChainReader } from "./chain-reader";
@@ -49,6 +52,7 @@ import {
   S3FileStore,
   StorageHealth,
   WebhookStore,
+  CaptureStore,
   type ContentStore,
   type Db,
   type Engine,
@@ -277,6 +281,58 @@ async function start(
   let heldRoles: () => string[] = () => [];
   // Known once listening; read only by requests, which come after.
   let url = "";
+  const submissions = makeRecordSubmissions({
+    notary,
+    files,
+    records: store,
+    onAccepted: (record) => {
+      if (record.kind === "action") publish(actionEvents(store, record));
+    },
+  });
+  const captures = new CaptureDesk({
+    settings: {
+      executablePath: config.capture.browser,
+      policy: { allowPrivate: config.capture.allowPrivate },
+      ...(config.capture.caFile && { ca: await readFile(config.capture.caFile) }),
+      viewport: { width: 1280, height: 800 },
+      timeoutMs: config.capture.timeoutMs,
+      maxBytes: config.capture.maxBytes,
+    },
+    store: new CaptureStore(db, flushCommits, engine),
+    keyOf: (id) => keys.byId(id),
+    concurrency: config.capture.concurrency,
+    maxQueued: config.capture.queue,
+    pollMs: 1_000,
+    tempDir: files.tempDir,
+    ffmpeg: config.capture.ffmpeg,
+    collector: config.issuerName,
+    // Stored as an upload is, then submitted in the requester's name with the collection block
+    // written by the capture: the one path on which `service_capture` is accepted.
+    notarise: async (record, artifacts, key) => {
+      const uploaded: UploadedFile[] = [];
+      for (const a of artifacts) {
+        const stored = await files.receive(readArtifact(a));
+        uploaded.push({ ...stored, originalname: a.name, mimetype: a.mediaType } as UploadedFile);
+      }
+      return submissions.submitRecord({
+        raw: () => record,
+        uploaded,
+        key,
+        origin: "service_capture",
+      });
+    },
+    onDone: (view, requesterKey) =>
+      void webhooks
+        .publish([
+          {
+            id: `capture.done:${view.id}`,
+            type: "capture.done",
+            data: { ...view },
+            audience: (owner) => owner.id === requesterKey || owner.role === "platform",
+          },
+        ])
+        .catch((error: unknown) => logger.warn({ err: error }, "capture.done not queued")),
+  });
   const app = createApp({
     notary,
     certificates: {
@@ -315,10 +371,8 @@ async function start(
     },
     publicUrl: () => config.publicUrl ?? url,
     listeningUrl: () => url,
-    capture: {
-      ...config.capture,
-      ...(config.capture.caFile && { ca: await readFile(config.capture.caFile) }),
-    },
+    submissions,
+    captures: { desk: captures, policy: { allowPrivate: config.capture.allowPrivate } },
     cases: {
       holidays: config.holidays,
       workdays: config.workdays,
@@ -419,8 +473,9 @@ async function start(
     opened.push(async () => void (await Promise.all(roles.map((r) => r.stop()))));
   }
   heldRoles = () => (cluster ? cluster.held() : roles.map((r) => r.name));
-  // Not a role: every replica delivers, each claiming what it sends.
+  // Not a role: every replica delivers, each claiming what it sends; and captures likewise.
   webhooks.start();
+  captures.start();
 
   logger.info(
     {
@@ -462,6 +517,7 @@ async function start(
       if (cluster) await cluster.stop();
       else await Promise.all(roles.map((r) => r.stop()));
       await webhooks.stop();
+      captures.stop();
       const cutOff = setTimeout(
         () => server.closeAllConnections(),
         Math.max(0, anchorUntil - Date.now()),

@@ -5,13 +5,13 @@
  * Peak memory is this process's, which holds the exchanges; the browser's is its own.
  */
 import { randomBytes } from "node:crypto";
-import { stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PNG } from "pngjs";
-import { CaptureDesk, type CaptureView } from "../../service/capture";
-import type { ApiKey } from "../../service/keys";
+import { capturePage, packageCapture } from "../../service/capture";
 import { runBenchmark } from "./harness";
 import { mebibytes, millis, peakRss, report } from "./report";
 
@@ -40,46 +40,35 @@ runBenchmark(async () => {
   const pageBytes = Buffer.byteLength(html) + images.reduce((n, i) => n + i.length, 0);
   try {
     for (const scroll of [false, true]) {
-      let stored = 0;
-      let start = process.hrtime.bigint();
-      const done = new Promise<CaptureView>((resolve) => {
-        const desk = new CaptureDesk({
-          settings: {
+      const dir = await mkdtemp(join(tmpdir(), "bench-capture-"));
+      try {
+        const start = process.hrtime.bigint();
+        const result = await capturePage(
+          url,
+          {
             executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
             policy: { allowPrivate: true },
             viewport: { width: 1280, height: 800 },
             timeoutMs: 120_000,
             maxBytes: 64 * 2 ** 20,
           },
-          concurrency: 1,
-          maxQueued: 1,
-          tempDir: tmpdir(),
-          ffmpeg: "/usr/bin/ffmpeg",
-          collector: "bench",
-          notarise: async (_record, artifacts) => {
-            for (const a of artifacts) stored += (await stat(a.path)).size;
-            return { id: "bench" };
-          },
-          onDone: resolve,
+          { record: scroll },
+        );
+        const artifacts = await packageCapture(dir, result, { ffmpeg: "/usr/bin/ffmpeg" });
+        const ms = millis(start);
+        let stored = 0;
+        for (const a of artifacts) stored += (await stat(a.path)).size;
+        const name = `web capture of a ${mebibytes(pageBytes)} page${scroll ? ", scrolled and recorded" : ""}`;
+        report({ case: name, metric: "capture to files ready (ms)", value: ms.toFixed(0) });
+        report({
+          case: name,
+          metric: "files notarised (WARC, WACZ, shots…)",
+          value: mebibytes(stored),
         });
-        start = process.hrtime.bigint();
-        desk.request({ url, scroll }, { id: "bench", role: "rights_holder" } as ApiKey);
-      });
-      const view = await done;
-      if (view.state !== "notarised")
-        throw new Error(`capture failed: ${JSON.stringify(view.error)}`);
-      const name = `web capture of a ${mebibytes(pageBytes)} page${scroll ? ", scrolled and recorded" : ""}`;
-      report({
-        case: name,
-        metric: "capture to files ready (ms)",
-        value: millis(start).toFixed(0),
-      });
-      report({
-        case: name,
-        metric: "files notarised (WARC, WACZ, shots…)",
-        value: mebibytes(stored),
-      });
-      report({ case: name, metric: "service process peak RSS", value: mebibytes(peakRss()) });
+        report({ case: name, metric: "service process peak RSS", value: mebibytes(peakRss()) });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     }
   } finally {
     server.close();

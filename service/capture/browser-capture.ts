@@ -58,7 +58,9 @@ export class CaptureError extends Error {
       | "CAPTURE_URL_UNRESOLVED"
       | "CAPTURE_FETCH_FAILED"
       | "CAPTURE_TOO_LARGE"
-      | "CAPTURE_BROWSER_FAILED",
+      | "CAPTURE_BROWSER_FAILED"
+      | "CAPTURE_KEY_REVOKED"
+      | "CAPTURE_INTERRUPTED",
     message: string,
   ) {
     super(message);
@@ -99,7 +101,7 @@ function fulfilHeaders(e: Exchange): Record<string, string> {
 export async function capturePage(
   url: string,
   s: CaptureSettings,
-  options: { record?: boolean } = {},
+  options: { record?: boolean; signal?: AbortSignal } = {},
 ): Promise<CaptureResult> {
   const startedAt = new Date().toISOString();
   const deadline = Date.now() + s.timeoutMs;
@@ -110,6 +112,10 @@ export async function capturePage(
     timer = setTimeout(
       () => reject(new CaptureError("CAPTURE_TIMEOUT", `not captured within ${s.timeoutMs} ms`)),
       s.timeoutMs,
+    );
+    // The service stopping: the browser is closed below, the capture left to be taken again.
+    options.signal?.addEventListener("abort", () =>
+      reject(new CaptureError("CAPTURE_INTERRUPTED", "the service stopped during the capture")),
     );
   });
   try {

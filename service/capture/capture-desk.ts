@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiKey } from "../keys";
+import type { CaptureStore, CaptureTable } from "../storage";
 import {
   capturePage,
   CaptureError,
@@ -43,10 +44,16 @@ export interface Artifact {
 
 export interface CaptureDeskOptions {
   settings: CaptureSettings;
-  /** Captures run at once (`CAPTURE_CONCURRENCY`); each is a browser. */
+  /** Where captures wait and are claimed (the database every replica shares). */
+  store: CaptureStore;
+  /** The requester's key as it is now: a key revoked while its capture waited gets none. */
+  keyOf: (id: string) => Promise<ApiKey | undefined>;
+  /** Captures run at once on this replica (`CAPTURE_CONCURRENCY`); each is a browser. */
   concurrency: number;
-  /** Captures waiting beyond those running; more are refused (503). */
+  /** Captures waiting; more are refused (503). */
   maxQueued: number;
+  /** How often this replica looks for captures to run. */
+  pollMs: number;
   /** Where a capture's files are written before they are stored. */
   tempDir: string;
   /** Debian's ffmpeg, which encodes a capture's screen recording (`CAPTURE_FFMPEG`). */
@@ -60,8 +67,22 @@ export interface CaptureDeskOptions {
     key: ApiKey,
   ) => Promise<{ id: string }>;
   /** Told when a capture ends, notarised or failed (the `capture.done` webhook). */
-  onDone?: (view: CaptureView, requester: ApiKey) => void;
+  onDone?: (view: CaptureView, requesterKey: string) => void;
 }
+
+/** A replica that dies mid-capture leaves it to another; after this many tries it fails. */
+const MAX_ATTEMPTS = 2;
+
+const viewOf = (row: CaptureTable): CaptureView => ({
+  id: row.id,
+  url: row.url,
+  state: row.state,
+  requestedAt: row.requested_at,
+  ...(row.started_at && { startedAt: row.started_at }),
+  ...(row.finished_at && { finishedAt: row.finished_at }),
+  ...(row.record_id && { recordId: row.record_id }),
+  ...(row.error_code && { error: { code: row.error_code, message: row.error_message ?? "" } }),
+});
 
 /** What a court reads of how the page was obtained, beside the WARC: everything but bodies. */
 export function captureFacts(result: CaptureResult): object {
@@ -114,130 +135,202 @@ export function captureRecord(
 }
 
 /**
- * Captures asked for through the API: a bounded queue, at most `concurrency` browsers at once,
- * each capture notarised as one evidence record or failed with a code (a failed capture
- * notarises nothing). The queue and the states live in this replica's memory: a capture in
- * flight when the service stops is lost (the caller asks again); what was notarised stays.
+ * Captures asked for through the API: queued in the database, claimed by any replica with room
+ * (at most `concurrency` browsers each), each notarised as one evidence record or failed with a
+ * code (a failed capture notarises nothing). A replica that stops mid-capture leaves it to be
+ * claimed again once its hold ends; a capture that was notarised just before its replica died
+ * may then be notarised twice (at least once, never lost).
  */
 export class CaptureDesk {
-  private readonly views = new Map<string, { view: CaptureView; requester: ApiKey }>();
-  private readonly waiting: { id: string; request: CaptureRequest }[] = [];
   private running = 0;
+  /** Each running capture's abort: stopping closes their browsers. */
+  private readonly aborts = new Set<AbortController>();
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
 
   constructor(private readonly o: CaptureDeskOptions) {}
 
   /** Queues a capture; undefined when the queue is full. */
-  request(request: CaptureRequest, requester: ApiKey): CaptureView | undefined {
-    if (this.waiting.length >= this.o.maxQueued) return undefined;
-    const view: CaptureView = {
+  async request(request: CaptureRequest, requester: ApiKey): Promise<CaptureView | undefined> {
+    if ((await this.o.store.waiting()) >= this.o.maxQueued) return undefined;
+    const { url, ...rest } = request;
+    const row: CaptureTable = {
       id: randomUUID(),
-      url: request.url,
+      url,
+      request: JSON.stringify(rest),
+      requester_key: requester.id,
       state: "queued",
-      requestedAt: new Date().toISOString(),
+      attempts: 0,
+      hold_until: null,
+      requested_at: new Date().toISOString(),
+      started_at: null,
+      finished_at: null,
+      record_id: null,
+      error_code: null,
+      error_message: null,
     };
-    this.views.set(view.id, { view, requester });
-    this.waiting.push({ id: view.id, request });
-    this.next();
-    return { ...view };
+    await this.o.store.add(row);
+    void this.poll();
+    return viewOf(row);
   }
 
-  /** A capture's state, to the key that asked for it or a platform key. */
-  get(id: string, key: ApiKey): CaptureView | undefined {
-    const entry = this.views.get(id);
-    if (!entry || (entry.requester.id !== key.id && key.role !== "platform")) return undefined;
-    return { ...entry.view };
+  /** A capture's state, to the key that asked for it or a platform key, from any replica. */
+  async get(id: string, key: ApiKey): Promise<CaptureView | undefined> {
+    const row = await this.o.store.get(id);
+    if (!row || (row.requester_key !== key.id && key.role !== "platform")) return undefined;
+    return viewOf(row);
   }
 
-  private next(): void {
-    while (this.running < this.o.concurrency && this.waiting.length > 0) {
-      const { id, request } = this.waiting.shift()!;
-      this.running++;
-      void this.capture(id, request).finally(() => {
-        this.running--;
-        this.next();
-      });
-    }
+  start(): void {
+    this.stopped = false;
+    this.timer ??= setInterval(() => void this.poll(), this.o.pollMs);
+    this.timer.unref();
+    void this.poll();
   }
 
-  private async capture(id: string, request: CaptureRequest): Promise<void> {
-    const { view, requester } = this.views.get(id)!;
-    view.state = "capturing";
-    view.startedAt = new Date().toISOString();
+  /** Takes no more captures; those running finish or are taken again by another replica. */
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const abort of this.aborts) abort.abort();
+  }
+
+  private poll(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.polling ??= (async () => {
+      try {
+        const now = new Date();
+        await this.o.store.expire(now.toISOString(), MAX_ATTEMPTS);
+        const hold = new Date(now.getTime() + this.o.settings.timeoutMs * 2 + 30_000);
+        const rows = await this.o.store.claim(
+          now.toISOString(),
+          this.o.concurrency - this.running,
+          hold.toISOString(),
+          MAX_ATTEMPTS,
+        );
+        for (const row of rows) {
+          this.running++;
+          void this.capture(row).finally(() => {
+            this.running--;
+            void this.poll();
+          });
+        }
+      } catch {
+        // The database did not answer: the next poll tries again.
+      } finally {
+        this.polling = undefined;
+      }
+    })();
+    return this.polling;
+  }
+
+  private async capture(row: CaptureTable): Promise<void> {
+    const request = { url: row.url, ...(JSON.parse(row.request) as Omit<CaptureRequest, "url">) };
     const dir = await mkdtemp(join(this.o.tempDir, "capture-"));
+    const abort = new AbortController();
+    this.aborts.add(abort);
+    let outcome: Pick<CaptureTable, "state" | "record_id" | "error_code" | "error_message">;
     try {
+      const requester = await this.o.keyOf(row.requester_key);
+      if (!requester)
+        throw new CaptureError(
+          "CAPTURE_KEY_REVOKED",
+          "the key that asked for the capture was revoked",
+        );
       const result = await capturePage(request.url, this.o.settings, {
         record: request.scroll === true,
+        signal: abort.signal,
       });
-      const artifacts = await this.writeArtifacts(dir, result);
+      const artifacts = await packageCapture(dir, result, { ffmpeg: this.o.ffmpeg });
       const record = captureRecord(request, result, this.o.collector);
       const { id: recordId } = await this.o.notarise(record, artifacts, requester);
-      view.recordId = recordId;
-      view.state = "notarised";
+      outcome = { state: "notarised", record_id: recordId, error_code: null, error_message: null };
     } catch (error) {
-      view.state = "failed";
-      view.error =
-        error instanceof CaptureError
-          ? { code: error.code, message: error.message }
-          : {
-              code: (error as { code?: string }).code ?? "CAPTURE_FAILED",
-              message: (error as Error).message ?? String(error),
-            };
+      outcome = {
+        state: "failed",
+        record_id: null,
+        error_code:
+          error instanceof CaptureError
+            ? error.code
+            : ((error as { code?: string }).code ?? "CAPTURE_FAILED"),
+        error_message: (error as Error).message ?? String(error),
+      };
     } finally {
-      view.finishedAt = new Date().toISOString();
+      this.aborts.delete(abort);
       await rm(dir, { recursive: true, force: true });
-      this.o.onDone?.({ ...view }, requester);
     }
+    // Interrupted by this replica stopping: left as it is, for the next to take.
+    if (abort.signal.aborted) return;
+    const finishedAt = new Date().toISOString();
+    const kept = await this.o.store
+      .finish(row.id, row.attempts, { ...outcome, finished_at: finishedAt })
+      .catch(() => false);
+    if (kept)
+      this.o.onDone?.(
+        viewOf({ ...row, ...outcome, finished_at: finishedAt, hold_until: null }),
+        row.requester_key,
+      );
   }
+}
 
-  private async writeArtifacts(dir: string, result: CaptureResult): Promise<Artifact[]> {
-    const file = (name: string, mediaType: string) => ({ name, mediaType, path: join(dir, name) });
-    const warc = file("page.warc.gz", "application/warc");
-    await writeWarc(warc.path, result.exchanges, {
-      software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
-      format: "WARC File Format 1.1",
-      isPartOf: result.requestedUrl,
-      capturedAt: result.startedAt,
-    });
-    const load = file("screenshot-load.png", "image/png");
-    const scrolled = file("screenshot-scrolled.png", "image/png");
-    const facts = file("capture.json", "application/json");
-    await writeFile(load.path, result.screenshots.load);
-    await writeFile(scrolled.path, result.screenshots.scrolled);
-    await writeFile(facts.path, `${JSON.stringify(captureFacts(result), null, 2)}\n`);
-    // The same capture as a replay tool opens it: the WARC, the screenshots, the page.
-    const shots = join(dir, "screenshots.warc.gz");
-    await writeResourceWarc(shots, [
-      {
-        uri: `urn:screenshot:load:${result.finalUrl}`,
-        mediaType: "image/png",
-        bytes: result.screenshots.load,
-        date: result.finishedAt,
-      },
-      {
-        uri: `urn:screenshot:scrolled:${result.finalUrl}`,
-        mediaType: "image/png",
-        bytes: result.screenshots.scrolled,
-        date: result.finishedAt,
-      },
-    ]);
-    const wacz = file("capture.wacz", "application/wacz");
-    await writeWacz(wacz.path, {
-      warcs: [
-        { name: "data.warc.gz", path: warc.path },
-        { name: "screenshots.warc.gz", path: shots },
-      ],
-      pages: [{ url: result.finalUrl, title: result.title, ts: result.startedAt }],
-      software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
-      created: result.finishedAt,
-    });
-    const artifacts = [warc, load, scrolled, facts, wacz];
-    if (result.frames) {
-      const recording = file("recording.mp4", "video/mp4");
-      await encodeRecording(result.frames, recording.path, { ffmpeg: this.o.ffmpeg, scratch: dir });
-      artifacts.push(recording);
-    }
-    return artifacts;
+/**
+ * Writes what a capture notarises into `dir`: the WARC, the screenshots, the facts, the WACZ,
+ * and the recording when there are frames.
+ */
+export async function packageCapture(
+  dir: string,
+  result: CaptureResult,
+  o: { ffmpeg: string },
+): Promise<Artifact[]> {
+  const file = (name: string, mediaType: string) => ({ name, mediaType, path: join(dir, name) });
+  const warc = file("page.warc.gz", "application/warc");
+  await writeWarc(warc.path, result.exchanges, {
+    software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
+    format: "WARC File Format 1.1",
+    isPartOf: result.requestedUrl,
+    capturedAt: result.startedAt,
+  });
+  const load = file("screenshot-load.png", "image/png");
+  const scrolled = file("screenshot-scrolled.png", "image/png");
+  const facts = file("capture.json", "application/json");
+  await writeFile(load.path, result.screenshots.load);
+  await writeFile(scrolled.path, result.screenshots.scrolled);
+  await writeFile(facts.path, `${JSON.stringify(captureFacts(result), null, 2)}\n`);
+  // The same capture as a replay tool opens it: the WARC, the screenshots, the page.
+  const shots = join(dir, "screenshots.warc.gz");
+  await writeResourceWarc(shots, [
+    {
+      uri: `urn:screenshot:load:${result.finalUrl}`,
+      mediaType: "image/png",
+      bytes: result.screenshots.load,
+      date: result.finishedAt,
+    },
+    {
+      uri: `urn:screenshot:scrolled:${result.finalUrl}`,
+      mediaType: "image/png",
+      bytes: result.screenshots.scrolled,
+      date: result.finishedAt,
+    },
+  ]);
+  const wacz = file("capture.wacz", "application/wacz");
+  await writeWacz(wacz.path, {
+    warcs: [
+      { name: "data.warc.gz", path: warc.path },
+      { name: "screenshots.warc.gz", path: shots },
+    ],
+    pages: [{ url: result.finalUrl, title: result.title, ts: result.startedAt }],
+    software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
+    created: result.finishedAt,
+  });
+  const artifacts = [warc, load, scrolled, facts, wacz];
+  if (result.frames) {
+    const recording = file("recording.mp4", "video/mp4");
+    await encodeRecording(result.frames, recording.path, { ffmpeg: o.ffmpeg, scratch: dir });
+    artifacts.push(recording);
   }
+  return artifacts;
 }
 
 /** Streams an artifact's bytes (for the content store). */

@@ -12,6 +12,7 @@ export {
   CaptureDesk,
   captureFacts,
   captureRecord,
+  packageCapture,
   readArtifact,
   type Artifact,
   type CaptureRequest,

@@ -8,7 +8,7 @@ import {
   assembleCase,
   makeAudits,
   makeExports,
-  makeRecordSubmissions,
+  type RecordSubmissions,
   loadRegisters,
   assembleBinder,
   recordsOfKinds,
@@ -55,8 +55,8 @@ import { browserScript } from "../browser-bundle";
 import { PORTAL_HTML } from "../portal/page";
 import { webhookRouter } from "./webhook-routes";
 import { captureRouter } from "./capture-routes";
-import { CaptureDesk, readArtifact } from "../capture";
-import type { UploadedFile } from "../fingerprint";
+import type { CaptureDesk } from "../capture";
+import type { EgressPolicy } from "../egress";
 import type { WebhookDispatcher } from "../webhooks";
 import { OverloadError } from "../errors";
 
@@ -96,8 +96,10 @@ export interface AppDeps {
   tsaStatuses: () => Promise<TsaStatus[]>;
   /** This replica's name and the background roles it holds now (DESIGN §8). */
   replica: { name: string; roles: () => string[] };
-  /** Web captures: the browser, the limits, the roots trusted beside the system's. */
-  capture: Omit<Config["capture"], "caFile"> & { ca?: Buffer };
+  /** Submitting records with their files: the API's intake, and the captures'. */
+  submissions: RecordSubmissions;
+  /** Web captures, and the rule their URLs follow. */
+  captures: { desk: CaptureDesk; policy: EgressPolicy };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -262,56 +264,10 @@ export function createApp(deps: AppDeps): Express {
       );
     next();
   });
-  const submissions = makeRecordSubmissions({
-    notary: deps.notary,
-    files: deps.files,
-    records: store,
-    onAccepted: deps.webhooks.onAccepted,
-  });
+  const submissions = deps.submissions;
   const ownOrigins = () => [
     ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
   ];
-  const captures = new CaptureDesk({
-    settings: {
-      executablePath: deps.capture.browser,
-      policy: { allowPrivate: deps.capture.allowPrivate },
-      ...(deps.capture.ca && { ca: deps.capture.ca }),
-      viewport: { width: 1280, height: 800 },
-      timeoutMs: deps.capture.timeoutMs,
-      maxBytes: deps.capture.maxBytes,
-    },
-    concurrency: deps.capture.concurrency,
-    maxQueued: deps.capture.queue,
-    ffmpeg: deps.capture.ffmpeg,
-    tempDir: deps.files.tempDir,
-    collector: deps.certificates.issuer,
-    // Stored as an upload is, then submitted in the requester's name, the collection block
-    // written here: the one path on which `service_capture` is accepted.
-    notarise: async (record, artifacts, key) => {
-      const uploaded: UploadedFile[] = [];
-      for (const a of artifacts) {
-        const stored = await deps.files.receive(readArtifact(a));
-        uploaded.push({ ...stored, originalname: a.name, mimetype: a.mediaType } as UploadedFile);
-      }
-      return submissions.submitRecord({
-        raw: () => record,
-        uploaded,
-        key,
-        origin: "service_capture",
-      });
-    },
-    onDone: (view, requester) =>
-      void deps.webhooks.dispatcher
-        .publish([
-          {
-            id: `capture.done:${view.id}`,
-            type: "capture.done",
-            data: { ...view },
-            audience: (owner) => owner.id === requester.id || owner.role === "platform",
-          },
-        ])
-        .catch((error: unknown) => deps.logger.warn({ err: error }, "capture.done not published")),
-  });
   app.use(
     "/v1",
     // Intake first: every router before it is walked by every submission.
@@ -371,11 +327,7 @@ export function createApp(deps: AppDeps): Express {
       store: deps.webhooks.store,
       ownOrigins,
     }),
-    captureRouter({
-      desk: captures,
-      policy: { allowPrivate: deps.capture.allowPrivate },
-      ownOrigins,
-    }),
+    captureRouter({ ...deps.captures, ownOrigins }),
     bundleRouter(
       makeBundles({
         store,

@@ -52,19 +52,16 @@ export function captureRouter(deps: {
           : "a captured page must be at a public address, not a private, loopback, link-local or reserved one",
       );
     });
-    const view = deps.desk.request({ ...body, url: url.toString() }, req.apiKey!);
+    const view = await deps.desk.request({ ...body, url: url.toString() }, req.apiKey!);
     if (!view)
       throw new OverloadError("CAPTURE_QUEUE_FULL", "too many captures are waiting; retry shortly");
     res.status(202).location(`/v1/captures/${view.id}`).json(view);
   });
 
-  router.get("/captures/:id", requesters, (req, res) => {
-    const view = deps.desk.get(String(req.params.id), req.apiKey!);
+  router.get("/captures/:id", requesters, async (req, res) => {
+    const view = await deps.desk.get(String(req.params.id), req.apiKey!);
     if (!view)
-      throw new NotFoundError(
-        "CAPTURE_NOT_FOUND",
-        `no capture ${req.params.id} of this key on this replica (captures in flight are not kept across restarts)`,
-      );
+      throw new NotFoundError("CAPTURE_NOT_FOUND", `no capture ${req.params.id} of this key`);
     res.json(view);
   });
   return router;

@@ -383,6 +383,14 @@ const CAPTURE_FAILURES: Record<CaptureError["code"], Pair> = {
     "服务的浏览器未能启动，请联系运营方。",
     "The service's browser did not start: contact the operator.",
   ],
+  CAPTURE_KEY_REVOKED: [
+    "提交取证的密钥已被撤销，未取证。",
+    "The key that asked for the capture was revoked; nothing was captured.",
+  ],
+  CAPTURE_INTERRUPTED: [
+    "服务在取证时多次中断，未存证任何内容，请重新提交。",
+    "The service stopped during the capture more than once; nothing was notarised. Ask again.",
+  ],
 };
 
 const STATES: Record<StepState, Pair> = {

@@ -238,8 +238,8 @@ export const ERROR_SENTENCES: Record<ErrorCode | PageErrorCode, readonly [string
   ],
   CAPTURE_URL_SELF: ["不能取证本服务自己的页面。", "The service does not capture its own pages."],
   CAPTURE_NOT_FOUND: [
-    "找不到此取证，或您无权查看（服务重启后进行中的取证需重新提交）。",
-    "There is no such capture, or you may not read it (one in flight at a restart must be asked again).",
+    "找不到此取证，或您无权查看。",
+    "There is no such capture, or you may not read it.",
   ],
   CAPTURE_QUEUE_FULL: [
     "取证排队已满，请半分钟后再试。",

@@ -26,6 +26,7 @@ export { FileStore } from "./file-store";
 export { S3FileStore, parseS3Url, type S3FileStoreOptions } from "./s3-file-store";
 export { SHA256_HEX, type ContentStore, type FingerprintedFile } from "./content-store";
 export { WebhookStore } from "./webhook-store";
+export { CaptureStore } from "./capture-store";
 export type {
   BatchStatus,
   BatchWitnessTable,
@@ -33,6 +34,7 @@ export type {
   RecordTable,
   WebhookDeliveryTable,
   WebhookTable,
+  CaptureTable,
 } from "./schema";
 export { isStorageFull, StorageHealth } from "./storage-full";
 export type {

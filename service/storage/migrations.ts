@@ -385,6 +385,35 @@ const webhooks: Migration = {
   },
 };
 
+/** Web captures, queued in the database so any replica runs them and a restart resumes them. */
+const captures: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("captures")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("url", "text", (c) => c.notNull())
+      .addColumn("request", "text", (c) => c.notNull())
+      .addColumn("requester_key", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("hold_until", "text")
+      .addColumn("requested_at", "text", (c) => c.notNull())
+      .addColumn("started_at", "text")
+      .addColumn("finished_at", "text")
+      .addColumn("record_id", "text")
+      .addColumn("error_code", "text")
+      .addColumn("error_message", "text")
+      .execute();
+    await db.schema
+      .createIndex("captures_by_state")
+      .ifNotExists()
+      .on("captures")
+      .columns(["state", "requested_at"])
+      .execute();
+  },
+};
+
 const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0001_initial": initial,
   "0002_record_parties": recordParties,
@@ -403,6 +432,7 @@ const migrations = (schema: string | undefined): Record<string, Migration> => ({
   "0013_role_leases": roleLeases,
   "0014_rate_limits": rateLimits,
   "0015_api_keys": apiKeys,
+  "0016_captures": captures,
 });
 
 /**

@@ -164,6 +164,26 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
+/** A web capture asked for through the API, until it is notarised or fails (any replica runs it). */
+export interface CaptureTable {
+  id: string;
+  url: string;
+  /** JSON: caseRef, note, scroll as asked. */
+  request: string;
+  requester_key: string;
+  state: "queued" | "capturing" | "notarised" | "failed";
+  /** How many times a replica took it (a replica that died mid-capture leaves it to another). */
+  attempts: number;
+  /** Until when the replica that took it holds it. */
+  hold_until: string | null;
+  requested_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  record_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
 export interface Schema {
   ledger_state: LedgerStateTable;
   records: RecordTable;
@@ -179,4 +199,5 @@ export interface Schema {
   role_leases: RoleLeaseTable;
   rate_limits: RateLimitTable;
   api_keys: ApiKeyTable;
+  captures: CaptureTable;
 }

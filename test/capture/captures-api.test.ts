@@ -11,7 +11,13 @@ import { PNG } from "pngjs";
 import { launchChromium, verdictOf } from "../support/verify-page";
 import { WARCParser } from "warcio";
 import { exampleRecord, type HttpClient } from "../support/http-client";
-import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import {
+  clientWithKey,
+  newDataDir,
+  startTestNotary,
+  waitAnchored,
+  type TestNotary,
+} from "../support/notary";
 
 const HOLDER_ID = "91310000MA1FL0XX1X";
 const PAGE = `<!doctype html><html><head><title>LUMA shoe 889123</title></head>
@@ -233,6 +239,33 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(Number(stream.height)).to.be.within(760, 800);
     // Scrolling a page four screens long paints a frame at each step at least.
     expect(Number(stream.nb_read_frames)).to.be.greaterThan(3);
+  });
+
+  it("keeps a queued capture across a restart, and runs it after", async () => {
+    const dataDir = await newDataDir();
+    const env = { CAPTURE_ALLOW_PRIVATE: "true", CAPTURE_TIMEOUT_MS: "60000" };
+    const first = await startTestNotary(env, dataDir);
+    let queued: string;
+    try {
+      // The one browser is held by a page that never loads; the second capture waits.
+      const busy = await first.client.postJson("/v1/captures", { url: `${origin}/hangs` });
+      expect(busy.status).to.equal(202);
+      const asked = await first.client.postJson("/v1/captures", { url: `${origin}/listing` });
+      queued = (asked.body as CaptureView).id;
+      expect(
+        ((await first.client.get(`/v1/captures/${queued}`)).body as CaptureView).state,
+      ).to.equal("queued");
+    } finally {
+      await first.stop();
+    }
+    const second = await startTestNotary(env, dataDir);
+    try {
+      const done = await settled(second.client, queued);
+      expect(done.state, JSON.stringify(done)).to.equal("notarised");
+      expect((await second.client.get(`/v1/records/${done.recordId}`)).status).to.equal(200);
+    } finally {
+      await second.stop();
+    }
   });
 
   it("fails a page that never loads, notarising nothing, and says why", async () => {
