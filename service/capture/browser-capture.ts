@@ -39,7 +39,8 @@ export interface CaptureResult {
   exchanges: Exchange[];
   /** Requests the capture refused (a private address, a scheme not captured), by URL. */
   refused: { url: string; code: string }[];
-  screenshots: { load: Buffer; scrolled: Buffer };
+  /** The first screen (the viewport) after load, then the full page after load and after scrolling. */
+  screenshots: { firstScreen: Buffer; load: Buffer; scrolled: Buffer };
   /** The session as the browser painted it (DevTools screencast), when a recording was asked. */
   frames?: ScreencastFrame[];
 }
@@ -280,6 +281,7 @@ async function run(
       clip: { x: 0, y: 0, width: s.viewport.width, height: Math.min(pageHeight, MAX_SHOT_HEIGHT) },
       timeout: t.left(),
     });
+  const firstScreen = await page.screenshot({ timeout: t.left() });
   const load = await shot();
   // Once to the bottom, a screen at a time, so what loads on scrolling is in the second shot.
   await page.evaluate(async (max) => {
@@ -335,7 +337,7 @@ async function run(
     finishedAt: new Date().toISOString(),
     exchanges,
     refused,
-    screenshots: { load, scrolled },
+    screenshots: { firstScreen, load, scrolled },
     ...(cdp && { frames }),
   };
 }

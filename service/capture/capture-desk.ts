@@ -292,9 +292,11 @@ export async function packageCapture(
     isPartOf: result.requestedUrl,
     capturedAt: result.startedAt,
   });
+  const first = file("screenshot-first-screen.png", "image/png");
   const load = file("screenshot-load.png", "image/png");
   const scrolled = file("screenshot-scrolled.png", "image/png");
   const facts = file("capture.json", "application/json");
+  await writeFile(first.path, result.screenshots.firstScreen);
   await writeFile(load.path, result.screenshots.load);
   await writeFile(scrolled.path, result.screenshots.scrolled);
   await writeFile(facts.path, `${JSON.stringify(captureFacts(result), null, 2)}\n`);
@@ -324,7 +326,7 @@ export async function packageCapture(
     software: `evidence-notary capture; ${result.browser.name} ${result.browser.version}`,
     created: result.finishedAt,
   });
-  const artifacts = [warc, load, scrolled, facts, wacz];
+  const artifacts = [warc, first, load, scrolled, facts, wacz];
   if (result.frames) {
     const recording = file("recording.mp4", "video/mp4");
     await encodeRecording(result.frames, recording.path, { ffmpeg: o.ffmpeg, scratch: dir });

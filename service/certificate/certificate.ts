@@ -183,13 +183,15 @@ export interface CaptureFactsView {
  * of the evidence before it was stored), read from the capture's own file, whose digest is
  * listed with the others.
  */
+export const CAPTURE_SECTION = "Web capture (made by this service)";
+
 function captureSection(c: CaptureFactsView | undefined): Certificate["sections"] {
   if (!c) return [];
   const leaf = c.mainDocument.tls?.chain[0];
   return [
     {
       zh: "网页取证（本服务自行取证）",
-      en: "Web capture (made by this service)",
+      en: CAPTURE_SECTION,
       fields: [
         { zh: "取证网址", en: "URL asked for", value: c.requestedUrl },
         {

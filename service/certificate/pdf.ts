@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { startPdf, type CjkFont } from "../pdf";
-import { NO_FILES, sizeLabel, type Certificate } from "./certificate";
+import { CAPTURE_SECTION, NO_FILES, sizeLabel, type Certificate } from "./certificate";
 
 const MARGIN = 40;
 const QR_SIZE = 110;
@@ -11,7 +11,12 @@ const GUTTER = 16;
  * The certificate as a PDF (A4, numbered pages), Chinese and English, with the QR code of the
  * verification link in the top right corner and the header's text in the column beside it.
  */
-export async function renderCertificatePdf(c: Certificate, font?: CjkFont): Promise<Buffer> {
+export async function renderCertificatePdf(
+  c: Certificate,
+  font?: CjkFont,
+  /** A service capture's first screen, shown under its capture section. */
+  images: { firstScreen?: Buffer } = {},
+): Promise<Buffer> {
   const qr = await QRCode.toBuffer(c.verifyUrl, {
     type: "png",
     errorCorrectionLevel: "M",
@@ -61,6 +66,17 @@ export async function renderCertificatePdf(c: Certificate, font?: CjkFont): Prom
       if (token && doc.widthOfString(label + f.value) > doc.page.width - 2 * MARGIN)
         doc.text(label).text(f.value);
       else doc.text(label, { continued: true }).text(breakLong(f.value));
+    }
+    if (images.firstScreen && section.en === CAPTURE_SECTION) {
+      // The page as it first showed, a quarter of the page's height at most.
+      const height = 200;
+      if (doc.y + height + 30 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+      doc.moveDown(0.3).text("首屏截图 First screen, as captured:");
+      doc.image(images.firstScreen, MARGIN, doc.y + 4, {
+        fit: [doc.page.width - 2 * MARGIN, height],
+      });
+      doc.y += height + 8;
+      doc.x = MARGIN;
     }
     doc.moveDown();
   }

@@ -17,6 +17,7 @@ import {
   lookUpCertificate,
   eraseValues,
   erasuresOf,
+  certificateImages,
   issueCertificate,
   makeArchiveSlots,
   makeBundles,
@@ -28,7 +29,7 @@ import {
 } from "../notary";
 import type { Metrics } from "../observability";
 import { isKind, STATED_TIME_TOLERANCE_MS, type CanonicalRecord } from "../records";
-import { renderCertificatePdf } from "../certificate";
+import { renderCertificatePdf, type Certificate } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
 import { toPem } from "../witnesses";
 import type { ContentStore, LedgerStore, StorageHealth, WebhookStore } from "../storage";
@@ -264,6 +265,8 @@ export function createApp(deps: AppDeps): Express {
       );
     next();
   });
+  const certificatePdf = async (receipt: AnchoredReceipt, certificate: Certificate) =>
+    renderCertificatePdf(certificate, undefined, await certificateImages(receipt, deps.files));
   const submissions = deps.submissions;
   const ownOrigins = () => [
     ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
@@ -274,6 +277,7 @@ export function createApp(deps: AppDeps): Express {
     recordsRouter({
       ...deps,
       certificateOf,
+      certificatePdf,
       submissions,
       erase: (id, request, key) =>
         eraseValues(
@@ -333,7 +337,7 @@ export function createApp(deps: AppDeps): Express {
         store,
         notary: deps.notary,
         slot: archiveSlot,
-        certificatePdf: async (receipt) => renderCertificatePdf(await certificateOf(receipt)),
+        certificatePdf: async (receipt) => certificatePdf(receipt, await certificateOf(receipt)),
         offlinePage: () => offlineVerifyPage(`${deps.publicUrl()}/v1/rpc`),
         tsaRootsPem: deps.verify.tsaTrustAnchors.map(toPem).join(""),
         issuer: deps.certificates.issuer,

@@ -6,7 +6,7 @@ import { allowRoles } from "./auth";
 import { parseMultipart } from "./multipart";
 import type { UploadedFile } from "../fingerprint";
 import { isKind, type RecordOf } from "../records";
-import { renderCertificateHtml, renderCertificatePdf, type Certificate } from "../certificate";
+import { renderCertificateHtml, type Certificate } from "../certificate";
 import type { AnchoredReceipt } from "../receipts";
 import { ErasureRequest, type Erased, type Notary, type RecordSubmissions } from "../notary";
 import type { ApiKey } from "../keys";
@@ -18,6 +18,8 @@ export interface RecordsRouteDeps {
   submissions: RecordSubmissions;
   /** The certificate this service issues for an anchored receipt (use case `issueCertificate`). */
   certificateOf: (receipt: AnchoredReceipt) => Promise<Certificate>;
+  /** The certificate as a PDF, with what only the PDF shows (a capture's first screen). */
+  certificatePdf: (receipt: AnchoredReceipt, certificate: Certificate) => Promise<Buffer>;
   /** For a notice: its notifier's entries on the malicious-notifier register before it. */
   notifierFlags: (notice: RecordOf<"notice">) => Promise<RecordOf<"action">[]>;
   metrics: Metrics;
@@ -188,7 +190,7 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
       res
         .type("application/pdf")
         .attachment(`${certificate.number}.pdf`)
-        .send(await renderCertificatePdf(certificate));
+        .send(await deps.certificatePdf(receipt, certificate));
     } else {
       res.type("text/html").send(await renderCertificateHtml(certificate));
     }

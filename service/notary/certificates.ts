@@ -72,20 +72,38 @@ export async function issueCertificate(
   });
 }
 
-/** A service capture's `capture.json`, as stored; undefined for any other record. */
-async function captureFactsOf(
+/** A file of a service capture, as stored; undefined for any other record or a file erased. */
+async function captureFile(
   receipt: AnchoredReceipt,
   files: ContentStore,
-): Promise<CaptureFactsView | undefined> {
+  name: string,
+): Promise<Buffer | undefined> {
   const { record } = receipt;
   const method = (record.metadata as { collection?: { method?: string } }).collection?.method;
   if (record.kind !== "evidence" || method !== "service_capture") return undefined;
-  const file = record.files.find((f) => f.name === "capture.json");
+  const file = record.files.find((f) => f.name === name);
   const stream = file && (await files.openRead(file.sha256));
   if (!stream) return undefined;
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as CaptureFactsView;
+  return Buffer.concat(chunks);
+}
+
+async function captureFactsOf(
+  receipt: AnchoredReceipt,
+  files: ContentStore,
+): Promise<CaptureFactsView | undefined> {
+  const facts = await captureFile(receipt, files, "capture.json");
+  return facts && (JSON.parse(facts.toString("utf8")) as CaptureFactsView);
+}
+
+/** What a certificate's PDF shows besides its data: a capture's first screen. */
+export async function certificateImages(
+  receipt: AnchoredReceipt,
+  files: ContentStore,
+): Promise<{ firstScreen?: Buffer }> {
+  const firstScreen = await captureFile(receipt, files, "screenshot-first-screen.png");
+  return firstScreen ? { firstScreen } : {};
 }
 
 /** The records a record links, as stored: numbers and digests only, no metadata. */

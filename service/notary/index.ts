@@ -13,7 +13,12 @@ export {
 export { loadRegisters, recordsOfKinds } from "./registers";
 export { assembleBinder } from "./binder";
 export { makePublicRecords, type PublicRecords } from "./publications";
-export { issueCertificate, lookUpCertificate, verifyLinks } from "./certificates";
+export {
+  certificateImages,
+  issueCertificate,
+  lookUpCertificate,
+  verifyLinks,
+} from "./certificates";
 export { makeBundles, type Bundles } from "./bundles";
 export { actionEvents, anchoredEvents, deadlineEvents } from "./webhook-events";
 export {

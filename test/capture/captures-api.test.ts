@@ -119,6 +119,7 @@ describe("web captures through the API (POST /v1/captures)", function () {
       "capture.json",
       "capture.wacz",
       "page.warc.gz",
+      "screenshot-first-screen.png",
       "screenshot-load.png",
       "screenshot-scrolled.png",
     ]);
@@ -151,6 +152,20 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(value("Transport security")).to.include("not encrypted");
     expect(value("Captured")).to.match(/北京时间/);
     expect(value("Capture environment")).to.match(/^Chromium \(headless\) \d+\..*1280×800/);
+    // Its PDF shows the page's first screen under that section, beside the QR code.
+    const pdfDir = await mkdtemp(join(tmpdir(), "capture-pdf-"));
+    const pdf = await holder.getBytes(`/v1/records/${done.recordId}/certificate?format=pdf`);
+    await writeFile(join(pdfDir, "c.pdf"), pdf.bytes);
+    const { stdout: images } = await promisify(execFile)("pdfimages", [
+      "-list",
+      join(pdfDir, "c.pdf"),
+    ]);
+    const sizes = images
+      .split("\n")
+      .slice(2)
+      .filter((l) => l.trim())
+      .map((l) => l.trim().split(/\s+/).slice(3, 5).join("x"));
+    expect(sizes, images).to.include("1280x800");
     // The binder counts it in support of I2 (what goods show) and I13 (evidence before).
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
