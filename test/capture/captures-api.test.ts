@@ -69,7 +69,11 @@ describe("web captures through the API (POST /v1/captures)", function () {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // The test's pages are on loopback: allowed here, and only here.
-    notary = await startTestNotary({ CAPTURE_ALLOW_PRIVATE: "true", CAPTURE_TIMEOUT_MS: "20000" });
+    notary = await startTestNotary({
+      CAPTURE_ALLOW_PRIVATE: "true",
+      CAPTURE_TIMEOUT_MS: "20000",
+      WEBHOOK_ALLOW_PRIVATE: "true",
+    });
     holder = await clientWithKey(notary, {
       id: "luma",
       role: "rights_holder",
@@ -254,6 +258,46 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(Number(stream.height)).to.be.within(760, 800);
     // Scrolling a page four screens long paints a frame at each step at least.
     expect(Number(stream.nb_read_frames)).to.be.greaterThan(3);
+  });
+
+  it("tells the requester's webhook when the capture is done, and no other key's", async () => {
+    const received: { type: string; data: CaptureView }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push(JSON.parse(body) as { type: string; data: CaptureView });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const other = await clientWithKey(notary, {
+      id: "someone-else",
+      role: "rights_holder",
+      parties: ["91310000MA1FL0XX9Z"],
+    });
+    try {
+      for (const client of [holder, other])
+        expect(
+          (await client.postJson("/v1/webhooks", { url: hookUrl, events: ["capture.done"] }))
+            .status,
+        ).to.equal(201);
+      const asked = await holder.postJson("/v1/captures", { url: `${origin}/listing` });
+      const id = (asked.body as CaptureView).id;
+      const done = await settled(holder, id);
+      const deadline = Date.now() + 20_000;
+      while (!received.some((e) => e.data.id === id) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1_000));
+      const told = received.filter((e) => e.data.id === id);
+      // Once, to the requester's subscription only, with the record it was notarised as.
+      expect(told).to.have.length(1);
+      expect(told[0]!.type).to.equal("capture.done");
+      expect(told[0]!.data).to.deep.include({ state: "notarised", recordId: done.recordId });
+    } finally {
+      receiver.close();
+    }
   });
 
   it("keeps a queued capture across a restart, and runs it after", async () => {
