@@ -120,3 +120,51 @@ export async function postOutbound(
     req.end(o.body);
   });
 }
+
+/** Why a URL given to the service for it to reach out to is refused. */
+export type GivenUrlRefusal = "INVALID" | "SELF" | "UNRESOLVED" | "NOT_PUBLIC";
+
+export class GivenUrlError extends Error {
+  constructor(
+    readonly reason: GivenUrlRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A URL a caller gives the service to reach (a webhook, a page to capture), checked as far as
+ * it can be before anything is sent: a URL, http or https, no credentials, not the service
+ * itself (it would reach its own endpoints, or loop), and leading to public addresses now
+ * (checked again at every request, on the address connected to).
+ */
+export async function checkGivenUrl(
+  raw: string,
+  o: { policy: EgressPolicy; ownOrigins: readonly string[] },
+): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new GivenUrlError("INVALID", "url is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new GivenUrlError("INVALID", "the URL must be http or https");
+  if (url.username || url.password)
+    throw new GivenUrlError("INVALID", "the URL may carry no credentials");
+  if (o.ownOrigins.includes(url.origin))
+    throw new GivenUrlError("SELF", "the URL may not point at this service");
+  try {
+    await checkOutboundUrl(url, o.policy);
+  } catch (error) {
+    if (!(error instanceof EgressRefusal)) throw error;
+    throw error.code === "HOST_UNRESOLVED"
+      ? new GivenUrlError("UNRESOLVED", "the URL's host does not resolve")
+      : new GivenUrlError(
+          "NOT_PUBLIC",
+          "the URL must lead to a public address, not a private, loopback, link-local or reserved one",
+        );
+  }
+  return url;
+}

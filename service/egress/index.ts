@@ -3,7 +3,10 @@
  * rule they follow: only to public addresses, unless the operator allows private ones.
  */
 export {
+  checkGivenUrl,
   checkOutboundUrl,
+  GivenUrlError,
+  type GivenUrlRefusal,
   isPublicAddress,
   postOutbound,
   EgressRefusal,

@@ -1,7 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError, OverloadError } from "../errors";
-import { checkOutboundUrl, EgressRefusal, type EgressPolicy } from "../egress";
+import { checkGivenUrl, GivenUrlError, type EgressPolicy, type GivenUrlRefusal } from "../egress";
+import type { ErrorCode } from "../errors/codes";
 import type { CaptureDesk } from "../capture";
 import { allowRoles } from "./auth";
 import { parseRequest } from "./parse-request";
@@ -12,6 +13,13 @@ const CaptureBody = z.strictObject({
   note: z.string().trim().min(1).max(4_000).optional(),
   scroll: z.boolean().optional(),
 });
+
+const CAPTURE_REFUSALS: Record<GivenUrlRefusal, ErrorCode> = {
+  INVALID: "CAPTURE_URL_INVALID",
+  SELF: "CAPTURE_URL_SELF",
+  UNRESOLVED: "CAPTURE_URL_UNRESOLVED",
+  NOT_PUBLIC: "CAPTURE_URL_NOT_PUBLIC",
+};
 
 /**
  * `POST /v1/captures` asks the service to capture a page itself (a rights holder's or the
@@ -30,27 +38,12 @@ export function captureRouter(deps: {
 
   router.post("/captures", requesters, async (req, res) => {
     const body = parseRequest(CaptureBody, req.body, "CAPTURE_INVALID");
-    let url: URL;
-    try {
-      url = new URL(body.url);
-    } catch {
-      throw new InvalidInputError("CAPTURE_URL_INVALID", "url is not a URL");
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw new InvalidInputError("CAPTURE_URL_INVALID", "a captured page is http or https");
-    if (url.username || url.password)
-      throw new InvalidInputError("CAPTURE_URL_INVALID", "a captured URL carries no credentials");
-    if (deps.ownOrigins().includes(url.origin))
-      throw new InvalidInputError("CAPTURE_URL_SELF", "the service does not capture its own pages");
-    // Checked again on every request of the page, on the address connected to.
-    await checkOutboundUrl(url, deps.policy).catch((error: unknown) => {
-      if (!(error instanceof EgressRefusal)) throw error;
-      throw new InvalidInputError(
-        error.code === "HOST_UNRESOLVED" ? "CAPTURE_URL_UNRESOLVED" : "CAPTURE_URL_NOT_PUBLIC",
-        error.code === "HOST_UNRESOLVED"
-          ? "the URL's host does not resolve"
-          : "a captured page must be at a public address, not a private, loopback, link-local or reserved one",
-      );
+    const url = await checkGivenUrl(body.url, {
+      policy: deps.policy,
+      ownOrigins: deps.ownOrigins(),
+    }).catch((error: unknown) => {
+      if (!(error instanceof GivenUrlError)) throw error;
+      throw new InvalidInputError(CAPTURE_REFUSALS[error.reason], error.message);
     });
     const view = await deps.desk.request({ ...body, url: url.toString() }, req.apiKey!);
     if (!view)

@@ -2,7 +2,8 @@ import { Router } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { WebhookStore, WebhookTable } from "../storage";
-import { checkOutboundUrl, EgressRefusal } from "../egress";
+import { checkGivenUrl, GivenUrlError, type GivenUrlRefusal } from "../egress";
+import type { ErrorCode } from "../errors/codes";
 import { WEBHOOK_EVENTS, webhookSecret, type WebhookDispatcher } from "../webhooks";
 import { allowRoles } from "./auth";
 import { parseRequest } from "./parse-request";
@@ -15,6 +16,13 @@ const Subscription = z.strictObject({
     .max(WEBHOOK_EVENTS.length)
     .default([...WEBHOOK_EVENTS]),
 });
+
+const WEBHOOK_REFUSALS: Record<GivenUrlRefusal, ErrorCode> = {
+  INVALID: "WEBHOOK_URL_INVALID",
+  SELF: "WEBHOOK_URL_SELF",
+  UNRESOLVED: "WEBHOOK_URL_UNRESOLVED",
+  NOT_PUBLIC: "WEBHOOK_URL_PRIVATE",
+};
 
 const view = (h: WebhookTable) => ({
   id: h.id,
@@ -44,28 +52,12 @@ export function webhookRouter(deps: {
 
   router.post("/webhooks", owners, async (req, res) => {
     const subscription = parseRequest(Subscription, req.body, "WEBHOOK_INVALID");
-    let url: URL;
-    try {
-      url = new URL(subscription.url);
-    } catch {
-      throw new InvalidInputError("WEBHOOK_URL_INVALID", "url is not a URL");
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw new InvalidInputError("WEBHOOK_URL_INVALID", "a webhook URL is http or https");
-    if (url.username || url.password)
-      throw new InvalidInputError("WEBHOOK_URL_INVALID", "a webhook URL carries no credentials");
-    // The service posting to itself would loop, and reach its own unauthenticated endpoints.
-    if (deps.ownOrigins().includes(url.origin))
-      throw new InvalidInputError("WEBHOOK_URL_SELF", "a webhook may not point at this service");
-    // Checked again on the address connected to at every delivery (see egress.ts).
-    await checkOutboundUrl(url, deps.dispatcher.egress).catch((error: unknown) => {
-      if (!(error instanceof EgressRefusal)) throw error;
-      throw new InvalidInputError(
-        error.code === "HOST_UNRESOLVED" ? "WEBHOOK_URL_UNRESOLVED" : "WEBHOOK_URL_PRIVATE",
-        error.code === "HOST_UNRESOLVED"
-          ? "the webhook URL's host does not resolve"
-          : "a webhook URL must lead to a public address, not a private, loopback, link-local or reserved one",
-      );
+    const url = await checkGivenUrl(subscription.url, {
+      policy: deps.dispatcher.egress,
+      ownOrigins: deps.ownOrigins(),
+    }).catch((error: unknown) => {
+      if (!(error instanceof GivenUrlError)) throw error;
+      throw new InvalidInputError(WEBHOOK_REFUSALS[error.reason], error.message);
     });
     const hook = await deps.dispatcher.subscribe(req.apiKey!, url.toString(), subscription.events);
     res

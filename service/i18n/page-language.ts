@@ -44,8 +44,8 @@ function apply(language: Language, t: Translate): void {
  * so texts the script wrote (verdicts, tables) follow. Returns the live language.
  */
 export function localisePage(redraw: () => void): PageLanguage {
-  const state = { language: initialLanguage(), t: translator("zh") };
-  state.t = translator(state.language);
+  const language = initialLanguage();
+  const state = { language, t: translator(language) };
   const nav = document.getElementById("lang");
   const draw = () => {
     apply(state.language, state.t);

@@ -68,26 +68,24 @@ export async function verifyOnPage(
   files: { name: string; buffer: Buffer }[],
   options: { rpcUrl?: string } = {},
 ): Promise<PageVerification> {
-  {
-    await page.setInputFiles("#receipt", {
-      name: "receipt.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(receiptJson),
-    });
-    await page.setInputFiles(
-      "#files",
-      files.map((f) => ({ ...f, mimeType: "application/octet-stream" })),
-    );
-    if (options.rpcUrl) await page.fill("#rpc", options.rpcUrl);
-    await page.click("#verify");
-    const { verdict, text } = await verdictOf(page);
-    const steps = await page.$$eval("#steps li", (items) =>
-      items.map((li) => ({
-        step: (li as HTMLElement).dataset.step!,
-        status: (li as HTMLElement).dataset.status!,
-        text: li.textContent ?? "",
-      })),
-    );
-    return { verdict, text, steps };
-  }
+  await page.setInputFiles("#receipt", {
+    name: "receipt.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(receiptJson),
+  });
+  await page.setInputFiles(
+    "#files",
+    files.map((f) => ({ ...f, mimeType: "application/octet-stream" })),
+  );
+  if (options.rpcUrl) await page.fill("#rpc", options.rpcUrl);
+  await page.click("#verify");
+  const { verdict, text } = await verdictOf(page);
+  const steps = await page.$$eval("#steps li", (items) =>
+    items.map((li) => ({
+      step: (li as HTMLElement).dataset.step!,
+      status: (li as HTMLElement).dataset.status!,
+      text: li.textContent ?? "",
+    })),
+  );
+  return { verdict, text, steps };
 }
