@@ -1,15 +1,10 @@
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  type DatabaseConnection,
-  type Driver,
-} from "kysely";
+import { Kysely, SqliteDialect, type DatabaseConnection, type Driver } from "kysely";
 import Database from "libsql";
 import { open, type FileHandle } from "node:fs/promises";
 import pg from "pg";
 import type { Schema } from "./schema";
 import { migrate } from "./migrations";
+import { LedgerPostgresDialect } from "./schema-introspector";
 import { WalCheckpointer } from "./wal-checkpointer";
 
 export type Db = Kysely<Schema>;
@@ -164,7 +159,9 @@ function openPostgres(
   // A connection checked out when it drops emits "error" on itself, not the pool; the query on
   // it fails on its own, which is what the caller hears.
   pool.on("connect", (client) => client.on("error", lost));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({
+    dialect: new LedgerPostgresDialect({ pool }, schema ?? "public"),
+  });
   const safe = new URL(url);
   safe.password = "";
   return {
