@@ -1,3 +1,4 @@
+import type { Entitlement } from "../disclosure";
 import type { ApiKey } from "../keys";
 import type { Writable } from "node:stream";
 import { certificateNumber } from "../certificate";
@@ -24,8 +25,11 @@ export interface BundleSubject {
 
 export interface BundleDeps {
   notary: Pick<Notary, "getReceipt" | "openFile" | "submit" | "binding" | "entitlementOf">;
-  /** The certificate of an anchored receipt, as the PDF served for it. */
-  certificatePdf: (receipt: Extract<Receipt, { status: "anchored" }>) => Promise<Buffer>;
+  /** The certificate of an anchored receipt, as the PDF served for it to `reader`. */
+  certificatePdf: (
+    receipt: Extract<Receipt, { status: "anchored" }>,
+    reader: Entitlement,
+  ) => Promise<Buffer>;
   offlinePage: () => Promise<string>;
   /** PEM of the TSA roots the service trusts, to carry into the bundle; empty for none. */
   tsaRootsPem: string;
@@ -77,7 +81,8 @@ export async function writeBundle(
       const entries = entryNames(record.files.map((f) => f.name));
       // An erased file's bytes are gone; the README names its erasure in their place. A file
       // marked personal goes only to a reader entitled to every personal value.
-      const entitled = deps.notary.entitlementOf(record, subject.reader) === "all";
+      const entitlement = deps.notary.entitlementOf(record, subject.reader);
+      const entitled = entitlement === "all";
       const carried = [...record.files.entries()].filter(
         ([, f]) => !gone.has(`${record.id}/${f.sha256}`) && (entitled || !f.personal),
       );
@@ -89,7 +94,7 @@ export async function writeBundle(
       if (receipt.status === "anchored")
         await archive.bytes(
           `certificates/${certificateNumber(record.seq, receipt.leafHash)}.pdf`,
-          await deps.certificatePdf(receipt),
+          await deps.certificatePdf(receipt, entitlement),
         );
       for (const [i, file] of carried) {
         const { stream } = await deps.notary.openFile(record.id, file.sha256, subject.reader);

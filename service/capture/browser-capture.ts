@@ -1,4 +1,6 @@
 import { lookup } from "node:dns/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { chromium, type Browser, type Route } from "playwright-core";
 import type { EgressPolicy } from "../egress";
 import { CaptureFetchError, fetchForCapture, type Exchange, type TlsFacts } from "./fetch";
@@ -45,8 +47,10 @@ export interface CaptureResult {
   frames?: ScreencastFrame[];
 }
 
+/** One frame of the screencast, written to disk as it came: a session holds hundreds. */
 export interface ScreencastFrame {
-  jpeg: Buffer;
+  /** The JPEG's path. */
+  file: string;
   /** Seconds since the epoch, as the browser stamped the frame. */
   at: number;
 }
@@ -102,7 +106,11 @@ function fulfilHeaders(e: Exchange): Record<string, string> {
 export async function capturePage(
   url: string,
   s: CaptureSettings,
-  options: { record?: boolean; signal?: AbortSignal } = {},
+  options: {
+    /** Record the session: its frames are written into this directory as they come. */
+    recordTo?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<CaptureResult> {
   const startedAt = new Date().toISOString();
   const deadline = Date.now() + s.timeoutMs;
@@ -143,7 +151,7 @@ export async function capturePage(
           .catch((error: Error) => {
             throw new CaptureError("CAPTURE_BROWSER_FAILED", error.message);
           });
-        return await run(browser, url, s, { startedAt, left, record: options.record === true });
+        return await run(browser, url, s, { startedAt, left, recordTo: options.recordTo });
       })(),
     ]);
   } finally {
@@ -156,7 +164,7 @@ async function run(
   browser: Browser,
   url: string,
   s: CaptureSettings,
-  t: { startedAt: string; left: () => number; record: boolean },
+  t: { startedAt: string; left: () => number; recordTo: string | undefined },
 ): Promise<CaptureResult> {
   const context = await browser.newContext({
     viewport: s.viewport,
@@ -242,13 +250,17 @@ async function run(
   const page = await context.newPage();
   // The recording starts before the page is asked for, so it shows the whole session.
   const frames: ScreencastFrame[] = [];
-  const cdp = t.record ? await context.newCDPSession(page) : undefined;
-  if (cdp) {
+  // Frames go to disk one after another as they come; the last write is awaited at the end.
+  let written: Promise<void> = Promise.resolve();
+  const framesDir = t.recordTo;
+  const cdp = framesDir ? await context.newCDPSession(page) : undefined;
+  if (cdp && framesDir) {
+    await mkdir(framesDir, { recursive: true });
     cdp.on("Page.screencastFrame", (frame) => {
-      frames.push({
-        jpeg: Buffer.from(frame.data, "base64"),
-        at: frame.metadata.timestamp ?? Date.now() / 1000,
-      });
+      const file = join(framesDir, `frame-${String(frames.length).padStart(6, "0")}.jpg`);
+      frames.push({ file, at: frame.metadata.timestamp ?? Date.now() / 1000 });
+      const jpeg = Buffer.from(frame.data, "base64");
+      written = written.then(() => writeFile(file, jpeg));
       void cdp
         .send("Page.screencastFrameAck", { sessionId: frame.sessionId })
         .catch(() => undefined);
@@ -297,6 +309,7 @@ async function run(
     .catch(() => undefined);
   const scrolled = await shot();
   if (cdp) await cdp.send("Page.stopScreencast").catch(() => undefined);
+  await written;
   // A page cut short is not the page: nothing is notarised rather than part of it.
   if (overBudget)
     throw new CaptureError("CAPTURE_TOO_LARGE", `the page is larger than ${s.maxBytes} bytes`);
@@ -343,6 +356,8 @@ async function run(
 }
 
 function refusalOf(error: CaptureFetchError): CaptureError {
+  // The main document's own time limit and the capture's end together: either is the limit.
+  if (error.code === "TIMEOUT") return new CaptureError("CAPTURE_TIMEOUT", error.message);
   if (error.code === "ADDRESS_NOT_PUBLIC")
     return new CaptureError("CAPTURE_URL_NOT_PUBLIC", error.message);
   if (error.code === "HOST_UNRESOLVED")

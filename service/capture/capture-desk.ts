@@ -19,6 +19,12 @@ export interface CaptureRequest {
   caseRef?: string;
   note?: string;
   scroll?: boolean;
+  /**
+   * The page may show personal data (an individual merchant's name, a buyer's review): every
+   * file the capture makes is then marked personal (DESIGN §7), kept for the keeping period,
+   * shown to the requester, the platform and a regulator only, and erasable; its digests stay.
+   */
+  personal?: boolean;
 }
 
 export type CaptureState = "queued" | "capturing" | "notarised" | "failed";
@@ -103,13 +109,17 @@ export function captureFacts(result: CaptureResult): object {
   };
 }
 
-/** The evidence record of a capture: its `collection` block is the service's, never a caller's. */
+/**
+ * The evidence record of a capture: its `collection` block is the service's, never a caller's.
+ * Its environment is the service's browser; the address the page came from is the site's, not
+ * the environment's, and stands in `capture.json` and the WARC (`WARC-IP-Address`).
+ */
 export function captureRecord(
   request: CaptureRequest,
   result: CaptureResult,
   collector: string,
+  artifacts: readonly Pick<Artifact, "name">[],
 ): object {
-  const ip = result.mainDocument.remoteAddress?.replace(/^::ffff:/, "");
   return {
     kind: "evidence",
     metadata: {
@@ -126,11 +136,11 @@ export function captureRecord(
           tool: `${result.browser.name}, driven by playwright-core`,
           toolVersion: result.browser.version,
           url: result.requestedUrl,
-          ...(ip && { ip }),
         },
         capturedAt: result.startedAt,
       },
     },
+    ...(request.personal && { personalFiles: artifacts.map((a) => a.name) }),
   };
 }
 
@@ -240,11 +250,11 @@ export class CaptureDesk {
           "the key that asked for the capture was revoked",
         );
       const result = await capturePage(request.url, this.o.settings, {
-        record: request.scroll === true,
+        ...(request.scroll === true && { recordTo: join(dir, "frames") }),
         signal: abort.signal,
       });
       const artifacts = await packageCapture(dir, result, { ffmpeg: this.o.ffmpeg });
-      const record = captureRecord(request, result, this.o.collector);
+      const record = captureRecord(request, result, this.o.collector, artifacts);
       const { id: recordId } = await this.o.notarise(record, artifacts, requester);
       outcome = { state: "notarised", record_id: recordId, error_code: null, error_message: null };
     } catch (error) {

@@ -42,7 +42,8 @@ export interface Exchange {
 
 export class CaptureFetchError extends Error {
   constructor(
-    readonly code: "ADDRESS_NOT_PUBLIC" | "HOST_UNRESOLVED" | "SCHEME_NOT_ALLOWED" | "FETCH_FAILED",
+    readonly code:
+      "ADDRESS_NOT_PUBLIC" | "HOST_UNRESOLVED" | "SCHEME_NOT_ALLOWED" | "FETCH_FAILED" | "TIMEOUT",
     message: string,
   ) {
     super(message);
@@ -180,19 +181,28 @@ export async function fetchForCapture(
         };
         res.on("end", finish);
         res.on("error", (error) =>
-          done ? undefined : reject(new CaptureFetchError("FETCH_FAILED", error.message)),
+          done
+            ? undefined
+            : reject(new CaptureFetchError(timedOut ? "TIMEOUT" : "FETCH_FAILED", error.message)),
         );
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)));
+    // A server that stops sending, before or after its headers: the capture's time is up.
+    let timedOut = false;
+    req.on("timeout", () => {
+      timedOut = true;
+      req.destroy(new Error(`no answer within ${o.timeoutMs} ms`));
+    });
     req.on("error", (error: NodeJS.ErrnoException) =>
       reject(
         new CaptureFetchError(
-          /not allowed/.test(error.message)
-            ? "ADDRESS_NOT_PUBLIC"
-            : error.code === "ENOTFOUND" || error.code === "EAI_AGAIN"
-              ? "HOST_UNRESOLVED"
-              : "FETCH_FAILED",
+          timedOut
+            ? "TIMEOUT"
+            : /not allowed/.test(error.message)
+              ? "ADDRESS_NOT_PUBLIC"
+              : error.code === "ENOTFOUND" || error.code === "EAI_AGAIN"
+                ? "HOST_UNRESOLVED"
+                : "FETCH_FAILED",
           error.message,
         ),
       ),

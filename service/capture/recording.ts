@@ -19,17 +19,17 @@ export async function encodeRecording(
 ): Promise<void> {
   if (frames.length === 0) throw new Error("the browser painted no frame to record");
   const dir = await mkdtemp(join(o.scratch, "frames-"));
+  // Paths the service made (no quote in them), as the concat demuxer quotes them.
+  const entry = (frame: ScreencastFrame) => `file '${frame.file}'`;
   try {
     const list: string[] = [];
     for (const [i, frame] of frames.entries()) {
-      const name = `frame-${String(i).padStart(6, "0")}.jpg`;
-      await writeFile(join(dir, name), frame.jpeg);
       const next = frames[i + 1];
       const seconds = next ? Math.max(0.001, next.at - frame.at) : LAST_FRAME_SECONDS;
-      list.push(`file '${name}'`, `duration ${seconds.toFixed(3)}`);
+      list.push(entry(frame), `duration ${seconds.toFixed(3)}`);
     }
     // The concat demuxer reads the last frame's duration only if the frame is named again.
-    list.push(`file 'frame-${String(frames.length - 1).padStart(6, "0")}.jpg'`);
+    list.push(entry(frames[frames.length - 1]!));
     await writeFile(join(dir, "frames.txt"), `${list.join("\n")}\n`);
     await promisify(execFile)(
       o.ffmpeg,

@@ -185,8 +185,35 @@ export interface CaptureFactsView {
  */
 export const CAPTURE_SECTION = "Web capture (made by this service)";
 
-function captureSection(c: CaptureFactsView | undefined): Certificate["sections"] {
+/**
+ * A capture's facts file the certificate cannot show: one marked personal (DESIGN §7), to a
+ * reader not entitled to personal files, or erased.
+ */
+export interface CaptureFactsUnavailable {
+  unavailable: "withheld" | "erased";
+}
+
+const CAPTURE_UNAVAILABLE: Record<CaptureFactsUnavailable["unavailable"], string> = {
+  withheld:
+    "含个人信息，仅向提交者、平台和监管部门显示；其摘要见下 / holds personal data, shown to the submitter, the platform and regulators only; its digest is listed below",
+  erased:
+    "已作为个人信息删除；其摘要仍在记录中，证明不受影响 / erased as personal data; its digest stays in the record and every proof still verifies",
+};
+
+function captureSection(
+  c: CaptureFactsView | CaptureFactsUnavailable | undefined,
+): Certificate["sections"] {
   if (!c) return [];
+  if ("unavailable" in c)
+    return [
+      {
+        zh: "网页取证（本服务自行取证）",
+        en: CAPTURE_SECTION,
+        fields: [
+          { zh: "取证详情", en: "Capture details", value: CAPTURE_UNAVAILABLE[c.unavailable] },
+        ],
+      },
+    ];
   const leaf = c.mainDocument.tls?.chain[0];
   return [
     {
@@ -245,8 +272,8 @@ export function toCertificate(
     lookupCode?: string;
     issuer: string;
     linked?: readonly LinkedRecord[];
-    /** A service capture's facts (its `capture.json`, a file of the record). */
-    capture?: CaptureFactsView;
+    /** A service capture's facts (its `capture.json`, a file of the record), or why not shown. */
+    capture?: CaptureFactsView | CaptureFactsUnavailable;
   },
 ): Certificate {
   const { record, anchor, intake } = receipt;

@@ -3,6 +3,7 @@ export {
   certificateNumber,
   parseCertificateNumber,
   toCertificate,
+  type CaptureFactsUnavailable,
   type CaptureFactsView,
   type Certificate,
   type CertificateField,

@@ -1,3 +1,4 @@
+import type { Entitlement } from "../disclosure";
 import { randomUUID } from "node:crypto";
 import type { Store } from "express-rate-limit";
 import express, { Router, type Express } from "express";
@@ -113,13 +114,14 @@ export function createApp(deps: AppDeps): Express {
   // The composition root of the HTTP side: routers get use cases, never the store itself.
   const store = deps.store;
   const archiveSlot = makeArchiveSlots(deps.limits.concurrentExports);
-  const certificateOf = (receipt: AnchoredReceipt) =>
+  /** As `reader` may see it: a capture's files marked personal need "all". */
+  const certificateOf = (receipt: AnchoredReceipt, reader: Entitlement) =>
     issueCertificate(receipt, {
       secret: deps.certificates.secret,
       issuer: deps.certificates.issuer,
       publicUrl: deps.publicUrl(),
       store,
-      files: deps.files,
+      files: { notary: deps.notary, reader },
     });
 
   app.use((req, res, next) => {
@@ -265,8 +267,16 @@ export function createApp(deps: AppDeps): Express {
       );
     next();
   });
-  const certificatePdf = async (receipt: AnchoredReceipt, certificate: Certificate) =>
-    renderCertificatePdf(certificate, undefined, await certificateImages(receipt, deps.files));
+  const certificatePdf = async (
+    receipt: AnchoredReceipt,
+    certificate: Certificate,
+    reader: Entitlement,
+  ) =>
+    renderCertificatePdf(
+      certificate,
+      undefined,
+      await certificateImages(receipt, { notary: deps.notary, reader }),
+    );
   const submissions = deps.submissions;
   const ownOrigins = () => [
     ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
@@ -337,7 +347,8 @@ export function createApp(deps: AppDeps): Express {
         store,
         notary: deps.notary,
         slot: archiveSlot,
-        certificatePdf: async (receipt) => certificatePdf(receipt, await certificateOf(receipt)),
+        certificatePdf: async (receipt, reader) =>
+          certificatePdf(receipt, await certificateOf(receipt, reader), reader),
         offlinePage: () => offlineVerifyPage(`${deps.publicUrl()}/v1/rpc`),
         tsaRootsPem: deps.verify.tsaTrustAnchors.map(toPem).join(""),
         issuer: deps.certificates.issuer,

@@ -7,11 +7,18 @@ import type { CaptureDesk } from "../capture";
 import { allowRoles } from "./auth";
 import { parseRequest } from "./parse-request";
 
-const CaptureBody = z.strictObject({
-  url: z.string().max(4_000),
+export const CaptureBody = z.strictObject({
+  url: z.string().max(4_000).meta({ description: "http or https, at a public address" }),
   caseRef: z.string().trim().min(1).max(200).optional(),
   note: z.string().trim().min(1).max(4_000).optional(),
-  scroll: z.boolean().optional(),
+  scroll: z
+    .boolean()
+    .optional()
+    .meta({ description: "Scroll the page once and record the session as a video" }),
+  personal: z.boolean().optional().meta({
+    description:
+      "The page may show personal data: every file of the capture is marked personal (shown to the requester, the platform and a regulator only; erasable, its digest kept)",
+  }),
 });
 
 const CAPTURE_REFUSALS: Record<GivenUrlRefusal, ErrorCode> = {

@@ -11,6 +11,7 @@ import { LINK_RELS, METADATA_SCHEMAS, RECORD_KINDS } from "../records";
 import { ROLES } from "../keys";
 import { Receipt } from "../receipts";
 import { NewKey } from "./keys-routes";
+import { CaptureBody } from "./capture-routes";
 import { RECORD_FILTERS } from "./record-filters";
 import { BinderQuery, CampaignFormQuery, StatisticsQuery } from "./report-routes";
 import { CampaignFormSchema } from "../reports";
@@ -278,12 +279,7 @@ export function buildOpenApi(): object {
             requestBody: {
               content: {
                 "application/json": {
-                  schema: z.object({
-                    url: z.string().meta({ description: "http or https, at a public address" }),
-                    caseRef: z.string().optional(),
-                    note: z.string().optional(),
-                    scroll: z.boolean().optional(),
-                  }),
+                  schema: CaptureBody,
                 },
               },
             },

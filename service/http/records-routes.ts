@@ -1,3 +1,4 @@
+import type { Entitlement } from "../disclosure";
 import { Router, type Request } from "express";
 import multer from "multer";
 import { pipeline } from "node:stream/promises";
@@ -16,10 +17,17 @@ import type { Metrics } from "../observability";
 export interface RecordsRouteDeps {
   notary: Notary;
   submissions: RecordSubmissions;
-  /** The certificate this service issues for an anchored receipt (use case `issueCertificate`). */
-  certificateOf: (receipt: AnchoredReceipt) => Promise<Certificate>;
+  /**
+   * The certificate this service issues for an anchored receipt (use case `issueCertificate`),
+   * as `reader` may see it (a capture's files marked personal need "all").
+   */
+  certificateOf: (receipt: AnchoredReceipt, reader: Entitlement) => Promise<Certificate>;
   /** The certificate as a PDF, with what only the PDF shows (a capture's first screen). */
-  certificatePdf: (receipt: AnchoredReceipt, certificate: Certificate) => Promise<Buffer>;
+  certificatePdf: (
+    receipt: AnchoredReceipt,
+    certificate: Certificate,
+    reader: Entitlement,
+  ) => Promise<Buffer>;
   /** For a notice: its notifier's entries on the malicious-notifier register before it. */
   notifierFlags: (notice: RecordOf<"notice">) => Promise<RecordOf<"action">[]>;
   metrics: Metrics;
@@ -183,14 +191,15 @@ export function recordsRouter(deps: RecordsRouteDeps): Router {
         "the record is not anchored yet; a certificate is issued once it is",
       );
     }
-    const certificate = await deps.certificateOf(receipt);
+    const reader = deps.notary.entitlementOf(receipt.record, req.apiKey!);
+    const certificate = await deps.certificateOf(receipt, reader);
     if (format === "json") {
       res.json(certificate);
     } else if (format === "pdf") {
       res
         .type("application/pdf")
         .attachment(`${certificate.number}.pdf`)
-        .send(await deps.certificatePdf(receipt, certificate));
+        .send(await deps.certificatePdf(receipt, certificate, reader));
     } else {
       res.type("text/html").send(await renderCertificateHtml(certificate));
     }

@@ -1,18 +1,19 @@
 import { parseCommittedRecord, readStoredRecord } from "../records";
-import { holdsPersonalData, type Json } from "../disclosure";
+import { holdsPersonalData, type Entitlement, type Json } from "../disclosure";
 import {
   certificateNumber,
   codeMatches,
   lookupCode,
   parseCertificateNumber,
   toCertificate,
+  type CaptureFactsUnavailable,
   type CaptureFactsView,
   type Certificate,
   type LinkedRecord,
 } from "../certificate";
 import { NotFoundError } from "../errors";
 import type { AnchoredReceipt } from "../receipts";
-import type { BatchLog, ContentStore, RecordIndex } from "../storage";
+import type { BatchLog, RecordIndex } from "../storage";
 import type { Notary } from "./notary";
 
 /**
@@ -57,8 +58,11 @@ export async function issueCertificate(
     issuer: string;
     publicUrl: string;
     store: RecordIndex;
-    /** Where a capture's own file is read from, for its certificate's capture section. */
-    files?: ContentStore;
+    /**
+     * Where a capture's own file is read from, for its certificate's capture section, as the
+     * certificate's reader may read it (a file marked personal: only with "all").
+     */
+    files?: CaptureFiles;
   },
 ): Promise<Certificate> {
   const code = lookupCode(o.secret, receipt.record.id);
@@ -72,38 +76,57 @@ export async function issueCertificate(
   });
 }
 
-/** A file of a service capture, as stored; undefined for any other record or a file erased. */
+/** A record's files as the certificate's reader may read them. */
+export interface CaptureFiles {
+  notary: Pick<Notary, "openFile">;
+  reader: Entitlement;
+}
+
+/**
+ * A file of a service capture, as its reader may read it: undefined for any other record or a
+ * file it lacks; `withheld` for a file marked personal the reader may not be shown, `erased` for
+ * one erased (its bytes may live on for another record that holds the same, not for this one).
+ */
 async function captureFile(
   receipt: AnchoredReceipt,
-  files: ContentStore,
+  files: CaptureFiles,
   name: string,
-): Promise<Buffer | undefined> {
+): Promise<Buffer | CaptureFactsUnavailable | undefined> {
   const { record } = receipt;
   const method = (record.metadata as { collection?: { method?: string } }).collection?.method;
   if (record.kind !== "evidence" || method !== "service_capture") return undefined;
   const file = record.files.find((f) => f.name === name);
-  const stream = file && (await files.openRead(file.sha256));
-  if (!stream) return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  if (!file) return undefined;
+  try {
+    const { stream } = await files.notary.openFile(record.id, file.sha256, files.reader);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "FILE_PERSONAL") return { unavailable: "withheld" };
+    if (code === "FILE_ERASED") return { unavailable: "erased" };
+    // Missing bytes are the audit's to report (FILE_MISSING); the certificate shows the rest.
+    if (code === "FILE_MISSING") return undefined;
+    throw error;
+  }
 }
 
 async function captureFactsOf(
   receipt: AnchoredReceipt,
-  files: ContentStore,
-): Promise<CaptureFactsView | undefined> {
+  files: CaptureFiles,
+): Promise<CaptureFactsView | CaptureFactsUnavailable | undefined> {
   const facts = await captureFile(receipt, files, "capture.json");
-  return facts && (JSON.parse(facts.toString("utf8")) as CaptureFactsView);
+  return Buffer.isBuffer(facts) ? (JSON.parse(facts.toString("utf8")) as CaptureFactsView) : facts;
 }
 
 /** What a certificate's PDF shows besides its data: a capture's first screen. */
 export async function certificateImages(
   receipt: AnchoredReceipt,
-  files: ContentStore,
+  files: CaptureFiles,
 ): Promise<{ firstScreen?: Buffer }> {
-  const firstScreen = await captureFile(receipt, files, "screenshot-first-screen.png");
-  return firstScreen ? { firstScreen } : {};
+  const shot = await captureFile(receipt, files, "screenshot-first-screen.png");
+  return Buffer.isBuffer(shot) ? { firstScreen: shot } : {};
 }
 
 /** The records a record links, as stored: numbers and digests only, no metadata. */

@@ -10,6 +10,9 @@ import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
 import { launchChromium, verdictOf } from "../support/verify-page";
 import { WARCParser } from "warcio";
+import { referencedFileNames } from "../../service/records";
+import { providerChainReader } from "../../service/chain-reader";
+import { verifyReceipt } from "../../service/verify";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import {
   clientWithKey,
@@ -29,6 +32,18 @@ interface CaptureView {
   state: string;
   recordId?: string;
   error?: { code: string };
+}
+
+/** The sizes of the images a PDF holds, as `pdfimages -list` reads them ("1280x800"). */
+async function pdfImageSizes(pdf: Buffer): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), "capture-pdf-"));
+  await writeFile(join(dir, "c.pdf"), pdf);
+  const { stdout } = await promisify(execFile)("pdfimages", ["-list", join(dir, "c.pdf")]);
+  return stdout
+    .split("\n")
+    .slice(2)
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/).slice(3, 5).join("x"));
 }
 
 async function settled(client: HttpClient, id: string): Promise<CaptureView> {
@@ -112,12 +127,9 @@ describe("web captures through the API (POST /v1/captures)", function () {
     // Written by the service, never the caller: the method, the collector, the browser.
     expect(record.metadata.collection.method).to.equal("service_capture");
     expect(record.metadata.collection.environment).to.deep.include({ url: `${origin}/listing` });
-    // The address the page came from is personal data of whoever runs the site (DESIGN §7):
-    // committed in the receipt, disclosed to the platform.
-    const full = (await notary.client.get(`/v1/records/${done.recordId}`)).body as {
-      record: { metadata: { collection: { environment: { ip: string } } } };
-    };
-    expect(full.record.metadata.collection.environment.ip).to.equal("127.0.0.1");
+    // The environment is the service's browser: the site's address is no address of it, and
+    // stands with the capture's facts (and in the WARC) instead.
+    expect(record.metadata.collection.environment).to.not.have.property("ip");
     expect(record.metadata.collection.environment.toolVersion).to.match(/^\d+\./);
     expect(record.files.map((f) => f.name).sort()).to.deep.equal([
       "capture.json",
@@ -137,8 +149,10 @@ describe("web captures through the API (POST /v1/captures)", function () {
       finalUrl: string;
       title: string;
       redirects: unknown[];
+      mainDocument: { remoteAddress: string };
     };
     expect(facts).to.deep.include({ finalUrl: `${origin}/listing`, title: "LUMA shoe 889123" });
+    expect(facts.mainDocument.remoteAddress).to.equal("127.0.0.1");
     let page: Buffer | undefined;
     for await (const r of new WARCParser([await file("page.warc.gz")]))
       if (r.warcType === "response" && r.warcTargetURI === `${origin}/listing`)
@@ -157,19 +171,8 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(value("Captured")).to.match(/北京时间/);
     expect(value("Capture environment")).to.match(/^Chromium \(headless\) \d+\..*1280×800/);
     // Its PDF shows the page's first screen under that section, beside the QR code.
-    const pdfDir = await mkdtemp(join(tmpdir(), "capture-pdf-"));
     const pdf = await holder.getBytes(`/v1/records/${done.recordId}/certificate?format=pdf`);
-    await writeFile(join(pdfDir, "c.pdf"), pdf.bytes);
-    const { stdout: images } = await promisify(execFile)("pdfimages", [
-      "-list",
-      join(pdfDir, "c.pdf"),
-    ]);
-    const sizes = images
-      .split("\n")
-      .slice(2)
-      .filter((l) => l.trim())
-      .map((l) => l.trim().split(/\s+/).slice(3, 5).join("x"));
-    expect(sizes, images).to.include("1280x800");
+    expect(await pdfImageSizes(pdf.bytes)).to.include("1280x800");
     // The binder counts it in support of I2 (what goods show) and I13 (evidence before).
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
@@ -258,6 +261,88 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(Number(stream.height)).to.be.within(760, 800);
     // Scrolling a page four screens long paints a frame at each step at least.
     expect(Number(stream.nb_read_frames)).to.be.greaterThan(3);
+  });
+
+  it("marks every file personal when asked: the requester's, withheld from the merchant, erasable with every proof intact", async () => {
+    const asked = await holder.postJson("/v1/captures", {
+      url: `${origin}/listing`,
+      personal: true,
+    });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(202);
+    const done = await settled(holder, (asked.body as CaptureView).id);
+    expect(done.state, JSON.stringify(done)).to.equal("notarised");
+    const id = done.recordId!;
+    const receipt = await waitAnchored(holder, id);
+    const files = (
+      receipt.record as unknown as {
+        files: { name: string; sha256: string; personal?: boolean }[];
+      }
+    ).files;
+    expect(files).to.have.length(6);
+    expect(files.filter((f) => f.personal !== true).map((f) => f.name)).to.deep.equal([]);
+    const certificateOf = async (client: HttpClient) => {
+      const c = (await client.get(`/v1/records/${id}/certificate?format=json`)).body as {
+        sections: { en: string; fields: { en: string; value: string }[] }[];
+      };
+      return Object.fromEntries(
+        c.sections
+          .find((x) => x.en === "Web capture (made by this service)")!
+          .fields.map((f) => [f.en, f.value]),
+      );
+    };
+    // The requester sees the capture as captured, first screen and all.
+    expect((await certificateOf(holder))["Page title"]).to.equal("LUMA shoe 889123");
+    const pdf = async (client: HttpClient) =>
+      pdfImageSizes((await client.getBytes(`/v1/records/${id}/certificate?format=pdf`)).bytes);
+    expect(await pdf(holder)).to.include("1280x800");
+
+    // The merchant a notice citing it names reads the record, not its files.
+    const notice = await exampleRecord("notice", [{ rel: "evidence", id }]);
+    const proofs = referencedFileNames(notice as Parameters<typeof referencedFileNames>[0]);
+    const posted = await holder.postRecord(
+      notice,
+      proofs.map((name) => ({ name, content: `${name} of the notice` })),
+    );
+    expect(posted.status, JSON.stringify(posted.body)).to.equal(201);
+    const merchant = await clientWithKey(notary, {
+      id: "happy-feet",
+      role: "merchant",
+      parties: ["shop:s-5521"],
+    });
+    const shot = files.find((f) => f.name === "screenshot-load.png")!;
+    const refused = await merchant.get(`/v1/records/${id}/files/${shot.sha256}`);
+    expect([
+      refused.status,
+      (refused.body as { error: { code: string } }).error.code,
+    ]).to.deep.equal([403, "FILE_PERSONAL"]);
+    const withheld = await certificateOf(merchant);
+    expect(Object.keys(withheld)).to.deep.equal(["Capture details"]);
+    expect(withheld["Capture details"]).to.include("holds personal data");
+    expect(await pdf(merchant)).to.not.include("1280x800");
+
+    // Erased (with nothing named: every personal file): the bytes go, the digests stay.
+    const erased = await notary.client.postJson(`/v1/records/${id}/erasure`, {
+      reason: "the merchant, a natural person, asked",
+      legalBasis: "PIPL art. 47",
+    });
+    expect(erased.status, JSON.stringify(erased.body)).to.equal(201);
+    expect((erased.body as { files: unknown[] }).files).to.have.length(6);
+    const gone = await holder.get(`/v1/records/${id}/files/${shot.sha256}`);
+    expect([gone.status, (gone.body as { error: { code: string } }).error.code]).to.deep.equal([
+      410,
+      "FILE_ERASED",
+    ]);
+    expect((await certificateOf(holder))["Capture details"]).to.include("erased as personal data");
+    expect(await pdf(holder)).to.not.include("1280x800");
+    // Whoever kept the WACZ still proves it: its digest is in the anchored record.
+    const wacz = files.find((f) => f.name === "capture.wacz")!;
+    const kept = await waitAnchored(holder, id);
+    const verified = await verifyReceipt({
+      receipt: kept,
+      fileDigests: [wacz.sha256],
+      chain: providerChainReader(notary.chain.provider),
+    });
+    expect(verified.verdict, JSON.stringify(verified.steps)).to.equal("valid");
   });
 
   it("tells the requester's webhook when the capture is done, and no other key's", async () => {
