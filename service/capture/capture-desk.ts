@@ -92,8 +92,9 @@ const viewOf = (row: CaptureTable): CaptureView => ({
 
 /** What a court reads of how the page was obtained, beside the WARC: everything but bodies. */
 export function captureFacts(result: CaptureResult): object {
+  // Bodies, images and frames are files of their own; a frame's path is this machine's.
   const facts = Object.fromEntries(
-    Object.entries(result).filter(([k]) => k !== "exchanges" && k !== "screenshots"),
+    Object.entries(result).filter(([k]) => !["exchanges", "screenshots", "frames"].includes(k)),
   );
   return {
     format: "evidence-notary/capture/v1",
@@ -106,6 +107,7 @@ export function captureFacts(result: CaptureResult): object {
       startedAt: e.startedAt,
       ...(e.remoteAddress && { remoteAddress: e.remoteAddress }),
     })),
+    ...(result.frames && { recording: { frames: result.frames.length } }),
   };
 }
 

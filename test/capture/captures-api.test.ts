@@ -261,6 +261,17 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(Number(stream.height)).to.be.within(760, 800);
     // Scrolling a page four screens long paints a frame at each step at least.
     expect(Number(stream.nb_read_frames)).to.be.greaterThan(3);
+    // The facts count the frames (the video shows the last one again, for its second); the
+    // frames themselves are the video, not JSON beside it.
+    const json = record.files.find((f) => f.name === "capture.json")!;
+    const facts = (
+      await holder.getBytes(`/v1/records/${done.recordId}/files/${json.sha256}`)
+    ).bytes.toString();
+    expect((JSON.parse(facts) as { recording: { frames: number } }).recording.frames + 1).to.equal(
+      Number(stream.nb_read_frames),
+    );
+    expect(facts).to.not.match(/frame-\d|jpeg/);
+    expect(facts.length).to.be.below(64 * 1024);
   });
 
   it("marks every file personal when asked: the requester's, withheld from the merchant, erasable with every proof intact", async () => {
