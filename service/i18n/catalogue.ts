@@ -102,6 +102,10 @@ const PORTAL = {
   captureUrl: ["商品页面网址", "Listing URL"],
   captureCase: ["案件编号（可选）", "Case reference (optional)"],
   captureScroll: ["滚动页面并录屏", "Scroll the page and record the screen"],
+  capturePersonal: [
+    "页面含个人信息（如个人店主姓名、买家评价）：取证文件仅向您、平台和监管部门显示，可依法删除",
+    "The page shows personal data (a sole trader's name, buyers' reviews): its files are shown only to you, the platform and regulators, and can be erased",
+  ],
   captureButton: ["取证", "Capture"],
   captureState: {
     queued: ["排队中…", "Queued…"],

@@ -513,6 +513,7 @@ async function submitCapture(event: Event): Promise<void> {
         url: text("c-url"),
         ...(text("c-case") && { caseRef: text("c-case") }),
         scroll: $<HTMLInputElement>("c-scroll").checked,
+        personal: $<HTMLInputElement>("c-personal").checked,
       }),
     });
     shown.capture = view;

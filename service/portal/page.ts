@@ -55,6 +55,7 @@ ${text("p", "portal.captureIntro", 'class="muted"')}
 <div>${text("label", "portal.captureCase", 'for="c-case"')}<input id="c-case" data-path="caseRef"></div>
 </div>
 <label class="muted"><input id="c-scroll" type="checkbox" style="width:auto"> ${text("span", "portal.captureScroll")}</label>
+<label class="muted"><input id="c-personal" type="checkbox" style="width:auto"> ${text("span", "portal.capturePersonal")}</label>
 <div class="error" id="capture-error"></div><p id="capture-state" aria-live="polite"></p>
 ${text("button", "portal.captureButton", 'type="submit"')}</form></section>
 <section id="notice-section" hidden>${text("h2", "portal.submitNotice")}

@@ -512,6 +512,8 @@ describe("web captures through the API (POST /v1/captures)", function () {
       expect(await page.textContent("#capture-state")).to.equal("取证失败：该网址的域名无法解析。");
       await page.fill("#c-url", `${origin}/listing`);
       expect(await page.textContent("#capture-error")).to.equal("");
+      // A sole trader's listing: its files are marked personal.
+      await page.check("#c-personal");
       await page.click('#capture-form button[type="submit"]');
       await page.waitForSelector('#capture-state[data-state="notarised"]', { timeout: 60_000 });
       const recordId = (await page.getAttribute("#capture-state button.copy", "data-copy"))!;
@@ -519,9 +521,10 @@ describe("web captures through the API (POST /v1/captures)", function () {
         `已取证并存证，证据记录：${recordId}`,
       );
       const { record } = (await holder.get(`/v1/records/${recordId}`)).body as {
-        record: { metadata: { collection: { method: string } } };
+        record: { metadata: { collection: { method: string } }; files: { personal?: boolean }[] };
       };
       expect(record.metadata.collection.method).to.equal("service_capture");
+      expect(record.files.every((f) => f.personal === true)).to.equal(true);
       await page.click('#lang button[data-language="en"]');
       expect(await page.textContent("#capture-state")).to.include(
         `Captured and notarised as evidence record ${recordId}`,
