@@ -294,6 +294,7 @@ async function redraw(): Promise<void> {
   if (shown.cases) drawCases(shown.cases);
   if (shown.timeline) drawTimeline(shown.timeline);
   if (shown.capture) drawCapture(shown.capture);
+  drawCited();
   if (me)
     $("who").textContent = `${me.name} (${page.t(`role.${me.role}`, { defaultValue: me.role })})`;
   if (text("a-notice")) await prefillAnswer().catch(() => undefined);
@@ -324,8 +325,9 @@ async function submitNotice(event: Event): Promise<void> {
   $("notice-ok").textContent = "";
   error.textContent = "";
   try {
-    const links: { rel: string; id: string }[] = [];
+    const links = cited.map((id) => ({ rel: "evidence", id }));
     const file = $<HTMLInputElement>("n-file").files?.[0];
+    const proofs = Array.from($<HTMLInputElement>("n-proof").files ?? []);
     const today = new Date().toISOString().slice(0, 10);
     if (file)
       links.push(
@@ -352,6 +354,7 @@ async function submitNotice(event: Event): Promise<void> {
           holder: text("n-name"),
           ...(text("n-reg") && { registrationNumber: text("n-reg") }),
           ...rightDetails(text("n-right")),
+          ...(proofs.length > 0 && { proofFiles: proofs.map((f) => f.name) }),
         },
         ...(text("n-url") && {
           targets: [
@@ -373,12 +376,20 @@ async function submitNotice(event: Event): Promise<void> {
       },
       links,
     };
-    const answer = await api<{ id: string }>("/v1/records", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(record),
-    });
+    // The proofs of right are the notice's own files; the evidence, records of their own.
+    const bar = $("n-progress") as HTMLProgressElement;
+    bar.hidden = proofs.length === 0 && !file;
+    const answer =
+      proofs.length > 0
+        ? await upload(record, proofs, (f) => (bar.value = f))
+        : await api<{ id: string }>("/v1/records", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(record),
+          });
     ($("notice-form") as HTMLFormElement).reset();
+    cited.length = 0;
+    drawCited();
     $("n-progress").hidden = true;
     showRightFields();
     $("notice-ok").textContent = page.t("portal.submitted", { id: answer.id });
@@ -465,6 +476,7 @@ async function prefillAnswer(): Promise<void> {
 
 interface CaptureView {
   id: string;
+  url: string;
   state: "queued" | "capturing" | "notarised" | "failed";
   recordId?: string;
   error?: { code: string; message: string };
@@ -490,12 +502,55 @@ function drawCapture(view: CaptureView): void {
     const certificate = Object.assign(document.createElement("button"), {
       className: "link",
       type: "button",
-      textContent: page.t("portal.downloadCertificate"),
+      textContent: page.t("portal.downloadCaptureCertificate"),
     });
     certificate.onclick = () =>
       void download(`/v1/records/${id}/certificate?format=pdf`, `certificate-${id}.pdf`);
-    line.append(" ", copyButton(id, page), " ", certificate);
+    const cite = Object.assign(document.createElement("button"), {
+      className: "link",
+      type: "button",
+      id: "cite-capture",
+      textContent: page.t("portal.citeInNotice"),
+    });
+    cite.onclick = () => citeCapture(id, view.url);
+    line.append(" ", copyButton(id, page), " ", certificate, " ", cite);
   }
+}
+
+/**
+ * Captures the notice in the making cites as its preliminary evidence (E-Commerce Law art. 42):
+ * the page the service itself preserved, by its evidence record.
+ */
+const cited: string[] = [];
+
+function citeCapture(recordId: string, url: string): void {
+  if (!cited.includes(recordId)) cited.push(recordId);
+  const listing = $<HTMLInputElement>("n-url");
+  if (!listing.value) listing.value = url;
+  drawCited();
+  $("notice-section").scrollIntoView();
+}
+
+function drawCited(): void {
+  const list = $("n-cited");
+  list.hidden = cited.length === 0;
+  list.replaceChildren(
+    ...cited.map((id) => {
+      const item = document.createElement("li");
+      item.dataset.record = id;
+      const remove = Object.assign(document.createElement("button"), {
+        className: "link",
+        type: "button",
+        textContent: page.t("portal.uncite"),
+      });
+      remove.onclick = () => {
+        cited.splice(cited.indexOf(id), 1);
+        drawCited();
+      };
+      item.append(page.t("portal.citedCapture", { id }), " ", remove);
+      return item;
+    }),
+  );
 }
 
 /** Asks for a capture and follows it, a second at a time, until it is notarised or fails. */

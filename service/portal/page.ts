@@ -77,7 +77,9 @@ ${text("button", "portal.captureButton", 'type="submit"')}</form></section>
 <div>${text("label", "portal.shopId", 'for="n-shop"')}<input id="n-shop" data-path="metadata.targets.0.shopId"></div>
 </div>
 ${text("label", "portal.explanation", 'for="n-explanation"')}<textarea id="n-explanation" data-path="metadata.explanation"></textarea><div class="error" data-error="metadata.explanation"></div>
+${text("label", "portal.proofFiles", 'for="n-proof"')}<input id="n-proof" type="file" multiple data-path="metadata.right.proofFiles"><div class="error" data-error="metadata.right.proofFiles"></div>
 ${text("label", "portal.evidenceFile", 'for="n-file"')}<input id="n-file" type="file">
+<ul id="n-cited" class="muted" hidden></ul>
 <progress id="n-progress" value="0" max="1" hidden></progress>
 <label class="muted"><input id="n-true" type="checkbox" style="width:auto"> ${text("span", "portal.undertaking")}</label>
 <div class="error" id="notice-error"></div><div class="ok" id="notice-ok"></div>

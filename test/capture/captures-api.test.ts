@@ -477,7 +477,7 @@ describe("web captures through the API (POST /v1/captures)", function () {
     );
   });
 
-  it("lets a rights holder capture a listing from the portal and follow it to its record", async () => {
+  it("lets a rights holder capture a listing from the portal, follow it to its record and cite it in a complete notice", async () => {
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({
@@ -550,6 +550,49 @@ describe("web captures through the API (POST /v1/captures)", function () {
           "pass",
       );
       expect(await check.textContent('#steps li[data-step="files"]')).to.include("capture.wacz");
+
+      // The capture becomes a notice's preliminary evidence, and the proof of right its own
+      // file: the notice the portal sends is complete (art. 42), so it can be published.
+      await page.click("#cite-capture");
+      expect(await page.inputValue("#n-url")).to.equal(`${origin}/listing`);
+      expect(await page.getAttribute("#n-cited li", "data-record")).to.equal(recordId);
+      await page.fill("#n-name", "Luma Footwear Co., Ltd.");
+      await page.fill("#n-id", HOLDER_ID);
+      await page.fill("#n-email", "ip@luma.example");
+      await page.fill("#n-reg", "30123456");
+      await page.fill("#n-class", "25");
+      await page.fill("#n-goods", "Footwear");
+      await page.fill("#n-shop", "s-5521");
+      const proof = Buffer.from("%PDF-1.4 trademark registration 30123456");
+      await page.setInputFiles("#n-proof", {
+        name: "registration-30123456.pdf",
+        mimeType: "application/pdf",
+        buffer: proof,
+      });
+      await page.check("#n-true");
+      await page.click('#notice-form button[type="submit"]');
+      await page.waitForFunction(() => document.getElementById("notice-ok")!.dataset.record);
+      const noticeId = (await page.getAttribute("#notice-ok", "data-record"))!;
+      expect(await page.isHidden("#n-cited")).to.equal(true);
+      const notice = (await holder.get(`/v1/records/${noticeId}`)).body as {
+        record: {
+          links: { rel: string; id: string }[];
+          metadata: { right: { proofFiles: string[] } };
+        };
+        files: { name: string; sha256: string }[];
+      };
+      expect(notice.record.links).to.deep.include({ rel: "evidence", id: recordId });
+      expect(notice.record.metadata.right.proofFiles).to.deep.equal(["registration-30123456.pdf"]);
+      expect(notice.files.map((f) => [f.name, f.sha256])).to.deep.equal([
+        ["registration-30123456.pdf", sha256(proof)],
+      ]);
+      const publish = await exampleRecord("action", [{ rel: "concerns", id: noticeId }]);
+      Object.assign(publish.metadata as object, {
+        type: "publish_notice",
+        effectiveAt: new Date().toISOString(),
+      });
+      const published = await notary.client.postRecord(publish);
+      expect(published.status, JSON.stringify(published.body)).to.equal(201);
     } finally {
       await browser.close();
     }
