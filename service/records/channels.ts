@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * How a notice, declaration or report reached the platform. GB/T 39550 4.3.2.1 scores a
  * dedicated system, e-mail and paper; the evaluation's bonus row scores every channel beyond
@@ -21,9 +19,7 @@ export const CHANNELS = [
 ] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
-export const Channel = z.enum(CHANNELS);
-
-/** Names for the binder and pages. */
+/** Names for the binder and pages (this module stays free of zod: the pages bundle it). */
 export const CHANNEL_NAMES: Record<ChannelName, { zh: string; en: string }> = {
   system: { zh: "专门的通知系统", en: "dedicated notice system" },
   web_form: { zh: "网页表单", en: "web form" },

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { Channel } from "./channels";
-import { IsoDate, text } from "./parts";
+import { Channel, IsoDate, text } from "./parts";
 
 /** The platform's published contacts (seed 000 §1): every version notarised. */
 export const ContactDirectoryMetadata = z.strictObject({

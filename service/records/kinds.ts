@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { actionFieldProblems } from "./action-fields";
-import { Channel } from "./channels";
 import { ActivityMetadata, MediationMetadata } from "./activity";
 import { CampaignMetadata } from "./campaign";
 import { ContactDirectoryMetadata } from "./directory";
@@ -8,6 +7,7 @@ import { Malice, MerchantRef, PenaltyDecisionMetadata } from "./enforcement";
 import { ReportMetadata } from "./report";
 import { NOTICE_ELEMENT_NAMES } from "./notice-elements";
 import {
+  Channel,
   Agent,
   IsoDate,
   IsoDateTime,

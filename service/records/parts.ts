@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHANNELS } from "./channels";
 
 /** Shared pieces of record metadata. Field meanings follow DOMAIN.md. */
 
@@ -60,3 +61,6 @@ export const Undertaking = z.object({
 });
 
 export { text };
+
+/** How a notice, declaration or report reached the platform (`channels.ts`). */
+export const Channel = z.enum(CHANNELS);

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { Channel } from "./channels";
-import { Listing, text } from "./parts";
+import { Channel, Listing, text } from "./parts";
 
 /**
  * 消费者举报: a consumer's report of counterfeit or infringing goods (E-Commerce Law art. 59;
