@@ -297,6 +297,9 @@ async function start(
       viewport: { width: 1280, height: 800 },
       timeoutMs: config.capture.timeoutMs,
       maxBytes: config.capture.maxBytes,
+      ownOrigins: () => [
+        ...new Set([config.publicUrl ?? url, url].filter(Boolean).map((u) => new URL(u).origin)),
+      ],
     },
     store: new CaptureStore(db, flushCommits, engine),
     keyOf: (id) => keys.byId(id),

@@ -16,6 +16,11 @@ export interface CaptureSettings {
   timeoutMs: number;
   /** Every response body together. */
   maxBytes: number;
+  /**
+   * The service's own origins (public and listening): no request of a captured page reaches the
+   * service itself, whatever leads there (the URL, a redirect, an image, a script).
+   */
+  ownOrigins?: () => readonly string[];
 }
 
 export interface CaptureResult {
@@ -61,6 +66,7 @@ export class CaptureError extends Error {
       | "CAPTURE_TIMEOUT"
       | "CAPTURE_URL_NOT_PUBLIC"
       | "CAPTURE_URL_UNRESOLVED"
+      | "CAPTURE_URL_SELF"
       | "CAPTURE_FETCH_FAILED"
       | "CAPTURE_TOO_LARGE"
       | "CAPTURE_BROWSER_FAILED"
@@ -196,6 +202,7 @@ async function run(
         maxBytes: budget,
         timeoutMs: t.left(),
         ...(s.ca && { ca: s.ca }),
+        ...(s.ownOrigins && { ownOrigins: s.ownOrigins() }),
       });
       budget -= exchange.body.length;
       if (exchange.truncated) overBudget = true;
@@ -358,6 +365,7 @@ async function run(
 function refusalOf(error: CaptureFetchError): CaptureError {
   // The main document's own time limit and the capture's end together: either is the limit.
   if (error.code === "TIMEOUT") return new CaptureError("CAPTURE_TIMEOUT", error.message);
+  if (error.code === "SELF") return new CaptureError("CAPTURE_URL_SELF", error.message);
   if (error.code === "ADDRESS_NOT_PUBLIC")
     return new CaptureError("CAPTURE_URL_NOT_PUBLIC", error.message);
   if (error.code === "HOST_UNRESOLVED")

@@ -43,7 +43,12 @@ export interface Exchange {
 export class CaptureFetchError extends Error {
   constructor(
     readonly code:
-      "ADDRESS_NOT_PUBLIC" | "HOST_UNRESOLVED" | "SCHEME_NOT_ALLOWED" | "FETCH_FAILED" | "TIMEOUT",
+      | "ADDRESS_NOT_PUBLIC"
+      | "HOST_UNRESOLVED"
+      | "SCHEME_NOT_ALLOWED"
+      | "FETCH_FAILED"
+      | "TIMEOUT"
+      | "SELF",
     message: string,
   ) {
     super(message);
@@ -92,11 +97,20 @@ export function tlsFactsOf(socket: TLSSocket): TlsFacts {
  */
 export async function fetchForCapture(
   request: { url: string; method: string; headers: Record<string, string>; body?: Buffer },
-  o: { policy: EgressPolicy; maxBytes: number; timeoutMs: number; ca?: string | Buffer },
+  o: {
+    policy: EgressPolicy;
+    maxBytes: number;
+    timeoutMs: number;
+    ca?: string | Buffer;
+    /** The service's own origins: a page (or a hop, or an image) pointing there is not fetched. */
+    ownOrigins?: readonly string[];
+  },
 ): Promise<Exchange> {
   const url = new URL(request.url);
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new CaptureFetchError("SCHEME_NOT_ALLOWED", `${url.protocol} is not captured`);
+  if (o.ownOrigins?.includes(url.origin))
+    throw new CaptureFetchError("SELF", `${url.origin} is this service, which is not captured`);
   try {
     await checkOutboundUrl(url, o.policy);
   } catch (error) {

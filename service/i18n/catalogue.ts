@@ -383,6 +383,10 @@ const CAPTURE_FAILURES: Record<CaptureError["code"], Pair> = {
   ],
   CAPTURE_URL_NOT_PUBLIC: ["该网址不是公网地址。", "The address is not a public one."],
   CAPTURE_URL_UNRESOLVED: ["该网址的域名无法解析。", "The address's host name does not resolve."],
+  CAPTURE_URL_SELF: [
+    "该页面跳转到本服务自身，本服务不对自身取证。",
+    "The page leads to this service itself, which it does not capture.",
+  ],
   CAPTURE_FETCH_FAILED: [
     "无法取得该页面（连接失败或证书不受信任）。",
     "The page could not be fetched (no connection, or a certificate not trusted).",

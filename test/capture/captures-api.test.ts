@@ -74,6 +74,13 @@ describe("web captures through the API (POST /v1/captures)", function () {
           .end(
             `<!doctype html><title>long</title><body>${Array.from({ length: 60 }, (_, i) => `<p style="height:60px;background:hsl(${i * 6},70%,60%)">row ${i}</p>`).join("")}</body>`,
           );
+      // Pages that lead to the service itself: a redirect there, an image from there.
+      if (req.url === "/to-service")
+        return res.writeHead(302, { location: `${notary.url}/portal` }).end();
+      if (req.url === "/embeds-service")
+        return res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(`<!doctype html><title>embeds</title><img src="${notary.url}/v1/openapi.json">`);
       if (req.url === "/hangs") {
         res.writeHead(200, { "content-type": "text/html" }).write("<html>");
         hung.push(() => res.destroy());
@@ -421,6 +428,29 @@ describe("web captures through the API (POST /v1/captures)", function () {
     } finally {
       await second.stop();
     }
+  });
+
+  it("never has the service fetch itself: a redirect there fails the capture, an image from there is refused", async () => {
+    const redirected = await holder.postJson("/v1/captures", { url: `${origin}/to-service` });
+    const failed = await settled(holder, (redirected.body as CaptureView).id);
+    expect([failed.state, failed.error?.code]).to.deep.equal(["failed", "CAPTURE_URL_SELF"]);
+
+    const embeds = await holder.postJson("/v1/captures", { url: `${origin}/embeds-service` });
+    const done = await settled(holder, (embeds.body as CaptureView).id);
+    expect(done.state, JSON.stringify(done)).to.equal("notarised");
+    const receipt = await waitAnchored(holder, done.recordId!);
+    const file = async (name: string) => {
+      const f = receipt.record.files.find((x) => x.name === name)!;
+      return (await holder.getBytes(`/v1/records/${done.recordId}/files/${f.sha256}`)).bytes;
+    };
+    const facts = JSON.parse((await file("capture.json")).toString()) as {
+      refused: { url: string; code: string }[];
+      exchanges: { url: string }[];
+    };
+    expect(facts.refused).to.deep.equal([{ url: `${notary.url}/v1/openapi.json`, code: "SELF" }]);
+    expect(facts.exchanges.map((e) => e.url)).to.deep.equal([`${origin}/embeds-service`]);
+    for await (const r of new WARCParser([await file("page.warc.gz")]))
+      expect(r.warcTargetURI ?? "").to.not.include(notary.url);
   });
 
   it("fails a page that never loads, notarising nothing, and says why", async () => {
