@@ -69,6 +69,12 @@ const PORTAL = {
   goods: ["核定商品", "Goods or services"],
   patentType: ["专利类型", "Patent type"],
   claims: ["权利要求", "Claims relied on"],
+  claimFeature: ["技术特征比对：权利要求的技术特征", "Feature comparison: the claim's feature"],
+  productFeature: ["被控侵权商品的对应特征", "The listed product's corresponding feature"],
+  evaluationReport: [
+    "专利权评价报告（实用新型、外观设计）",
+    "Patent evaluation report (utility models, designs)",
+  ],
   workTitle: ["作品名称", "Work title"],
   workType: ["作品类型", "Work type"],
   listingUrl: ["商品链接", "Listing URL"],

@@ -300,6 +300,10 @@ async function redraw(): Promise<void> {
   if (text("a-notice")) await prefillAnswer().catch(() => undefined);
 }
 
+/** A patent's evaluation report (专利权评价报告), a file of the notice itself. */
+const evaluationReport = (): File | undefined =>
+  text("n-right") === "patent" ? $<HTMLInputElement>("n-report").files?.[0] : undefined;
+
 /** The right-type elements (GB/T 39550 4.3.1.3-5) the form asks for, as the record holds them. */
 function rightDetails(type: string): Record<string, unknown> {
   if (type === "trademark")
@@ -311,6 +315,13 @@ function rightDetails(type: string): Record<string, unknown> {
     return {
       patentType: text("n-ptype"),
       ...(text("n-claims") && { claimsReliedOn: [text("n-claims")] }),
+      ...(text("n-claim-feature") &&
+        text("n-product-feature") && {
+          featureComparison: [
+            { claimFeature: text("n-claim-feature"), productFeature: text("n-product-feature") },
+          ],
+        }),
+      ...(evaluationReport() && { evaluationReportFile: evaluationReport()!.name }),
     };
   return {
     ...(text("n-work") && { workTitle: text("n-work") }),
@@ -376,12 +387,14 @@ async function submitNotice(event: Event): Promise<void> {
       },
       links,
     };
-    // The proofs of right are the notice's own files; the evidence, records of their own.
+    // The proofs of right (and a patent's report) are the notice's own files; the evidence,
+    // records of their own.
+    const own = [...proofs, ...(evaluationReport() ? [evaluationReport()!] : [])];
     const bar = $("n-progress") as HTMLProgressElement;
-    bar.hidden = proofs.length === 0 && !file;
+    bar.hidden = own.length === 0 && !file;
     const answer =
-      proofs.length > 0
-        ? await upload(record, proofs, (f) => (bar.value = f))
+      own.length > 0
+        ? await upload(record, own, (f) => (bar.value = f))
         : await api<{ id: string }>("/v1/records", {
             method: "POST",
             headers: { "content-type": "application/json" },

@@ -71,6 +71,9 @@ ${text("button", "portal.captureButton", 'type="submit"')}</form></section>
 <div data-right="trademark">${text("label", "portal.goods", 'for="n-goods"')}<input id="n-goods"></div>
 <div data-right="patent" hidden>${text("label", "portal.patentType", 'for="n-ptype"')}<select id="n-ptype">${text("option", "portal.patent.invention", 'value="invention"')}${text("option", "portal.patent.utility_model", 'value="utility_model"')}${text("option", "portal.patent.design", 'value="design"')}</select></div>
 <div data-right="patent" hidden>${text("label", "portal.claims", 'for="n-claims"')}<input id="n-claims"></div>
+<div data-right="patent" hidden>${text("label", "portal.claimFeature", 'for="n-claim-feature"')}<input id="n-claim-feature"></div>
+<div data-right="patent" hidden>${text("label", "portal.productFeature", 'for="n-product-feature"')}<input id="n-product-feature"></div>
+<div data-right="patent" hidden>${text("label", "portal.evaluationReport", 'for="n-report"')}<input id="n-report" type="file"></div>
 <div data-right="copyright" hidden>${text("label", "portal.workTitle", 'for="n-work"')}<input id="n-work"></div>
 <div data-right="copyright" hidden>${text("label", "portal.workType", 'for="n-worktype"')}<input id="n-worktype"></div>
 <div>${text("label", "portal.listingUrl", 'for="n-url"')}<input id="n-url" data-path="metadata.targets.0.url"><div class="error" data-error="metadata.targets"></div></div>

@@ -225,6 +225,62 @@ describe("the parties' portal in headless Chromium", function () {
     );
   });
 
+  it("sends a patent notice complete for art. 42: claims, a feature comparison, the evaluation report, the proof", async () => {
+    const page = await signIn(holder);
+    await page.selectOption("#n-right", "patent");
+    await page.selectOption("#n-ptype", "utility_model");
+    await page.fill("#n-name", "Luma Footwear Co., Ltd.");
+    await page.fill("#n-id", HOLDER_ID);
+    await page.fill("#n-email", "ip@luma.example");
+    await page.fill("#n-reg", "ZL202320123456.7");
+    await page.fill("#n-claims", "1. 一种鞋底，设有蜂窝状缓震结构");
+    await page.fill("#n-claim-feature", "蜂窝状缓震结构");
+    await page.fill("#n-product-feature", "商品详情页所示鞋底的蜂窝状结构");
+    await page.fill("#n-url", "https://shop.example.com/item/889124");
+    await page.fill("#n-shop", "s-5521");
+    const files = {
+      proof: { name: "patent-certificate.pdf", buffer: Buffer.from("%PDF certificate") },
+      report: { name: "evaluation-report.pdf", buffer: Buffer.from("%PDF report") },
+    };
+    await page.setInputFiles("#n-proof", { ...files.proof, mimeType: "application/pdf" });
+    await page.setInputFiles("#n-report", { ...files.report, mimeType: "application/pdf" });
+    await page.setInputFiles("#n-file", {
+      name: "capture.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("a capture of the listing"),
+    });
+    await page.check("#n-true");
+    await page.click('#notice-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById("notice-ok")!.dataset.record);
+    const noticeId = (await page.getAttribute("#notice-ok", "data-record"))!;
+    const { record, files: stored } = (await holder.get(`/v1/records/${noticeId}`)).body as {
+      record: { metadata: { right: Record<string, unknown> } };
+      files: { name: string }[];
+    };
+    expect(record.metadata.right).to.deep.include({
+      type: "patent",
+      patentType: "utility_model",
+      proofFiles: ["patent-certificate.pdf"],
+      evaluationReportFile: "evaluation-report.pdf",
+      featureComparison: [
+        { claimFeature: "蜂窝状缓震结构", productFeature: "商品详情页所示鞋底的蜂窝状结构" },
+      ],
+    });
+    expect(stored.map((f) => f.name).sort()).to.deep.equal([
+      "evaluation-report.pdf",
+      "patent-certificate.pdf",
+    ]);
+    // Every element present: the platform may publish it.
+    const publish = await exampleRecord("action", [{ rel: "concerns", id: noticeId }]);
+    Object.assign(publish.metadata as object, {
+      type: "publish_notice",
+      effectiveAt: new Date().toISOString(),
+    });
+    const published = await notary.client.postRecord(publish);
+    expect(published.status, JSON.stringify(published.body)).to.equal(201);
+    await page.close();
+  });
+
   it("fits a phone: nothing overlaps, nothing wider than the screen", async () => {
     const evidence = await holder.postRecord(await exampleRecord("evidence"));
     expect(evidence.status).to.equal(201);
