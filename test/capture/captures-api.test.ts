@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
 import { launchChromium, verdictOf } from "../support/verify-page";
+import { fillFields, LUMA, publishNotice, submitNotice } from "../support/portal";
 import { WARCParser } from "warcio";
 import { referencedFileNames } from "../../service/records";
 import { providerChainReader } from "../../service/chain-reader";
@@ -586,23 +587,20 @@ describe("web captures through the API (POST /v1/captures)", function () {
       await page.click("#cite-capture");
       expect(await page.inputValue("#n-url")).to.equal(`${origin}/listing`);
       expect(await page.getAttribute("#n-cited li", "data-record")).to.equal(recordId);
-      await page.fill("#n-name", "Luma Footwear Co., Ltd.");
-      await page.fill("#n-id", HOLDER_ID);
-      await page.fill("#n-email", "ip@luma.example");
-      await page.fill("#n-reg", "30123456");
-      await page.fill("#n-class", "25");
-      await page.fill("#n-goods", "Footwear");
-      await page.fill("#n-shop", "s-5521");
+      await fillFields(page, {
+        ...LUMA.notifier,
+        "n-reg": "30123456",
+        "n-class": "25",
+        "n-goods": "Footwear",
+        "n-shop": "s-5521",
+      });
       const proof = Buffer.from("%PDF-1.4 trademark registration 30123456");
       await page.setInputFiles("#n-proof", {
         name: "registration-30123456.pdf",
         mimeType: "application/pdf",
         buffer: proof,
       });
-      await page.check("#n-true");
-      await page.click('#notice-form button[type="submit"]');
-      await page.waitForFunction(() => document.getElementById("notice-ok")!.dataset.record);
-      const noticeId = (await page.getAttribute("#notice-ok", "data-record"))!;
+      const noticeId = await submitNotice(page);
       expect(await page.isHidden("#n-cited")).to.equal(true);
       const notice = (await holder.get(`/v1/records/${noticeId}`)).body as {
         record: {
@@ -616,12 +614,7 @@ describe("web captures through the API (POST /v1/captures)", function () {
       expect(notice.files.map((f) => [f.name, f.sha256])).to.deep.equal([
         ["registration-30123456.pdf", sha256(proof)],
       ]);
-      const publish = await exampleRecord("action", [{ rel: "concerns", id: noticeId }]);
-      Object.assign(publish.metadata as object, {
-        type: "publish_notice",
-        effectiveAt: new Date().toISOString(),
-      });
-      const published = await notary.client.postRecord(publish);
+      const published = await publishNotice(notary.client, noticeId);
       expect(published.status, JSON.stringify(published.body)).to.equal(201);
     } finally {
       await browser.close();

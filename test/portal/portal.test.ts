@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { exampleRecord, type HttpClient } from "../support/http-client";
 import { clientWithKey, startTestNotary, waitAnchored, type TestNotary } from "../support/notary";
+import { fillFields, LISTING_CAPTURE, LUMA, publishNotice, submitNotice } from "../support/portal";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOLDER_ID = "91310000MA1FL0XX1X";
@@ -107,22 +108,16 @@ describe("the parties' portal in headless Chromium", function () {
     expect(await page.textContent("#notice-error")).not.to.match(/[A-Z_]{6,}|expected/);
     await page.fill("#n-name", "Luma Footwear Co., Ltd.");
     expect(await page.textContent(complaint)).to.equal("");
-    await page.fill("#n-id", HOLDER_ID);
-    await page.fill("#n-reg", "30123456");
-    await page.fill("#n-class", "25");
-    await page.fill("#n-goods", "Footwear");
-    await page.fill("#n-url", "https://shop.example.com/item/889123");
-    await page.fill("#n-shop", "s-5521");
-    await page.fill("#n-explanation", "The listing uses the LUMA mark on identical goods.");
-    await page.setInputFiles("#n-file", {
-      name: "capture.png",
-      mimeType: "image/png",
-      buffer: Buffer.from("a capture of the listing"),
+    await fillFields(page, {
+      "n-id": HOLDER_ID,
+      "n-reg": "30123456",
+      "n-class": "25",
+      "n-goods": "Footwear",
+      "n-url": "https://shop.example.com/item/889123",
+      "n-shop": "s-5521",
+      "n-explanation": "The listing uses the LUMA mark on identical goods.",
     });
-    await page.check("#n-true");
-    await page.click('#notice-form button[type="submit"]');
-    await page.waitForFunction(() => document.getElementById("notice-ok")!.textContent !== "");
-    const noticeId = (await page.getAttribute("#notice-ok", "data-record"))!;
+    const noticeId = await submitNotice(page, LISTING_CAPTURE);
     expect(await page.textContent("#notice-ok")).to.equal(`已提交，案件如下：${noticeId}`);
     await page.waitForSelector(`tr[data-case="${noticeId}"]`);
     // The form is cleared for the next notice, and the new case is shown.
@@ -229,30 +224,22 @@ describe("the parties' portal in headless Chromium", function () {
     const page = await signIn(holder);
     await page.selectOption("#n-right", "patent");
     await page.selectOption("#n-ptype", "utility_model");
-    await page.fill("#n-name", "Luma Footwear Co., Ltd.");
-    await page.fill("#n-id", HOLDER_ID);
-    await page.fill("#n-email", "ip@luma.example");
-    await page.fill("#n-reg", "ZL202320123456.7");
-    await page.fill("#n-claims", "1. 一种鞋底，设有蜂窝状缓震结构");
-    await page.fill("#n-claim-feature", "蜂窝状缓震结构");
-    await page.fill("#n-product-feature", "商品详情页所示鞋底的蜂窝状结构");
-    await page.fill("#n-url", "https://shop.example.com/item/889124");
-    await page.fill("#n-shop", "s-5521");
+    await fillFields(page, {
+      ...LUMA.notifier,
+      "n-reg": "ZL202320123456.7",
+      "n-claims": "1. 一种鞋底，设有蜂窝状缓震结构",
+      "n-claim-feature": "蜂窝状缓震结构",
+      "n-product-feature": "商品详情页所示鞋底的蜂窝状结构",
+      "n-url": "https://shop.example.com/item/889124",
+      "n-shop": "s-5521",
+    });
     const files = {
       proof: { name: "patent-certificate.pdf", buffer: Buffer.from("%PDF certificate") },
       report: { name: "evaluation-report.pdf", buffer: Buffer.from("%PDF report") },
     };
     await page.setInputFiles("#n-proof", { ...files.proof, mimeType: "application/pdf" });
     await page.setInputFiles("#n-report", { ...files.report, mimeType: "application/pdf" });
-    await page.setInputFiles("#n-file", {
-      name: "capture.png",
-      mimeType: "image/png",
-      buffer: Buffer.from("a capture of the listing"),
-    });
-    await page.check("#n-true");
-    await page.click('#notice-form button[type="submit"]');
-    await page.waitForFunction(() => document.getElementById("notice-ok")!.dataset.record);
-    const noticeId = (await page.getAttribute("#notice-ok", "data-record"))!;
+    const noticeId = await submitNotice(page, LISTING_CAPTURE);
     const { record, files: stored } = (await holder.get(`/v1/records/${noticeId}`)).body as {
       record: { metadata: { right: Record<string, unknown> } };
       files: { name: string }[];
@@ -271,12 +258,7 @@ describe("the parties' portal in headless Chromium", function () {
       "patent-certificate.pdf",
     ]);
     // Every element present: the platform may publish it.
-    const publish = await exampleRecord("action", [{ rel: "concerns", id: noticeId }]);
-    Object.assign(publish.metadata as object, {
-      type: "publish_notice",
-      effectiveAt: new Date().toISOString(),
-    });
-    const published = await notary.client.postRecord(publish);
+    const published = await publishNotice(notary.client, noticeId);
     expect(published.status, JSON.stringify(published.body)).to.equal(201);
     await page.close();
   });
