@@ -71,7 +71,8 @@ export class CaptureError extends Error {
       | "CAPTURE_TOO_LARGE"
       | "CAPTURE_BROWSER_FAILED"
       | "CAPTURE_KEY_REVOKED"
-      | "CAPTURE_INTERRUPTED",
+      | "CAPTURE_INTERRUPTED"
+      | "CAPTURE_FAILED",
     message: string,
   ) {
     super(message);
@@ -157,7 +158,14 @@ export async function capturePage(
           .catch((error: Error) => {
             throw new CaptureError("CAPTURE_BROWSER_FAILED", error.message);
           });
-        return await run(browser, url, s, { startedAt, left, recordTo: options.recordTo });
+        return await run(browser, url, s, { startedAt, left, recordTo: options.recordTo }).catch(
+          (error: unknown) => {
+            // What the browser threw (a page that crashed its renderer): a code, not its words.
+            throw error instanceof CaptureError || error instanceof CaptureFetchError
+              ? error
+              : new CaptureError("CAPTURE_FAILED", (error as Error).message ?? String(error));
+          },
+        );
       })(),
     ]);
   } finally {
@@ -220,8 +228,21 @@ async function run(
   };
   /** The main document, fetched before the browser asks, so the page opens at its final URL. */
   const prefetched = new Map<string, Exchange>();
+  /**
+   * Once the page has loaded it is what is captured: a main-frame navigation after that (a page
+   * that reloads itself, or leaves on a timer) is refused and listed, so the screenshots are of
+   * the page that loaded, not of whatever it turns into.
+   */
+  let loaded = false;
   await context.route("**/*", async (route: Route) => {
     const request = route.request();
+    if (loaded && request.isNavigationRequest() && request.frame().parentFrame() === null) {
+      refused.push({ url: request.url(), code: "NAVIGATION_AFTER_LOAD" });
+      // 204 No Content: a browser stays on the page it has (an aborted navigation would put
+      // its error page in the page's place).
+      await route.fulfill({ status: 204 }).catch(() => undefined);
+      return;
+    }
     try {
       const waiting = request.isNavigationRequest() ? prefetched.get(request.url()) : undefined;
       if (waiting) prefetched.delete(request.url());
@@ -290,6 +311,7 @@ async function run(
       throw new CaptureError("CAPTURE_FETCH_FAILED", error.message);
     });
   if (!response) throw new CaptureError("CAPTURE_FETCH_FAILED", `${url} gave no document`);
+  loaded = true;
   await page
     .waitForLoadState("networkidle", { timeout: Math.min(3_000, t.left()) })
     .catch(() => undefined);

@@ -409,6 +409,10 @@ const CAPTURE_FAILURES: Record<CaptureError["code"], Pair> = {
     "提交取证的密钥已被撤销，未取证。",
     "The key that asked for the capture was revoked; nothing was captured.",
   ],
+  CAPTURE_FAILED: [
+    "浏览器未能完成取证（页面使其出错），未存证任何内容。",
+    "The browser could not complete the capture (the page made it fail); nothing was notarised.",
+  ],
   CAPTURE_INTERRUPTED: [
     "服务在取证时多次中断，未存证任何内容，请重新提交。",
     "The service stopped during the capture more than once; nothing was notarised. Ask again.",

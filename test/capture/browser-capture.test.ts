@@ -52,6 +52,17 @@ describe("capturing a page in headless Chromium", function () {
           .end('document.addEventListener("DOMContentLoaded",()=>document.body.dataset.ran="yes")');
       if (req.url === "/shoe.png")
         return res.writeHead(200, { "content-type": "image/png" }).end(IMAGE);
+      // A page that reloads itself, and one whose script spins for ever once it runs.
+      if (req.url === "/reloads")
+        return res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(
+            `<!doctype html><title>reloads</title><h1>LUMA</h1><script>setInterval(()=>location.reload(),50)</script>`,
+          );
+      if (req.url === "/spins")
+        return res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(`<!doctype html><title>spins</title><script>for(;;){}</script>`);
       // Headers, then nothing: a page that never finishes loading.
       if (req.url === "/hangs") {
         res.writeHead(200, { "content-type": "text/html" });
@@ -166,6 +177,24 @@ describe("capturing a page in headless Chromium", function () {
       (error: unknown) => error,
     );
     expect((failed as CaptureError).code).to.equal("CAPTURE_TIMEOUT");
+    expect(Date.now() - started).to.be.below(15_000);
+  });
+
+  it("captures a page as it loaded, refusing its reloads, and fails one whose script never yields, at the limit", async () => {
+    const result = await capturePage(`${origin}/reloads`, settings());
+    expect(result.title).to.equal("reloads");
+    expect(result.refused.length).to.be.greaterThan(0);
+    expect(new Set(result.refused.map((r) => `${r.code} ${r.url}`))).to.deep.equal(
+      new Set([`NAVIGATION_AFTER_LOAD ${origin}/reloads`]),
+    );
+    expect(result.exchanges.map((e) => e.url)).to.deep.equal([`${origin}/reloads`]);
+
+    const started = Date.now();
+    const spun = await capturePage(`${origin}/spins`, settings({ timeoutMs: 4_000 })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((spun as CaptureError).code).to.equal("CAPTURE_TIMEOUT");
     expect(Date.now() - started).to.be.below(15_000);
   });
 
