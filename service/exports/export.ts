@@ -6,7 +6,7 @@ import { CSV_BOM, csvLine } from "../csv";
 import { BUFFER_BYTES, NotarisedArchive } from "./archive";
 import { MANIFEST_FORMAT, type ExportManifest } from "./manifest";
 import type { Submitter } from "../intake";
-import type { Notary } from "../notary";
+import type { Notary } from "../notary/notary";
 import {
   hasTerms,
   MERCHANT_ACTIONS,
@@ -182,7 +182,7 @@ async function erasuresOf(
  */
 export async function writeExport(
   store: RecordIndex,
-  notary: Notary,
+  notary: Pick<Notary, "receiptOf" | "binding" | "submit">,
   request: ExportRequest,
   out: Writable,
   scratchIn: string,
