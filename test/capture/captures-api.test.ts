@@ -339,6 +339,16 @@ describe("web captures through the API (POST /v1/captures)", function () {
     expect(withheld["Capture details"]).to.include("holds personal data");
     expect(await pdf(merchant)).to.not.include("1280x800");
 
+    // Another record holding the very bytes of the first screen, not personal: they stay in
+    // the store after the erasure, and must still not be shown as this capture's.
+    const first = files.find((f) => f.name === "screenshot-first-screen.png")!;
+    const firstBytes = (await holder.getBytes(`/v1/records/${id}/files/${first.sha256}`)).bytes;
+    const copy = await exampleRecord("evidence");
+    const copied = await holder.postRecord(copy, [
+      { name: "e.png", content: new Uint8Array(firstBytes) },
+    ]);
+    expect(copied.status, JSON.stringify(copied.body)).to.equal(201);
+
     // Erased (with nothing named: every personal file): the bytes go, the digests stay.
     const erased = await notary.client.postJson(`/v1/records/${id}/erasure`, {
       reason: "the merchant, a natural person, asked",
@@ -346,6 +356,9 @@ describe("web captures through the API (POST /v1/captures)", function () {
     });
     expect(erased.status, JSON.stringify(erased.body)).to.equal(201);
     expect((erased.body as { files: unknown[] }).files).to.have.length(6);
+    expect((erased.body as { filesHeldElsewhere: string[] }).filesHeldElsewhere).to.include(
+      first.name,
+    );
     const gone = await holder.get(`/v1/records/${id}/files/${shot.sha256}`);
     expect([gone.status, (gone.body as { error: { code: string } }).error.code]).to.deep.equal([
       410,
