@@ -40,6 +40,7 @@ import {
   sweepKeepingPeriods,
 } from "./notary";
 import { CaptureDesk, readArtifact } from "./capture";
+import { originsOf } from "./egress";
 import type { UploadedFile } from "./fingerprint";
 import { WebhookDispatcher, type Published } from "./webhooks";
 import { createLogger, Metrics } from "./observability";
@@ -289,17 +290,16 @@ async function start(
       if (record.kind === "action") publish(actionEvents(store, record));
     },
   });
+  const capturePolicy = { allowPrivate: config.capture.allowPrivate };
   const captures = new CaptureDesk({
     settings: {
       executablePath: config.capture.browser,
-      policy: { allowPrivate: config.capture.allowPrivate },
+      policy: capturePolicy,
       ...(config.capture.caFile && { ca: await readFile(config.capture.caFile) }),
       viewport: { width: 1280, height: 800 },
       timeoutMs: config.capture.timeoutMs,
       maxBytes: config.capture.maxBytes,
-      ownOrigins: () => [
-        ...new Set([config.publicUrl ?? url, url].filter(Boolean).map((u) => new URL(u).origin)),
-      ],
+      ownOrigins: () => originsOf(config.publicUrl ?? url, url),
     },
     store: new CaptureStore(db, flushCommits, engine),
     keyOf: (id) => keys.byId(id),
@@ -375,7 +375,7 @@ async function start(
     publicUrl: () => config.publicUrl ?? url,
     listeningUrl: () => url,
     submissions,
-    captures: { desk: captures, policy: { allowPrivate: config.capture.allowPrivate } },
+    captures: { desk: captures, policy: capturePolicy },
     cases: {
       holidays: config.holidays,
       workdays: config.workdays,

@@ -90,10 +90,10 @@ export function tlsFactsOf(socket: TLSSocket): TlsFacts {
 
 /**
  * Fetches one request of a page being captured, from the service (the browser never reaches
- * the network itself): only http and https, only to public addresses unless the policy allows
- * private ones (checked on the name, then on the address connected to), never following a
- * redirect (the browser asks for the next hop, which is checked in turn), the body cut at
- * `maxBytes`.
+ * the network itself): only http and https, never the service's own origins, only to public
+ * addresses unless the policy allows private ones (checked on the name, then on the address
+ * connected to), never following a redirect (the capture fetches each hop in turn, through
+ * here), the body cut at `maxBytes`.
  */
 export async function fetchForCapture(
   request: { url: string; method: string; headers: Record<string, string>; body?: Buffer },

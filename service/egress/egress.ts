@@ -121,6 +121,11 @@ export async function postOutbound(
   });
 }
 
+/** The origins of the service's own URLs (public, listening; one not known yet is ""). */
+export function originsOf(...urls: readonly string[]): string[] {
+  return [...new Set(urls.filter(Boolean).map((u) => new URL(u).origin))];
+}
+
 /** Why a URL given to the service for it to reach out to is refused. */
 export type GivenUrlRefusal = "INVALID" | "SELF" | "UNRESOLVED" | "NOT_PUBLIC";
 

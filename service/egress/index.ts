@@ -8,6 +8,7 @@ export {
   GivenUrlError,
   type GivenUrlRefusal,
   isPublicAddress,
+  originsOf,
   postOutbound,
   EgressRefusal,
   type EgressPolicy,

@@ -58,7 +58,7 @@ import { PORTAL_HTML } from "../portal/page";
 import { webhookRouter } from "./webhook-routes";
 import { captureRouter } from "./capture-routes";
 import type { CaptureDesk } from "../capture";
-import type { EgressPolicy } from "../egress";
+import { originsOf, type EgressPolicy } from "../egress";
 import type { WebhookDispatcher } from "../webhooks";
 import { OverloadError } from "../errors";
 
@@ -278,9 +278,7 @@ export function createApp(deps: AppDeps): Express {
       await certificateImages(receipt, { notary: deps.notary, reader }),
     );
   const submissions = deps.submissions;
-  const ownOrigins = () => [
-    ...new Set([deps.publicUrl(), deps.listeningUrl()].map((u) => new URL(u).origin)),
-  ];
+  const ownOrigins = () => originsOf(deps.publicUrl(), deps.listeningUrl());
   app.use(
     "/v1",
     // Intake first: every router before it is walked by every submission.

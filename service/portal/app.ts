@@ -305,7 +305,7 @@ const evaluationReport = (): File | undefined =>
   text("n-right") === "patent" ? $<HTMLInputElement>("n-report").files?.[0] : undefined;
 
 /** The right-type elements (GB/T 39550 4.3.1.3-5) the form asks for, as the record holds them. */
-function rightDetails(type: string): Record<string, unknown> {
+function rightDetails(type: string, report: File | undefined): Record<string, unknown> {
   if (type === "trademark")
     return {
       ...(text("n-class") && { niceClass: Number(text("n-class")) }),
@@ -321,7 +321,7 @@ function rightDetails(type: string): Record<string, unknown> {
             { claimFeature: text("n-claim-feature"), productFeature: text("n-product-feature") },
           ],
         }),
-      ...(evaluationReport() && { evaluationReportFile: evaluationReport()!.name }),
+      ...(report && { evaluationReportFile: report.name }),
     };
   return {
     ...(text("n-work") && { workTitle: text("n-work") }),
@@ -339,6 +339,7 @@ async function submitNotice(event: Event): Promise<void> {
     const links = cited.map((id) => ({ rel: "evidence", id }));
     const file = $<HTMLInputElement>("n-file").files?.[0];
     const proofs = Array.from($<HTMLInputElement>("n-proof").files ?? []);
+    const report = evaluationReport();
     const today = new Date().toISOString().slice(0, 10);
     if (file)
       links.push(
@@ -364,7 +365,7 @@ async function submitNotice(event: Event): Promise<void> {
           type: text("n-right"),
           holder: text("n-name"),
           ...(text("n-reg") && { registrationNumber: text("n-reg") }),
-          ...rightDetails(text("n-right")),
+          ...rightDetails(text("n-right"), report),
           ...(proofs.length > 0 && { proofFiles: proofs.map((f) => f.name) }),
         },
         ...(text("n-url") && {
@@ -389,7 +390,7 @@ async function submitNotice(event: Event): Promise<void> {
     };
     // The proofs of right (and a patent's report) are the notice's own files; the evidence,
     // records of their own.
-    const own = [...proofs, ...(evaluationReport() ? [evaluationReport()!] : [])];
+    const own = report ? [...proofs, report] : proofs;
     const bar = $("n-progress") as HTMLProgressElement;
     bar.hidden = own.length === 0 && !file;
     const answer =

@@ -227,21 +227,20 @@ const nfkcTerms: Migration = {
  * over their leaf hash alone (1); from v2 the EIP-712 statement with the deadline and the
  * ledger (2). The signature alone does not say, and every later check must hash the right bytes.
  */
-const intakeStatementVersion = (schema: string | undefined): Migration => ({
+const intakeStatementVersion: Migration = {
   async up(db: Kysely<any>) {
     // Idempotent, like 0005 and 0006: a ledger restored from a backup of its files may run it
-    // again over a table that has the column. On PostgreSQL, only this ledger's schema counts.
+    // again over a table that has the column. On PostgreSQL the introspector sees only this
+    // ledger's schema (`schema-introspector.ts`).
     const tables = await db.introspection.getTables();
-    const records = tables.find(
-      (t) => t.name === "records" && (schema === undefined || t.schema === schema),
-    );
+    const records = tables.find((t) => t.name === "records");
     if (records?.columns.some((c) => c.name === "intake_statement")) return;
     await db.schema
       .alterTable("records")
       .addColumn("intake_statement", "integer", (c) => c.notNull().defaultTo(1))
       .execute();
   },
-});
+};
 
 /** Witnesses of batch roots from outside the service: RFC 3161 tokens, one per TSA. */
 const batchWitnesses: Migration = {
@@ -285,18 +284,16 @@ const recordDisclosures: Migration = {
  * Files that hold personal data are kept until a date, like personal values, then their bytes
  * are erased; `erased_by` names the erasure record once they are. Null for every other file.
  */
-const personalFiles = (schema: string | undefined): Migration => ({
+const personalFiles: Migration = {
   async up(db: Kysely<any>) {
-    // Idempotent (see 0007): add only what is missing, in this ledger's schema.
-    const table = (await db.introspection.getTables()).find(
-      (t) => t.name === "record_files" && (schema === undefined || t.schema === schema),
-    );
+    // Idempotent (see 0007): add only what is missing.
+    const table = (await db.introspection.getTables()).find((t) => t.name === "record_files");
     const has = new Set(table?.columns.map((c) => c.name));
     for (const column of ["keep_until", "erased_by"])
       if (!has.has(column))
         await db.schema.alterTable("record_files").addColumn(column, "text").execute();
   },
-});
+};
 
 /**
  * Background roles held by one replica at a time (DESIGN §8): who holds each, until when (ms
@@ -414,33 +411,33 @@ const captures: Migration = {
   },
 };
 
-const migrations = (schema: string | undefined): Record<string, Migration> => ({
+const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_record_parties": recordParties,
   "0003_record_terms": recordTerms,
   "0004_records_kind_seq": recordsByKind,
   "0005_normalised_listing_urls": normalisedListingUrls,
   "0006_nfkc_terms": nfkcTerms,
-  "0007_intake_statement_version": intakeStatementVersion(schema),
+  "0007_intake_statement_version": intakeStatementVersion,
   "0008_batch_witnesses": batchWitnesses,
   "0009_webhooks": webhooks,
   // Terms now carry every party identifier (credit codes, identity numbers, shop ids): every
   // record's terms are derived again, as for 0006.
   "0010_party_identifier_terms": nfkcTerms,
   "0011_record_disclosures": recordDisclosures,
-  "0012_personal_files": personalFiles(schema),
+  "0012_personal_files": personalFiles,
   "0013_role_leases": roleLeases,
   "0014_rate_limits": rateLimits,
   "0015_api_keys": apiKeys,
   "0016_captures": captures,
-});
+};
 
 /**
  * Brings the schema up to date. On PostgreSQL the schema name must be given: Kysely looks for
  * its bookkeeping tables in every schema otherwise, and would find another ledger's.
  */
 export async function migrate(db: Kysely<any>, options: { schema?: string } = {}): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(options.schema) };
+  const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
   const migrator = new Migrator({
     db,
     provider,
