@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { NativeThread } from "../threads/native-thread";
 
 /**
  * Checkpoints SQLite write-ahead logs from a worker thread.
@@ -9,39 +9,24 @@ import { Worker } from "node:worker_threads";
  * crossed every second or so, and every request in flight waits for the disk (tens to hundreds
  * of milliseconds on a busy one). With automatic checkpoints off on the service's connection,
  * this worker's own connection checkpoints PASSIVE every `everyMs`: it never blocks a writer or
- * a reader, and its fsyncs happen off the event loop.
+ * a reader, and its fsyncs happen off the event loop. The driver is native: the thread is a
+ * NativeThread, ended by asking.
  */
 export class WalCheckpointer {
-  private readonly worker: Worker;
+  private readonly thread: NativeThread;
 
   constructor(files: readonly string[], everyMs: number, onError: (message: string) => void) {
-    this.worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { files, everyMs, libsql: require.resolve("libsql") },
-    });
-    this.worker.on("message", (m: { error?: string }) => m.error && onError(m.error));
-    this.worker.on("error", (error) => onError(String(error)));
-    this.worker.unref();
+    this.thread = new NativeThread(BODY, { files, everyMs, libsql: require.resolve("libsql") });
+    this.thread.worker.on("message", (m: { error?: string }) => m.error && onError(m.error));
+    this.thread.worker.on("error", (error) => onError(String(error)));
   }
 
-  /**
-   * Asks the worker to close its connections and end by itself. Never `terminate()`: the driver
-   * is a neon module, and a worker terminated while it opens a connection aborts the whole
-   * process (neon asserts that no exception is pending; termination is one).
-   */
-  async stop(): Promise<void> {
-    if (this.exited) return this.exited;
-    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.ref(); // the caller waits for the end: keep the process up until it comes
-    this.worker.postMessage("stop");
-    return this.exited;
+  stop(): Promise<void> {
+    return this.thread.end();
   }
-
-  private exited: Promise<void> | undefined;
 }
 
-const WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
+const BODY = `
 const Database = require(workerData.libsql);
 const databases = workerData.files.map((file) => {
   const db = new Database(file);
@@ -57,10 +42,8 @@ const timer = setInterval(() => {
     }
   }
 }, workerData.everyMs);
-parentPort.on("message", (message) => {
-  if (message !== "stop") return;
+whenAskedToEnd(() => {
   clearInterval(timer);
   for (const db of databases) db.close();
-  parentPort.close(); // nothing left to run: the thread ends on its own
 });
 `;
