@@ -1,4 +1,4 @@
-// Run (bundled, as plain JavaScript) by wal-checkpointer.test.ts: exits at a random moment
+// Run (bundled, as plain JavaScript) by native-threads.test.ts: exits at a random moment
 // while native threads check and sign, most of them still opening their connections. A native
 // abort here must not take the test runner with it.
 import Database from "libsql";

@@ -15,7 +15,10 @@ describe("native threads (WAL checkpointer, signer)", () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "native-threads-"));
     buildSync({
-      entryPoints: [join(SUPPORT, "checkpointer-churn.ts"), join(SUPPORT, "native-thread-exit.ts")],
+      entryPoints: [
+        join(SUPPORT, "native-thread-churn.ts"),
+        join(SUPPORT, "native-thread-exit.ts"),
+      ],
       bundle: true,
       platform: "node",
       target: "node20",
@@ -33,13 +36,13 @@ describe("native threads (WAL checkpointer, signer)", () => {
       env: { ...process.env, NODE_PATH: NODE_MODULES },
     });
 
-  it("stop at any moment, even while the worker opens connections, without aborting the process", function () {
+  it("stop at any moment, opening connections or signing, without aborting the process", function () {
     this.timeout(120_000);
-    const child = run("checkpointer-churn.js", "80");
+    const child = run("native-thread-churn.js", "60");
     expect({ status: child.status, signal: child.signal, out: child.stdout }).to.deep.equal({
       status: 0,
       signal: null,
-      out: "stopped 80\n",
+      out: "stopped 60, signed 60000\n",
     });
   });
 
