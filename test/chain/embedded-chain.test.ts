@@ -47,6 +47,7 @@ describe("EmbeddedChain", function () {
     expect(await transfer(chain, 1, Wallet.createRandom().address)).to.equal(2);
     const lines = (await readFile(join(dir, "blocks.jsonl"), "utf8")).trim().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { number: number }).number)).to.deep.equal([1, 2]);
+    await chain.close();
   });
 
   it("reopens from its archive, replaying no block, with every block hash identical", async () => {
@@ -150,7 +151,10 @@ describe("EmbeddedChain", function () {
       maxPriorityFeePerGas: 1n,
     });
     await expect(chain.submit(raw)).to.be.rejected;
-    expect((await EmbeddedChain.open(dir)).forkedAt).to.equal(null);
+    await chain.close();
+    const reopened = await EmbeddedChain.open(dir);
+    expect(reopened.forkedAt).to.equal(null);
+    await reopened.close();
   });
 
   it("serves read methods over JSON-RPC and refuses state-changing ones", async () => {
