@@ -1,23 +1,14 @@
 // Run (bundled) by native-threads.test.ts: a native abort here must not take the test runner
 // with it. Starts and stops checkpointers and signers at random moments, most checkpointers
 // while still opening their connections, most signers in the middle of a batch.
-import Database from "libsql";
 import { Wallet } from "ethers";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startSigningWorker } from "../../service/keys/signing-worker";
 import { makeStatementSigner } from "../../service/keys/statement-signer";
 import { WalCheckpointer } from "../../service/storage/wal-checkpointer";
+import { makeWalFiles } from "./wal-files";
 
 async function main(rounds: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "churn-"));
-  const files = Array.from({ length: 32 }, (_, i) => join(dir, `${i}.sqlite`));
-  for (const file of files) {
-    const db = new Database(file);
-    db.exec("pragma journal_mode = wal");
-    db.close();
-  }
+  const files = makeWalFiles(32);
   const wallet = Wallet.createRandom();
   const inThread = makeStatementSigner(wallet);
   const digests = Array.from({ length: 1000 }, (_, i) => Buffer.alloc(32, (i % 250) + 1));

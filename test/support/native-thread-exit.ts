@@ -1,22 +1,13 @@
 // Run (bundled, as plain JavaScript) by native-threads.test.ts: exits at a random moment
-// while native threads check and sign, most of them still opening their connections. A native
+// while native threads checkpoint and sign, most of them still opening their connections. A native
 // abort here must not take the test runner with it.
-import Database from "libsql";
 import { Wallet } from "ethers";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startSigningWorker } from "../../service/keys/signing-worker";
 import { makeStatementSigner } from "../../service/keys/statement-signer";
 import { WalCheckpointer } from "../../service/storage/wal-checkpointer";
+import { makeWalFiles } from "./wal-files";
 
-const dir = mkdtempSync(join(tmpdir(), "exit-"));
-const files = Array.from({ length: 32 }, (_, i) => join(dir, `${i}.sqlite`));
-for (const file of files) {
-  const db = new Database(file);
-  db.exec("pragma journal_mode = wal");
-  db.close();
-}
+const files = makeWalFiles(32);
 for (let i = 0; i < 4; i++) new WalCheckpointer(files, 1, () => undefined);
 const wallet = Wallet.createRandom();
 const signer = startSigningWorker(wallet, makeStatementSigner(wallet));
