@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 
 /**
@@ -19,7 +18,7 @@ export class NativeThread {
   readonly worker: Worker;
   /** Set to 1 by the thread once it has let go of its native resources, or by its exit. */
   private readonly released: Int32Array;
-  private readonly gone: Promise<unknown>;
+  private readonly gone: Promise<void>;
 
   constructor(body: string, workerData: Record<string, unknown>) {
     const released = new SharedArrayBuffer(4);
@@ -29,10 +28,14 @@ export class NativeThread {
       workerData: { ...workerData, released },
     });
     this.worker.unref();
-    this.gone = once(this.worker, "exit").finally(() => {
-      Atomics.store(this.released, 0, 1);
-      running.delete(this);
-    });
+    // Not events.once: it rejects on the thread's "error", which its owner hears and reports.
+    this.gone = new Promise<void>((resolve) =>
+      this.worker.once("exit", () => {
+        Atomics.store(this.released, 0, 1);
+        running.delete(this);
+        resolve();
+      }),
+    );
     running.add(this);
     if (!exitHooked) {
       exitHooked = true;
@@ -67,12 +70,17 @@ const PRELUDE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const releases = [];
 function whenAskedToEnd(release) { releases.push(release); }
-parentPort.on("message", (message) => {
-  if (message !== ${JSON.stringify(END)}) return;
-  for (const release of releases.splice(0)) release();
+function markReleased() {
   const released = new Int32Array(workerData.released);
   Atomics.store(released, 0, 1);
   Atomics.notify(released, 0);
+}
+// A thread that fails ends too: the process's exit must not wait for it.
+process.on("exit", markReleased);
+parentPort.on("message", (message) => {
+  if (message !== ${JSON.stringify(END)}) return;
+  for (const release of releases.splice(0)) release();
+  markReleased();
   parentPort.close(); // nothing left to run: the thread returns on its own
 });
 `;

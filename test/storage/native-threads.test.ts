@@ -18,6 +18,7 @@ describe("native threads (WAL checkpointer, signer)", () => {
       entryPoints: [
         join(SUPPORT, "native-thread-churn.ts"),
         join(SUPPORT, "native-thread-exit.ts"),
+        join(SUPPORT, "native-thread-failure.ts"),
       ],
       bundle: true,
       platform: "node",
@@ -60,5 +61,16 @@ describe("native threads (WAL checkpointer, signer)", () => {
       });
     for (let round = 0; round < 6; round++) await Promise.all([one(), one(), one(), one()]);
     expect(exits).to.deep.equal(Array(24).fill(0));
+  });
+
+  it("report a thread that fails to its owner, and do not hold the exit for it", function () {
+    this.timeout(60_000);
+    const child = run("native-thread-failure.js", "");
+    expect([child.status, child.signal, child.stderr]).to.deep.equal([0, null, ""]);
+    const [heard, exit] = child.stdout.trim().split("\n");
+    expect(heard).to.match(/^heard: .*Unable to open connection to local database/);
+    // Waiting for a thread that had failed held the exit for its full 5 s.
+    const waited = Number(/^exit waited (\d+) ms$/.exec(exit)![1]);
+    expect(waited).to.be.below(2_500);
   });
 });
